@@ -1,0 +1,1 @@
+"""Minsheng Ledger generator: YAML data → validated model → Markdown pages and exports."""

@@ -1,0 +1,58 @@
+"""Command line: `python -m generator validate|schema|pages …` (see --help)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import schema
+from .validate import load_dataset
+
+
+def cmd_validate(args) -> int:
+    started = time.perf_counter()
+    ds = load_dataset(args.root, only=args.paths or None)
+    for p in sorted(ds.problems, key=lambda p: (p.file, p.line, p.col)):
+        print(p, file=sys.stderr if p.severity == "error" else sys.stdout)
+        if args.github:
+            level = "error" if p.severity == "error" else "warning"
+            print(f"::{level} file={p.file},line={p.line},col={p.col}::{p.path}: {p.message}")
+    n_items = sum(len(list(_walk(lf.data.items))) for lf in ds.lists.values())
+    elapsed = time.perf_counter() - started
+    summary = f"{len(ds.lists)} lists, {n_items} items: {len(ds.errors)} errors, {len(ds.warnings)} warnings ({elapsed:.2f} s)"
+    print(summary, file=sys.stderr if ds.errors else sys.stdout)
+    if ds.errors:
+        print("Fix the errors above (file:line:col: field: what is wrong) and run `make validate` again.", file=sys.stderr)
+    return 1 if ds.errors else 0
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        yield from _walk(item.subitems)
+
+
+def cmd_schema(args) -> int:
+    for path in schema.write_all(args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description="Minsheng Ledger data tools")
+    parser.add_argument("--root", default=".", help="repository root (default: current folder)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check the data; prints every problem as file:line:col: field: message")
+    p.add_argument("paths", nargs="*", help="only report on these files or folders (all data is still loaded)")
+    p.add_argument("--github", action="store_true", help="also print GitHub Actions annotations")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="write the JSON Schema files for editors")
+    p.add_argument("--out", default="schema")
+    p.set_defaults(func=cmd_schema)
+
+    args = parser.parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,273 @@
+"""The data format, defined once.
+
+These pydantic models are the single description of what a maintainer may write in
+`data/`. The validator checks YAML against them, and `schema/*.schema.json` (for editor
+autocompletion) is generated from them, so the two can never disagree.
+
+Conventions:
+- Official text (pledges, explanations, progress texts, lead units) is verbatim.
+- Fields marked "ours" in their description are the project's own words.
+- Text is plain text, never HTML: the generator escapes everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+
+# --- building blocks -----------------------------------------------------------------
+
+ID_PATTERN = r"^[0-9]+(-[0-9]+)*$"
+SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+REF_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=20000)]
+ShortText = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=500)]
+ItemId = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=ID_PATTERN),
+    Field(description="The source's own number: `6`, or `6-3` for the third sub-item of 6. Permanent: it is the URL."),
+]
+Slug = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=SLUG_PATTERN, max_length=60),
+    Field(description="Lowercase pinyin without tones, words joined by `-`: `qingdao`, `laojiu-xiaoqu`."),
+]
+RefId = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=REF_ID_PATTERN, max_length=60),
+    Field(description="A short lowercase id used to refer to this entry from elsewhere in the file: `h1`, `2024-q2`."),
+]
+Url = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^https?://[^\s<>\"']+$", max_length=2000),
+    Field(description="An http:// or https:// address."),
+]
+ItemRef = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9-]*/[0-9]{4}/[0-9]+(-[0-9]+)*$"),
+    Field(description="Another item, as `<city>/<year>/<id>`: `qingdao/2024/1-1`."),
+]
+
+
+def _iso_date(value):
+    """Accept only YYYY-MM-DD text: pydantic would otherwise read 20240131 as a timestamp."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date") from None
+    raise ValueError("expected a date written YYYY-MM-DD, e.g. 2024-01-31")
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+Number = Annotated[float, Field(strict=True)]
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown fields are errors (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+
+
+class Status(str, Enum):
+    """Our normalised scale; each city's own wording is kept beside it."""
+
+    done = "done"
+    ahead = "ahead"
+    on_track = "on_track"
+    behind = "behind"
+    not_started = "not_started"
+    adjusted = "adjusted"
+    cancelled = "cancelled"
+    unknown = "unknown"
+
+
+class Comparator(str, Enum):
+    at_least = "at_least"  # 以上 / 不少于 / 超过
+    at_most = "at_most"  # 以内 / 不超过 / 以下
+    exactly = "exactly"  # a plain number
+    about = "about"  # 约 / 左右
+    range = "range"  # 2—3个
+
+
+class CityLevel(str, Enum):
+    municipality = "municipality"  # 直辖市
+    sub_provincial = "sub_provincial"  # 副省级市
+    prefecture = "prefecture"  # 地级市
+    county_level = "county_level"  # 县级市
+    county = "county"  # 县
+    district = "district"  # 区
+
+
+class Script(str, Enum):
+    simplified = "simplified"
+    traditional_converted = "traditional_converted"
+
+
+# --- city.yml ------------------------------------------------------------------------
+
+
+class City(Strict):
+    """`data/<city>/city.yml`: facts about one city."""
+
+    slug: Slug
+    name: ShortText = Field(description="Official name: 青岛市.")
+    short_name: ShortText = Field(description="Name without 市/县: 青岛.")
+    province: ShortText = Field(description="Province: 山东省.")
+    level: CityLevel
+    parent: Optional[ShortText] = Field(None, description="For county-level cities, the prefecture-level city above it: 烟台市.")
+    parent_slug: Optional[Slug] = Field(None, description="Slug of the parent city, when the site has one.")
+    website: Optional[Url] = None
+    note: Optional[Text] = Field(None, description="Ours: anything a reader should know about this city's lists.")
+    redirect_from: list[Slug] = Field(default_factory=list, description="Former slugs that must keep working.")
+
+
+# --- data/topics.yml -----------------------------------------------------------------
+
+
+class Topic(Strict):
+    id: Slug
+    name: ShortText = Field(description="Ours: the topic in Chinese: 托育.")
+    description: Optional[Text] = Field(None, description="Ours: one sentence on what the topic covers.")
+    keywords: list[ShortText] = Field(default_factory=list, description="Words that usually mark an item of this topic; also added to the search dictionary.")
+
+
+class TopicsFile(Strict):
+    """`data/topics.yml`: the controlled topic vocabulary shared by all cities."""
+
+    topics: list[Topic]
+
+
+# --- data/<city>/<year>.yml ----------------------------------------------------------
+
+
+class Source(Strict):
+    """A document we took text from."""
+
+    id: RefId
+    title: ShortText
+    publisher: ShortText
+    date: Date = Field(description="Publication date, YYYY-MM-DD.")
+    url: Optional[Url] = None
+    document_number: Optional[ShortText] = Field(None, description="文号, e.g. 宜府办发〔2024〕21号.")
+    obtained: ShortText = Field(description="Ours: how our copy was obtained (web capture, PDF, repost …).")
+    archive: Optional[ShortText] = Field(None, pattern=r"^sources/[A-Za-z0-9_./-]+$", description="Our archived copy, a path under `sources/` in the repository.")
+    script: Script = Field(Script.simplified, description="`traditional_converted` when the source was in traditional characters and converted with OpenCC t2s.")
+    note: Optional[Text] = None
+
+
+class Period(Strict):
+    start: Date
+    end: Date
+
+
+class Report(Strict):
+    """A progress report (half-year, quarterly, year-end …)."""
+
+    id: RefId
+    title: ShortText
+    kind: Literal["monthly", "quarterly", "half_year", "year_end", "final", "other"]
+    as_of: Date = Field(description="The date the figures refer to (截至…).")
+    published: Date
+    source: RefId = Field(description="Id of an entry in `sources`.")
+    summary: Optional[Text] = Field(None, description="The report's own overall summary, verbatim.")
+    counts: dict[str, StrictInt] = Field(default_factory=dict, description="Counts the report states, by its own wording: {已完成: 6}.")
+
+
+class Section(Strict):
+    """A grouping the source uses: 一、… (一)… categories."""
+
+    id: RefId
+    label: ShortText = Field(description="The source's own numbering: 一、 or (三十三).")
+    title: Text = Field(description="Verbatim heading.")
+    parent: Optional[RefId] = Field(None, description="Id of the enclosing section, for nested groupings.")
+
+
+class Target(Strict):
+    """A quantity (or a qualitative goal) the pledge commits to."""
+
+    text: Text = Field(description="The original wording of this target: 新增托位6000个以上.")
+    metric: ShortText = Field(description="What is counted: 新增托位. Progress measures refer to a target by this name.")
+    qualitative: StrictBool = Field(False, description="true when the target has no number (推动地铁6号线一期开通运营).")
+    value: Optional[Number] = Field(None, description="In base units: 2万 → 20000, 1.65万 → 16500.")
+    value_max: Optional[Number] = Field(None, description="Upper end when the comparator is `range`.")
+    unit: Optional[ShortText] = Field(None, description="个, 人, 所, 平方米, 公里, % …")
+    comparator: Optional[Comparator] = None
+    deadline: Optional[Date] = None
+
+
+class Measure(Strict):
+    """One reported figure in a progress entry."""
+
+    metric: ShortText = Field(description="The `metric` of one of the item's targets, or a new metric the report states.")
+    value: Optional[Number] = Field(None, description="Reported value in base units.")
+    unit: Optional[ShortText] = None
+    percent: Optional[Number] = Field(None, ge=0, le=1000, description="Percent of the annual/whole target, as reported.")
+    text: Optional[ShortText] = Field(None, description="The wording of this figure, verbatim.")
+
+
+class Progress(Strict):
+    """What one report says about one item."""
+
+    report: RefId = Field(description="Id of an entry in `reports`.")
+    status_text: Optional[ShortText] = Field(None, description="The city's own status wording, verbatim: 已完成二季度任务.")
+    status: Status = Field(description="Ours: the status on the common scale (see the methodology page).")
+    percent: Optional[Number] = Field(None, ge=0, le=1000, description="Overall percent of the target, as reported.")
+    measures: list[Measure] = Field(default_factory=list)
+    text: Optional[Text] = Field(None, description="The report's text on this item, verbatim.")
+    note: Optional[Text] = Field(None, description="Ours.")
+
+
+class Item(Strict):
+    """One pledge (件/项/任务), possibly with sub-items."""
+
+    id: ItemId
+    label: Optional[ShortText] = Field(None, description="The source's own numbering: 第六件, 3., (1), ①.")
+    section: Optional[RefId] = Field(None, description="Id of the section this item belongs to.")
+    text: Text = Field(description="The pledge, verbatim.")
+    title: Optional[ShortText] = Field(None, description="Ours: a short title for lists (under 20 characters).")
+    goal: Optional[Text] = Field(None, description="The source's stated task goal (任务目标), verbatim, when it is separate from the pledge.")
+    explanation: Optional[Text] = Field(None, description="The official explanation, verbatim.")
+    lead: list[ShortText] = Field(default_factory=list, description="Lead units (牵头单位/责任单位), verbatim, one per entry.")
+    topics: list[Slug] = Field(default_factory=list, description="Ids from data/topics.yml.")
+    deadline: Optional[Date] = None
+    targets: list[Target] = Field(default_factory=list)
+    progress: list[Progress] = Field(default_factory=list, description="One entry per report, oldest first.")
+    related: list[ItemRef] = Field(default_factory=list, description="The same pledge in another year or city.")
+    redirect_from: list[ItemId] = Field(default_factory=list, description="Former ids that must keep working.")
+    note: Optional[Text] = Field(None, description="Ours.")
+    subitems: list["Item"] = Field(default_factory=list)
+
+
+class PledgeList(Strict):
+    """`data/<city>/<year>.yml`: one published pledge list with its progress reports."""
+
+    city: Slug
+    year: StrictInt = Field(ge=1990, le=2100, description="Year of publication (and the file name).")
+    title: Text = Field(description="The list's title, verbatim where the source has one.")
+    kind: ShortText = Field(description="The source's own name for the list: 市办实事, 民生实事, 重点任务清单.")
+    published: Optional[Date] = Field(None, description="When the list was published; leave out only when no source states it (and say so in `note`).")
+    period: Period
+    deadline: Optional[Date] = Field(None, description="Default deadline for every item, when the source states one.")
+    issuer: ShortText = Field(description="Who issued the list: 青岛市人民政府.")
+    source: RefId = Field(description="Id of the source the list itself comes from.")
+    summary: Optional[Text] = Field(None, description="The source's introduction, verbatim.")
+    note: Optional[Text] = Field(None, description="Ours.")
+    sources: list[Source] = Field(min_length=1)
+    reports: list[Report] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    items: list[Item] = Field(min_length=1)
+    alternatives: list[Text] = Field(default_factory=list, description="备选事项: matters the source says were considered but not adopted, verbatim.")
+    removed_ids: list[ItemId] = Field(default_factory=list, description="Ids that were published and then removed on purpose.")
+
+
+Item.model_rebuild()
+
+HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")

@@ -1,0 +1,478 @@
+"""Load every data file, check it, and report every problem at once.
+
+One pass, three layers, each adding `Problem`s with file:line:col:
+1. YAML reading (`yamlsafe`): syntax, duplicate keys, ambiguous scalars, aliases, encoding;
+2. the schema (`model`): types, required and unknown fields, formats;
+3. cross-references and plausibility: ids, sections, sources, reports, topics, related
+   items, dates, percents that contradict value/target.
+Nothing is published unless there are no errors (warnings are allowed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import model
+from .yamlsafe import Loaded, YamlProblem, decode_utf8, load_yaml
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}"
+        field_path = f" {self.path}:" if self.path else ""
+        tag = "" if self.severity == ERROR else " warning:"
+        return f"{where}:{tag}{field_path} {self.message}"
+
+
+@dataclass
+class ListFile:
+    """One validated year file and what the generator needs to point back into it."""
+
+    path: str  # relative to the repository root, with forward slashes
+    data: model.PledgeList
+    lines: dict  # item id -> line of the item in the file; ("report", id) -> line
+
+
+@dataclass
+class Dataset:
+    """Everything in data/, validated."""
+
+    root: str
+    topics: dict = field(default_factory=dict)  # id -> model.Topic
+    cities: dict = field(default_factory=dict)  # slug -> model.City
+    city_files: dict = field(default_factory=dict)  # slug -> path
+    lists: dict = field(default_factory=dict)  # (slug, year) -> ListFile
+    problems: list = field(default_factory=list)
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list:
+        return [p for p in self.problems if p.severity == WARNING]
+
+
+def format_path(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Reporter:
+    """Turns paths into positions for one file."""
+
+    def __init__(self, rel: str, loaded: Loaded, sink: list):
+        self.rel, self.loaded, self.sink = rel, loaded, sink
+
+    def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
+        if key and path in self.loaded.key_positions:
+            return self.loaded.key_positions[path]
+        probe = tuple(path)
+        while probe:
+            if probe in self.loaded.positions:
+                return self.loaded.positions[probe]
+            probe = probe[:-1]
+        return self.loaded.positions.get((), (1, 1))
+
+    def add(self, path: tuple, message: str, severity: str = ERROR, key: bool = False) -> None:
+        line, col = self.where(path, key)
+        self.sink.append(Problem(self.rel, line, col, format_path(path), message, severity))
+
+
+# --- pydantic errors in plain words ----------------------------------------------------
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "a mapping (fields)"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (empty)"
+    text = str(value)
+    return f"the text {text[:40]!r}" + ("…" if len(text) > 40 else "")
+
+
+def _model_at(root_model: type[BaseModel], path: tuple):
+    """The pydantic model class that owns the last field of `path` (for hints)."""
+    current = root_model
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        ann = info.annotation
+        inner = _unwrap(ann)
+        if inner is None:
+            return None
+        current = inner
+    return current
+
+
+def _unwrap(ann):
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for arg in getattr(ann, "__args__", ()) or ():
+        found = _unwrap(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_description(owner, name) -> str:
+    if owner is None or not isinstance(name, str):
+        return ""
+    info = owner.model_fields.get(name)
+    if info is None:
+        return ""
+    desc = info.description or ""
+    if not desc:
+        for meta in info.metadata:
+            desc = getattr(meta, "description", None) or desc
+    return desc
+
+
+def _schema_problems(exc: ValidationError, root_model, rep: _Reporter) -> None:
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if isinstance(p, int) or not str(p).startswith(("function-", "str", "list[", "dict[")))
+        kind, given = err["type"], err.get("input")
+        owner = _model_at(root_model, loc)
+        name = loc[-1] if loc else None
+        hint = _field_description(owner, name)
+        if kind == "missing":
+            msg = f"required field `{name}` is missing" + (f" ({hint})" if hint else "")
+            rep.add(loc, msg)
+            continue
+        if kind == "extra_forbidden":
+            allowed = list(owner.model_fields) if owner else []
+            close = difflib.get_close_matches(str(name), allowed, n=1)
+            msg = f"unknown field `{name}`" + (f"; did you mean `{close[0]}`?" if close else "") + (f" Allowed here: {', '.join(allowed)}" if allowed else "")
+            rep.add(loc, msg, key=True)
+            continue
+        if kind in ("string_type",):
+            if isinstance(given, (int, float)) and not isinstance(given, bool):
+                msg = f"expected text, found {_describe(given)}; put it in quotes (\"{given}\") so it is kept exactly as written"
+            else:
+                msg = f"expected text, found {_describe(given)}"
+        elif kind == "string_pattern_mismatch":
+            msg = f"{_describe(given)} is not in the expected form" + (f": {hint}" if hint else "")
+            if isinstance(given, str) and re.match(r"^\s*[a-z]+:", given) and not given.startswith(("http:", "https:")):
+                msg = f"only http:// and https:// addresses are allowed, found {given[:40]!r}"
+        elif kind == "enum":
+            expected = err.get("ctx", {}).get("expected", "")
+            msg = f"{_describe(given)} is not allowed here; use one of {expected}"
+        elif kind == "literal_error":
+            msg = f"{_describe(given)} is not allowed here; use one of {err.get('ctx', {}).get('expected', '')}"
+        elif kind in ("float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"):
+            msg = f"expected a number, found {_describe(given)}" + ("; write whole numbers in base units (2万 → 20000)" if isinstance(given, str) else "")
+        elif kind == "bool_type":
+            msg = f"expected true or false, found {_describe(given)}"
+        elif kind in ("list_type",):
+            msg = f"expected a list (lines starting with `- `), found {_describe(given)}"
+        elif kind in ("model_type", "dict_type", "model_attributes_type"):
+            msg = f"expected a mapping of fields (`name: value` lines), found {_describe(given)}"
+        elif kind == "value_error":
+            msg = str(err.get("ctx", {}).get("error", err["msg"]))
+        elif kind in ("string_too_short", "too_short"):
+            msg = "must not be empty" if kind == "string_too_short" else err["msg"]
+        else:
+            msg = err["msg"][:1].lower() + err["msg"][1:]
+        if hint and kind not in ("string_pattern_mismatch", "value_error") and "expected" not in msg:
+            msg += f" ({hint})"
+        rep.add(loc, msg)
+
+
+# --- reading files ----------------------------------------------------------------------
+
+
+def _read(abs_path: Path, rel: str, sink: list):
+    """Read and parse one file; returns Loaded or None when it cannot be parsed at all."""
+    try:
+        raw = abs_path.read_bytes()
+    except OSError as exc:
+        sink.append(Problem(rel, 1, 1, "", f"cannot read the file: {exc.strerror}"))
+        return None
+    try:
+        loaded = load_yaml(decode_utf8(raw))
+    except YamlProblem as exc:
+        sink.append(Problem(rel, exc.line, exc.col, format_path(exc.path), exc.message))
+        return None
+    for p in loaded.problems:
+        sink.append(Problem(rel, p.line, p.col, format_path(p.path), p.message))
+    if loaded.data is None:
+        sink.append(Problem(rel, 1, 1, "", "the file is empty"))
+        return None
+    if not isinstance(loaded.data, dict):
+        sink.append(Problem(rel, 1, 1, "", "the file must be a mapping of fields (`name: value` lines) at the top level"))
+        return None
+    return loaded
+
+
+def _validate(loaded: Loaded, root_model, rep: _Reporter):
+    try:
+        return root_model.model_validate(loaded.data)
+    except ValidationError as exc:
+        _schema_problems(exc, root_model, rep)
+        return None
+
+
+def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today: dt.date | None = None) -> Dataset:
+    """Load and check everything under `<root>/data`. `only` limits which year/city files
+    are reported on (all files are still loaded so that references resolve)."""
+    root = Path(root)
+    data_dir = root / "data"
+    ds = Dataset(root=str(root))
+    today = today or dt.date.today()
+    if not data_dir.is_dir():
+        ds.problems.append(Problem("data", 1, 1, "", "no data/ folder found; run this from the repository root"))
+        return ds
+
+    topics_path = data_dir / "topics.yml"
+    rel_topics = "data/topics.yml"
+    if topics_path.exists():
+        loaded = _read(topics_path, rel_topics, ds.problems)
+        if loaded is not None:
+            rep = _Reporter(rel_topics, loaded, ds.problems)
+            parsed = _validate(loaded, model.TopicsFile, rep)
+            if parsed is not None:
+                for i, topic in enumerate(parsed.topics):
+                    if topic.id in ds.topics:
+                        rep.add(("topics", i, "id"), f"duplicate topic id `{topic.id}`")
+                    ds.topics[topic.id] = topic
+    else:
+        ds.problems.append(Problem(rel_topics, 1, 1, "", "missing: the topic vocabulary file data/topics.yml"))
+
+    year_files: list = []
+    for city_dir in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        slug = city_dir.name
+        rel_city = f"data/{slug}/city.yml"
+        city_path = city_dir / "city.yml"
+        if not city_path.exists():
+            ds.problems.append(Problem(rel_city, 1, 1, "", f"missing: every city folder needs a city.yml (copy one from another city and edit it)"))
+        else:
+            loaded = _read(city_path, rel_city, ds.problems)
+            if loaded is not None:
+                rep = _Reporter(rel_city, loaded, ds.problems)
+                city = _validate(loaded, model.City, rep)
+                if city is not None:
+                    if city.slug != slug:
+                        rep.add(("slug",), f"slug `{city.slug}` does not match the folder name `{slug}`; rename one of them")
+                    ds.cities[slug] = city
+                    ds.city_files[slug] = rel_city
+        for path in sorted(city_dir.iterdir()):
+            if path.name == "city.yml" or path.name.startswith("."):
+                continue
+            rel = f"data/{slug}/{path.name}"
+            if path.suffix == ".yaml" or not re.fullmatch(r"[0-9]{4}\.yml", path.name):
+                ds.problems.append(Problem(rel, 1, 1, "", "unexpected file: year files are named <year>.yml (e.g. 2024.yml), next to city.yml"))
+                continue
+            year_files.append((slug, path, rel))
+
+    checks = []
+    for slug, path, rel in year_files:
+        loaded = _read(path, rel, ds.problems)
+        if loaded is None:
+            continue
+        rep = _Reporter(rel, loaded, ds.problems)
+        parsed = _validate(loaded, model.PledgeList, rep)
+        if parsed is None:
+            continue
+        year = int(path.stem)
+        if parsed.city != slug:
+            rep.add(("city",), f"city `{parsed.city}` does not match the folder `{slug}`")
+        if parsed.year != year:
+            rep.add(("year",), f"year {parsed.year} does not match the file name {path.name}")
+        lines = {}
+        _item_lines(parsed.items, ("items",), loaded, lines)
+        for i, r in enumerate(parsed.reports):
+            lines[("report", r.id)] = loaded.positions.get(("reports", i), (1, 1))[0]
+        ds.lists[(slug, year)] = ListFile(rel, parsed, lines)
+        checks.append((rep, parsed))
+
+    for rep, parsed in checks:
+        _check_list(parsed, rep, ds, today)
+    if only:
+        wanted = {os.path.normpath(str(Path(p).resolve())) for p in only}
+        ds.problems = [p for p in ds.problems if _matches(root, p.file, wanted)]
+    return ds
+
+
+def _matches(root: Path, rel: str, wanted: set) -> bool:
+    full = os.path.normpath(str((root / rel).resolve()))
+    return any(full == w or full.startswith(w + os.sep) for w in wanted)
+
+
+def _item_lines(items, path, loaded, lines):
+    for i, item in enumerate(items):
+        lines[item.id] = loaded.positions.get(path + (i,), (1, 1))[0]
+        _item_lines(item.subitems, path + (i, "subitems"), loaded, lines)
+
+
+# --- cross-reference and plausibility checks -----------------------------------------
+
+
+def walk_items(items, path=("items",), parent=None):
+    """Yield (item, path, parent) for every item and sub-item, depth first."""
+    for i, item in enumerate(items):
+        yield item, path + (i,), parent
+        yield from walk_items(item.subitems, path + (i, "subitems"), item)
+
+
+def _check_list(pl: model.PledgeList, rep: _Reporter, ds: Dataset, today: dt.date) -> None:
+    if pl.city not in ds.cities:
+        rep.add(("city",), f"no city `{pl.city}`: add data/{pl.city}/city.yml")
+    if pl.period.end < pl.period.start:
+        rep.add(("period", "end"), "the period ends before it starts")
+    if pl.published and not (dt.date(pl.year - 1, 1, 1) <= pl.published <= dt.date(pl.year, 12, 31)):
+        rep.add(("published",), f"published {pl.published} is not in or just before {pl.year}; the file is named after the year of publication")
+
+    def unique(entries, name):
+        seen = {}
+        for i, e in enumerate(entries):
+            if e.id in seen:
+                rep.add((name, i, "id"), f"duplicate id `{e.id}` (also at {name}[{seen[e.id]}])")
+            seen.setdefault(e.id, i)
+        return seen
+
+    sources = unique(pl.sources, "sources")
+    reports = unique(pl.reports, "reports")
+    sections = unique(pl.sections, "sections")
+    if pl.source not in sources:
+        rep.add(("source",), _unknown("source", pl.source, sources))
+    for i, s in enumerate(pl.sources):
+        if s.archive and not (Path(ds.root) / s.archive).is_file():
+            rep.add(("sources", i, "archive"), f"no file {s.archive} in the repository")
+        if s.date > today:
+            rep.add(("sources", i, "date"), f"date {s.date} is in the future")
+    for i, r in enumerate(pl.reports):
+        if r.source not in sources:
+            rep.add(("reports", i, "source"), _unknown("source", r.source, sources))
+        if r.as_of < pl.period.start or r.as_of > pl.period.end + dt.timedelta(days=730):
+            rep.add(("reports", i, "as_of"), f"as_of {r.as_of} is outside the plausible range {pl.period.start} … {pl.period.end + dt.timedelta(days=730)} for this list")
+        if r.published < r.as_of:
+            rep.add(("reports", i, "published"), f"published {r.published} is before the as_of date {r.as_of}")
+        if r.published > today:
+            rep.add(("reports", i, "published"), f"published {r.published} is in the future")
+    for i, s in enumerate(pl.sections):
+        if s.parent is not None:
+            if s.parent not in sections:
+                rep.add(("sections", i, "parent"), _unknown("section", s.parent, sections))
+            elif s.parent == s.id:
+                rep.add(("sections", i, "parent"), "a section cannot be its own parent")
+    all_ids: dict = {}
+    report_dates = {r.id: r.as_of for r in pl.reports}
+    for item, path, parent in walk_items(pl.items):
+        if item.id in all_ids:
+            rep.add(path + ("id",), f"duplicate item id `{item.id}`; ids are the source's numbers and must be unique in the file")
+        all_ids.setdefault(item.id, path)
+        if parent is not None and not item.id.startswith(parent.id + "-"):
+            rep.add(path + ("id",), f"sub-item id `{item.id}` must start with its parent's id: `{parent.id}-<n>`")
+        if parent is None and "-" in item.id:
+            rep.add(path + ("id",), f"top-level id `{item.id}` contains `-`; put it under `subitems` of item `{item.id.split('-')[0]}`")
+        if item.section is not None and item.section not in sections:
+            rep.add(path + ("section",), _unknown("section", item.section, sections))
+        for j, t in enumerate(item.topics):
+            if t not in ds.topics:
+                rep.add(path + ("topics", j), _unknown("topic", t, ds.topics) + "; topics are defined in data/topics.yml")
+        for j, t in enumerate(item.targets):
+            tp = path + ("targets", j)
+            if t.qualitative and t.value is not None:
+                rep.add(tp + ("qualitative",), "a qualitative target has no value; remove `value` or set qualitative: false")
+            if not t.qualitative and t.value is None:
+                rep.add(tp, "give the target a `value` (a number in base units) or mark it `qualitative: true`")
+            if t.comparator == model.Comparator.range and t.value_max is None:
+                rep.add(tp + ("value_max",), "a `range` target needs value_max (the upper end)")
+            if t.value_max is not None and t.value is not None and t.value_max < t.value:
+                rep.add(tp + ("value_max",), "value_max is smaller than value")
+        seen_reports: dict = {}
+        last_date = None
+        for j, pr in enumerate(item.progress):
+            pp = path + ("progress", j)
+            if pr.report not in reports:
+                rep.add(pp + ("report",), _unknown("report", pr.report, reports))
+                continue
+            if pr.report in seen_reports:
+                rep.add(pp + ("report",), f"this item already has an entry for report `{pr.report}` (progress[{seen_reports[pr.report]}]); merge them")
+            seen_reports.setdefault(pr.report, j)
+            date = report_dates[pr.report]
+            if last_date and date < last_date:
+                rep.add(pp + ("report",), "progress entries must be in date order, oldest first", WARNING)
+            last_date = date
+            _check_percents(item, pr, pp, rep)
+        for j, ref in enumerate(item.related):
+            city, year, rid = ref.split("/")
+            other = ds.lists.get((city, int(year)))
+            if other is None or not any(x.id == rid for x, _, _ in walk_items(other.data.items)):
+                rep.add(path + ("related", j), f"related item `{ref}` does not exist (form: <city>/<year>/<id>)")
+            elif city == pl.city and int(year) == pl.year and rid == item.id:
+                rep.add(path + ("related", j), "an item cannot be related to itself")
+        for name in ("text", "explanation", "goal", "title", "note"):
+            _check_html(getattr(item, name), path + (name,), rep)
+        for j, pr in enumerate(item.progress):
+            _check_html(pr.text, path + ("progress", j, "text"), rep)
+    for item, path, _ in walk_items(pl.items):
+        for j, old in enumerate(item.redirect_from):
+            if old in all_ids:
+                rep.add(path + ("redirect_from", j), f"old id `{old}` is still used by another item; a redirect would hide it")
+    for j, old in enumerate(pl.removed_ids):
+        if old in all_ids:
+            rep.add(("removed_ids", j), f"`{old}` is listed as removed but still exists")
+    _check_html(pl.summary, ("summary",), rep)
+
+
+def _unknown(kind: str, value: str, known) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1)
+    msg = f"unknown {kind} `{value}`"
+    if close:
+        msg += f"; did you mean `{close[0]}`?"
+    elif known:
+        listed = list(known)
+        msg += f"; known: {', '.join(listed[:12])}" + (" …" if len(listed) > 12 else "")
+    else:
+        msg += f"; this file defines no {kind}s yet"
+    return msg
+
+
+def _check_html(text, path, rep: _Reporter) -> None:
+    if text and model.HTML_TAG.search(text):
+        rep.add(path, "looks like HTML; text is always shown as plain text (the tag will be visible, not run). Remove it unless the source really contains it", WARNING)
+
+
+def _check_percents(item, pr, path, rep: _Reporter) -> None:
+    targets = {t.metric: t for t in item.targets if t.value}
+    for k, m in enumerate(pr.measures):
+        t = targets.get(m.metric)
+        if t is None or m.value is None or m.percent is None:
+            continue
+        computed = m.value / t.value * 100
+        if abs(computed - m.percent) > max(1.0, 0.02 * m.percent):
+            rep.add(
+                path + ("measures", k, "percent"),
+                f"reported {m.percent:g}% but value/target = {m.value:g}/{t.value:g} = {computed:.1f}%; check the value, the target, or the unit (万 → ×10000)",
+                WARNING,
+            )
