@@ -1,0 +1,52 @@
+# Minsheng Ledger — everyday commands. `make serve` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv validate schema site serve test test-fast bench lock clean
+
+help:
+	@echo "make serve     set up .venv, validate data, build and serve http://127.0.0.1:8000"
+	@echo "make test      run all tests (unit, golden, build, browser)"
+	@echo "make validate  check data/ and print every problem as file:line:col"
+	@echo "make site      build the site into site/ (strict; invalid data stops the build)"
+	@echo "make bench     benchmark load/generate/build at growing data sizes"
+
+$(STAMP): requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+validate: $(STAMP)
+	$(BIN)/python -m generator validate
+
+schema: $(STAMP)
+	$(BIN)/python -m generator schema --out schema
+
+# Build into a fresh folder and swap it in only on success: a failing build leaves site/ intact.
+site: validate
+	rm -rf site.new
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict --site-dir site.new
+	rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old
+	@echo "Built site/ — open site/index.html or run make serve"
+
+serve: validate
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser"
+
+bench: $(STAMP)
+	$(BIN)/python -m generator.bench
+
+lock: $(STAMP)
+	(echo "# Pinned lock of requirements.in, generated with: make lock"; $(BIN)/pip freeze --exclude-editable) > requirements.txt
+
+clean:
+	rm -rf site site.new site.old .pytest_cache

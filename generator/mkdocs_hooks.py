@@ -1,0 +1,90 @@
+"""MkDocs hooks: run the generator inside `mkdocs build` / `mkdocs serve`.
+
+- on_startup/on_config: check jieba (Chinese search) and load + validate the data; any data
+  error stops the build before anything is written;
+- on_files: add the generated pages in memory (`File.generated`), so no stale files exist;
+- on_serve: watch data/ so that editing YAML re-renders the site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # MkDocs imports hook files by path, not as package modules
+    sys.path.insert(0, str(ROOT))
+
+from generator import pages as pages_mod  # noqa: E402
+from generator.validate import load_dataset  # noqa: E402
+
+log = logging.getLogger("mkdocs.minsheng")
+_state: dict = {}
+
+
+def _require_jieba():
+    try:
+        import jieba
+    except ImportError:  # Material would silently index Chinese as one long word
+        raise PluginError("jieba is not installed: Chinese search would not work. Run `make venv` (pip install -r requirements.txt).") from None
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def on_config(config):
+    jieba = _require_jieba()
+    root = Path(os.environ.get("MINSHENG_ROOT", ROOT))
+    ds = load_dataset(root)
+    for p in ds.warnings:
+        log.info("data: %s", p)
+    if ds.errors:
+        for p in ds.errors:
+            log.error("%s", p)
+        raise PluginError(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.")
+    for topic in ds.topics.values():  # our domain words as single search tokens
+        for word in [topic.name, *topic.keywords]:
+            jieba.add_word(word, freq=2000)
+    extra = config["extra"]
+    site = pages_mod.Site(ds, edit_base=extra.get("data_edit_base"), site_url=config.get("site_url") or "")
+    generated = site.pages()
+    _state.update(ds=ds, site=site, pages=generated)
+    nav = config.get("nav")
+    if nav is not None:
+        config["nav"] = _expand_nav(nav, pages_mod.nav_entries(ds))
+    return config
+
+
+def _expand_nav(nav, cities):
+    """Replace the `CITIES` placeholder in mkdocs.yml's nav with one entry per city."""
+    out = []
+    for entry in nav:
+        if isinstance(entry, dict):
+            (title, value), = entry.items()
+            if value == "CITIES":
+                out.append({title: cities})
+                continue
+            if isinstance(value, list):
+                out.append({title: _expand_nav(value, cities)})
+                continue
+        out.append(entry)
+    return out
+
+
+def on_files(files, config):
+    for page in _state.get("pages", []):
+        existing = files.get_file_from_path(page.src)
+        if existing is not None:
+            raise PluginError(f"content/{page.src} would hide a generated page; rename it")
+        files.append(File.generated(config, page.src, content=page.content))
+    return files
+
+
+def on_serve(server, config, builder):
+    server.watch(str(Path(os.environ.get("MINSHENG_ROOT", ROOT)) / "data"))
+    server.watch(str(Path(__file__).parent))
+    return server
