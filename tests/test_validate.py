@@ -1,0 +1,271 @@
+"""The validator: one focused test per kind of bad input.
+
+Each test writes a small variation of a valid year file and asserts that the message
+names the file, the line and the field, in plain words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.validate import load_dataset
+from conftest import FIXTURES
+
+MINI = FIXTURES / "mini"
+YEAR_FILE = "data/ceshi/2024.yml"
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    dest = tmp_path / "root"
+    shutil.copytree(MINI, dest)
+    return dest
+
+
+def run(root: Path, text: str | bytes | None = None, name: str = YEAR_FILE):
+    if text is not None:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return load_dataset(root, today=dt.date(2026, 1, 1))
+
+
+def base() -> str:
+    return (MINI / YEAR_FILE).read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str, nth: int = 0) -> int:
+    lines = text.splitlines()
+    hits = [i + 1 for i, line in enumerate(lines) if needle in line]
+    return hits[nth]
+
+
+def only_error(ds, contains: str):
+    matches = [p for p in ds.errors if contains in p.message]
+    assert matches, f"no error containing {contains!r}; got: " + "\n".join(map(str, ds.problems))
+    return matches[0]
+
+
+def test_fixture_is_clean(root):
+    ds = run(root)
+    assert ds.errors == [], "\n".join(map(str, ds.errors))
+
+
+def test_duplicate_key_is_an_error_with_both_lines(root):
+    text = base().replace("    title: 托位与老旧小区\n", "    title: 托位与老旧小区\n    title: 另一个标题\n")
+    ds = run(root, text)
+    p = only_error(ds, "duplicate key `title`")
+    assert p.file == YEAR_FILE
+    assert p.line == line_of(text, "另一个标题")
+    assert p.path == "items[0].title"
+    assert f"line {line_of(text, '托位与老旧小区')}" in p.message
+
+
+def test_unknown_field_suggests_the_right_name(root):
+    text = base().replace("    lead: [市住建局]", "    laed: [市住建局]")
+    ds = run(root, text)
+    p = only_error(ds, "unknown field `laed`")
+    assert "did you mean `lead`" in p.message
+    assert p.line == line_of(text, "laed:")
+    assert p.path == "items[0].subitems[1].laed"
+
+
+def test_missing_required_field(root):
+    text = base().replace("issuer: 测试市人民政府\n", "")
+    p = only_error(run(root, text), "required field `issuer` is missing")
+    assert p.file == YEAR_FILE and p.line == 1
+
+
+def test_wrong_type_number_expected(root):
+    text = base().replace("value: 6000\n", "value: 6千\n", 1)
+    p = only_error(run(root, text), "expected a number")
+    assert p.line == line_of(text, "value: 6千")
+    assert p.path == "items[0].targets[0].value"
+
+
+@pytest.mark.parametrize(
+    "scalar, expected",
+    [
+        ("no", "`no` is ambiguous"),
+        ("on", "`on` is ambiguous"),
+        ("08", "`08` is ambiguous"),
+        ("010", "`010` is ambiguous"),
+        ("1:30", "`1:30` is ambiguous"),
+    ],
+)
+def test_yaml11_traps_are_errors(root, scalar, expected):
+    text = base().replace("title: 托位与老旧小区", f"title: {scalar}")
+    p = only_error(run(root, text), expected)
+    assert p.line == line_of(text, f"title: {scalar}")
+    assert p.path == "items[0].title"
+    assert "quote" in p.message.lower() or "quotes" in p.message
+
+
+def test_number_where_text_is_expected_asks_for_quotes(root):
+    text = base().replace("title: 托位与老旧小区", "title: 1.65")
+    p = only_error(run(root, text), "expected text, found the number 1.65")
+    assert '"1.65"' in p.message
+    assert p.line == line_of(text, "title: 1.65")
+
+
+def test_quoted_traps_are_fine_and_kept_verbatim(root):
+    text = base().replace("title: 托位与老旧小区", 'title: "08"').replace("label: 第二件", 'label: "no"')
+    ds = run(root, text)
+    assert ds.errors == []
+    items = ds.lists[("ceshi", 2024)].data.items
+    assert items[0].title == "08" and items[1].label == "no"
+
+
+def test_bare_date_in_text_field_stays_text(root):
+    text = base().replace("title: 托位与老旧小区", "title: 2024-01-31")
+    ds = run(root, text)
+    assert ds.errors == []
+    assert ds.lists[("ceshi", 2024)].data.items[0].title == "2024-01-31"
+
+
+def test_date_field_rejects_numbers_and_impossible_dates(root):
+    text = base().replace("published: 2024-02-01", "published: 20240201")
+    p = only_error(run(root, text), "YYYY-MM-DD")
+    assert p.path == "published"
+    text = base().replace("published: 2024-02-01", "published: 2024-02-30")
+    only_error(run(root, text), "not a real date")
+
+
+def test_boolean_field_needs_true_or_false(root):
+    text = base().replace("        comparator: at_least\n", "        comparator: at_least\n        qualitative: \"no\"\n", 1)
+    p = only_error(run(root, text), "expected true or false")
+    assert p.path == "items[0].targets[0].qualitative"
+
+
+def test_duplicate_item_id(root):
+    text = base().replace('  - id: "2"', '  - id: "1"')
+    p = only_error(run(root, text), "duplicate item id `1`")
+    assert p.line == line_of(text, '  - id: "1"', 1)
+
+
+def test_malformed_item_id(root):
+    text = base().replace('  - id: "2"', '  - id: "二"')
+    p = only_error(run(root, text), "not in the expected form")
+    assert "6-3" in p.message and p.path == "items[1].id"
+
+
+def test_subitem_id_must_extend_parent(root):
+    text = base().replace('id: "1-2"', 'id: "2-2"')
+    only_error(run(root, text), "must start with its parent's id")
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("topics: [tuoyu]", "topics: [tuoyou]", "unknown topic `tuoyou`; did you mean `tuoyu`?"),
+        ("section: c1\n    text: 新增", "section: c9\n    text: 新增", "unknown section `c9`"),
+        ("  - report: 2024-h1\n            status: on_track", "  - report: 2024-h2\n            status: on_track", "unknown report `2024-h2`"),
+        ("    source: h1", "    source: h2", "unknown source `h2`"),
+    ],
+)
+def test_broken_references(root, old, new, expected):
+    text = base().replace(old, new, 1)
+    assert text != base()
+    p = only_error(run(root, text), expected)
+    assert p.line == line_of(text, new.splitlines()[0].strip())
+
+
+def test_related_item_must_exist(root):
+    text = base().replace("    title: 托位与老旧小区\n", "    title: 托位与老旧小区\n    related: [ceshi/2023/1]\n")
+    p = only_error(run(root, text), "related item `ceshi/2023/1` does not exist")
+    assert p.path == "items[0].related[0]"
+
+
+def test_progress_dated_outside_plausible_range(root):
+    text = base().replace("as_of: 2024-06-30", "as_of: 2019-06-30")
+    p = only_error(run(root, text), "outside the plausible range")
+    assert p.path == "reports[0].as_of"
+    text = base().replace("as_of: 2024-06-30\n    published: 2024-07-20", "as_of: 2024-06-30\n    published: 2024-05-01")
+    only_error(run(root, text), "before the as_of date")
+
+
+def test_report_in_the_future(root):
+    text = base().replace("published: 2024-07-20", "published: 2026-07-20")
+    only_error(run(root, text), "in the future")
+
+
+def test_percent_contradicting_value_and_target_is_a_warning(root):
+    text = base().replace("percent: 55", "percent: 85")
+    ds = run(root, text)
+    assert ds.errors == []
+    (w,) = [p for p in ds.warnings if "value/target" in p.message]
+    assert w.line == line_of(text, "percent: 85") and "3300/6000 = 55.0%" in w.message
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "data:text/html,hi", "http://exa mple.org"])
+def test_unsafe_urls_are_rejected(root, url):
+    text = base().replace("    obtained: 测试数据\n", f"    obtained: 测试数据\n    url: \"{url}\"\n", 1)
+    p = only_error(run(root, text), "")
+    assert p.path == "sources[0].url"
+    assert "http" in p.message
+
+
+def test_raw_html_in_text_is_flagged_and_never_trusted(root):
+    text = base().replace("已开工40个。", "已开工40个。<script>alert(1)</script>")
+    ds = run(root, text)
+    assert ds.errors == []
+    (w,) = [p for p in ds.warnings if "HTML" in p.message]
+    assert w.path == "items[0].subitems[1].progress[0].text"
+
+
+def test_not_utf8(root):
+    p = only_error(run(root, base().encode("gbk")), "not valid UTF-8")
+    assert p.file == YEAR_FILE and p.line >= 1
+
+
+def test_alias_bomb_is_rejected_quickly(root):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    p = only_error(run(root, bomb), "anchors and aliases")
+    assert p.file == YEAR_FILE
+
+
+def test_oversized_file(root):
+    big = base() + "# " + "x" * (9 * 1024 * 1024) + "\n"
+    only_error(run(root, big), "larger than")
+
+
+def test_syntax_error_points_at_the_line(root):
+    text = base().replace("    title: 托位与老旧小区", "    title: [托位与老旧小区")
+    p = only_error(run(root, text), "YAML syntax error")
+    assert abs(p.line - line_of(text, "[托位与老旧小区")) <= 2
+
+
+def test_file_name_and_content_must_agree(root):
+    (root / YEAR_FILE).rename(root / "data/ceshi/2023.yml")
+    ds = run(root)
+    only_error(ds, "does not match the file name 2023.yml")
+
+
+def test_unexpected_file_in_city_folder(root):
+    ds = run(root, "x: 1\n", name="data/ceshi/2024.yaml")
+    only_error(ds, "year files are named <year>.yml")
+
+
+def test_all_errors_are_reported_at_once(root):
+    text = base().replace("    lead: [市住建局]", "    laed: [市住建局]").replace("topics: [tuoyu]", "topics: [tuoyou]").replace("title: 托位与老旧小区", "title: no")
+    ds = run(root, text)
+    messages = " | ".join(p.message for p in ds.errors)
+    assert "laed" in messages and "ambiguous" in messages
+    assert len(ds.errors) >= 2
+
+
+def test_cli_exit_codes_and_format(root, capsys):
+    from generator.cli import main
+
+    assert main(["--root", str(root), "validate"]) == 0
+    (root / YEAR_FILE).write_text(base().replace("    lead: [市住建局]", "    laed: [市住建局]"), encoding="utf-8")
+    assert main(["--root", str(root), "validate"]) == 1
+    err = capsys.readouterr().err
+    assert f"{YEAR_FILE}:" in err and "items[0].subitems[1].laed: unknown field" in err
