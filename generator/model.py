@@ -179,6 +179,7 @@ class Report(Strict):
     source: RefId = Field(description="Id of an entry in `sources`.")
     summary: Optional[Text] = Field(None, description="The report's own overall summary, verbatim.")
     counts: dict[str, StrictInt] = Field(default_factory=dict, description="Counts the report states, by its own wording: {已完成: 6}.")
+    note: Optional[Text] = Field(None, description="Ours: e.g. where the report's counts disagree with its own table.")
 
 
 class Section(Strict):
@@ -209,6 +210,7 @@ class Measure(Strict):
     metric: ShortText = Field(description="The `metric` of one of the item's targets, or a new metric the report states.")
     value: Optional[Number] = Field(None, description="Reported value in base units.")
     unit: Optional[ShortText] = None
+    comparator: Optional[Comparator] = Field(None, description="When the report qualifies the figure: 约 → about, 余/以上 → at_least.")
     percent: Optional[Number] = Field(None, ge=0, le=1000, description="Percent of the annual/whole target, as reported.")
     text: Optional[ShortText] = Field(None, description="The wording of this figure, verbatim.")
 
