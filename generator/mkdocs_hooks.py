@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs imports hook files by path, not as package modules
     sys.path.insert(0, str(ROOT))
 
+from generator import exports, feeds  # noqa: E402
 from generator import pages as pages_mod  # noqa: E402
 from generator.validate import load_dataset  # noqa: E402
 
@@ -88,3 +89,17 @@ def on_serve(server, config, builder):
     server.watch(str(Path(os.environ.get("MINSHENG_ROOT", ROOT)) / "data"))
     server.watch(str(Path(__file__).parent))
     return server
+
+
+def on_post_build(config):
+    """Write the downloads (JSON, CSV, schema) and Atom feeds next to the pages."""
+    ds = _state.get("ds")
+    if ds is None:
+        return
+    site_url = config.get("site_url") or ""
+    out = Path(config["site_dir"])
+    files = {**exports.export_files(ds, site_url), **feeds.feed_files(ds, site_url)}
+    for rel, data in sorted(files.items()):
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)

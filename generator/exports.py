@@ -1,0 +1,239 @@
+"""Download files (JSON, CSV, JSON Schema) built from the validated model.
+
+Everything here is produced from the pydantic objects in a `Dataset` — JSON with
+`json.dumps(model_dump(mode="json"))`, CSV with the `csv` module — never from hand-built
+strings, so a download can never disagree with the site or with the data format.
+
+Output is deterministic: the same data gives byte-identical files (no timestamps other
+than the data's own dates; dictionaries are built in a fixed order).
+
+The files and every CSV column are documented for readers in content/data.md; change both
+together.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from . import derive, model, schema
+from .validate import Dataset, ListFile, walk_items
+
+CSV_COLUMNS = [
+    "city",
+    "city_name",
+    "year",
+    "id",
+    "parent_id",
+    "label",
+    "section",
+    "title",
+    "text",
+    "lead",
+    "topics",
+    "deadline",
+    "targets",
+    "latest_status",
+    "latest_status_label",
+    "latest_status_text",
+    "latest_percent",
+    "expected_pace",
+    "latest_as_of",
+    "latest_report",
+    "progress_count",
+    "url",
+    "source_title",
+    "source_date",
+]
+
+COMPARATOR_SYMBOLS = {"at_least": "≥", "at_most": "≤", "exactly": "", "about": "约", "range": ""}
+
+
+# --- small helpers ------------------------------------------------------------------
+
+
+def base_url(site_url: str) -> str:
+    """`https://example.org` → `https://example.org/`; an empty site_url gives `/` (root-relative)."""
+    site_url = (site_url or "").strip()
+    return site_url.rstrip("/") + "/" if site_url else "/"
+
+
+def city_year_url(site_url: str, city: str, year: int) -> str:
+    return f"{base_url(site_url)}{city}/{year}/"
+
+
+def item_url(site_url: str, city: str, year: int, item_id: str) -> str:
+    return f"{base_url(site_url)}{city}/{year}/{item_id}/"
+
+
+def _json(obj) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _number(value) -> str:
+    """A plain, machine-readable number: 20000.0 → `20000`, 1.5 → `1.5`, None → ``."""
+    if value is None:
+        return ""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def target_text(t: model.Target) -> str:
+    """metric + comparator + value + unit: `新增托位≥6000个`, `道路约2.5公里`, `口袋公园2–3处`."""
+    if t.qualitative or t.value is None:
+        return f"{t.metric}（定性）"
+    unit = t.unit or ""
+    if t.comparator == model.Comparator.range and t.value_max is not None:
+        return f"{t.metric}{_number(t.value)}–{_number(t.value_max)}{unit}"
+    symbol = COMPARATOR_SYMBOLS[t.comparator.value] if t.comparator else ""
+    return f"{t.metric}{symbol}{_number(t.value)}{unit}"
+
+
+def list_source(pl: model.PledgeList) -> model.Source:
+    """The source the list itself comes from (validation guarantees it exists)."""
+    return next((s for s in pl.sources if s.id == pl.source), pl.sources[0])
+
+
+def section_heading(pl: model.PledgeList, section_id: str | None) -> str:
+    """The section chain as the source writes it: `一、幼有善育 › （一）托育`."""
+    by_id = {s.id: s for s in pl.sections}
+    chain = []
+    while section_id and section_id in by_id and len(chain) < 10:
+        s = by_id[section_id]
+        chain.insert(0, f"{s.label}{s.title}")
+        section_id = s.parent
+    return " › ".join(chain)
+
+
+def derived_figures(item: model.Item, pl: model.PledgeList, parent: model.Item | None, site_url: str) -> dict:
+    """Our computed figures for one item (the same ones the item page shows)."""
+    lt = derive.latest(item, pl, parent)
+    return {
+        "status": lt.status,
+        "status_label": derive.STATUS_LABELS[lt.status],
+        "percent": lt.percent,
+        "expected_pace": lt.pace,
+        "as_of": lt.report.as_of.isoformat() if lt.report else None,
+        "url": item_url(site_url, pl.city, pl.year, item.id),
+    }
+
+
+def _city_dump(ds: Dataset, slug: str):
+    city = ds.cities.get(slug)
+    return city.model_dump(mode="json") if city else None
+
+
+# --- the files ------------------------------------------------------------------------
+
+
+def list_json(ds: Dataset, lf: ListFile, site_url: str) -> bytes:
+    pl = lf.data
+    derived = {item.id: derived_figures(item, pl, parent, site_url) for item, _, parent in walk_items(pl.items)}
+    return _json(
+        {
+            "city": _city_dump(ds, pl.city),
+            "list": pl.model_dump(mode="json"),
+            "derived": derived,
+            "generated_from": lf.path,
+        }
+    )
+
+
+def list_csv(ds: Dataset, lf: ListFile, site_url: str) -> bytes:
+    """One row per item and sub-item, in source order; UTF-8 with BOM so Excel reads it."""
+    pl = lf.data
+    city = ds.cities.get(pl.city)
+    src = list_source(pl)
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for item, _, parent in walk_items(pl.items):
+        lt = derive.latest(item, pl, parent)
+        deadline = derive.item_deadline(item, pl, parent)
+        row = {
+            "city": pl.city,
+            "city_name": city.name if city else pl.city,
+            "year": pl.year,
+            "id": item.id,
+            "parent_id": parent.id if parent else "",
+            "label": item.label or "",
+            "section": section_heading(pl, item.section or (parent.section if parent else None)),
+            "title": item.title or "",
+            "text": item.text,
+            "lead": "、".join(item.lead),
+            "topics": ";".join(item.topics),
+            "deadline": deadline.isoformat() if deadline else "",
+            "targets": "; ".join(target_text(t) for t in item.targets),
+            "latest_status": lt.status,
+            "latest_status_label": derive.STATUS_LABELS[lt.status],
+            "latest_status_text": lt.status_text or "",
+            "latest_percent": _number(lt.percent),
+            "expected_pace": _number(lt.pace),
+            "latest_as_of": lt.report.as_of.isoformat() if lt.report else "",
+            "latest_report": lt.report.id if lt.report else "",
+            "progress_count": len(item.progress),
+            "url": item_url(site_url, pl.city, pl.year, item.id),
+            "source_title": src.title,
+            "source_date": src.date.isoformat(),
+        }
+        writer.writerow([row[c] for c in CSV_COLUMNS])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def item_json(ds: Dataset, lf: ListFile, item: model.Item, parent: model.Item | None, site_url: str) -> bytes:
+    """One item with its sub-items, our figures for each, and the sources a citation needs."""
+    pl = lf.data
+    city = ds.cities.get(pl.city)
+    family = [(item, parent)] + [(sub, par) for sub, _, par in walk_items(item.subitems, parent=item)]
+    used_reports = {p.report for it, _ in family for p in it.progress}
+    reports = [r for r in pl.reports if r.id in used_reports]
+    report_source_ids = {r.source for r in reports}
+    src = list_source(pl)
+    return _json(
+        {
+            "city": pl.city,
+            "city_name": city.name if city else pl.city,
+            "year": pl.year,
+            "id": item.id,
+            "parent_id": parent.id if parent else None,
+            "url": item_url(site_url, pl.city, pl.year, item.id),
+            "list_url": city_year_url(site_url, pl.city, pl.year),
+            "list_title": pl.title,
+            "item": item.model_dump(mode="json"),
+            "derived": {it.id: derived_figures(it, pl, par, site_url) for it, par in family},
+            "source": src.model_dump(mode="json"),
+            "reports": [r.model_dump(mode="json") for r in reports],
+            "report_sources": [s.model_dump(mode="json") for s in pl.sources if s.id in report_source_ids],
+            "generated_from": lf.path,
+        }
+    )
+
+
+def all_json(ds: Dataset) -> bytes:
+    return _json(
+        {
+            "cities": [ds.cities[s].model_dump(mode="json") for s in sorted(ds.cities)],
+            "topics": [t.model_dump(mode="json") for t in ds.topics.values()],
+            "lists": [ds.lists[k].data.model_dump(mode="json") for k in sorted(ds.lists)],
+        }
+    )
+
+
+def export_files(ds: Dataset, site_url: str) -> dict[str, bytes]:
+    """All download files: {site-relative path: bytes}, in a fixed order.
+
+    Write them under the built site's directory (e.g. in MkDocs' on_post_build)."""
+    out: dict[str, bytes] = {}
+    for key in sorted(ds.lists):
+        lf = ds.lists[key]
+        pl = lf.data
+        stem = f"data/{pl.city}/{pl.year}"
+        out[f"{stem}.json"] = list_json(ds, lf, site_url)
+        out[f"{stem}.csv"] = list_csv(ds, lf, site_url)
+        for item, _, parent in walk_items(pl.items):
+            out[f"{stem}/{item.id}.json"] = item_json(ds, lf, item, parent, site_url)
+    out["data/all.json"] = all_json(ds)
+    for name in schema.SCHEMAS:
+        out[f"data/schema/{name}"] = schema.render(name).encode("utf-8")
+    return out

@@ -1,0 +1,320 @@
+"""Download files (generator/exports.py) and Atom feeds (generator/feeds.py).
+
+Checked on the small fixture (tests/fixtures/mini) and on the real data: JSON round-trips to
+the model, CSV shape and header (= the columns documented in content/data.md), one JSON per
+item, structurally valid Atom 1.0 (RFC 4287), and byte-identical output from two builds.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from generator import derive, exports, feeds, model, schema
+from generator.validate import load_dataset, walk_items
+from conftest import FIXTURES, ROOT
+
+SITE = "https://example.org/ledger/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+MINI = FIXTURES / "mini"
+
+
+def _load(root):
+    ds = load_dataset(root)
+    assert ds.errors == [], "\n".join(map(str, ds.errors))
+    return ds
+
+
+@pytest.fixture(scope="module", params=["mini", "real"])
+def ds(request):
+    return _load(MINI if request.param == "mini" else ROOT)
+
+
+@pytest.fixture(scope="module")
+def files(ds):
+    return exports.export_files(ds, SITE)
+
+
+@pytest.fixture(scope="module")
+def atom(ds):
+    return feeds.feed_files(ds, SITE)
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def _documented_columns() -> list[str]:
+    text = (ROOT / "content" / "data.md").read_text(encoding="utf-8")
+    section = text.split("### CSV 各列", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.M)
+
+
+# --- JSON -----------------------------------------------------------------------------
+
+
+def test_list_json_round_trips_to_the_model(ds, files):
+    for (city, year), lf in ds.lists.items():
+        doc = json.loads(files[f"data/{city}/{year}.json"])
+        assert model.PledgeList.model_validate(doc["list"]) == lf.data
+        assert doc["generated_from"] == f"data/{city}/{year}.yml" == lf.path
+        assert model.City.model_validate(doc["city"]) == ds.cities[city]
+        ids = [item.id for item, _, _ in walk_items(lf.data.items)]
+        assert list(doc["derived"]) == ids
+        for item, _, parent in walk_items(lf.data.items):
+            d = doc["derived"][item.id]
+            assert set(d) == {"status", "status_label", "percent", "expected_pace", "as_of", "url"}
+            lt = derive.latest(item, lf.data, parent)
+            assert d["status"] == lt.status and d["status_label"] == derive.STATUS_LABELS[lt.status]
+            assert d["percent"] == lt.percent and d["expected_pace"] == lt.pace
+            assert d["url"] == f"{SITE}{city}/{year}/{item.id}/"
+
+
+def test_per_item_json_exists_for_every_item(ds, files):
+    for (city, year), lf in ds.lists.items():
+        for item, _, parent in walk_items(lf.data.items):
+            path = f"data/{city}/{year}/{item.id}.json"
+            assert path in files, path
+            doc = json.loads(files[path])
+            assert model.Item.model_validate(doc["item"]) == item
+            assert (doc["city"], doc["year"], doc["id"]) == (city, year, item.id)
+            assert doc["parent_id"] == (parent.id if parent else None)
+            assert doc["url"] == f"{SITE}{city}/{year}/{item.id}/"
+            assert model.Source.model_validate(doc["source"]).id == lf.data.source
+            assert set(doc["derived"]) == {x.id for x, _, _ in walk_items([item])}
+            used = {p.report for x, _, _ in walk_items([item]) for p in x.progress}
+            assert {r["id"] for r in doc["reports"]} == used
+            for r in doc["reports"]:
+                model.Report.model_validate(r)
+                assert r["source"] in {s["id"] for s in doc["report_sources"]}
+    n_items = sum(len(list(walk_items(lf.data.items))) for lf in ds.lists.values())
+    assert len([p for p in files if re.fullmatch(r"data/[^/]+/\d{4}/[^/]+\.json", p)]) == n_items
+
+
+def test_all_json_is_the_full_dataset(ds, files):
+    doc = json.loads(files["data/all.json"])
+    assert [model.City.model_validate(c) for c in doc["cities"]] == [ds.cities[s] for s in sorted(ds.cities)]
+    assert model.TopicsFile.model_validate({"topics": doc["topics"]}).topics == list(ds.topics.values())
+    assert [model.PledgeList.model_validate(x) for x in doc["lists"]] == [ds.lists[k].data for k in sorted(ds.lists)]
+
+
+def test_schema_files_are_the_generated_schemas(files):
+    for name in schema.SCHEMAS:
+        data = files[f"data/schema/{name}"]
+        assert data.decode("utf-8") == schema.render(name)
+        assert json.loads(data)["$id"] == name
+
+
+def test_json_is_utf8_without_escapes_or_bom(files):
+    for path, data in files.items():
+        if path.endswith(".json"):
+            assert not data.startswith(b"\xef\xbb\xbf"), path
+            assert b"\\u" not in data or path.startswith("data/schema/"), path
+            json.loads(data.decode("utf-8"))
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+def test_csv_columns_are_the_documented_ones():
+    assert _documented_columns() == exports.CSV_COLUMNS
+
+
+def test_csv_shape(ds, files):
+    for (city, year), lf in ds.lists.items():
+        data = files[f"data/{city}/{year}.csv"]
+        assert data.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM"
+        assert b"\r\n" in data and data.endswith(b"\r\n")
+        rows = _rows(data)
+        assert rows[0] == exports.CSV_COLUMNS == _documented_columns()
+        flat = list(walk_items(lf.data.items))
+        assert len(rows) - 1 == len(flat)
+        for row, (item, _, parent) in zip(rows[1:], flat):
+            assert len(row) == len(exports.CSV_COLUMNS)
+            rec = dict(zip(rows[0], row))
+            assert (rec["city"], rec["year"], rec["id"]) == (city, str(year), item.id)
+            assert rec["parent_id"] == (parent.id if parent else "")
+            assert rec["text"] == item.text
+            assert rec["lead"] == "、".join(item.lead)
+            assert rec["topics"].split(";") == (item.topics or [""])
+            assert rec["url"] == f"{SITE}{city}/{year}/{item.id}/"
+            assert rec["progress_count"] == str(len(item.progress))
+            lt = derive.latest(item, lf.data, parent)
+            assert rec["latest_status"] == lt.status
+            assert rec["latest_status_label"] == derive.STATUS_LABELS[lt.status]
+            assert rec["latest_as_of"] == (lt.report.as_of.isoformat() if lt.report else "")
+            if lt.percent is not None:
+                assert float(rec["latest_percent"]) == lt.percent
+            assert rec["deadline"] == derive.item_deadline(item, lf.data, parent).isoformat()
+            dt.date.fromisoformat(rec["source_date"])
+
+
+def test_csv_values_on_the_fixture():
+    ds = _load(MINI)
+    rows = _rows(exports.export_files(ds, "https://example.org")["data/ceshi/2024.csv"])
+    rec = {r[3]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert rec["1"]["targets"] == "新增托位≥6000个"
+    assert rec["1"]["section"] == "（一）幼有善育"
+    assert rec["1-2"]["section"] == "（一）幼有善育"  # inherited from the parent
+    assert rec["1-2"]["latest_status_text"] == "未完成二季度任务"
+    assert rec["1-2"]["latest_percent"] == "20"
+    assert rec["1-1"]["latest_percent"] == "55"
+    assert rec["2"]["lead"] == "市城管局、市发改委"
+    assert rec["2"]["topics"] == "gongyuan;chongdianzhuang"
+    assert rec["2"]["latest_status"] == "none" and rec["2"]["latest_report"] == ""
+    assert rec["1-1"]["url"] == "https://example.org/ceshi/2024/1-1/"
+
+
+def test_target_text():
+    T = model.Target
+    assert exports.target_text(T(text="x", metric="道路", value=2.5, unit="公里", comparator="about")) == "道路约2.5公里"
+    assert exports.target_text(T(text="x", metric="公园", value=2, value_max=3, unit="处", comparator="range")) == "公园2–3处"
+    assert exports.target_text(T(text="x", metric="时限", value=30, unit="天", comparator="at_most")) == "时限≤30天"
+    assert exports.target_text(T(text="x", metric="地铁开通", qualitative=True)) == "地铁开通（定性）"
+
+
+# --- Atom -----------------------------------------------------------------------------
+
+
+def _parse(data: bytes) -> ET.Element:
+    assert data.startswith(b"<?xml")
+    root = ET.fromstring(data)
+    assert root.tag == f"{ATOM}feed"
+    return root
+
+
+def _check_feed(root: ET.Element, self_href: str) -> list[ET.Element]:
+    """RFC 4287 structure: required elements, cardinality, dates, unique ids, order."""
+    for name in ("id", "title", "updated"):
+        assert len(root.findall(f"{ATOM}{name}")) == 1, name
+        assert (root.find(f"{ATOM}{name}").text or "").strip(), name
+    assert RFC3339.match(root.find(f"{ATOM}updated").text)
+    feed_authors = root.findall(f"{ATOM}author")
+    assert feed_authors and feed_authors[0].find(f"{ATOM}name").text == "民生实事台账"
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh"
+    links = {ln.get("rel", "alternate"): ln.get("href") for ln in root.findall(f"{ATOM}link")}
+    assert links["self"] == self_href and links["alternate"].startswith(SITE)
+    entries = root.findall(f"{ATOM}entry")
+    ids = []
+    stamps = []
+    for e in entries:
+        for name in ("id", "title", "updated"):
+            assert len(e.findall(f"{ATOM}{name}")) == 1, name
+            assert (e.find(f"{ATOM}{name}").text or "").strip(), name
+        assert re.match(r"^(tag|https?):", e.find(f"{ATOM}id").text)  # an absolute IRI
+        stamp = e.find(f"{ATOM}updated").text
+        assert RFC3339.match(stamp)
+        alternates = [ln for ln in e.findall(f"{ATOM}link") if ln.get("rel", "alternate") == "alternate"]
+        assert len(alternates) == 1 and alternates[0].get("href").startswith(SITE)
+        content = e.find(f"{ATOM}content")
+        assert content is not None and content.get("type") == "html" and content.text
+        ids.append(e.find(f"{ATOM}id").text)
+        stamps.append(dt.datetime.fromisoformat(stamp))
+    assert len(ids) == len(set(ids)), "duplicate entry ids"
+    assert stamps == sorted(stamps, reverse=True), "entries must be newest first"
+    if stamps:
+        assert dt.datetime.fromisoformat(root.find(f"{ATOM}updated").text) == stamps[0]
+    return entries
+
+
+def test_feeds_are_valid_atom(ds, atom):
+    cities = sorted(set(ds.cities) | {c for c, _ in ds.lists})
+    assert sorted(atom) == sorted(["feeds/all.atom"] + [f"feeds/{c}.atom" for c in cities])
+    all_entries = _check_feed(_parse(atom["feeds/all.atom"]), f"{SITE}feeds/all.atom")
+    n_reports = sum(len(lf.data.reports) for lf in ds.lists.values())
+    assert len(all_entries) == len(ds.lists) + n_reports
+    per_city = []
+    for c in cities:
+        per_city += [e.find(f"{ATOM}id").text for e in _check_feed(_parse(atom[f"feeds/{c}.atom"]), f"{SITE}feeds/{c}.atom")]
+    assert sorted(per_city) == sorted(e.find(f"{ATOM}id").text for e in all_entries)
+
+
+def test_feed_entries_match_the_data(ds, atom):
+    entries = {e.find(f"{ATOM}id").text: e for e in _parse(atom["feeds/all.atom"]).findall(f"{ATOM}entry")}
+    for (city, year), lf in ds.lists.items():
+        pl = lf.data
+        page = f"{SITE}{city}/{year}/"
+        e = entries[f"tag:{feeds.TAG_AUTHORITY}:{city}/{year}"]
+        assert e.find(f"{ATOM}updated").text.startswith(feeds.list_date(pl).isoformat())
+        assert e.find(f"{ATOM}title").text == f"{ds.cities[city].short_name} {year} {pl.kind}：{len(pl.items)} 项"
+        assert e.find(f"{ATOM}link").get("href") == page
+        for r in pl.reports:
+            e = entries[f"tag:{feeds.TAG_AUTHORITY}:{city}/{year}/report/{r.id}"]
+            assert e.find(f"{ATOM}updated").text.startswith(r.published.isoformat())
+            assert e.find(f"{ATOM}link").get("href") == page
+            content = e.find(f"{ATOM}content").text
+            linked = set(re.findall(r'href="([^"]+)"', content))
+            news = [
+                (item, p.status.value)
+                for item, _, _ in walk_items(pl.items)
+                for p in item.progress
+                if p.report == r.id and p.status.value in ("behind", "done")
+            ]
+            expected = {f"{SITE}{city}/{year}/{item.id}/#progress-{r.id}" for item, _ in news}
+            capped = any(sum(1 for _, s in news if s == status) > feeds.MAX_ITEMS_PER_STATUS for status in ("behind", "done"))
+            assert linked <= expected if capped else linked == expected
+
+
+def test_report_entry_lists_behind_and_done_items_on_the_fixture():
+    ds = _load(MINI)
+    root = _parse(feeds.feed_files(ds, "https://example.org")["feeds/ceshi.atom"])
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}title").text for e in entries] == ["测试 2024 民生实事 · 上半年进展情况", "测试 2024 民生实事：2 项"]
+    content = entries[0].find(f"{ATOM}content").text
+    assert "https://example.org/ceshi/2024/1-2/#progress-2024-h1" in content  # behind
+    assert "1-1/" not in content  # on_track: not news
+    assert "未完成二季度任务" in content
+    assert root.find(f"{ATOM}updated").text == "2024-07-20T00:00:00+08:00"
+
+
+def test_list_without_published_date_uses_its_source_date(tmp_path):
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    path = root / "data" / "ceshi" / "2024.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "published: 2024-02-01\n" in text
+    path.write_text(text.replace("published: 2024-02-01\n", "", 1).replace("    date: 2024-02-01\n", "    date: 2024-01-28\n", 1), encoding="utf-8")
+    ds = _load(root)
+    assert ds.lists[("ceshi", 2024)].data.published is None
+    root_el = _parse(feeds.feed_files(ds, SITE)["feeds/all.atom"])
+    e = next(e for e in root_el.findall(f"{ATOM}entry") if e.find(f"{ATOM}id").text.endswith(":ceshi/2024"))
+    assert e.find(f"{ATOM}updated").text == "2024-01-28T00:00:00+08:00"
+
+
+# --- determinism ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["mini", "real"])
+def test_output_is_deterministic(which):
+    root = MINI if which == "mini" else ROOT
+    a, b = _load(root), _load(root)
+    assert exports.export_files(a, SITE) == exports.export_files(b, SITE)
+    assert feeds.feed_files(a, SITE) == feeds.feed_files(b, SITE)
+    assert list(exports.export_files(a, SITE)) == list(exports.export_files(b, SITE))
+
+
+def test_site_url_with_or_without_trailing_slash():
+    ds = _load(MINI)
+    assert exports.export_files(ds, "https://example.org/ledger") == exports.export_files(ds, "https://example.org/ledger/")
+    assert feeds.feed_files(ds, "https://example.org/ledger") == feeds.feed_files(ds, "https://example.org/ledger/")
+
+
+def test_data_page_documents_every_file():
+    text = (ROOT / "content" / "data.md").read_text(encoding="utf-8")
+    assert text.lstrip().startswith("---") and "\n# 数据下载\n" in text
+    for path in ("/data/<城市>/<年份>.csv", "/data/<城市>/<年份>.json", "/data/<城市>/<年份>/<编号>.json", "/data/all.json", "/feeds/all.atom", "/feeds/<城市>.atom"):
+        assert f"`{path}`" in text, path
+    for name in schema.SCHEMAS:
+        assert f"`/data/schema/{name}`" in text
+    # Markdown links only to Markdown pages: links to generated files would fail `mkdocs --strict`
+    for target in re.findall(r"\]\(([^)]+)\)", text):
+        assert target.split("#")[0].endswith(".md"), target
+    assert "BOM" in text
