@@ -6,7 +6,7 @@ alias bombs. We use its (C, when available) parser to build the node tree, then 
 the nodes ourselves with strict YAML 1.2-like rules, collecting positions so that every
 later error can say `file:line:col`.
 
-Decisions (documented in content/contribute/format.md):
+Decisions (documented in content/about/format.md):
 - duplicate keys, anchors/aliases, merge keys (`<<`), custom tags: errors;
 - plain `yes/no/on/off/y/n`: error (ambiguous between YAML 1.1 and 1.2) — write
   true/false or quote the text;
