@@ -40,6 +40,25 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    import re
+
+    from .scaffold import scaffold
+
+    if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", args.city):
+        print(f"city slug {args.city!r}: use lowercase pinyin without tones, e.g. qingdao", file=sys.stderr)
+        return 2
+    try:
+        written = scaffold(Path(args.root), args.city, args.year)
+    except (FileExistsError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path}")
+    print("Now replace every 待填写 with the source's text and run `make validate`.")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Minsheng Ledger data tools")
     parser.add_argument("--root", default=".", help="repository root (default: current folder)")
@@ -53,6 +72,11 @@ def main(argv=None) -> int:
     p = sub.add_parser("schema", help="write the JSON Schema files for editors")
     p.add_argument("--out", default="schema")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("new", help="scaffold data/<city>/<year>.yml (and city.yml) that already validates")
+    p.add_argument("city", help="city slug: lowercase pinyin, e.g. qingdao")
+    p.add_argument("year", type=int)
+    p.set_defaults(func=cmd_new)
 
     args = parser.parse_args(argv)
     return args.func(args)

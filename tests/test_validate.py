@@ -269,3 +269,14 @@ def test_cli_exit_codes_and_format(root, capsys):
     assert main(["--root", str(root), "validate"]) == 1
     err = capsys.readouterr().err
     assert f"{YEAR_FILE}:" in err and "items[0].subitems[1].laed: unknown field" in err
+
+
+def test_new_command_scaffolds_a_valid_file(root, capsys):
+    from generator.cli import main
+
+    assert main(["--root", str(root), "new", "yantai", "2025"]) == 0
+    ds = run(root)
+    assert ds.errors == [], "\n".join(map(str, ds.errors))
+    assert ("yantai", 2025) in ds.lists
+    assert main(["--root", str(root), "new", "yantai", "2025"]) == 2  # never overwrites
+    assert main(["--root", str(root), "new", "Yan Tai", "2025"]) == 2
