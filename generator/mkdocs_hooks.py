@@ -47,9 +47,8 @@ def on_config(config):
         for p in ds.errors:
             log.error("%s", p)
         raise PluginError(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.")
-    for topic in ds.topics.values():  # our domain words as single search tokens
-        for word in [topic.name, *topic.keywords]:
-            jieba.add_word(word, freq=2000)
+    for word in search_words(ds):  # our domain words as single search tokens
+        jieba.add_word(word, freq=2000)
     extra = config["extra"]
     site = pages_mod.Site(ds, edit_base=extra.get("data_edit_base"), site_url=config.get("site_url") or "")
     generated = site.pages()
@@ -58,6 +57,19 @@ def on_config(config):
     if nav is not None:
         config["nav"] = _expand_nav(nav, pages_mod.nav_entries(ds))
     return config
+
+
+def search_words(ds) -> list[str]:
+    """Topic keywords that become single search tokens.
+
+    A word that contains a shorter domain word (老年助餐 ⊃ 助餐) is left out: Material's
+    search matches token prefixes only, so the compound would hide the shorter word.
+    """
+    userdict = ROOT / "search" / "userdict.txt"
+    words = {line.split()[0] for line in userdict.read_text(encoding="utf-8").splitlines() if line.strip()}
+    for topic in ds.topics.values():
+        words.update(k for k in topic.keywords if len(k) > 1)
+    return sorted(w for w in words if not any(o != w and o in w for o in words))
 
 
 def _expand_nav(nav, cities):
