@@ -1,0 +1,257 @@
+"""The built site in a real browser (Debian chromium, headless, served from 127.0.0.1).
+
+What a reader sees: an item page with its pledge, targets, sources and progress timeline;
+Chinese search that finds the items; no horizontal scrolling on a phone; no request to any
+other host; no console errors.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from conftest import ROOT
+from generator.validate import load_dataset, walk_items
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+SEARCH_QUERIES = ["老旧小区", "充电桩", "托位", "口袋公园", "加装电梯", "两癌", "助餐", "停车", "就业", "幼儿园"]
+
+
+def norm(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+@pytest.fixture(scope="module")
+def ds():
+    dataset = load_dataset(ROOT)
+    assert dataset.errors == [], "\n".join(map(str, dataset.errors))
+    assert dataset.lists, "no data/<city>/<year>.yml files found"
+    return dataset
+
+
+def all_items(ds):
+    for (city, year), lf in sorted(ds.lists.items()):
+        for item, _, _ in walk_items(lf.data.items):
+            yield city, year, item
+
+
+def url_of(city, year, item=None) -> str:
+    return f"{city}/{year}/{item.id}/" if item is not None else f"{city}/{year}/"
+
+
+@pytest.fixture(scope="module")
+def item_with_targets(ds):
+    """qingdao/2024/6-3 when it exists, else the first item with targets."""
+    for city, year, item in all_items(ds):
+        if (city, year, item.id) == ("qingdao", 2024, "6-3"):
+            return city, year, item
+    return next((c, y, i) for c, y, i in all_items(ds) if i.targets)
+
+
+@pytest.fixture(scope="module")
+def item_with_progress(ds):
+    """The first item with a verbatim progress text in qixia 2024 or qingdao 2021 (else anywhere)."""
+    preferred = [("qixia", 2024), ("qingdao", 2021)]
+    candidates = [(c, y, i) for c, y, i in all_items(ds) if any(p.text for p in i.progress)]
+    candidates.sort(key=lambda t: preferred.index((t[0], t[1])) if (t[0], t[1]) in preferred else len(preferred))
+    assert candidates, "no item with progress text in the data"
+    return candidates[0]
+
+
+@pytest.fixture(scope="module")
+def biggest_list(ds):
+    return max(ds.lists, key=lambda k: (sum(1 for _ in walk_items(ds.lists[k].data.items)), k))
+
+
+@pytest.fixture(scope="module")
+def topic_with_items(ds):
+    counts = {}
+    for _, _, item in all_items(ds):
+        for t in item.topics:
+            counts[t] = counts.get(t, 0) + 1
+    return max(counts, key=counts.get)
+
+
+# --- item pages ------------------------------------------------------------------------
+
+
+def test_item_page_shows_pledge_targets_and_sources(page, site_server, item_with_targets):
+    city, year, item = item_with_targets
+    page.goto(site_server + url_of(city, year, item))
+    h1 = page.locator(".md-content h1")
+    assert h1.count() == 1
+    assert norm(h1.inner_text()) == norm(item.text)
+    assert h1.is_visible()
+    if item.targets:
+        table = page.locator("table.ml-targets")
+        assert table.is_visible()
+        assert table.locator("tbody tr").count() == len(item.targets)
+        table_text = norm(table.inner_text())
+        for target in item.targets:
+            assert norm(target.metric) in table_text
+            assert norm(target.text) in table_text, "the original wording is shown beside the target"
+    sources = page.locator("h2#sources")
+    assert sources.is_visible() and "来源" in sources.inner_text()
+    assert page.locator("ul.ml-sources > li").count() >= 1
+    assert page.locator("ul.ml-sources").is_visible()
+
+
+def test_item_page_timeline_entry_has_permanent_anchor_and_verbatim_text(page, site_server, item_with_progress):
+    city, year, item = item_with_progress
+    entry = next(p for p in item.progress if p.text)
+    anchor = f"progress-{entry.report}"
+    page.goto(site_server + url_of(city, year, item) + "#" + anchor)
+    li = page.locator(f"li.ml-timeline__entry#{anchor}")
+    assert li.count() == 1
+    assert li.is_visible()
+    assert norm(entry.text) in norm(li.inner_text())
+    # The permalink scrolls the entry into view (below the sticky header).
+    box = li.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"]
+    assert li.locator("a.ml-anchor").get_attribute("href") == f"#{anchor}"
+
+
+# --- search ----------------------------------------------------------------------------
+
+
+def run_search(page, query: str) -> list[str]:
+    """Type a query into Material's search, render every result, return result URLs."""
+    field = page.locator(".md-search__input")
+    opener = page.locator("label.md-header__button[for='__search']")
+    if opener.is_visible() and not page.locator("#__search").is_checked():
+        opener.click()  # phone layout: the search field opens from the header button
+    items = page.locator(".md-search-result__list > li.md-search-result__item")
+    field.click()
+    field.fill("")
+    field.press("End")  # an empty query clears the previous results
+    items.first.wait_for(state="detached", timeout=10_000)
+    field.press_sequentially(query)
+    field.press("End")  # Material's search listens to keyup; typing CJK text fires none
+    items.first.wait_for(timeout=10_000)
+    meta = page.locator(".md-search-result__meta").inner_text()
+    total = int(re.search(r"\d+", meta).group()) if re.search(r"\d+", meta) else 0
+    # Material renders the first 10 results, then 4 more each time the list is scrolled to
+    # its end (it reacts to "reached the end" changing from false to true: scroll up first).
+    stalls = 0
+    while items.count() < total and stalls < 3:
+        shown = items.count()
+        for where in ("0", "el.scrollHeight"):  # each scroll waits for its scroll event
+            page.eval_on_selector(
+                ".md-search__scrollwrap",
+                f"""el => new Promise(done => {{
+                      const top = Math.min({where}, el.scrollHeight - el.clientHeight);
+                      if (Math.abs(el.scrollTop - top) < 1) return done();
+                      el.addEventListener("scroll", () => requestAnimationFrame(done), {{once: true}});
+                      el.scrollTo(0, top);
+                    }})""",
+            )
+        try:
+            page.wait_for_function(
+                "n => document.querySelectorAll('.md-search-result__list > li.md-search-result__item').length > n",
+                arg=shown,
+                timeout=1_000,
+            )
+            stalls = 0
+        except PlaywrightTimeoutError:
+            stalls += 1
+    assert items.count() == total, f"{query}: only {items.count()} of {total} results rendered"
+    return page.eval_on_selector_all(".md-search-result__list a.md-search-result__link", "els => els.map(a => a.href)")
+
+
+def test_chinese_search_finds_items_of_every_city_and_year(page, site_server, ds):
+    item_pages = {url_of(c, y, i): (c, y) for c, y, i in all_items(ds)}
+    page.goto(site_server)
+    ran, failures = [], []
+    for query in SEARCH_QUERIES:
+        expected = {(c, y) for c, y, i in all_items(ds) if query in i.text}
+        if not expected:
+            continue
+        ran.append(query)
+        urls = run_search(page, query)
+        assert urls, f"no results for {query}"
+        found = set()
+        for url in urls:
+            assert url.startswith(site_server), url
+            path = urlsplit(url).path.lstrip("/")
+            if path in item_pages:
+                found.add(item_pages[path])
+        if expected - found:
+            failures.append(f"{query}: no item page of {sorted(expected - found)} among {len(urls)} results")
+    assert len(ran) >= 8, f"only {ran} of {SEARCH_QUERIES} occur in item texts"
+    assert not failures, "\n".join(failures)
+
+
+# --- phone width -----------------------------------------------------------------------
+
+
+def test_no_horizontal_scroll_at_phone_width(browser, site_server, tmp_path, biggest_list, item_with_targets):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True, locale="zh-CN")
+    try:
+        pg = context.new_page()
+        city, year, item = item_with_targets
+        wide = []
+        for name, url in [
+            ("home", ""),
+            ("city-year", url_of(*biggest_list)),
+            ("item", url_of(city, year, item)),
+        ]:
+            pg.goto(site_server + url)
+            pg.wait_for_load_state("load")
+            width = pg.evaluate("document.documentElement.scrollWidth")
+            pg.screenshot(path=str(tmp_path / f"phone-{name}.png"), full_page=True)
+            if width > PHONE["width"]:
+                wide.append(f"{name} ({url or '/'}): scrollWidth {width}")
+        # The search opens from the header button at this width, and works there too.
+        pg.goto(site_server)
+        urls = run_search(pg, "托位")
+        pg.screenshot(path=str(tmp_path / "phone-search.png"))
+        assert urls and pg.locator(".md-search-result__list").is_visible()
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide.append(f"search results: scrollWidth {width}")
+        assert not wide, f"horizontal scrolling at {PHONE['width']} px (screenshots in {tmp_path}):\n" + "\n".join(wide)
+    finally:
+        context.close()
+
+
+# --- no third parties, no errors -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tour(browser, site_server, biggest_list, item_with_progress, topic_with_items):
+    """Visit the main kinds of page and run a search, recording requests and errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    requests, errors = [], []
+    context.on("request", lambda r: requests.append(r.url))
+    context.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    pg = context.new_page()
+    pg.on("console", lambda m: errors.append(f"console {m.type}: {m.text} ({pg.url})") if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(f"pageerror: {e} ({pg.url})"))
+    city, year, item = item_with_progress
+    try:
+        for url in ["", url_of(*biggest_list), url_of(city, year, item), f"topics/{topic_with_items}/", "topics/"]:
+            pg.goto(site_server + url)
+            pg.wait_for_load_state("networkidle")
+        pg.goto(site_server)
+        run_search(pg, "民生")
+        pg.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    return requests, errors
+
+
+def test_no_request_leaves_the_local_server(tour, site_server):
+    requests, _ = tour
+    assert any(u.endswith("search/search_index.json") for u in requests), "the search index was never loaded"
+    outside = sorted({u for u in requests if not u.startswith(site_server) and not u.startswith(("data:", "blob:"))})
+    assert not outside, outside
+
+
+def test_no_console_errors(tour):
+    _, errors = tour
+    assert not errors, "\n".join(errors)

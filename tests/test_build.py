@@ -1,0 +1,361 @@
+"""The built site, from the real data: every page exists, every link works, nothing is
+fetched from a third party, the navigation stays small, bad data stops the build, and the
+search index holds Chinese words as whole tokens.
+
+All tests share one `mkdocs build --strict` (the `built_site` session fixture).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+import pytest
+
+from conftest import ROOT, build_site, copy_data_root
+from generator.validate import load_dataset, walk_items
+
+pytestmark = pytest.mark.slow
+
+SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)
+SITE_HOST = urlsplit(SITE_URL).netloc
+LOCAL = "http://site.invalid/"  # stands in for wherever the site is served
+
+
+def norm(text: str) -> str:
+    """HTML-unescaped, whitespace collapsed."""
+    return " ".join(html.unescape(str(text)).split())
+
+
+@pytest.fixture(scope="module")
+def ds():
+    dataset = load_dataset(ROOT)
+    assert dataset.errors == [], "\n".join(map(str, dataset.errors))
+    assert dataset.lists, "no data/<city>/<year>.yml files found"
+    return dataset
+
+
+def all_items(ds):
+    """(city, year, item) for every item and sub-item in the data."""
+    for (city, year), lf in sorted(ds.lists.items()):
+        for item, _, _ in walk_items(lf.data.items):
+            yield city, year, item
+
+
+@pytest.fixture(scope="module")
+def site(built_site):
+    return _Site(built_site)
+
+
+class _Site:
+    """The built site's HTML files, parsed on demand and cached."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.html_files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+
+    @functools.lru_cache(maxsize=None)
+    def tree(self, rel: str):
+        return lxml.html.fromstring((self.root / rel).read_bytes())
+
+    @functools.lru_cache(maxsize=None)
+    def ids(self, rel: str) -> frozenset:
+        return frozenset(self.tree(rel).xpath("//@id"))
+
+    def resolve(self, rel_path: str) -> str | None:
+        """A URL path (without leading slash) → the HTML/asset file that serves it, or None."""
+        candidate = self.root / rel_path
+        if rel_path == "" or rel_path.endswith("/"):
+            candidate = candidate / "index.html"
+        elif candidate.is_dir():
+            candidate = candidate / "index.html"
+        if candidate.is_file():
+            return candidate.relative_to(self.root).as_posix()
+        return None
+
+
+def page_dir_url(rel: str) -> str:
+    """`qingdao/2024/1/index.html` → `qingdao/2024/1/`; `404.html` → `` (served at /)."""
+    return rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+
+
+# --- the build and its pages -----------------------------------------------------------
+
+
+def test_strict_build_passes(built_site):
+    assert (built_site / "index.html").is_file()
+    assert (built_site / "search" / "search_index.json").is_file()
+
+
+def test_every_item_has_a_page_whose_h1_is_the_verbatim_pledge(ds, site):
+    missing, wrong = [], []
+    n = 0
+    for city, year, item in all_items(ds):
+        n += 1
+        rel = f"{city}/{year}/{item.id}/index.html"
+        if not (site.root / rel).is_file():
+            missing.append(rel)
+            continue
+        h1s = site.tree(rel).xpath("//article//h1 | //div[contains(@class,'md-content')]//h1")
+        h1 = norm(h1s[0].text_content()) if h1s else ""
+        if norm(item.text) not in h1:
+            wrong.append(f"{rel}: h1 {h1[:80]!r} ≠ {norm(item.text)[:80]!r}")
+    assert n > 0
+    assert not missing, f"{len(missing)} item pages missing, e.g. {missing[:5]}"
+    assert not wrong, f"{len(wrong)} item pages without the verbatim text as h1:\n" + "\n".join(wrong[:10])
+
+
+def test_city_year_and_topic_pages_exist(ds, site):
+    expected = [f"{slug}/index.html" for slug in ds.cities]
+    expected += [f"{city}/{year}/index.html" for city, year in ds.lists]
+    expected += [f"topics/{tid}/index.html" for tid in ds.topics]
+    expected += ["index.html", "topics/index.html"]
+    missing = [rel for rel in expected if not (site.root / rel).is_file()]
+    assert not missing, missing
+
+
+def test_city_year_pages_link_every_item(ds, site):
+    for (city, year), lf in ds.lists.items():
+        rel = f"{city}/{year}/index.html"
+        links = set()
+        for href in site.tree(rel).xpath("//article//a/@href"):
+            target = site.resolve(urlsplit(urljoin(LOCAL + page_dir_url(rel), href)).path.lstrip("/"))
+            links.add(target)
+        unlinked = [item.id for item, _, _ in walk_items(lf.data.items) if f"{city}/{year}/{item.id}/index.html" not in links]
+        assert not unlinked, f"{rel} does not link to items {unlinked[:10]}"
+
+
+# --- links -----------------------------------------------------------------------------
+
+
+def _links(tree):
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in ("href", "src"):
+            value = el.get(attr)
+            if value is not None:
+                yield el, attr, value.strip()
+
+
+def test_every_internal_link_and_fragment_resolves(site):
+    broken, bad_fragments = [], []
+    checked = fragments = 0
+    for rel in site.html_files:
+        base = LOCAL + page_dir_url(rel)
+        for el, attr, value in _links(site.tree(rel)):
+            if value == "" or value.startswith(("mailto:", "tel:", "data:", "javascript:")):
+                continue
+            if value.startswith("#"):
+                # Same-page anchors: only the timeline's permanent anchors are checked.
+                frag = unquote(value[1:])
+                if frag.startswith("progress-"):
+                    fragments += 1
+                    if frag not in site.ids(rel):
+                        bad_fragments.append(f"{rel}: {value}")
+                continue
+            url = urlsplit(urljoin(base, value))
+            if url.scheme in ("http", "https") and url.netloc not in ("site.invalid", SITE_HOST):
+                continue  # a link to another site (sources, the data repository)
+            checked += 1
+            target = site.resolve(unquote(url.path).lstrip("/"))
+            if target is None:
+                broken.append(f"{rel}: <{el.tag} {attr}={value!r}>")
+                continue
+            if url.fragment and target.endswith(".html"):
+                fragments += 1
+                if unquote(url.fragment) not in site.ids(target):
+                    bad_fragments.append(f"{rel}: {value} (no id {url.fragment!r} in {target})")
+    assert checked > 1000, f"only {checked} internal links found: is the site complete?"
+    assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken[:20])
+    assert not bad_fragments, f"{len(bad_fragments)} links to missing anchors:\n" + "\n".join(bad_fragments[:20])
+
+
+def test_timeline_anchors_exist_for_every_progress_entry(ds, site):
+    """Item pages carry `id="progress-<report>"` for each progress entry: those are cited."""
+    missing = []
+    n = 0
+    for city, year, item in all_items(ds):
+        rel = f"{city}/{year}/{item.id}/index.html"
+        for entry in item.progress:
+            n += 1
+            if f"progress-{entry.report}" not in site.ids(rel):
+                missing.append(f"{rel}#progress-{entry.report}")
+    assert not missing, missing[:20]
+
+
+# --- no third parties ------------------------------------------------------------------
+
+_LOADING_LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch", "manifest"}
+_CDN = re.compile(r"fonts\.googleapis|fonts\.gstatic|unpkg|jsdelivr|cdnjs")
+# Material's own bundle carries two dormant loaders that fetch from unpkg.com only when
+# (a) the browser lacks ResizeObserver (none of the browsers Material supports) or (b) a page
+# contains a Mermaid diagram (checked below: none does). They are allowed here and nowhere else.
+_MATERIAL_DORMANT = re.compile(r'"https://unpkg\.com/(?:resize-observer-polyfill|mermaid@[\d.]+/dist/mermaid\.min\.js)"')
+
+
+def _third_party(value: str) -> bool:
+    url = urlsplit(urljoin(LOCAL, value))
+    return url.scheme not in ("http", "https", "") or url.netloc != "site.invalid"
+
+
+def test_no_page_loads_anything_from_a_third_party_host(site):
+    offenders = []
+    for rel in site.html_files:
+        tree = site.tree(rel)
+        loads = [(el.tag, el.get("src")) for el in tree.xpath("//script[@src] | //img[@src] | //iframe[@src] | //source[@src] | //video[@src] | //audio[@src] | //embed[@src]")]
+        loads += [(el.tag, el.get("data")) for el in tree.xpath("//object[@data]")]
+        for el in tree.xpath("//link[@href]"):
+            rels = set((el.get("rel") or "").lower().split())
+            if rels & _LOADING_LINK_RELS:
+                loads.append((f"link rel={el.get('rel')}", el.get("href")))
+        for tag, value in loads:
+            if not value.startswith("data:") and _third_party(value):
+                offenders.append(f"{rel}: <{tag}> {value}")
+        if tree.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' mermaid ')]"):
+            offenders.append(f"{rel}: a Mermaid diagram would make Material load mermaid from unpkg.com")
+    assert not offenders, "\n".join(offenders[:20])
+
+
+def test_no_cdn_or_google_fonts_anywhere_in_the_built_files(site):
+    offenders = []
+    files = [p for p in site.root.rglob("*") if p.suffix in (".html", ".css", ".js", ".json", ".xml", ".svg")]
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        rel = path.relative_to(site.root).as_posix()
+        if rel.startswith("assets/javascripts/bundle."):
+            text = _MATERIAL_DORMANT.sub('""', text)
+        for m in _CDN.finditer(text):
+            offenders.append(f"{rel}: …{text[max(0, m.start() - 60):m.end() + 40]}…")
+    assert not offenders, f"{len(offenders)} third-party references:\n" + "\n".join(offenders[:20])
+
+
+# --- navigation size -------------------------------------------------------------------
+
+
+def test_item_pages_are_not_in_the_navigation(ds, site):
+    n_items = sum(1 for _ in all_items(ds))
+    rel = "qingdao/2024/1/index.html" if (site.root / "qingdao/2024/1/index.html").is_file() else next(
+        f"{c}/{y}/{i.id}/index.html" for c, y, i in all_items(ds)
+    )
+    tree = site.tree(rel)
+    nav_links = tree.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' md-nav__link ')]")
+    assert len(nav_links) < max(30, n_items // 5), f"{len(nav_links)} nav links for {n_items} items"
+    item_pages = {f"{c}/{y}/{i.id}/index.html" for c, y, i in all_items(ds)}
+    in_nav = []
+    for el in nav_links:
+        href = el.get("href")
+        if href and not href.startswith("#"):
+            target = site.resolve(urlsplit(urljoin(LOCAL + page_dir_url(rel), href)).path.lstrip("/"))
+            if target in item_pages:
+                in_nav.append(href)
+    assert not in_nav, f"item pages in the navigation: {in_nav[:10]}"
+
+
+# --- bad data stops the build ----------------------------------------------------------
+
+
+def test_a_data_error_stops_the_build_and_leaves_old_output_alone(tmp_path):
+    root = copy_data_root(tmp_path)
+    year_file = sorted((root / "data").glob("*/[0-9][0-9][0-9][0-9].yml"))[0]
+    lines = year_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("kind:"))
+    lines.insert(at + 1, "kind: 重复的键\n")  # a duplicate top-level key on line at + 2
+    year_file.write_text("".join(lines), encoding="utf-8")
+    rel = year_file.relative_to(root).as_posix()
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "MARKER").write_text("old output", encoding="utf-8")
+    (out / "index.html").write_text("<p>old site</p>", encoding="utf-8")
+
+    result = build_site(out, data_root=root)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    assert f"{rel}:{at + 2}:" in log, f"the error should name {rel}:{at + 2}:\n{log}"
+    assert "duplicate key" in log
+    assert sorted(p.name for p in out.iterdir()) == ["MARKER", "index.html"]
+    assert (out / "MARKER").read_text(encoding="utf-8") == "old output"
+    assert (out / "index.html").read_text(encoding="utf-8") == "<p>old site</p>"
+
+
+# --- Chinese search --------------------------------------------------------------------
+
+SEARCH_WORDS = ["老旧小区", "充电桩", "托位", "口袋公园", "加装电梯", "两癌", "助餐", "停车"]
+# The browser test searches for these too.
+DOMAIN_WORDS = SEARCH_WORDS + ["就业", "幼儿园"]
+
+
+def item_text(item) -> str:
+    """The official text an item page shows: pledge, goal, explanation, targets, progress."""
+    parts = [item.text, item.goal or "", item.explanation or ""]
+    parts += [t.text for t in item.targets]
+    parts += [p.text or "" for p in item.progress]
+    return "\n".join(parts)
+
+
+def data_text(ds) -> str:
+    return "\n".join(item_text(item) for _, _, item in all_items(ds))
+
+
+@pytest.fixture(scope="module")
+def search_tokens(built_site) -> dict:
+    """Page URL → the set of tokens the search index holds for that page (all its sections)."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    by_page: dict = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        for field in ("title", "text"):
+            plain = re.sub(r"<[^>]+>", " ", doc.get(field) or "")
+            by_page.setdefault(page, set()).update(t for t in separator.split(html.unescape(plain)) if t)
+    return by_page
+
+
+def test_search_index_holds_domain_words_as_single_tokens(ds, search_tokens):
+    tokens = set().union(*search_tokens.values())
+    assert len(tokens) > 1000, "the index looks empty or unsegmented"
+    text = data_text(ds)
+    occurring = [w for w in SEARCH_WORDS if w in text]
+    assert len(occurring) >= 6, f"only {occurring} of {SEARCH_WORDS} occur in the data"
+    missing = [w for w in occurring if w not in tokens]
+    assert not missing, f"not a whole search token anywhere in the index: {missing}"
+
+
+def test_search_reaches_every_item_that_contains_a_domain_word(ds, search_tokens):
+    """Material's search matches a query as a token prefix (`托位*`). A dictionary word
+    that contains a domain word other than at its start (普惠托位, 老年助餐) becomes one token
+    that hides it: searching 托位 or 助餐 would then miss that item."""
+    hidden = []
+    for city, year, item in all_items(ds):
+        page = f"{city}/{year}/{item.id}/"
+        for word in DOMAIN_WORDS:
+            if word in item_text(item) and not any(t.startswith(word) for t in search_tokens.get(page, ())):
+                holders = sorted(t for t in search_tokens.get(page, ()) if word in t)
+                hidden.append(f"{page}: {word} only inside {holders}")
+    assert not hidden, "items a search for the word cannot find:\n" + "\n".join(hidden)
+
+
+def test_search_index_leaves_out_the_prev_next_links_of_item_pages(ds, site, built_site):
+    """An item page must not be found through its neighbours' titles (a search for 托位
+    would otherwise list the items next to a 托位 item)."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text_of: dict = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        plain = re.sub(r"<[^>]+>", " ", (doc.get("title") or "") + " " + (doc.get("text") or ""))
+        text_of[page] = text_of.get(page, "") + " " + norm(plain.replace("\u200b", ""))
+    leaked = []
+    for city, year, item in all_items(ds):
+        page = f"{city}/{year}/{item.id}/"
+        for nav in site.tree(page + "index.html").xpath("//nav[contains(@class,'ml-prevnext')]//a"):
+            label = norm(nav.text_content())
+            if label and label in text_of.get(page, ""):
+                leaked.append(f"{page}: {label!r}")
+    assert not leaked, f"{len(leaked)} prev/next links are indexed for search, e.g.:\n" + "\n".join(leaked[:10])
