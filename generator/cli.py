@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from . import schema
-from .validate import load_dataset
+from .validate import load_dataset, walk_items
 
 
 def cmd_validate(args) -> int:
@@ -19,19 +19,13 @@ def cmd_validate(args) -> int:
         if args.github:
             level = "error" if p.severity == "error" else "warning"
             print(f"::{level} file={p.file},line={p.line},col={p.col}::{p.path}: {p.message}")
-    n_items = sum(len(list(_walk(lf.data.items))) for lf in ds.lists.values())
+    n_items = sum(1 for lf in ds.lists.values() for _ in walk_items(lf.data.items))
     elapsed = time.perf_counter() - started
     summary = f"{len(ds.lists)} lists, {n_items} items: {len(ds.errors)} errors, {len(ds.warnings)} warnings ({elapsed:.2f} s)"
     print(summary, file=sys.stderr if ds.errors else sys.stdout)
     if ds.errors:
         print("Fix the errors above (file:line:col: field: what is wrong) and run `make validate` again.", file=sys.stderr)
     return 1 if ds.errors else 0
-
-
-def _walk(items):
-    for item in items:
-        yield item
-        yield from _walk(item.subitems)
 
 
 def cmd_schema(args) -> int:

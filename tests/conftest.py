@@ -77,6 +77,26 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def ds():
+    """The real data in data/, loaded once; tests that need it must not see errors."""
+    from generator.validate import load_dataset
+
+    dataset = load_dataset(ROOT)
+    assert dataset.errors == [], "\n".join(map(str, dataset.errors))
+    assert dataset.lists, "no data/<city>/<year>.yml files found"
+    return dataset
+
+
+def all_items(ds):
+    """(city, year, item) for every item and sub-item in the data."""
+    from generator.validate import walk_items
+
+    for (city, year), lf in sorted(ds.lists.items()):
+        for item, _, _ in walk_items(lf.data.items):
+            yield city, year, item
+
+
 def copy_data_root(tmp_path: Path, source: Path = ROOT) -> Path:
     """A writable copy of data/ and sources/ for tests that modify data."""
     dest = tmp_path / "root"

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import ROOT
-from generator.validate import load_dataset, walk_items
+from conftest import ROOT, all_items
+from generator.validate import walk_items
 
 pytestmark = pytest.mark.browser
 
@@ -24,20 +24,6 @@ SEARCH_QUERIES = ["老旧小区", "充电桩", "托位", "口袋公园", "加装
 
 def norm(text: str) -> str:
     return " ".join(str(text).split())
-
-
-@pytest.fixture(scope="module")
-def ds():
-    dataset = load_dataset(ROOT)
-    assert dataset.errors == [], "\n".join(map(str, dataset.errors))
-    assert dataset.lists, "no data/<city>/<year>.yml files found"
-    return dataset
-
-
-def all_items(ds):
-    for (city, year), lf in sorted(ds.lists.items()):
-        for item, _, _ in walk_items(lf.data.items):
-            yield city, year, item
 
 
 def url_of(city, year, item=None) -> str:

@@ -17,8 +17,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import lxml.html
 import pytest
 
-from conftest import ROOT, build_site, copy_data_root
-from generator.validate import load_dataset, walk_items
+from conftest import ROOT, all_items, build_site, copy_data_root
+from generator.validate import walk_items
 
 pytestmark = pytest.mark.slow
 
@@ -30,21 +30,6 @@ LOCAL = "http://site.invalid/"  # stands in for wherever the site is served
 def norm(text: str) -> str:
     """HTML-unescaped, whitespace collapsed."""
     return " ".join(html.unescape(str(text)).split())
-
-
-@pytest.fixture(scope="module")
-def ds():
-    dataset = load_dataset(ROOT)
-    assert dataset.errors == [], "\n".join(map(str, dataset.errors))
-    assert dataset.lists, "no data/<city>/<year>.yml files found"
-    return dataset
-
-
-def all_items(ds):
-    """(city, year, item) for every item and sub-item in the data."""
-    for (city, year), lf in sorted(ds.lists.items()):
-        for item, _, _ in walk_items(lf.data.items):
-            yield city, year, item
 
 
 @pytest.fixture(scope="module")

@@ -20,11 +20,6 @@ from generator.validate import load_dataset, walk_items
 from conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset(ROOT)
-
-
 def test_all_data_loads_without_errors_and_fast(ds):
     assert ds.errors == [], "\n".join(map(str, ds.errors))
     started = time.perf_counter()

@@ -8,17 +8,14 @@ import re
 import pytest
 
 from generator import pages
-from generator.validate import load_dataset
-from conftest import ROOT
+from conftest import ROOT, all_items
 
 GOLDEN = ROOT / "tests" / "golden"
 SAMPLES = ["qingdao/2024/6-3", "qingdao/2021/1-1", "qixia/2024/6", "zibo/2022/49"]
 
 
 @pytest.fixture(scope="module")
-def rendered():
-    ds = load_dataset(ROOT)
-    assert ds.errors == []
+def rendered(ds):
     site = pages.Site(ds, edit_base="https://example.org/repo/blob/main", site_url="https://example.org/")
     return {p.src: p.content for p in site.pages()}
 
@@ -34,14 +31,11 @@ def test_golden_markdown(rendered, ref):
     assert content == path.read_text(encoding="utf-8")
 
 
-def test_every_item_has_a_page_at_its_permanent_path(rendered):
-    ds = load_dataset(ROOT)
-    from generator.validate import walk_items
-
-    for (city, year), lf in ds.lists.items():
+def test_every_item_has_a_page_at_its_permanent_path(rendered, ds):
+    for city, year in ds.lists:
         assert f"{city}/{year}/index.md" in rendered
-        for item, _, _ in walk_items(lf.data.items):
-            assert f"{city}/{year}/{item.id}.md" in rendered
+    for city, year, item in all_items(ds):
+        assert f"{city}/{year}/{item.id}.md" in rendered
 
 
 @pytest.mark.parametrize(
