@@ -7,13 +7,20 @@ import sys
 import time
 from pathlib import Path
 
-from . import schema
-from .validate import load_dataset, walk_items
+from . import published, schema
+from .validate import load_dataset, problems_in, walk_items
 
 
 def cmd_validate(args) -> int:
     started = time.perf_counter()
     ds = load_dataset(args.root, only=args.paths or None)
+    if not args.no_published_check:
+        try:
+            gone = published.check_against_git(ds, Path(args.root), args.since or None)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        ds.problems.extend(problems_in(gone, args.root, args.paths) if args.paths else gone)
     for p in sorted(ds.problems, key=lambda p: (p.file, p.line, p.col)):
         print(p, file=sys.stderr if p.severity == "error" else sys.stdout)
         if args.github:
@@ -61,6 +68,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("validate", help="check the data; prints every problem as file:line:col: field: message")
     p.add_argument("paths", nargs="*", help="only report on these files or folders (all data is still loaded)")
     p.add_argument("--github", action="store_true", help="also print GitHub Actions annotations")
+    p.add_argument("--since", action="append", metavar="REF", help="git revision(s) whose ids are published and must not vanish (default: origin/main and HEAD, where they exist)")
+    p.add_argument("--no-published-check", action="store_true", help="skip the comparison with published ids in git")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("schema", help="write the JSON Schema files for editors")

@@ -14,13 +14,14 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs imports hook files by path, not as package modules
     sys.path.insert(0, str(ROOT))
 
-from generator import exports, feeds  # noqa: E402
+from generator import exports, feeds, published  # noqa: E402
 from generator import pages as pages_mod  # noqa: E402
 from generator.validate import load_dataset  # noqa: E402
 
@@ -53,10 +54,19 @@ def on_config(config):
     site = pages_mod.Site(ds, edit_base=extra.get("data_edit_base"), site_url=config.get("site_url") or "")
     generated = site.pages()
     _state.update(ds=ds, site=site, pages=generated)
+    _add_redirects(config, ds)
     nav = config.get("nav")
     if nav is not None:
         config["nav"] = _expand_nav(nav, pages_mod.nav_entries(ds))
     return config
+
+
+def _add_redirects(config, ds) -> None:
+    """Give mkdocs-redirects the old → new page map declared in the data (`redirect_from`)."""
+    plugin = config["plugins"].get("redirects")
+    if plugin is None:
+        raise PluginError("mkdocs.yml must list the `redirects` plugin: old item URLs would break.")
+    plugin.config["redirect_maps"] = {**plugin.config.get("redirect_maps", {}), **published.redirect_map(ds)}
 
 
 def search_words(ds) -> list[str]:
@@ -88,6 +98,7 @@ def _expand_nav(nav, cities):
     return out
 
 
+@event_priority(50)  # before plugins (mkdocs-redirects checks its targets among the files)
 def on_files(files, config):
     for page in _state.get("pages", []):
         existing = files.get_file_from_path(page.src)

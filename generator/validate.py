@@ -309,6 +309,7 @@ def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today:
             rep.add(("year",), f"year {parsed.year} does not match the file name {path.name}")
         lines = {}
         _item_lines(parsed.items, ("items",), loaded, lines)
+        lines[("field", "items")] = loaded.key_positions.get(("items",), (1, 1))[0]
         for i, r in enumerate(parsed.reports):
             lines[("report", r.id)] = loaded.positions.get(("reports", i), (1, 1))[0]
         ds.lists[(slug, year)] = ListFile(rel, parsed, lines)
@@ -317,9 +318,14 @@ def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today:
     for rep, parsed in checks:
         _check_list(parsed, rep, ds, today)
     if only:
-        wanted = {os.path.normpath(str(Path(p).resolve())) for p in only}
-        ds.problems = [p for p in ds.problems if _matches(root, p.file, wanted)]
+        ds.problems = problems_in(ds.problems, root, only)
     return ds
+
+
+def problems_in(problems: list, root, only: list) -> list:
+    """The problems that concern the given files or folders."""
+    wanted = {os.path.normpath(str(Path(p).resolve())) for p in only}
+    return [p for p in problems if _matches(Path(root), p.file, wanted)]
 
 
 def _matches(root: Path, rel: str, wanted: set) -> bool:

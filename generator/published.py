@@ -1,0 +1,177 @@
+"""Permanent URLs: ids that are already public must not disappear without a redirect.
+
+An item URL `/<city>/<year>/<id>/` is cited by journalists, so once an id has been
+published it must keep working. "Published" means: present in the data of a git revision
+that has landed (by default `origin/main` and `HEAD`, whichever exist). Comparing with git
+needs no hand-kept registry that maintainers could forget to update.
+
+For every id found there and missing now, the current data must either declare it in an
+item's `redirect_from` (the id changed: the old URL redirects) or in the list's
+`removed_ids` (removed on purpose). The same holds for city slugs (`redirect_from` in
+city.yml) and whole year files.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .validate import Dataset, Problem, walk_items
+from .yamlsafe import YamlProblem, decode_utf8, load_yaml
+
+DEFAULT_REFS = ("origin/main", "HEAD")
+
+
+@dataclass
+class PublishedIds:
+    """What a git revision published: city slugs and, per (city, year), item ids."""
+
+    ref: str
+    cities: set = field(default_factory=set)
+    lists: dict = field(default_factory=dict)  # (slug, year) -> set of item ids
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=60)
+
+
+def available_refs(root: Path, refs=DEFAULT_REFS) -> list[str]:
+    """The refs that exist in the repository at `root` (none outside a git checkout)."""
+    found = []
+    for ref in refs:
+        try:
+            ok = _git(root, "rev-parse", "--verify", "--quiet", ref + "^{commit}").returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            return []
+        if ok:
+            found.append(ref)
+    return found
+
+
+def _item_ids(items) -> set:
+    """Ids in a raw (unvalidated) items list, sub-items included; junk is skipped."""
+    ids = set()
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            if isinstance(item.get("id"), str):
+                ids.add(item["id"])
+            ids |= _item_ids(item.get("subitems"))
+    return ids
+
+
+def published_at(root: Path, ref: str) -> PublishedIds:
+    """Read the year files of `ref` straight from git (the working tree is not touched)."""
+    out = PublishedIds(ref)
+    listing = _git(root, "ls-tree", "-r", "--name-only", ref, "--", "data/")
+    for name in listing.stdout.decode("utf-8", "replace").splitlines():
+        parts = name.split("/")
+        if len(parts) != 3 or not parts[2].endswith(".yml"):
+            continue
+        slug, stem = parts[1], parts[2][:-4]
+        out.cities.add(slug)
+        if not stem.isdigit():
+            continue
+        shown = _git(root, "show", f"{ref}:./{name}")  # ./ : relative to root, which may be a subfolder
+        try:  # a file that did not parse there was never published
+            data = load_yaml(decode_utf8(shown.stdout)).data
+        except (YamlProblem, ValueError):
+            continue
+        if isinstance(data, dict):
+            out.lists[(slug, int(stem))] = _item_ids(data.get("items"))
+    return out
+
+
+def check_published(ds: Dataset, published: list[PublishedIds]) -> list[Problem]:
+    """Errors for every published city, list or item id that the data no longer provides."""
+    cities: dict = {}  # slug -> first ref that published it
+    lists: dict = {}  # (slug, year) -> {id: first ref}
+    for pub in published:
+        for slug in pub.cities:
+            cities.setdefault(slug, pub.ref)
+        for key, ids in pub.lists.items():
+            for old in ids:
+                lists.setdefault(key, {}).setdefault(old, pub.ref)
+    renamed = {old: slug for slug, city in ds.cities.items() for old in city.redirect_from}
+    broken = _lists_with_errors(ds)
+    problems = []
+    for slug in sorted(set(cities) - set(ds.cities) - set(renamed)):
+        problems.append(Problem(
+            f"data/{slug}/city.yml", 1, 1, "",
+            f"city `{slug}` is published ({cities[slug]}) but its folder is gone: its URLs /{slug}/… would break. "
+            f"If the slug changed, add `redirect_from: [{slug}]` to the new city.yml.",
+        ))
+    for (old_slug, year), old_ids in sorted(lists.items()):
+        slug = renamed.get(old_slug, old_slug)  # a renamed city's lists live under its new slug
+        if slug not in ds.cities or (slug, year) in broken:
+            continue  # a deleted city is reported above; a broken file by its own errors
+        lf = ds.lists.get((slug, year))
+        if lf is None:
+            ref = next(iter(old_ids.values()), "git")
+            problems.append(Problem(f"data/{slug}/{year}.yml", 1, 1, "", f"this list is published ({ref}) but the file is gone: /{slug}/{year}/ and its items would break. Restore it."))
+            continue
+        problems.extend(_missing_items(lf, old_ids))
+    return problems
+
+
+def _missing_items(lf, old_ids: dict) -> list[Problem]:
+    current, redirected = set(), set()
+    for item, _, _ in walk_items(lf.data.items):
+        current.add(item.id)
+        redirected.update(item.redirect_from)
+    accounted = current | redirected | set(lf.data.removed_ids)
+    pl = lf.data
+    return [
+        Problem(
+            lf.path, lf.lines.get(("field", "items"), 1), 1, "items",
+            f"item `{old}` is published ({old_ids[old]}) at /{pl.city}/{pl.year}/{old}/ and is gone. "
+            f"If its id changed, add `redirect_from: [\"{old}\"]` to the item under its new id; "
+            f"if it was removed on purpose, add \"{old}\" to `removed_ids`.",
+        )
+        for old in sorted(set(old_ids) - accounted)
+    ]
+
+
+def _lists_with_errors(ds: Dataset) -> set:
+    """(slug, year) of year files that exist but did not validate."""
+    keys = set()
+    for p in ds.errors:
+        parts = p.file.split("/")
+        if len(parts) == 3 and parts[0] == "data" and parts[2][:-4].isdigit():
+            keys.add((parts[1], int(parts[2][:-4])))
+    return keys
+
+
+def check_against_git(ds: Dataset, root: Path, refs=None) -> list[Problem]:
+    """`check_published` against the given refs, or the default ones that exist."""
+    if refs:
+        missing = sorted(set(refs) - set(available_refs(root, refs)))
+        if missing:
+            raise ValueError(f"unknown git revision(s): {', '.join(missing)} (fetch them first, e.g. `git fetch origin main`)")
+    refs = list(refs) if refs else available_refs(root)
+    return check_published(ds, [published_at(root, ref) for ref in refs])
+
+
+
+def redirect_map(ds: Dataset) -> dict:
+    """Old page → current page (Markdown paths) for mkdocs-redirects, from `redirect_from`.
+
+    A renamed city keeps its city page, its year pages and every item page working.
+    """
+    out = {}
+    for (slug, year), lf in sorted(ds.lists.items()):
+        for item, _, _ in walk_items(lf.data.items):
+            for old in item.redirect_from:
+                out[f"{slug}/{year}/{old}.md"] = f"{slug}/{year}/{item.id}.md"
+    for slug, city in sorted(ds.cities.items()):
+        for old in city.redirect_from:
+            out[f"{old}/index.md"] = f"{slug}/index.md"
+            for (s, year), lf in sorted(ds.lists.items()):
+                if s != slug:
+                    continue
+                out[f"{old}/{year}/index.md"] = f"{slug}/{year}/index.md"
+                for item, _, _ in walk_items(lf.data.items):
+                    out[f"{old}/{year}/{item.id}.md"] = f"{slug}/{year}/{item.id}.md"
+                    for former in item.redirect_from:
+                        out[f"{old}/{year}/{former}.md"] = f"{slug}/{year}/{item.id}.md"
+    return out

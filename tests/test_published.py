@@ -1,0 +1,201 @@
+"""Permanent URLs: a published id cannot vanish without a redirect, and redirects work.
+
+- the check itself (`generator.published.check_published`) on the mini fixture;
+- the same check through `python -m generator validate` against a real git history;
+- a build of a renamed city and a renamed item, followed in chromium.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, build_site, copy_data_root
+from generator import published
+from generator.validate import load_dataset
+
+MINI = FIXTURES / "mini"
+
+
+def _mini_ds():
+    ds = load_dataset(MINI)
+    assert ds.errors == []
+    return ds
+
+
+def _pub(ref="HEAD", cities=("ceshi",), lists=None) -> published.PublishedIds:
+    return published.PublishedIds(ref, set(cities), dict(lists or {}))
+
+
+def _ids(ds, key=("ceshi", 2024)):
+    from generator.validate import walk_items
+
+    return {item.id for item, _, _ in walk_items(ds.lists[key].data.items)}
+
+
+# --- the check -----------------------------------------------------------------------
+
+
+def test_nothing_removed_is_fine():
+    ds = _mini_ds()
+    assert published.check_published(ds, [_pub(lists={("ceshi", 2024): _ids(ds)})]) == []
+
+
+def test_removed_item_is_an_error_with_file_line_and_fix():
+    ds = _mini_ds()
+    problems = published.check_published(ds, [_pub("origin/main", lists={("ceshi", 2024): _ids(ds) | {"7-7"}})])
+    assert len(problems) == 1
+    p = problems[0]
+    assert p.file == "data/ceshi/2024.yml"
+    assert p.line > 1  # the `items:` line of the file
+    assert "`7-7` is published (origin/main) at /ceshi/2024/7-7/" in p.message
+    assert "redirect_from" in p.message and "removed_ids" in p.message
+
+
+def test_redirect_from_or_removed_ids_account_for_an_old_id():
+    ds = _mini_ds()
+    lf = ds.lists[("ceshi", 2024)]
+    lf.data.items[0].redirect_from.append("7-7")
+    assert published.check_published(ds, [_pub(lists={("ceshi", 2024): {"7-7"}})]) == []
+    lf.data.items[0].redirect_from.clear()
+    lf.data.removed_ids.append("7-7")
+    assert published.check_published(ds, [_pub(lists={("ceshi", 2024): {"7-7"}})]) == []
+
+
+def test_removed_city_and_removed_list_are_errors():
+    ds = _mini_ds()
+    problems = published.check_published(ds, [_pub(cities=("ceshi", "gone"), lists={("ceshi", 2023): {"1"}, ("gone", 2024): {"1"}})])
+    messages = sorted(p.message for p in problems)
+    assert len(problems) == 2, messages
+    assert any("city `gone` is published" in m for m in messages)
+    assert any(p.file == "data/ceshi/2023.yml" and "the file is gone" in p.message for p in problems)
+
+
+def test_renamed_city_is_checked_under_its_new_slug():
+    ds = _mini_ds()
+    ds.cities["ceshi"].redirect_from.append("oldname")
+    ok = _pub(cities=("oldname",), lists={("oldname", 2024): _ids(ds)})
+    assert published.check_published(ds, [ok]) == []
+    lost = _pub(cities=("oldname",), lists={("oldname", 2024): _ids(ds) | {"9"}})
+    (p,) = published.check_published(ds, [lost])
+    assert "`9` is published" in p.message
+
+
+def test_redirect_map_covers_items_and_renamed_cities():
+    ds = _mini_ds()
+    ds.lists[("ceshi", 2024)].data.items[0].redirect_from.append("7")
+    ds.cities["ceshi"].redirect_from.append("oldname")
+    first = ds.lists[("ceshi", 2024)].data.items[0].id
+    mapping = published.redirect_map(ds)
+    assert mapping["ceshi/2024/7.md"] == f"ceshi/2024/{first}.md"
+    assert mapping["oldname/index.md"] == "ceshi/index.md"
+    assert mapping["oldname/2024/index.md"] == "ceshi/2024/index.md"
+    assert mapping["oldname/2024/7.md"] == f"ceshi/2024/{first}.md"
+    assert all(new[:-3].replace("/index", "") != old[:-3].replace("/index", "") for old, new in mapping.items())
+
+
+# --- through git and the command line ------------------------------------------------
+
+
+def _git(repo: Path, *args):
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def _validate(repo: Path, *extra) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", "--root", str(repo), "validate", *extra], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_validate_refuses_removing_a_committed_id(tmp_path):
+    repo = copy_data_root(tmp_path, MINI)
+    _git(repo, "init", "-q")
+    _git(repo, "-c", "user.email=t@example.org", "-c", "user.name=t", "add", "data")
+    _git(repo, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-q", "-m", "data")
+    year_file = repo / "data" / "ceshi" / "2024.yml"
+    text = year_file.read_text(encoding="utf-8")
+    assert 'id: "1-1"' in text
+    year_file.write_text(text.replace('id: "1-1"', 'id: "1-9"'), encoding="utf-8")
+
+    result = _validate(repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "item `1-1` is published (HEAD) at /ceshi/2024/1-1/ and is gone" in result.stderr
+    assert re.search(r"^data/ceshi/2024\.yml:\d+:1: items: ", result.stderr, re.M)
+
+    indent = re.search(r'^(\s*)- id: "1-9"', year_file.read_text(encoding="utf-8"), re.M).group(1)
+    year_file.write_text(
+        year_file.read_text(encoding="utf-8").replace('- id: "1-9"', f'- id: "1-9"\n{indent}  redirect_from: ["1-1"]'),
+        encoding="utf-8",
+    )
+    result = _validate(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    assert _validate(repo, "--since", "no-such-branch").returncode == 2
+    assert _validate(repo, "--no-published-check", "--since", "no-such-branch").returncode == 0
+
+
+# --- redirects in the built site, followed by a browser -----------------------------
+
+
+def _rename(root: Path) -> Path:
+    """ceshi → ceshishi (city slug) and 1-1 → 1-9 (item id), both declared as redirects."""
+    old_dir, new_dir = root / "data" / "ceshi", root / "data" / "ceshishi"
+    old_dir.rename(new_dir)
+    city = (new_dir / "city.yml").read_text(encoding="utf-8").replace("slug: ceshi\n", "slug: ceshishi\nredirect_from: [ceshi]\n")
+    (new_dir / "city.yml").write_text(city, encoding="utf-8")
+    year = (new_dir / "2024.yml").read_text(encoding="utf-8").replace("city: ceshi\n", "city: ceshishi\n")
+    indent = re.search(r'^(\s*)- id: "1-1"', year, re.M).group(1)
+    year = year.replace('- id: "1-1"', f'- id: "1-9"\n{indent}  redirect_from: ["1-1"]')
+    (new_dir / "2024.yml").write_text(year, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def renamed_site(tmp_path_factory):
+    root = _rename(copy_data_root(tmp_path_factory.mktemp("renamed"), MINI))
+    assert load_dataset(root).errors == []
+    out = root / "site"
+    result = build_site(out, root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def test_redirect_pages_are_written(renamed_site):
+    for old in ["ceshi/index.html", "ceshi/2024/index.html", "ceshi/2024/1-1/index.html", "ceshishi/2024/1-1/index.html"]:
+        html = (renamed_site / old).read_text(encoding="utf-8")
+        assert 'http-equiv="refresh"' in html, old
+    assert "1-9/" in (renamed_site / "ceshishi/2024/1-1/index.html").read_text(encoding="utf-8")
+    assert (renamed_site / "ceshishi/2024/1-9/index.html").exists()
+
+
+@pytest.mark.browser
+def test_old_urls_land_on_the_new_pages_with_their_anchor(renamed_site, browser):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(renamed_site))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        cases = {
+            "ceshi/2024/1-1/#cite": "ceshishi/2024/1-9/#cite",
+            "ceshishi/2024/1-1/": "ceshishi/2024/1-9/",
+            "ceshi/2024/": "ceshishi/2024/",
+            "ceshi/": "ceshishi/",
+        }
+        for old, new in cases.items():
+            page.goto(base + old)
+            page.wait_for_url(base + new, timeout=10_000)
+            assert page.locator("h1").count() == 1, old
+        page.goto(base + "ceshi/2024/1-1/")
+        page.wait_for_url(base + "ceshishi/2024/1-9/")
+        assert "新增托位" in page.locator("h1").inner_text()
+    finally:
+        context.close()
+        server.shutdown()
