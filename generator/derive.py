@@ -159,3 +159,179 @@ def format_target(t: model.Target) -> str:
         return f"{format_number(t.value)}–{format_number(t.value_max)}{unit}"
     prefix = COMPARATOR_LABELS.get(t.comparator.value if t.comparator else "exactly", "")
     return f"{prefix}{format_number(t.value)}{unit}"
+
+
+# --- what changed between reports (the changes page) -----------------------------------
+
+PACE_TOLERANCE = 10.0
+"""Percentage points an item may trail 序时进度 before it is flagged: work is rarely spread
+evenly over the year, so a small gap is not news (see the methodology page)."""
+
+FINISHED = ("done", "cancelled")  # never flagged: there is nothing left to fall behind on
+
+
+@dataclass
+class Snapshot:
+    """One progress entry, reduced to what the changes page compares and shows."""
+
+    report: model.Report
+    status: str
+    status_text: str | None
+    percent: float | None
+    pace: float | None  # 序时进度 at the report's as_of
+
+    @property
+    def pace_gap(self) -> float | None:
+        """Percentage points below pace (negative: ahead of it); None without both figures."""
+        if self.percent is None or self.pace is None:
+            return None
+        return round(self.pace - self.percent, 1)
+
+    @property
+    def below_pace(self) -> bool:
+        """More than PACE_TOLERANCE points below 序时进度; finished items never are."""
+        return self.status not in FINISHED and self.pace_gap is not None and self.pace_gap > PACE_TOLERANCE
+
+    @property
+    def behind(self) -> bool:
+        """Flagged as behind: normalised status `behind`, or below pace."""
+        return self.status == "behind" or self.below_pace
+
+
+@dataclass
+class ItemChange:
+    """One item as one report sees it, beside the item's previous entry."""
+
+    item: model.Item
+    parent: model.Item | None
+    before: Snapshot | None  # the item's previous entry; None when this report is its first
+    after: Snapshot | None  # its entry in this report; None when this report leaves it out
+
+    @property
+    def status_changed(self) -> bool:
+        return bool(self.before and self.after) and self.before.status != self.after.status
+
+    @property
+    def percent_changed(self) -> bool:
+        return bool(self.before and self.after) and not _same_percent(self.before.percent, self.after.percent)
+
+    @property
+    def percent_delta(self) -> float | None:
+        """Percentage points gained since the previous entry; None unless both have a percent."""
+        if not (self.before and self.after) or self.before.percent is None or self.after.percent is None:
+            return None
+        return round(self.after.percent - self.before.percent, 1)
+
+
+@dataclass
+class ReportChanges:
+    """What one report changed, compared with each item's previous entry."""
+
+    report: model.Report
+    previous: model.Report | None  # the report before this one by as_of; None for the first
+    changed: list  # ItemChange: normalised status or percent differs from the previous entry
+    new: list  # ItemChange: first mentioned in this report
+    missing: list  # ItemChange: mentioned in an earlier report, not in this one
+    unchanged: list  # ItemChange: same status and percent as before
+    counts: dict  # status → items this report mentions, in display order, zeros left out
+
+    @property
+    def mentioned(self) -> int:
+        return len(self.changed) + len(self.new) + len(self.unchanged)
+
+
+@dataclass
+class Flagged:
+    """An item the changes page asks readers to look at, with its newest entry."""
+
+    item: model.Item
+    parent: model.Item | None
+    last: Snapshot | None  # None: no report has mentioned the item
+    days_since: int | None = None  # from `last` to the newest report's as_of (stale items)
+
+
+def _same_percent(a: float | None, b: float | None) -> bool:
+    """Percents compare at one decimal, as they are shown; None only equals None."""
+    if a is None or b is None:
+        return a is None and b is None
+    return round(a, 1) == round(b, 1)
+
+
+def tracked_items(items, parent: model.Item | None = None):
+    """(item, parent) for what the changes page compares: leaves, and parents with their own
+    progress (a parent without it is only a summary of its sub-items), in source order."""
+    for item in items:
+        if item.progress or not item.subitems:
+            yield item, parent
+        yield from tracked_items(item.subitems, item)
+
+
+def reports_in_order(pl: model.PledgeList) -> list:
+    """Reports oldest first, by as_of (then published), as sorted_progress orders entries."""
+    return sorted(pl.reports, key=lambda r: (r.as_of, r.published))
+
+
+def snapshot(item: model.Item, entry: model.Progress, pl: model.PledgeList, parent: model.Item | None = None) -> Snapshot:
+    report = reports_by_id(pl)[entry.report]
+    pace = expected_pace(pl.period.start, item_deadline(item, pl, parent), report.as_of)
+    return Snapshot(report, entry.status.value, entry.status_text, entry_percent(item, entry), pace)
+
+
+def changes(pl: model.PledgeList) -> list:
+    """For each report, oldest first: which items changed, appeared or dropped out."""
+    ordered = reports_in_order(pl)
+    rank = {r.id: i for i, r in enumerate(ordered)}
+    out = [ReportChanges(r, ordered[i - 1] if i else None, [], [], [], [], {}) for i, r in enumerate(ordered)]
+    for item, parent in tracked_items(pl.items):
+        by_rank = {rank[e.report]: e for e in item.progress if e.report in rank}
+        previous = None
+        for i, rc in enumerate(out):
+            entry = by_rank.get(i)
+            now = snapshot(item, entry, pl, parent) if entry else None
+            if now and previous is None:
+                rc.new.append(ItemChange(item, parent, None, now))
+            elif now:
+                change = ItemChange(item, parent, previous, now)
+                (rc.changed if change.status_changed or change.percent_changed else rc.unchanged).append(change)
+            elif previous:
+                rc.missing.append(ItemChange(item, parent, previous, None))
+            if now:
+                rc.counts[now.status] = rc.counts.get(now.status, 0) + 1
+                previous = now
+    for rc in out:
+        rc.counts = {s: rc.counts[s] for s in STATUS_ORDER if rc.counts.get(s)}
+    return out
+
+
+def _last_snapshot(item: model.Item, pl: model.PledgeList, parent: model.Item | None) -> Snapshot | None:
+    entries = sorted_progress(item, reports_by_id(pl))
+    return snapshot(item, entries[-1], pl, parent) if entries else None
+
+
+def behind_pace(pl: model.PledgeList) -> list:
+    """Tracked items whose newest entry is behind (Snapshot.behind), in source order."""
+    found = []
+    for item, parent in tracked_items(pl.items):
+        last = _last_snapshot(item, pl, parent)
+        if last and last.behind:
+            found.append(Flagged(item, parent, last))
+    return found
+
+
+def stale(pl: model.PledgeList) -> list:
+    """Tracked items the newest report does not mention (never-reported ones included),
+    unless their newest entry says done or cancelled. Dated against the newest report's
+    as_of, never the build date, so two builds of the same data are identical."""
+    if not pl.reports:
+        return []
+    newest = reports_in_order(pl)[-1]
+    found = []
+    for item, parent in tracked_items(pl.items):
+        if any(e.report == newest.id for e in item.progress):
+            continue
+        last = _last_snapshot(item, pl, parent)
+        if last and last.status in FINISHED:
+            continue
+        days = (newest.as_of - last.report.as_of).days if last else None
+        found.append(Flagged(item, parent, last, days))
+    return found

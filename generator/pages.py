@@ -162,6 +162,7 @@ class Site:
             out.append(self.city_page(slug))
         for (slug, year), lf in self.by_city_year():
             out.append(self.city_year_page(lf))
+            out.append(self.changes_page(lf))
             flat = list(walk_items(lf.data.items))
             for i, (item, _, parent) in enumerate(flat):
                 prev_item = flat[i - 1][0] if i > 0 else None
@@ -232,6 +233,21 @@ class Site:
             latest=lambda item, parent=None: derive.latest(item, pl, parent),
             list_source=next((s for s in pl.sources if s.id == pl.source), None),
             edit_url=self.edit_url(lf),
+        )
+
+    def changes_page(self, lf: ListFile) -> Page:
+        """What changed between consecutive reports: journalists check it after each report."""
+        pl = lf.data
+        return self._render(
+            "changes.md.j2",
+            f"{pl.city}/{pl.year}/changes.md",
+            pl=pl,
+            city=self.ds.cities.get(pl.city),
+            reports=derive.changes(pl),
+            behind=derive.behind_pace(pl),
+            stale=derive.stale(pl),
+            tolerance=derive.PACE_TOLERANCE,
+            sources={s.id: s for s in pl.sources},
         )
 
     def _grouped(self, pl):

@@ -267,12 +267,13 @@ def test_report_entry_lists_behind_and_done_items_on_the_fixture():
     ds = _load(MINI)
     root = _parse(feeds.feed_files(ds, "https://example.org")["feeds/ceshi.atom"])
     entries = root.findall(f"{ATOM}entry")
-    assert [e.find(f"{ATOM}title").text for e in entries] == ["测试 2024 民生实事 · 上半年进展情况", "测试 2024 民生实事：2 项"]
-    content = entries[0].find(f"{ATOM}content").text
+    assert [e.find(f"{ATOM}title").text for e in entries] == ["测试 2024 民生实事 · 前三季度进展情况", "测试 2024 民生实事 · 上半年进展情况", "测试 2024 民生实事：2 项"]
+    content = entries[1].find(f"{ATOM}content").text
     assert "https://example.org/ceshi/2024/1-2/#progress-2024-h1" in content  # behind
     assert "1-1/" not in content  # on_track: not news
     assert "未完成二季度任务" in content
-    assert root.find(f"{ATOM}updated").text == "2024-07-20T00:00:00+08:00"
+    assert "https://example.org/ceshi/2024/1-5/#progress-2024-q3" in entries[0].find(f"{ATOM}content").text  # done
+    assert root.find(f"{ATOM}updated").text == "2024-10-20T00:00:00+08:00"
 
 
 def test_list_without_published_date_uses_its_source_date(tmp_path):

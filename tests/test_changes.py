@@ -1,0 +1,321 @@
+"""The "what changed" page (进展变化): derive.changes / behind_pace / stale on the small
+fixture, the Markdown it renders to, and the built HTML at /ceshi/2024/changes/.
+
+The fixture tests/fixtures/mini/data/ceshi/2024.yml has two reports, 2024-h1 (as_of
+2024-06-30) and 2024-q3 (as_of 2024-09-30), and items chosen so that every case occurs:
+
+    1-1  on_track 55% → on_track 55%   unchanged; 19.8 points below pace (74.8%) at q3
+    1-2  behind 20%   → (not in q3)    missing from q3; behind; stale for 92 days
+    1-3  not_started  → on_track       status change
+    1-4  on_track 40% → on_track 60%   percent change; 14.8 points below pace at q3
+    1-5  (not in h1)  → done 100%      first reported in q3
+    2    never reported                stale (no entry at all)
+    1    parent without its own progress: summarises 1-1…1-5, never compared itself
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+import pytest
+
+from generator import derive, model, pages
+from generator.validate import load_dataset
+from conftest import FIXTURES, build_site
+
+MINI = FIXTURES / "mini"
+
+
+@pytest.fixture(scope="module")
+def mini():
+    ds = load_dataset(MINI)
+    assert ds.errors == [], "\n".join(map(str, ds.errors))
+    return ds
+
+
+@pytest.fixture
+def pl(mini) -> model.PledgeList:
+    """A private copy of the fixture's list: tests may change it."""
+    return copy.deepcopy(mini.lists[("ceshi", 2024)].data)
+
+
+def ids(changes) -> list[str]:
+    return [c.item.id for c in changes]
+
+
+def brief(snap) -> tuple | None:
+    return None if snap is None else (snap.report.id, snap.status, snap.percent, snap.pace)
+
+
+def find(items, item_id):
+    for item in items:
+        if item.id == item_id:
+            return item
+        found = find(item.subitems, item_id)
+        if found:
+            return found
+    return None
+
+
+# --- derive.changes ----------------------------------------------------------------------
+
+
+def test_one_entry_per_report_oldest_first(pl):
+    result = derive.changes(pl)
+    assert [(rc.report.id, rc.previous.id if rc.previous else None) for rc in result] == [("2024-h1", None), ("2024-q3", "2024-h1")]
+
+
+def test_first_report_counts_every_mentioned_item_as_new(pl):
+    h1 = derive.changes(pl)[0]
+    assert ids(h1.new) == ["1-1", "1-2", "1-3", "1-4"]
+    assert h1.changed == [] and h1.missing == [] and h1.unchanged == []
+    assert h1.mentioned == 4
+    assert h1.counts == {"on_track": 2, "behind": 1, "not_started": 1}  # display order
+    assert [brief(c.after) for c in h1.new] == [
+        ("2024-h1", "on_track", 55, 49.6),
+        ("2024-h1", "behind", 20, 49.6),
+        ("2024-h1", "not_started", None, 49.6),
+        ("2024-h1", "on_track", 40, 49.6),
+    ]
+
+
+def test_second_report_against_each_items_previous_entry(pl):
+    q3 = derive.changes(pl)[1]
+    assert ids(q3.changed) == ["1-3", "1-4"]
+    status_change, percent_change = q3.changed
+    assert brief(status_change.before) == ("2024-h1", "not_started", None, 49.6)
+    assert brief(status_change.after) == ("2024-q3", "on_track", None, 74.8)
+    assert status_change.status_changed and not status_change.percent_changed
+    assert status_change.percent_delta is None
+    assert brief(percent_change.before) == ("2024-h1", "on_track", 40, 49.6)
+    assert brief(percent_change.after) == ("2024-q3", "on_track", 60, 74.8)
+    assert percent_change.percent_changed and not percent_change.status_changed
+    assert percent_change.percent_delta == 20
+
+    assert ids(q3.unchanged) == ["1-1"]
+    (same,) = q3.unchanged
+    assert brief(same.before) == ("2024-h1", "on_track", 55, 49.6)
+    assert brief(same.after) == ("2024-q3", "on_track", 55, 74.8)  # 3300/6000 computed = reported 55%
+
+    assert ids(q3.new) == ["1-5"] and q3.new[0].before is None
+    assert brief(q3.new[0].after) == ("2024-q3", "done", 100, 74.8)
+
+    assert ids(q3.missing) == ["1-2"] and q3.missing[0].after is None
+    assert brief(q3.missing[0].before) == ("2024-h1", "behind", 20, 49.6)
+
+    assert q3.mentioned == 4
+    assert q3.counts == {"done": 1, "on_track": 3}
+
+
+def test_parent_without_own_progress_is_not_compared_but_with_it_is(pl):
+    every = [ids(getattr(rc, k)) for rc in derive.changes(pl) for k in ("changed", "new", "missing", "unchanged")]
+    assert all("1" not in group for group in every)
+    parent = find(pl.items, "1")
+    parent.progress.append(model.Progress(report="2024-q3", status="on_track", percent=50))
+    q3 = derive.changes(pl)[1]
+    assert ids(q3.new) == ["1", "1-5"]  # source order: the parent before its sub-items
+
+
+def test_an_item_is_compared_with_its_last_entry_even_across_a_gap(pl):
+    """An item missing from a report is compared, when it comes back, with its last entry."""
+    pl.reports.append(model.Report(id="2024-q4", title="四季度", kind="quarterly", as_of="2024-12-31", published="2025-01-10", source="q3"))
+    find(pl.items, "1-2").progress.append(model.Progress(report="2024-q4", status="done", percent=100))
+    q4 = derive.changes(pl)[2]
+    (back,) = [c for c in q4.changed if c.item.id == "1-2"]
+    assert back.before.report.id == "2024-h1" and back.after.report.id == "2024-q4"
+    assert back.percent_delta == 80
+
+
+def test_equal_percents_compare_at_one_decimal():
+    assert derive._same_percent(55, 55.0) and derive._same_percent(33.33, 33.34)
+    assert not derive._same_percent(55, 55.2)
+    assert not derive._same_percent(None, 0) and derive._same_percent(None, None)
+
+
+def test_list_without_reports(pl):
+    pl.reports = []
+    for item in [find(pl.items, i) for i in ("1-1", "1-2", "1-3", "1-4", "1-5")]:
+        item.progress = []
+    assert derive.changes(pl) == [] and derive.stale(pl) == [] and derive.behind_pace(pl) == []
+
+
+# --- flags ---------------------------------------------------------------------------------
+
+
+def test_behind_pace_by_status_or_by_more_than_the_tolerance(pl):
+    found = derive.behind_pace(pl)
+    assert ids(found) == ["1-1", "1-2", "1-4"]
+    by_id = {f.item.id: f.last for f in found}
+    assert (by_id["1-1"].pace_gap, by_id["1-1"].below_pace) == (19.8, True)  # on_track, but 55% at 74.8%
+    assert (by_id["1-2"].pace_gap, by_id["1-2"].status) == (29.6, "behind")  # its latest entry is h1's
+    assert by_id["1-2"].report.id == "2024-h1"
+    assert (by_id["1-4"].pace_gap, by_id["1-4"].below_pace) == (14.8, True)
+
+
+def _snap(status, percent, pace):
+    report = model.Report(id="r", title="r", kind="other", as_of="2024-06-30", published="2024-07-01", source="s")
+    return derive.Snapshot(report, status, None, percent, pace)
+
+
+@pytest.mark.parametrize(
+    "status, percent, pace, behind",
+    [
+        ("on_track", 40, 50, False),  # exactly the tolerance: not flagged
+        ("on_track", 39.9, 50, True),
+        ("ahead", 20, 50, True),  # the city's wording does not hide the numbers
+        ("behind", 90, 50, True),  # our status alone is enough
+        ("done", 20, 50, False),
+        ("cancelled", 0, 50, False),
+        ("on_track", None, 50, False),  # no percent: nothing to compare
+        ("on_track", 10, None, False),  # no pace (deadline not after the start)
+    ],
+)
+def test_behind_rule_and_tolerance(status, percent, pace, behind):
+    assert derive.PACE_TOLERANCE == 10
+    assert _snap(status, percent, pace).behind is behind
+
+
+def test_stale_items_are_dated_against_the_newest_report(pl):
+    found = derive.stale(pl)
+    assert [(f.item.id, f.last.report.id if f.last else None, f.days_since) for f in found] == [("1-2", "2024-h1", 92), ("2", None, None)]
+
+
+def test_finished_items_are_not_stale(pl):
+    find(pl.items, "1-2").progress[0].status = model.Status.done
+    assert ids(derive.stale(pl)) == ["2"]
+
+
+def test_no_wall_clock():
+    """Flags are dated against the newest report, never the build date: builds stay
+    byte-reproducible and a page does not change by itself over time."""
+    source = inspect.getsource(derive)
+    assert "today(" not in source and "now(" not in source
+
+
+# --- the Markdown ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rendered(mini):
+    return {p.src: p.content for p in pages.Site(mini, site_url="https://example.org/").pages()}
+
+
+def test_changes_page_markdown(rendered):
+    md = rendered["ceshi/2024/changes.md"]
+    assert md.startswith('---\ntitle: "测试 2024 民生实事 · 进展变化"\n')
+    assert "search:\n  exclude: true\n" in md.split("---", 2)[1]
+    # newest report first, each with its own anchor
+    assert md.index("{#2024-q3}") < md.index("{#2024-q3-changed}") < md.index("{#2024-q3-new}") < md.index("{#2024-q3-missing}") < md.index("{#2024-h1}")
+    assert md.index("{#2024-h1}") < md.index("{#behind}") < md.index("{#stale}")
+    changed = md[md.index("{#2024-q3-changed}"): md.index("{#2024-q3-new}")]
+    rows = [r for r in changed.splitlines() if r.startswith("<tr><th scope=\"row\">")]
+    assert len(rows) == 2
+    assert 'href="../1-3/#progress-2024-q3"' in rows[0]
+    assert '<span class="ml-badge__sym" aria-hidden="true">○</span> 未启动<span class="ml-badge__own">（尚未启动）</span>' in rows[0]
+    assert '<span class="ml-badge__sym" aria-hidden="true">●</span> 按计划推进<span class="ml-badge__own">（序时推进）</span>' in rows[0]
+    assert rows[0].endswith("<td>状态</td></tr>")
+    assert 'href="../1-4/#progress-2024-q3"' in rows[1]
+    assert "完成 40%" in rows[1] and "完成 60%" in rows[1] and "完成比例 +20 个百分点" in rows[1]
+    assert "⚑ 落后：低于序时进度 14.8 个百分点" in rows[1]
+    new = md[md.index("{#2024-q3-new}"): md.index("{#2024-q3-missing}")]
+    assert 'href="../1-5/#progress-2024-q3"' in new and "完成 100%" in new and "⚑" not in new
+    missing = md[md.index("{#2024-q3-missing}"): md.index("{#2024-h1}")]
+    assert 'href="../1-2/#progress-2024-h1"' in missing and "未完成二季度任务" in missing
+    first = md[md.index("{#2024-h1}"): md.index("{#behind}")]
+    assert "本期提及 <strong>4</strong> 项" in first and "首期报告没有可比较的上一期" in first
+    assert "<table" not in first  # the first report gives counts, not a list of every item
+    behind = md[md.index("{#behind}"): md.index("{#stale}")]
+    assert "超过 10 个百分点" in behind
+    assert [h for h in ("../1-1/#progress-2024-q3", "../1-2/#progress-2024-h1", "../1-4/#progress-2024-q3") if h in behind] == ["../1-1/#progress-2024-q3", "../1-2/#progress-2024-h1", "../1-4/#progress-2024-q3"]
+    assert "74.8%（低 19.8 个百分点）" in behind
+    stale = md[md.index("{#stale}"):]
+    assert "92 天" in stale and 'href="../2/"' in stale and "暂无进展报告" in stale
+
+
+def test_changes_page_is_linked_from_the_list_and_from_item_pages(rendered):
+    assert '<dt>进展变化</dt><dd><a href="changes/">' in rendered["ceshi/2024/index.md"]
+    for item_id in ("1", "1-1", "2"):
+        assert 'href="../changes/">查看各期之间的进展变化</a>' in rendered[f"ceshi/2024/{item_id}.md"]
+
+
+def test_list_without_reports_says_so(mini):
+    ds = copy.deepcopy(mini)
+    pl = ds.lists[("ceshi", 2024)].data
+    pl.reports = []
+    for item in [find(pl.items, i) for i in ("1-1", "1-2", "1-3", "1-4", "1-5")]:
+        item.progress = []
+    site = pages.Site(ds)
+    md = site.changes_page(ds.lists[("ceshi", 2024)]).content
+    assert "本清单还没有进展报告，暂无可比较的变化。" in md
+    assert "{#behind}" not in md and "<table" not in md
+    assert "进展变化" not in site.city_year_page(ds.lists[("ceshi", 2024)]).content.split("## 完成情况概览")[0]
+
+
+def test_data_text_is_escaped(mini):
+    ds = copy.deepcopy(mini)
+    find(ds.lists[("ceshi", 2024)].data.items, "1-4").title = "<script>alert(1)</script>"
+    md = pages.Site(ds).changes_page(ds.lists[("ceshi", 2024)]).content
+    assert "<script>" not in md and "&lt;script&gt;" in md
+
+
+def test_two_renders_are_identical(mini):
+    a = pages.Site(mini).changes_page(mini.lists[("ceshi", 2024)]).content
+    b = pages.Site(load_dataset(MINI)).changes_page(load_dataset(MINI).lists[("ceshi", 2024)]).content
+    assert a == b
+
+
+# --- the built site ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_built_changes_page(tmp_path):
+    out = tmp_path / "site"
+    result = build_site(out, MINI)
+    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
+    rel = "ceshi/2024/changes/index.html"
+    tree = lxml.html.fromstring((out / rel).read_bytes())
+    (article,) = tree.xpath("//article")
+    page_ids = set(tree.xpath("//@id"))
+
+    # one anchor per report, newest first
+    headings = [h.get("id") for h in article.xpath(".//h2")]
+    assert headings == ["2024-q3", "2024-h1", "behind", "stale"]
+
+    # every link resolves; every fragment names an existing id
+    base = "http://site.invalid/ceshi/2024/changes/"
+    item_links = set()
+    for href in article.xpath(".//a/@href"):
+        url = urlsplit(urljoin(base, href))
+        if url.netloc != "site.invalid":
+            continue
+        path = unquote(url.path).lstrip("/")
+        target = out / path / "index.html" if path.endswith("/") or path == "" else out / path
+        assert target.is_file(), f"{href} → {target} missing"
+        if url.fragment:
+            target_ids = page_ids if target == out / rel else set(lxml.html.fromstring(target.read_bytes()).xpath("//@id"))
+            assert unquote(url.fragment) in target_ids, f"{href}: no id {url.fragment!r} in {target.relative_to(out)}"
+        if url.fragment.startswith("progress-"):
+            item_links.add(f"{path}#{url.fragment}")
+    assert item_links == {
+        "ceshi/2024/1-1/#progress-2024-q3",
+        "ceshi/2024/1-2/#progress-2024-h1",
+        "ceshi/2024/1-3/#progress-2024-q3",
+        "ceshi/2024/1-4/#progress-2024-q3",
+        "ceshi/2024/1-5/#progress-2024-q3",
+    }
+
+    # status is never colour alone: every badge carries its symbol and its label
+    for badge in article.xpath(".//*[contains(@class,'ml-badge ')]"):
+        sym = badge.xpath("./*[contains(@class,'ml-badge__sym')]")
+        assert sym and sym[0].text_content().strip() in derive.STATUS_SYMBOLS.values()
+        assert any(label in badge.text_content() for label in derive.STATUS_LABELS.values())
+
+    # linked from the list page; kept out of search (item pages are the search results)
+    list_page = lxml.html.fromstring((out / "ceshi/2024/index.html").read_bytes())
+    assert "changes/" in list_page.xpath("//article//a/@href")
+    index = (out / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "ceshi/2024/changes/" not in index and "ceshi/2024/1-1/" in index
