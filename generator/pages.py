@@ -163,6 +163,7 @@ class Site:
         for (slug, year), lf in self.by_city_year():
             out.append(self.city_year_page(lf))
             out.append(self.changes_page(lf))
+            out.extend(self.removed_page(lf, old_id) for old_id in lf.data.removed_ids)
             flat = list(walk_items(lf.data.items))
             for i, (item, _, parent) in enumerate(flat):
                 prev_item = flat[i - 1][0] if i > 0 else None
@@ -248,6 +249,19 @@ class Site:
             stale=derive.stale(pl),
             tolerance=derive.PACE_TOLERANCE,
             sources={s.id: s for s in pl.sources},
+        )
+
+    def removed_page(self, lf: ListFile, item_id: str) -> Page:
+        """A removed item's URL keeps answering (permanent URLs), saying it was removed."""
+        pl = lf.data
+        return self._render(
+            "removed.md.j2",
+            f"{pl.city}/{pl.year}/{item_id}.md",
+            lf=lf,
+            pl=pl,
+            city=self.ds.cities.get(pl.city),
+            item_id=item_id,
+            edit_url=self.edit_url(lf),
         )
 
     def _grouped(self, pl):

@@ -445,9 +445,12 @@ def _check_list(pl: model.PledgeList, rep: _Reporter, ds: Dataset, today: dt.dat
         for j, old in enumerate(item.redirect_from):
             if old in all_ids:
                 rep.add(path + ("redirect_from", j), f"old id `{old}` is still used by another item; a redirect would hide it")
+    redirected = {old: path for item, path, _ in walk_items(pl.items) for old in item.redirect_from}
     for j, old in enumerate(pl.removed_ids):
         if old in all_ids:
             rep.add(("removed_ids", j), f"`{old}` is listed as removed but still exists")
+        elif old in redirected:
+            rep.add(("removed_ids", j), f"`{old}` is listed as removed and also redirected by {format_path(redirected[old])}.redirect_from; keep only one (redirect if the item lives on under a new id)")
     _check_html(pl.summary, ("summary",), rep)
 
 

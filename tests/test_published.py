@@ -143,7 +143,8 @@ def test_validate_refuses_removing_a_committed_id(tmp_path):
 
 
 def _rename(root: Path) -> Path:
-    """ceshi → ceshishi (city slug) and 1-1 → 1-9 (item id), both declared as redirects."""
+    """ceshi → ceshishi (city slug) and 1-1 → 1-9 (item id), both declared as redirects;
+    item 9 declared removed."""
     old_dir, new_dir = root / "data" / "ceshi", root / "data" / "ceshishi"
     old_dir.rename(new_dir)
     city = (new_dir / "city.yml").read_text(encoding="utf-8").replace("slug: ceshi\n", "slug: ceshishi\nredirect_from: [ceshi]\n")
@@ -151,6 +152,7 @@ def _rename(root: Path) -> Path:
     year = (new_dir / "2024.yml").read_text(encoding="utf-8").replace("city: ceshi\n", "city: ceshishi\n")
     indent = re.search(r'^(\s*)- id: "1-1"', year, re.M).group(1)
     year = year.replace('- id: "1-1"', f'- id: "1-9"\n{indent}  redirect_from: ["1-1"]')
+    year += 'removed_ids: ["9"]\n'  # published once, removed on purpose: its URL says so
     (new_dir / "2024.yml").write_text(year, encoding="utf-8")
     return root
 
@@ -171,6 +173,24 @@ def test_redirect_pages_are_written(renamed_site):
         assert 'http-equiv="refresh"' in html, old
     assert "1-9/" in (renamed_site / "ceshishi/2024/1-1/index.html").read_text(encoding="utf-8")
     assert (renamed_site / "ceshishi/2024/1-9/index.html").exists()
+
+
+def test_a_removed_item_keeps_a_page_that_says_so(renamed_site):
+    html = (renamed_site / "ceshishi/2024/9/index.html").read_text(encoding="utf-8")
+    assert "已删除的事项：编号 9" in html
+    assert 'href="../"' in html  # back to the list
+    assert "/9/" not in (renamed_site / "search/search_index.json").read_text(encoding="utf-8")
+
+
+def test_removed_and_redirected_at_once_is_an_error(tmp_path):
+    root = copy_data_root(tmp_path, MINI)
+    year_file = root / "data" / "ceshi" / "2024.yml"
+    text = year_file.read_text(encoding="utf-8")
+    indent = re.search(r'^(\s*)- id: "1-1"', text, re.M).group(1)
+    text = text.replace('- id: "1-1"', f'- id: "1-1"\n{indent}  redirect_from: ["1-8"]') + 'removed_ids: ["1-8"]\n'
+    year_file.write_text(text, encoding="utf-8")
+    (p,) = load_dataset(root).errors
+    assert p.path == "removed_ids[0]" and "also redirected" in p.message
 
 
 @pytest.mark.browser
