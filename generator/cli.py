@@ -1,4 +1,4 @@
-"""Command line: `python -m generator validate|schema|pages …` (see --help)."""
+"""Command line: `python -m generator validate|schema|new|import-progress …` (see --help)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,41 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_import_progress(args) -> int:
+    from .importer import ImportRefused, Options, import_progress, parse_status_map, write_atomically
+
+    year_path, table_path = Path(args.year_file), Path(args.table)
+    for path in (year_path, table_path):
+        if not path.is_file():
+            print(f"{path}: no such file", file=sys.stderr)
+            return 2
+    try:
+        options = Options(
+            report=args.report,
+            match_by=args.match_by,
+            id_column=args.id_column,
+            name_column=args.name_column,
+            status_column=args.status_column,
+            text_column=args.text_column,
+            percent_column=args.percent_column,
+            status_map=parse_status_map(args.status_map),
+            replace=args.replace,
+        )
+        outcome = import_progress(year_path, table_path, options, table_label=args.table)
+    except ImportRefused as refused:
+        for problem in refused.problems:
+            print(problem, file=sys.stderr)
+        print(f"Nothing was written to {args.year_file}.", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(outcome.diff(), end="")
+    else:
+        write_atomically(year_path, outcome.after)
+    print(outcome.summary(args.report))
+    print("dry run: nothing written" if args.dry_run else f"wrote {args.year_file}; review it with git diff")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Minsheng Ledger data tools")
     parser.add_argument("--root", default=".", help="repository root (default: current folder)")
@@ -80,6 +115,21 @@ def main(argv=None) -> int:
     p.add_argument("city", help="city slug: lowercase pinyin, e.g. qingdao")
     p.add_argument("year", type=int)
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("import-progress", help="add one report's progress entries from a city's CSV/TSV table (see CONTRIBUTING.md)")
+    p.add_argument("year_file", help="the year file to add to: data/<city>/<year>.yml")
+    p.add_argument("table", help="the city's progress table as .csv or .tsv (UTF-8, with or without BOM)")
+    p.add_argument("--report", required=True, help="id of the report in the file's `reports` (add it there first)")
+    p.add_argument("--match-by", choices=("id", "name"), default="id", help="match rows to items by number (default) or by item text/title")
+    p.add_argument("--id-column", help="column with the item numbers (default: 序号 or 编号)")
+    p.add_argument("--name-column", help="column with the item names, for --match-by name (default: 事项名称, 项目名称 or 名称)")
+    p.add_argument("--status-column", help="column with the city's status wording (default: 完成状态, 状态, 进展状态 or 完成情况)")
+    p.add_argument("--text-column", help="column with the progress text (default: 进展情况, 工作进展, 进展 or 完成情况)")
+    p.add_argument("--percent-column", help="column with a reported percent (default: 完成比例, 完成进度, 进度 or 完成率)")
+    p.add_argument("--status-map", action="append", metavar="WORDING=STATUS,…", help="extra or overriding status wordings, e.g. 基本完成=on_track (repeatable)")
+    p.add_argument("--replace", action="store_true", help="overwrite entries that already exist for this report")
+    p.add_argument("--dry-run", action="store_true", help="print the change as a diff; write nothing")
+    p.set_defaults(func=cmd_import_progress)
 
     args = parser.parse_args(argv)
     return args.func(args)

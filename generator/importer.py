@@ -1,0 +1,680 @@
+"""`python -m generator import-progress`: a city's progress table → `progress` entries.
+
+Cities publish progress as a table (序号, 项目名称, 进展情况, 完成状态 …). Typing it in by
+hand is slow and error-prone, so this module does one job: read the table (CSV or TSV),
+match each row to an item of one year file, map the city's status wording to our scale,
+and add one `progress` entry per row for one report.
+
+It refuses rather than guesses: an unknown or repeated id, a row without id, a name
+that fits several items, a status wording it cannot map, an item that already has an
+entry for the report — each is reported with the table's file:line, the column and the
+value, and nothing is written. The year file is edited with ruamel.yaml's round-trip
+mode, so comments, key order and quoting stay as the maintainer wrote them, and it is
+replaced (atomically) only after the merged result passes `generator.validate`.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
+from ruamel.yaml.util import load_yaml_guess_indent
+
+from . import model
+from .validate import ERROR, load_dataset
+from .yamlsafe import YamlProblem, load_yaml
+
+# Header names cities use, in order of preference. A header is used for one role only,
+# so a table with 进展情况 and 完成情况 (栖霞) reads 完成情况 as the status.
+ID_COLUMNS = ("序号", "编号")
+NAME_COLUMNS = ("事项名称", "项目名称", "名称")
+TEXT_COLUMNS = ("进展情况", "工作进展", "进展", "完成情况")
+STATUS_COLUMNS = ("完成状态", "状态", "进展状态", "完成情况")
+PERCENT_COLUMNS = ("完成比例", "完成进度", "进度", "完成率")
+
+S = model.Status
+# The city's wording (whitespace removed) → our status. Documented in CONTRIBUTING.md.
+STATUS_WORDS = {
+    "已完成": S.done,
+    "全部完成": S.done,
+    "已全部完成": S.done,
+    "超序时": S.ahead,
+    "超序时推进": S.ahead,
+    "超序时进度": S.ahead,
+    "超前": S.ahead,
+    "超前推进": S.ahead,
+    "超额完成": S.ahead,
+    "序时推进": S.on_track,
+    "按序时推进": S.on_track,
+    "按序时进度推进": S.on_track,
+    "正常推进": S.on_track,
+    "按计划推进": S.on_track,
+    "有序推进": S.on_track,
+    "滞后": S.behind,
+    "进展滞后": S.behind,
+    "滞后序时": S.behind,
+    "滞后于序时进度": S.behind,
+    "进展缓慢": S.behind,
+    "进展较为缓慢": S.behind,
+    "未启动": S.not_started,
+    "尚未启动": S.not_started,
+    "未开工": S.not_started,
+    "尚未开工": S.not_started,
+    "已调整": S.adjusted,
+    "已取消": S.cancelled,
+}
+_PERIOD = r"(第?[一二三四1-4]季度|上半年|前三季度|阶段性?|序时)"
+# Wordings with a period in them (已完成二季度任务); checked in order after STATUS_WORDS.
+STATUS_PATTERNS = (
+    (re.compile(r"(已|超额)?完成(全年|年度|全部)(任务|目标|计划)"), S.done),
+    (re.compile(r"超额完成" + _PERIOD + r"(任务|目标|计划)"), S.ahead),
+    (re.compile(r"已完成" + _PERIOD + r"(任务|目标|计划|进度)"), S.on_track),
+    (re.compile(r"未完成" + _PERIOD + r"?(任务|目标|计划|进度)"), S.behind),
+    (re.compile(r"未完成(全年|年度)(任务|目标|计划)"), S.behind),
+)
+STATUS_CHOICES = ", ".join(s.value for s in S)
+# Fields of a progress entry a table can fill, in the model's order; measures and note are
+# never in a city's table and are left alone.
+TABLE_FIELDS = ("status_text", "status", "percent", "text")
+ENTRY_ORDER = tuple(model.Progress.model_fields)
+ITEM_ORDER = tuple(model.Item.model_fields)
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−－"})
+
+
+class ImportRefused(Exception):
+    """The import cannot go ahead; `problems` says why, one line each, and how to fix it."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class Options:
+    report: str
+    match_by: str = "id"  # "id" (the 序号 column) or "name" (the 项目名称 column)
+    id_column: Optional[str] = None
+    name_column: Optional[str] = None
+    status_column: Optional[str] = None
+    text_column: Optional[str] = None
+    percent_column: Optional[str] = None
+    status_map: dict = field(default_factory=dict)  # normalised wording → model.Status
+    replace: bool = False
+
+
+@dataclass
+class Table:
+    label: str  # the path as the maintainer typed it, for messages
+    headers: list
+    rows: list  # (line, cells)
+
+
+@dataclass
+class Entry:
+    """One row of the table, read and matched."""
+
+    line: int
+    item_id: str
+    status: model.Status
+    status_text: Optional[str] = None
+    percent: Optional[float] = None
+    text: Optional[str] = None
+    fields: tuple = TABLE_FIELDS  # the fields the table has columns for; --replace leaves the others
+
+
+@dataclass
+class Outcome:
+    """What an import would do; the caller decides whether to write `after`."""
+
+    year_file: str
+    before: str
+    after: str
+    added: list
+    replaced: list
+    absent: list  # ids of items the table does not mention
+    skipped_lines: list  # empty or heading rows
+    warnings: list  # new validator warnings after the merge
+
+    def diff(self) -> str:
+        return "".join(
+            difflib.unified_diff(
+                self.before.splitlines(keepends=True), self.after.splitlines(keepends=True), f"a/{self.year_file}", f"b/{self.year_file}"
+            )
+        )
+
+    def summary(self, report: str) -> str:
+        entries = self.added + self.replaced
+        counts = {}
+        for e in entries:
+            counts[e.status.value] = counts.get(e.status.value, 0) + 1
+        by_status = ", ".join(f"{s.value} {counts[s.value]}" for s in model.Status if s.value in counts)
+        lines = [f"{self.year_file}: report {report}: added {len(self.added)}, replaced {len(self.replaced)} ({by_status or 'none'})"]
+        if self.absent:
+            lines.append(f"not in the table ({len(self.absent)}; fine if the report does not mention them): {', '.join(self.absent)}")
+        if self.skipped_lines:
+            lines.append(f"skipped rows without id or content (headings, blank): lines {', '.join(map(str, self.skipped_lines))}")
+        lines.extend(self.warnings)
+        return "\n".join(lines)
+
+
+# --- reading the table ---------------------------------------------------------------------
+
+
+def read_table(path: Path, label: str) -> Table:
+    """Read a CSV/TSV as Excel and WPS save it; cells keep their text, stripped."""
+    text = _decode_table(path.read_bytes(), label)
+    first_line = text.split("\n", 1)[0]
+    tab_file = path.suffix.lower() in (".tsv", ".tab")
+    delimiter = "\t" if tab_file or ("\t" in first_line and "," not in first_line) else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, line = [], 1
+    for cells in reader:
+        rows.append((line, [c.replace("\r\n", "\n").strip() for c in cells]))
+        line = reader.line_num + 1
+    if not rows:
+        raise ImportRefused([f"{label}: the table is empty"])
+    headers = [_squash(h) for h in rows[0][1]]
+    return Table(label, headers, rows[1:])
+
+
+def _decode_table(raw: bytes, label: str) -> str:
+    """UTF-8 with or without BOM (Excel's "CSV UTF-8"), or UTF-16 (Excel's "Unicode text")."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportRefused(
+            [
+                f"{label}:{line}: the table is not UTF-8 (byte 0x{raw[exc.start]:02x}); it is probably GBK. "
+                "Save it from Excel as \"CSV UTF-8\", or convert it: iconv -f GBK -t UTF-8 table.csv > table-utf8.csv"
+            ]
+        ) from None
+
+
+def _squash(text: str) -> str:
+    """Compare headers, ids and wordings the way a reader would: full-width = half-width, no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+# --- columns --------------------------------------------------------------------------------
+
+
+def choose_columns(table: Table, options: Options) -> dict:
+    """Role → column index. Explicit names first, then the usual headers, one role per column."""
+    key_role = "id" if options.match_by == "id" else "name"
+    roles = (
+        (key_role, options.id_column if key_role == "id" else options.name_column, ID_COLUMNS if key_role == "id" else NAME_COLUMNS, True),
+        ("text", options.text_column, TEXT_COLUMNS, False),
+        ("status", options.status_column, STATUS_COLUMNS, True),
+        ("percent", options.percent_column, PERCENT_COLUMNS, False),
+    )
+    found_headers = ", ".join(h or "(empty)" for h in table.headers)
+    chosen, problems = {}, []
+    for role, explicit, _, _ in roles:
+        if explicit is not None:
+            hits = _column_hits(table, _squash(explicit))
+            if not hits:
+                problems.append(f"{table.label}: no column {explicit!r} (given with --{role}-column); the header row has: {found_headers}")
+            chosen[role] = hits
+    for role, explicit, candidates, required in roles:
+        if explicit is not None:
+            continue
+        taken = {i for hits in chosen.values() for i in hits}
+        for name in candidates:
+            hits = _column_hits(table, name)
+            if hits and not taken.intersection(hits):
+                chosen[role] = hits
+                break
+        else:
+            if required:
+                problems.append(_missing_column(table, role, candidates, found_headers))
+    for role, hits in chosen.items():
+        if len(hits) > 1:
+            columns = ", ".join(str(i + 1) for i in hits)
+            problems.append(f"{table.label}: column {table.headers[hits[0]]!r} appears {len(hits)} times (columns {columns}); rename the one that is not the {role}")
+    if problems:
+        raise ImportRefused(problems)
+    return {role: hits[0] for role, hits in chosen.items() if hits}
+
+
+def _column_hits(table: Table, name: str) -> list:
+    """Indexes of the columns called `name` (a trailing (%) or % is ignored: 完成比例(%))."""
+    return [i for i, h in enumerate(table.headers) if h == name or re.sub(r"\(%\)$|%$", "", h) == name]
+
+
+def _missing_column(table: Table, role: str, candidates: tuple, found_headers: str) -> str:
+    what = {"id": "item numbers", "name": "item names", "status": "status wording"}[role]
+    msg = f"{table.label}: no column for {what} (looked for: {', '.join(candidates)}); the header row has: {found_headers}. Name it with --{role}-column"
+    if role == "id":
+        msg += ", or match rows by item name with --match-by name"
+    if _looks_traditional(table.headers, candidates):
+        msg += ". The table is in traditional characters: convert it first (.venv/bin/python -m opencc -c t2s -i table.csv -o table-简体.csv)"
+    return msg
+
+
+def _looks_traditional(headers: list, candidates: tuple) -> bool:
+    from opencc import OpenCC
+
+    converter = OpenCC("t2s")
+    return any(converter.convert(h) in candidates for h in headers)
+
+
+# --- rows → entries -------------------------------------------------------------------------
+
+
+def parse_status_map(specs) -> dict:
+    """`--status-map 已完成=done,基本完成=on_track` (repeatable) → {wording: Status}."""
+    mapping, problems = {}, []
+    for spec in specs or ():
+        for pair in re.split(r"[,，]", spec):
+            if not pair.strip():
+                continue
+            wording, sep, status = pair.rpartition("=")
+            if not sep or status.strip() not in model.Status.__members__:
+                problems.append(f"--status-map {pair!r}: write wording=status, status one of {STATUS_CHOICES} (e.g. 基本完成=on_track)")
+                continue
+            mapping[_squash(wording)] = model.Status(status.strip())
+    if problems:
+        raise ImportRefused(problems)
+    return mapping
+
+
+def status_for(wording: str, overrides: dict) -> Optional[model.Status]:
+    """Our status for the city's wording: --status-map first, then STATUS_WORDS, then STATUS_PATTERNS."""
+    key = _squash(wording)
+    if key in overrides:
+        return overrides[key]
+    if key in STATUS_WORDS:
+        return STATUS_WORDS[key]
+    for pattern, status in STATUS_PATTERNS:
+        if pattern.fullmatch(key):
+            return status
+    return None
+
+
+def normalise_id(cell: str) -> str:
+    """'２０' → '20', ' 6－3 ' → '6-3', '6.' → '6': how ids appear in tables typed by hand."""
+    return re.sub(r"[.、]$", "", _squash(cell).translate(_DASHES))
+
+
+def parse_percent(cell: str):
+    """'92%', '92', '９２％' → 92; '' → None; anything else → ValueError."""
+    text = _squash(cell).rstrip("%")
+    if not text:
+        return None
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+        raise ValueError(cell)
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def read_entries(table: Table, columns: dict, items: dict, options: Options, year_file: str):
+    """Turn rows into entries, matched to items; collect every problem before refusing."""
+    problems, entries, skipped = [], [], []
+    header = {role: table.headers[i] for role, i in columns.items()}
+    first_line_of = {}
+    unmapped = {}  # wording → lines
+    key_role = "id" if "id" in columns else "name"
+    for line, cells in table.rows:
+        cell = {role: (cells[i] if i < len(cells) else "") for role, i in columns.items()}
+        where = f"{table.label}:{line}"
+        if not any(cells):
+            skipped.append(line)
+            continue
+        extra = [c for c in cells[len(table.headers) :] if c]
+        if extra:
+            problems.append(f"{where}: the row has {len(cells)} cells but the header has {len(table.headers)}; check the delimiter and the quotes around cells with commas")
+            continue
+        has_content = any(cell.get(r) for r in ("status", "text", "percent"))
+        if not cell[key_role]:
+            if has_content:
+                problems.append(f"{where}: {header[key_role]}: empty, but the row has a progress report; fill in the item's {'number' if key_role == 'id' else 'name'}, or delete the row if it is a heading or a total")
+            else:
+                skipped.append(line)
+            continue
+        if key_role == "id" and not has_content and not re.search(r"[0-9]", normalise_id(cell["id"])):
+            skipped.append(line)  # a heading row such as 一、城市建设 with nothing else in it
+            continue
+        if key_role == "id":
+            item_id = _match_id(cell["id"], items, where, header["id"], year_file, problems)
+        else:
+            item_id = _match_name(cell["name"], items, where, header["name"], year_file, problems)
+        if item_id is None:
+            continue
+        if item_id in first_line_of:
+            problems.append(f"{where}: {header[key_role]}: item `{item_id}` is also on line {first_line_of[item_id]}; keep one row per item")
+            continue
+        first_line_of[item_id] = line
+        entry = _entry_from(cell, header, line, item_id, options, where, unmapped, problems)
+        if entry is not None:
+            entries.append(entry)
+    for wording, lines in unmapped.items():
+        problems.append(
+            f"{table.label}:{lines[0]}: {header['status']}: {wording!r} ({'line' if len(lines) == 1 else 'lines'} {', '.join(map(str, lines))}) is not in the status table; "
+            f"map it with --status-map {wording}=<status>, status one of {STATUS_CHOICES} (see content/about/methodology.md#status)"
+        )
+    return entries, skipped, problems
+
+
+def _match_id(value: str, items: dict, where: str, column: str, year_file: str, problems: list):
+    item_id = normalise_id(value)
+    if not re.fullmatch(model.ID_PATTERN, item_id):
+        problems.append(f"{where}: {column}: {value!r} is not an item number (expected digits like 20 or 6-3); fix the cell, or delete the row if it is a heading or a total")
+        return None
+    if item_id not in items:
+        close = difflib.get_close_matches(item_id, list(items), n=3, cutoff=0.5)
+        hint = f"; close: {', '.join(close)}" if close else ""
+        problems.append(f"{where}: {column}: no item `{item_id}` in {year_file}{hint}. Check the number, or delete the row if the item is not in this list")
+        return None
+    return item_id
+
+
+def _match_name(value: str, items: dict, where: str, column: str, year_file: str, problems: list):
+    """An item whose text or title is the name; else the one whose text contains it. Never a guess."""
+    name = _squash(value)
+    exact = [i for i, it in items.items() if name in (_squash(str(it.get("text", ""))), _squash(str(it.get("title", ""))))]
+    candidates = exact or [i for i, it in items.items() if len(name) >= 4 and name in _squash(str(it.get("text", "")))]
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        listed = "; ".join(f"`{i}` {str(items[i].get('text'))[:30]}" for i in candidates[:8])
+        problems.append(f"{where}: {column}: {value!r} matches {len(candidates)} items ({listed}); add a 序号 column and use --match-by id, or make the name exactly an item's text")
+        return None
+    names = {str(it.get("text", "")): i for i, it in items.items()}
+    close = difflib.get_close_matches(value, list(names), n=3, cutoff=0.5)
+    hint = "; close: " + "; ".join(f"`{names[c]}` {c[:30]}" for c in close) if close else ""
+    problems.append(f"{where}: {column}: {value!r} matches no item's text or title in {year_file}{hint}")
+    return None
+
+
+def _entry_from(cell: dict, header: dict, line: int, item_id: str, options: Options, where: str, unmapped: dict, problems: list):
+    wording = cell["status"]
+    status = status_for(wording, options.status_map)
+    if status is None:
+        if wording:
+            unmapped.setdefault(wording, []).append(line)
+        else:
+            problems.append(f"{where}: {header['status']}: empty for item `{item_id}`; fill it in, or map empty cells with --status-map =unknown")
+        return None
+    percent = None
+    if cell.get("percent"):
+        try:
+            percent = parse_percent(cell["percent"])
+        except ValueError:
+            problems.append(f"{where}: {header['percent']}: {cell['percent']!r} is not a number; write 90 (or 90%), or leave the cell empty")
+            return None
+        if percent > 1000:
+            problems.append(f"{where}: {header['percent']}: {cell['percent']!r} is more than 1000%; check the cell (a share such as 0.9 is written 90)")
+            return None
+    fields = tuple(name for name in TABLE_FIELDS if name in ("status_text", "status") or name in cell)
+    return Entry(line, item_id, status, wording or None, percent, cell.get("text") or None, fields)
+
+
+# --- the year file ----------------------------------------------------------------------------
+
+
+def _yaml_for(text: str) -> YAML:
+    """A round-trip YAML that writes this file back byte for byte (its indentation, no wrapping)."""
+    _, sequence, offset = load_yaml_guess_indent(text)
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 10**6  # never fold long verbatim text
+    yaml.indent(mapping=2, sequence=sequence or 4, offset=2 if offset is None else offset)
+    return yaml
+
+
+def _dump(yaml: YAML, doc) -> str:
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
+
+
+def _items_by_id(items, found=None) -> dict:
+    found = {} if found is None else found
+    for item in items or ():
+        found[str(item.get("id"))] = item
+        _items_by_id(item.get("subitems"), found)
+    return found
+
+
+def _scalar(value):
+    """How to write a new text value so that our strict reader reads back exactly it."""
+    if not isinstance(value, str):
+        return value
+    if "\n" in value:
+        return LiteralScalarString(value)
+    try:
+        loaded = load_yaml(f"k: {value}\n")
+    except YamlProblem:
+        return DoubleQuotedScalarString(value)
+    return value if not loaded.problems and loaded.data == {"k": value} else DoubleQuotedScalarString(value)
+
+
+def _set_in_order(mapping: CommentedMap, key: str, value, order: tuple) -> None:
+    """Set key, or insert it before the first key that comes after it in the model's order."""
+    if key in mapping:
+        old = mapping[key]
+        mapping[key] = value
+        if _is_block(old) != _is_block(mapping[key]):  # keep the comments after it in the right place
+            _put_following(mapping, key, _take_following(mapping, key, _is_block(old), keep_eol=False))
+        return
+    keys = list(mapping)
+    later = [k for k in keys if k in order and order.index(k) > order.index(key)]
+    position = keys.index(later[0]) if later else len(keys)
+    mapping.insert(position, key, value)
+    if position > 0:
+        _move_trailing_comment(_last_slot(mapping, keys[position - 1]), _last_slot(mapping, key))
+
+
+def _new_entry(entry: Entry, report: str) -> CommentedMap:
+    cm = CommentedMap()
+    cm["report"] = _scalar(report)
+    _fill(cm, entry)
+    return cm
+
+
+def _fill(cm: CommentedMap, entry: Entry) -> None:
+    """Write the table's fields into an entry; a field whose cell is empty is removed."""
+    for name in entry.fields:
+        value = getattr(entry, name)
+        value = value.value if isinstance(value, model.Status) else value
+        if value is None:
+            cm.pop(name, None)
+        else:
+            _set_in_order(cm, name, _scalar(value), ENTRY_ORDER)
+
+
+def _last_slot(container, key) -> tuple:
+    """(holder, key) where ruamel keeps the comment lines that follow container[key]:
+    on the deepest last scalar inside it (flow collections keep none)."""
+    node = container[key]
+    if isinstance(node, CommentedMap) and node:
+        return _last_slot(node, list(node)[-1])
+    if isinstance(node, CommentedSeq) and node and not node.fa.flow_style():
+        return _last_slot(node, len(node) - 1)
+    return container, key
+
+
+def _move_trailing_comment(source: tuple, target: tuple) -> None:
+    """Comment lines after a value (`# --- 第二件 ---`, blank lines) introduce what follows it.
+    When we add something right after that value, move those lines below what we added;
+    an end-of-line comment stays where it is."""
+    holder, key = source
+    _put_following(*target, _take_following(holder, key, _is_block(holder[key])))
+
+
+def _take_following(holder, key, was_block: bool, keep_eol: bool = True) -> str:
+    """Detach the comment lines ruamel stores after holder[key] (as text with indentation)."""
+    slot = 2 if isinstance(holder, CommentedMap) else 0
+    tokens = holder.ca.items.get(key)
+    token = tokens[slot] if tokens else None
+    if token is None:
+        return ""
+    if was_block:  # after a | block the token holds only the following lines
+        tokens[slot] = None
+        return " " * token.start_mark.column + token.value
+    own, _, following = token.value.partition("\n")  # a plain value's token starts with the rest of its line
+    if keep_eol:
+        token.value = own + "\n"
+        return following
+    tokens[slot] = None  # the value becomes a block: its end-of-line comment becomes a line of its own
+    column = holder.lc.key(key)[1] if isinstance(holder, CommentedMap) else holder.lc.item(key)[1]
+    return (" " * column + own.strip() + "\n" if own.strip() else "") + following
+
+
+def _put_following(holder, key, following: str) -> None:
+    if not following:
+        return
+    slot = 2 if isinstance(holder, CommentedMap) else 0
+    if _is_block(holder[key]):  # the block ends its line; the column places the first comment
+        first, _, others = following.partition("\n")
+        token = CommentToken(first.lstrip(" ") + "\n" + others, CommentMark(len(first) - len(first.lstrip(" "))), None)
+    else:
+        token = CommentToken("\n" + following, CommentMark(0), None)
+    holder.ca.items.setdefault(key, [None, None, None, None])[slot] = token
+
+
+def _is_block(value) -> bool:
+    return isinstance(value, (LiteralScalarString, FoldedScalarString))
+
+
+def merge(doc, entries: list, report: str, as_of: dict, replace: bool, table_label: str, year_file: str):
+    """Add (or with replace, overwrite) one entry per row; returns (added, replaced)."""
+    items = _items_by_id(doc.get("items"))
+    added, replaced, problems = [], [], []
+    for entry in entries:
+        item = items[entry.item_id]
+        progress = item.get("progress")
+        existing = [cm for cm in progress or () if isinstance(cm, CommentedMap) and str(cm.get("report")) == report]
+        if existing and not replace:
+            line = existing[0].lc.line + 1
+            problems.append(f"{table_label}:{entry.line}: item `{entry.item_id}` already has a progress entry for report `{report}` ({year_file}:{line}); to overwrite it use --replace")
+            continue
+        if existing:
+            _fill(existing[0], entry)
+            replaced.append(entry)
+            continue
+        new = _new_entry(entry, report)
+        if not isinstance(progress, CommentedSeq):
+            _set_in_order(item, "progress", CommentedSeq([new]), ITEM_ORDER)
+        else:
+            progress.fa.set_block_style()
+            position = _position_by_date(progress, report, as_of)
+            progress.insert(position, new)
+            if position > 0:
+                _move_trailing_comment(_last_slot(progress, position - 1), _last_slot(progress, position))
+        added.append(entry)
+    if problems:
+        raise ImportRefused(problems)
+    return added, replaced
+
+
+def _position_by_date(progress: CommentedSeq, report: str, as_of: dict) -> int:
+    """Entries are oldest first: after the last entry whose report is not later than ours."""
+    mine = as_of.get(report)
+    position = len(progress)
+    while position > 0 and mine is not None:
+        before = as_of.get(str(progress[position - 1].get("report")))
+        if before is None or before <= mine:
+            break
+        position -= 1
+    return position
+
+
+# --- validation and writing -------------------------------------------------------------------
+
+
+def year_file_root(year_path: Path) -> tuple:
+    """(repository root, 'data/<city>/<year>.yml') for a year file."""
+    full = year_path.resolve()
+    if full.parent.parent.name != "data" or not re.fullmatch(r"[0-9]{4}\.yml", full.name):
+        raise ImportRefused([f"{year_path}: expected a year file data/<city>/<year>.yml"])
+    return full.parents[2], f"data/{full.parent.name}/{full.name}"
+
+
+def check_merged(root: Path, rel: str, text: str) -> list:
+    """All validator problems for `rel` if it contained `text`, checked on a temporary copy of data/."""
+    with tempfile.TemporaryDirectory(prefix="import-progress-") as tmp:
+        tmp_root = Path(tmp)
+        shutil.copytree(root / "data", tmp_root / "data")
+        (tmp_root / rel).write_bytes(text.encode("utf-8"))
+        if (root / "sources").exists():
+            try:
+                os.symlink(root / "sources", tmp_root / "sources", target_is_directory=True)
+            except OSError:
+                shutil.copytree(root / "sources", tmp_root / "sources")
+        return load_dataset(tmp_root, only=[str(tmp_root / rel)]).problems
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write next to the file and rename over it: a crash never leaves half a year file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8"))
+        os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def import_progress(year_path: Path, table_path: Path, options: Options, table_label: Optional[str] = None) -> Outcome:
+    """Everything but writing: returns the merged text, or raises ImportRefused."""
+    root, rel = year_file_root(year_path)
+    table_label = table_label or str(table_path)
+    raw = year_path.read_bytes()
+    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    try:
+        before = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused([f"{rel}: the file is not valid UTF-8; run make validate to see where"]) from None
+    before_problems = check_merged(root, rel, before)
+    errors = [str(p) for p in before_problems if p.severity == ERROR]
+    if errors:
+        raise ImportRefused(errors + [f"{rel} has errors before the import; fix them first (make validate)"])
+    yaml = _yaml_for(before)
+    doc = yaml.load(before)
+    reports = {str(r.get("id")): r.get("as_of") for r in doc.get("reports") or ()}
+    if options.report not in reports:
+        known = ", ".join(reports) or "none yet"
+        raise ImportRefused(
+            [f"{rel}: no report `{options.report}` in `reports` (known: {known}); add it first (id, title, kind, as_of, published, source), see CONTRIBUTING.md"]
+        )
+    table = read_table(table_path, table_label)
+    columns = choose_columns(table, options)
+    items = _items_by_id(doc.get("items"))
+    entries, skipped, problems = read_entries(table, columns, items, options, rel)
+    if problems:
+        raise ImportRefused(problems)
+    as_of = {k: str(v) for k, v in reports.items()}
+    added, replaced = merge(doc, entries, options.report, as_of, options.replace, table_label, rel)
+    after = _dump(yaml, doc)
+    if "\r\n" in before:  # keep Windows line ends when the file has them
+        after = after.replace("\r\n", "\n").replace("\n", "\r\n")
+    after_problems = check_merged(root, rel, after)
+    errors = [str(p) for p in after_problems if p.severity == ERROR]
+    if errors:
+        raise ImportRefused(errors + [f"the merged {rel} would not validate (line numbers are in the merged file); nothing was written. Fix the table or the options"])
+    known_warnings = {(p.path, p.message) for p in before_problems}
+    warnings = [str(p) for p in after_problems if (p.path, p.message) not in known_warnings]
+    matched = {e.item_id for e in entries}
+    absent = [i for i in items if i not in matched]
+    return Outcome(rel, bom + before, bom + after, added, replaced, absent, skipped, warnings)

@@ -1,0 +1,337 @@
+"""`python -m generator import-progress`: a city's progress table → progress entries.
+
+The fixture root tests/fixtures/import/ holds a small year file full of comments, a CSV
+table as Excel saves it (BOM, CRLF, Chinese headers, a heading row, full-width digits, a
+multi-line cell) and the same table as TSV with other usual headers. expected.diff is the
+exact change the import must make: only added lines, comments and order untouched.
+Every refusal must name the table line, the column and the value, and leave the year
+file byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from generator import importer
+from generator.cli import main
+from generator.model import Status
+from generator.validate import load_dataset, walk_items
+
+IMPORT = FIXTURES / "import"
+YEAR_FILE = "data/ceshi/2024.yml"
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    dest = tmp_path / "root"
+    shutil.copytree(IMPORT, dest)
+    return dest
+
+
+def run(root: Path, table: str | Path, *options: str) -> int:
+    return main(["import-progress", str(root / YEAR_FILE), str(root / table), *options])
+
+
+def write_table(root: Path, rows: list, name: str = "t.csv") -> str:
+    with open(root / name, "w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    return name
+
+
+def diff_of(before: str, after: str) -> str:
+    return "".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{YEAR_FILE}", f"b/{YEAR_FILE}"))
+
+
+def progress_of(root: Path, item_id: str) -> list:
+    ds = load_dataset(root)
+    assert ds.errors == [], "\n".join(map(str, ds.errors))
+    items = {item.id: item for item, _, _ in walk_items(ds.lists[("ceshi", 2024)].data.items)}
+    return items[item_id].progress
+
+
+# --- the fixture table ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["table.csv", "table.tsv"])
+def test_import_makes_exactly_the_expected_diff(root, table, capsys):
+    before = (root / YEAR_FILE).read_text(encoding="utf-8")
+    assert run(root, table, "--report", "2024-q3") == 0
+    after = (root / YEAR_FILE).read_text(encoding="utf-8")
+    assert diff_of(before, after) == (IMPORT / "expected.diff").read_text(encoding="utf-8")
+    out = capsys.readouterr().out
+    assert "report 2024-q3: added 4, replaced 0 (on_track 2, behind 2)" in out
+    assert "not in the table (1; fine if the report does not mention them): 3" in out
+    assert "skipped rows without id or content (headings, blank): lines 2, 8" in out
+
+
+def test_expected_diff_only_adds_lines():
+    """Comments, key order and quoting are kept: the golden diff removes nothing."""
+    changed = [line for line in (IMPORT / "expected.diff").read_text(encoding="utf-8").splitlines()[2:] if line[:1] in "+-"]
+    assert changed and all(line.startswith("+") for line in changed)
+
+
+def test_imported_file_validates_and_reads_back(root):
+    assert run(root, "table.csv", "--report", "2024-q3") == 0
+    one = progress_of(root, "1")
+    assert [p.report for p in one] == ["2024-q2", "2024-q3"]
+    assert (one[-1].status, one[-1].status_text, one[-1].percent) == (Status.on_track, "已完成三季度任务", 86.7)
+    assert progress_of(root, "2-1")[-1].text == "已开工150个。\n其中完工60个。"
+    assert progress_of(root, "2-2")[-1].text == "已加装电梯: 30部 #第一批"
+    assert progress_of(root, "3") == []
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(root, capsys):
+    before = (root / YEAR_FILE).read_bytes()
+    assert run(root, "table.csv", "--report", "2024-q3", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert out.startswith((IMPORT / "expected.diff").read_text(encoding="utf-8"))
+    assert "dry run: nothing written" in out
+    assert (root / YEAR_FILE).read_bytes() == before
+
+
+def test_a_year_file_saved_by_windows_keeps_its_bom_and_line_ends(root):
+    path = root / YEAR_FILE
+    expected = importer.import_progress(path, root / "table.csv", importer.Options(report="2024-q3")).after
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert run(root, "table.csv", "--report", "2024-q3") == 0
+    assert path.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode("utf-8")
+
+
+def test_an_older_report_goes_before_newer_entries(root):
+    assert run(root, "table.csv", "--report", "2024-q3") == 0
+    table = write_table(root, [["序号", "完成状态"], ["2-2", "未启动"]])
+    assert run(root, table, "--report", "2024-q2") == 0
+    assert [(p.report, p.status) for p in progress_of(root, "2-2")] == [("2024-q2", Status.not_started), ("2024-q3", Status.behind)]
+
+
+def test_replace_overwrites_the_table_fields_and_keeps_the_rest(root):
+    table = write_table(root, [["序号", "进展情况", "完成状态"], ["1", "新增托位3400个。", "已完成二季度任务"]])
+    before = (root / YEAR_FILE).read_text(encoding="utf-8")
+    assert run(root, table, "--report", "2024-q2", "--replace") == 0
+    after = (root / YEAR_FILE).read_text(encoding="utf-8")
+    changed = [line for line in diff_of(before, after).splitlines()[2:] if line[:1] in "+-"]
+    assert changed == ["-        text: 新增托位3300个。  # 原文", "+        text: 新增托位3400个。  # 原文"]
+
+
+def test_status_map_adds_and_overrides_wordings(root):
+    table = write_table(root, [["序号", "完成状态"], ["1", "基本完成"], ["3", ""], ["2-2", "滞后"]])
+    assert run(root, table, "--report", "2024-q3", "--status-map", "基本完成=on_track,=unknown", "--status-map", "滞后=not_started") == 0
+    assert (progress_of(root, "1")[-1].status, progress_of(root, "1")[-1].status_text) == (Status.on_track, "基本完成")
+    assert (progress_of(root, "3")[-1].status, progress_of(root, "3")[-1].status_text) == (Status.unknown, None)
+    assert progress_of(root, "2-2")[-1].status == Status.not_started
+
+
+def test_match_by_name(root):
+    table = write_table(root, [["项目名称", "完成状态"], ["建设口袋公园 10处", "已完成"], ["新增托位", "超序时"]])
+    assert run(root, table, "--report", "2024-q3", "--match-by", "name") == 0
+    assert progress_of(root, "3")[-1].status == Status.done
+    assert progress_of(root, "1")[-1].status == Status.ahead  # by its title
+
+
+def test_explicit_column_names(root):
+    table = write_table(root, [["No.", "说明", "结论", "%"], ["3", "已建成4处。", "序时推进", "40"]])
+    assert run(root, table, "--report", "2024-q3", "--id-column", "No.", "--text-column", "说明", "--status-column", "结论", "--percent-column", "%") == 0
+    entry = progress_of(root, "3")[-1]
+    assert (entry.text, entry.status, entry.percent) == ("已建成4处。", Status.on_track, 40)
+
+
+# --- refusals: a clear message, exit 1, the file byte for byte unchanged ----------------------
+
+
+REFUSALS = {
+    "unknown id": (
+        [["序号", "完成状态"], ["1", "已完成"], ["31", "已完成"]],
+        [],
+        ["t.csv:3: 序号: no item `31` in data/ceshi/2024.yml; close: 3, 1. Check the number, or delete the row if the item is not in this list"],
+    ),
+    "duplicate id": (
+        [["序号", "完成状态"], ["1", "已完成"], ["１", "滞后"]],
+        [],
+        ["t.csv:3: 序号: item `1` is also on line 2; keep one row per item"],
+    ),
+    "row without id": (
+        [["序号", "完成状态", "进展情况"], ["", "已完成", "已建成。"]],
+        [],
+        ["t.csv:2: 序号: empty, but the row has a progress report; fill in the item's number, or delete the row if it is a heading or a total"],
+    ),
+    "not an id": (
+        [["序号", "完成状态"], ["第三件", "已完成"]],
+        [],
+        ["t.csv:2: 序号: '第三件' is not an item number (expected digits like 20 or 6-3)"],
+    ),
+    "unmapped status": (
+        [["序号", "完成状态"], ["1", "基本完成"], ["3", "基本完成"], ["2-2", "有序推进中"]],
+        [],
+        [
+            "t.csv:2: 完成状态: '基本完成' (lines 2, 3) is not in the status table; map it with --status-map 基本完成=<status>, "
+            "status one of done, ahead, on_track, behind, not_started, adjusted, cancelled, unknown",
+            "t.csv:4: 完成状态: '有序推进中' (line 4) is not in the status table",
+        ],
+    ),
+    "empty status": (
+        [["序号", "完成状态", "进展情况"], ["3", "", "已建成4处。"]],
+        [],
+        ["t.csv:2: 完成状态: empty for item `3`; fill it in, or map empty cells with --status-map =unknown"],
+    ),
+    "missing column": (
+        [["序号", "进展情况"], ["1", "已完成"]],
+        [],
+        ["t.csv: no column for status wording (looked for: 完成状态, 状态, 进展状态, 完成情况); the header row has: 序号, 进展情况. Name it with --status-column"],
+    ),
+    "missing id column": (
+        [["項目名稱", "完成狀態"], ["1", "已完成"]],
+        [],
+        [
+            "t.csv: no column for item numbers (looked for: 序号, 编号); the header row has: 項目名稱, 完成狀態. "
+            "Name it with --id-column, or match rows by item name with --match-by name",
+            "The table is in traditional characters: convert it first",
+        ],
+    ),
+    "explicit column not there": (
+        [["序号", "完成状态"], ["1", "已完成"]],
+        ["--text-column", "进展"],
+        ["t.csv: no column '进展' (given with --text-column); the header row has: 序号, 完成状态"],
+    ),
+    "existing entry": (
+        [["序号", "完成状态"], ["3", "已完成"], ["1", "已完成"]],
+        ["--report", "2024-q2"],
+        ["t.csv:3: item `1` already has a progress entry for report `2024-q2` (data/ceshi/2024.yml:53); to overwrite it use --replace"],
+    ),
+    "unknown report": (
+        [["序号", "完成状态"], ["1", "已完成"]],
+        ["--report", "2024-q4"],
+        ["data/ceshi/2024.yml: no report `2024-q4` in `reports` (known: 2024-q2, 2024-q3); add it first (id, title, kind, as_of, published, source)"],
+    ),
+    "ambiguous name": (
+        [["项目名称", "完成状态"], ["改造老旧小区", "已完成"]],
+        ["--match-by", "name"],
+        ["t.csv:2: 项目名称: '改造老旧小区' matches 2 items (`2` 改造老旧小区200个，加装电梯100部。; `2-1` 改造老旧小区200个); add a 序号 column and use --match-by id"],
+    ),
+    "unknown name": (
+        [["项目名称", "完成状态"], ["建设口袋公园20处", "已完成"]],
+        ["--match-by", "name"],
+        ["t.csv:2: 项目名称: '建设口袋公园20处' matches no item's text or title in data/ceshi/2024.yml; close: `3` 建设口袋公园10处"],
+    ),
+    "percent not a number": (
+        [["序号", "完成状态", "完成比例"], ["1", "已完成", "约九成"]],
+        [],
+        ["t.csv:2: 完成比例: '约九成' is not a number; write 90 (or 90%), or leave the cell empty"],
+    ),
+    "bad status map": (
+        [["序号", "完成状态"], ["1", "已完成"]],
+        ["--status-map", "基本完成=mostly"],
+        ["--status-map '基本完成=mostly': write wording=status, status one of done, ahead"],
+    ),
+    "merged file would not validate": (
+        [["序号", "完成状态", "进展情况"], ["1", "已完成", "已建成" + "。" * 20000]],
+        [],
+        ["data/ceshi/2024.yml:", "items[0].progress[1].text: string should have at most 20000 characters", "the merged data/ceshi/2024.yml would not validate"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSALS))
+def test_refusals_say_what_is_wrong_and_write_nothing(root, case, capsys, monkeypatch):
+    rows, options, messages = REFUSALS[case]
+    monkeypatch.chdir(root)  # like a maintainer: messages name the files as typed
+    table = write_table(root, rows)
+    if "--report" not in options:
+        options = ["--report", "2024-q3", *options]
+    before = (root / YEAR_FILE).read_bytes()
+    assert main(["import-progress", YEAR_FILE, table, *options]) == 1
+    err = capsys.readouterr().err
+    for message in messages:
+        assert message in err
+    assert f"Nothing was written to {YEAR_FILE}." in err
+    assert (root / YEAR_FILE).read_bytes() == before
+
+
+def test_refuses_a_gbk_table(root, capsys):
+    (root / "t.csv").write_bytes("序号,完成状态\n1,已完成\n".encode("gbk"))
+    before = (root / YEAR_FILE).read_bytes()
+    assert run(root, "t.csv", "--report", "2024-q3") == 1
+    assert "is not UTF-8 (byte 0xd0); it is probably GBK. Save it from Excel as \"CSV UTF-8\"" in capsys.readouterr().err
+    assert (root / YEAR_FILE).read_bytes() == before
+
+
+def test_refuses_a_year_file_that_already_has_errors(root, capsys):
+    path = root / YEAR_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("status: behind", "status: late"), encoding="utf-8")
+    before = path.read_bytes()
+    assert run(root, "table.csv", "--report", "2024-q3") == 1
+    err = capsys.readouterr().err
+    assert "'late' is not allowed here" in err and "has errors before the import; fix them first" in err
+    assert path.read_bytes() == before
+
+
+# --- pieces -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "wording, status",
+    [
+        ("已完成", "done"),
+        ("已完成全年任务", "done"),
+        ("已完成二季度任务", "on_track"),
+        ("已完成 第三季度 任务", "on_track"),
+        ("按序时推进", "on_track"),
+        ("正常推进", "on_track"),
+        ("超序时", "ahead"),
+        ("超额完成上半年任务", "ahead"),
+        ("未完成二季度任务", "behind"),
+        ("未完成任务", "behind"),
+        ("进展较为缓慢", "behind"),
+        ("未启动", "not_started"),
+        ("已取消", "cancelled"),
+        ("基本完成", None),
+        ("已完成部分任务", None),
+    ],
+)
+def test_default_status_table(wording, status):
+    assert importer.status_for(wording, {}) == (Status(status) if status else None)
+
+
+@pytest.mark.parametrize("cell, item_id", [("20", "20"), ("２０", "20"), (" 6-3 ", "6-3"), ("6－3", "6-3"), ("6—3", "6-3"), ("6.", "6"), ("6、", "6")])
+def test_ids_are_normalised(cell, item_id):
+    assert importer.normalise_id(cell) == item_id
+
+
+@pytest.mark.parametrize("cell, value", [("92", 92), ("92%", 92), ("９２％", 92), ("86.7 %", 86.7), ("", None)])
+def test_percents(cell, value):
+    assert importer.parse_percent(cell) == value
+
+
+def test_every_data_file_round_trips_byte_for_byte():
+    """The import rewrites the whole file; this is what keeps the untouched parts identical."""
+    paths = sorted((ROOT / "data").glob("*/*.yml")) + [ROOT / "data" / "topics.yml", IMPORT / YEAR_FILE]
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        yaml = importer._yaml_for(text)
+        assert importer._dump(yaml, yaml.load(text)) == text, f"{path} does not round-trip"
+
+
+def test_reimporting_the_published_qixia_table_changes_nothing(tmp_path):
+    """The 栖霞 Q2 table (archived capture, converted to simplified characters) imported over
+    the hand-made data with --replace: the default status table and the text columns agree."""
+    from opencc import OpenCC
+
+    convert = OpenCC("t2s").convert
+    capture = (ROOT / "sources" / "captures" / "004_5b83448298b42065.txt").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(capture) if line.startswith("序號 |"))
+    rows = [[convert(cell.strip()) for cell in line.rstrip(" |").split(" | ")] for line in capture[start:]]
+    assert rows[0] == ["序号", "事项名称", "任务目标", "进展情况", "责任单位", "完成情况"] and len(rows) == 31
+    data_root = tmp_path / "root"
+    shutil.copytree(ROOT / "data", data_root / "data")
+    shutil.copytree(ROOT / "sources", data_root / "sources")
+    table = tmp_path / "qixia-2024-q2.csv"
+    with open(table, "w", encoding="utf-8-sig", newline="") as out:
+        csv.writer(out).writerows(rows)
+    outcome = importer.import_progress(data_root / "data/qixia/2024.yml", table, importer.Options(report="2024-q2", replace=True))
+    assert len(outcome.replaced) == 30 and outcome.absent == []
+    assert outcome.diff() == ""
