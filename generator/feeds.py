@@ -111,7 +111,7 @@ def _report_entry(ds: Dataset, lf: ListFile, report: model.Report, site_url: str
         id=f"tag:{TAG_AUTHORITY}:{pl.city}/{pl.year}/report/{report.id}",
         title=f"{name} {pl.year} {pl.kind} · {report.title}",
         date=report.published,
-        link=city_year_url(site_url, pl.city, pl.year),
+        link=city_year_url(site_url, pl.city, pl.year) + f"changes/#{report.id}",  # what this report changed
         content="\n".join(parts),
         city=pl.city,
         sort_key=(report.published, 1, pl.city, pl.year, report.id),

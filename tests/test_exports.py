@@ -249,7 +249,7 @@ def test_feed_entries_match_the_data(ds, atom):
         for r in pl.reports:
             e = entries[f"tag:{feeds.TAG_AUTHORITY}:{city}/{year}/report/{r.id}"]
             assert e.find(f"{ATOM}updated").text.startswith(r.published.isoformat())
-            assert e.find(f"{ATOM}link").get("href") == page
+            assert e.find(f"{ATOM}link").get("href") == f"{page}changes/#{r.id}"  # what this report changed
             content = e.find(f"{ATOM}content").text
             linked = set(re.findall(r'href="([^"]+)"', content))
             news = [
