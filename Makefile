@@ -34,7 +34,7 @@ site: validate
 	@echo "Built site/ — open site/index.html or run make serve"
 
 serve: validate
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000 --livereload
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
@@ -42,8 +42,9 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser"
 
+# SIZES=300,3000 to choose the item counts (default 300, 3,000, 30,000); figures: README.md.
 bench: $(STAMP)
-	$(BIN)/python -m generator.bench
+	$(BIN)/python -m generator.bench $(if $(SIZES),--sizes $(SIZES))
 
 lock: $(STAMP)
 	(echo "# Pinned lock of requirements.in, generated with: make lock"; $(BIN)/pip freeze --exclude-editable) > requirements.txt

@@ -71,6 +71,14 @@ def _json(obj) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _cell(value):
+    """A CSV cell that a spreadsheet will not run: text starting with = + - @ (or a tab or
+    carriage return) is a formula to Excel and LibreOffice, so it gets a leading `'` (OWASP)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _number(value) -> str:
     """A plain, machine-readable number: 20000.0 → `20000`, 1.5 → `1.5`, None → ``."""
     if value is None:
@@ -177,7 +185,7 @@ def list_csv(ds: Dataset, lf: ListFile, site_url: str) -> bytes:
             "source_title": src.title,
             "source_date": src.date.isoformat(),
         }
-        writer.writerow([row[c] for c in CSV_COLUMNS])
+        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
     return buf.getvalue().encode("utf-8-sig")
 
 

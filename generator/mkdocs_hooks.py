@@ -8,9 +8,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -23,7 +25,8 @@ if str(ROOT) not in sys.path:  # MkDocs imports hook files by path, not as packa
 
 from generator import exports, feeds, published  # noqa: E402
 from generator import pages as pages_mod  # noqa: E402
-from generator.validate import load_dataset  # noqa: E402
+from generator import incremental, sitesearch  # noqa: E402
+from generator.validate import load_dataset, walk_items  # noqa: E402
 
 log = logging.getLogger("mkdocs.minsheng")
 _state: dict = {}
@@ -41,19 +44,21 @@ def _require_jieba():
 def on_config(config):
     jieba = _require_jieba()
     root = Path(os.environ.get("MINSHENG_ROOT", ROOT))
-    ds = load_dataset(root)
+    ds = load_dataset(root, reuse=incremental.active())  # under `mkdocs serve --dirty`: parse only edited files
     for p in ds.warnings:
         log.info("data: %s", p)
     if ds.errors:
         for p in ds.errors:
             log.error("%s", p)
         raise PluginError(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.")
+    _default_source_date_epoch(ds)
     for word in search_words(ds):  # our domain words as single search tokens
         jieba.add_word(word, freq=2000)
     extra = config["extra"]
     site = pages_mod.Site(ds, edit_base=extra.get("data_edit_base"), site_url=config.get("site_url") or "")
     generated = site.pages()
     _state.update(ds=ds, site=site, pages=generated)
+    _choose_search(config, ds, generated)
     _add_redirects(config, ds)
     nav = config.get("nav")
     if nav is not None:
@@ -67,6 +72,21 @@ def _add_redirects(config, ds) -> None:
     if plugin is None:
         raise PluginError("mkdocs.yml must list the `redirects` plugin: old item URLs would break.")
     plugin.config["redirect_maps"] = {**plugin.config.get("redirect_maps", {}), **published.redirect_map(ds)}
+
+
+def _default_source_date_epoch(ds) -> None:
+    """Reproducible builds: MkDocs dates the sitemap (and sitemap.xml.gz's header) from
+    SOURCE_DATE_EPOCH, else from the clock. `make site` sets it from the last commit; when it
+    is not set, the newest date in the data stands in, so the same data builds the same bytes."""
+    if os.environ.get("SOURCE_DATE_EPOCH") and not _state.get("epoch_from_data"):
+        return
+    dates = [dt.date(1970, 1, 1)]
+    for lf in ds.lists.values():
+        pl = lf.data
+        dates += [s.date for s in pl.sources] + [r.published for r in pl.reports] + ([pl.published] if pl.published else [])
+    newest = max(dates)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp()))
+    _state["epoch_from_data"] = True
 
 
 def search_words(ds) -> list[str]:
@@ -105,7 +125,31 @@ def on_files(files, config):
         if existing is not None:
             raise PluginError(f"content/{page.src} would hide a generated page; rename it")
         files.append(File.generated(config, page.src, content=page.content))
+    incremental.mark_unchanged(files, _state.get("pages", []), config)  # `mkdocs serve --dirty`
+    incremental.carry_search_entries(files, config)
     return files
+
+
+def _choose_search(config, ds, generated) -> None:
+    """Material's search up to a few thousand item pages, Pagefind beyond (generator/sitesearch.py)."""
+    n_item_pages = sum(1 for lf in ds.lists.values() for _ in walk_items(lf.data.items))
+    try:
+        engine = sitesearch.choose_engine(n_item_pages)
+    except ValueError as exc:
+        raise PluginError(str(exc)) from None
+    sitesearch.configure(config, engine)
+    _state["search"] = engine
+    if engine == "pagefind":
+        generated.append(pages_mod.Page(sitesearch.SEARCH_PAGE, sitesearch.search_page()))
+    log.info("search: %s (%d item pages; %s=auto switches to Pagefind above %d)", engine, n_item_pages, sitesearch.ENV, sitesearch.PAGEFIND_THRESHOLD)
+
+
+def on_startup(command, dirty):
+    incremental.on_startup(command, dirty)
+
+
+def on_env(env, config, files):
+    return incremental.on_env(env)
 
 
 def on_serve(server, config, builder):
@@ -126,3 +170,10 @@ def on_post_build(config):
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    if _state.get("search") == "pagefind":
+        started = time.perf_counter()
+        try:
+            n = sitesearch.run_pagefind(out)
+        except Exception as exc:  # the site would have no working search
+            raise PluginError(f"Pagefind indexing failed: {exc}") from exc
+        log.info("search: Pagefind indexed %d pages into %s in %.1f s", n, out / "pagefind", time.perf_counter() - started)

@@ -1,13 +1,16 @@
 """Turn the validated Dataset into Markdown pages (in memory).
 
 Every page is rendered from a Jinja2 template in `generator/templates/`. Templates are
-autoescaped: data text can never become HTML. Text that lands in Markdown syntax (headings,
-front matter) goes through `md_text` / `yaml_str` below — the only other escaping path.
+autoescaped: data text can never become HTML, and `_one_line` (the environment's finalize)
+keeps its line breaks from starting Markdown lines. Text that lands in Markdown syntax
+(headings, front matter) goes through `md_text` / `yaml_str` below — the only other escaping
+path. tests/test_hardening.py renders tests/fixtures/hostile through all of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import posixpath
 import re
@@ -22,6 +25,7 @@ from .validate import Dataset, ListFile, walk_items
 
 TEMPLATES = Path(__file__).parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~^=:])")
+_YAML_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass
@@ -58,12 +62,18 @@ def relative(from_url: str, to_url: str) -> str:
 def md_text(text: str) -> Markup:
     """Escape text for use in Markdown (headings, link text): HTML and Markdown syntax."""
     flat = " ".join(str(text).split())
-    return Markup(_MD_SPECIAL.sub(lambda m: "&#%d;" % ord(m.group(1)) if m.group(1) in "<>&" else "\\" + m.group(1), flat))
+    # Python-Markdown honours a backslash only before its own escapable characters: the rest
+    # (`= : ~ ^`) would print the backslash, so they become character references like <>&.
+    return Markup(_MD_SPECIAL.sub(lambda m: "&#%d;" % ord(m.group(1)) if m.group(1) in "<>&=:~^" else "\\" + m.group(1), flat))
 
 
 def yaml_str(text: str) -> Markup:
-    """A front-matter value: JSON strings are valid YAML and need no further thought."""
-    return Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
+    """A front-matter value. MkDocs/Material templates insert `title` and `description`
+    unescaped (in <title>, <meta content="…">, the header), so the value is HTML-escaped
+    first; a JSON string is valid YAML, and characters YAML cannot hold raw become escapes
+    (MkDocs would otherwise drop the whole front matter into the page as Markdown)."""
+    value = json.dumps(str(escape(" ".join(str(text).split()))), ensure_ascii=False)
+    return Markup(_YAML_UNPRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group()), value))
 
 
 def cn_date(value: dt.date | None) -> str:
@@ -79,6 +89,17 @@ def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").split("\n") if p.strip()]
 
 
+def _one_line(value):
+    """Jinja `finalize`: text with line breaks, written into the Markdown source as is, would
+    start Markdown lines of its own — and Python-Markdown reads ``` fences even inside HTML
+    blocks, with attributes such as onclick=…. A line break becomes `&#10;`: the same
+    character in the page, never a new Markdown line."""
+    if isinstance(value, str) and not isinstance(value, Markup) and ("\n" in value or "\r" in value):
+        return Markup(str(escape(value)).replace("\r", "&#13;").replace("\n", "&#10;"))
+    return value
+
+
+@functools.lru_cache(maxsize=None)  # one per process: `mkdocs serve` rebuilds no longer recompile every template (auto_reload still sees edits)
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -89,6 +110,7 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         comment_start_string="{##",  # `{#id}` is Markdown's heading-anchor syntax, not a comment
         comment_end_string="##}",
+        finalize=_one_line,
     )
     env.filters.update(
         md=md_text,
@@ -339,5 +361,5 @@ def build_pages(ds: Dataset, edit_base: str | None = None, site_url: str = "") -
 
 def nav_entries(ds: Dataset) -> list:
     """The navigation: cities only (item pages stay out of the nav: see DESIGN.md)."""
-    cities = [{ds.cities[s].short_name: f"{s}/index.md"} for s in sorted(ds.cities)]
+    cities = [{str(escape(ds.cities[s].short_name)): f"{s}/index.md"} for s in sorted(ds.cities)]  # Material prints nav titles unescaped
     return cities

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import model
-from .yamlsafe import Loaded, YamlProblem, decode_utf8, load_yaml
+from .yamlsafe import MAX_FILE_BYTES, Loaded, YamlProblem, decode_utf8, load_yaml
 
 ERROR = "error"
 WARNING = "warning"
@@ -181,8 +182,10 @@ def _schema_problems(exc: ValidationError, root_model, rep: _Reporter) -> None:
                 msg = f"expected text, found {_describe(given)}"
         elif kind == "string_pattern_mismatch":
             msg = f"{_describe(given)} is not in the expected form" + (f": {hint}" if hint else "")
-            if isinstance(given, str) and re.match(r"^\s*[a-z]+:", given) and not given.startswith(("http:", "https:")):
+            if isinstance(given, str) and re.match(r"^\s*[a-z]+:", given, re.I) and not given.startswith(("http:", "https:")):
                 msg = f"only http:// and https:// addresses are allowed, found {given[:40]!r}"
+            elif str(err.get("ctx", {}).get("pattern", "")).startswith("^https?://"):
+                msg = f"{_describe(given)} is not a web address: write http://… or https://…, without spaces, quotes or < >"
         elif kind == "enum":
             expected = err.get("ctx", {}).get("expected", "")
             msg = f"{_describe(given)} is not allowed here; use one of {expected}"
@@ -213,6 +216,9 @@ def _schema_problems(exc: ValidationError, root_model, rep: _Reporter) -> None:
 def _read(abs_path: Path, rel: str, sink: list):
     """Read and parse one file; returns Loaded or None when it cannot be parsed at all."""
     try:
+        if abs_path.stat().st_size > MAX_FILE_BYTES:  # refused before it is read into memory
+            sink.append(Problem(rel, 1, 1, "", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it (one file per city and year)"))
+            return None
         raw = abs_path.read_bytes()
     except OSError as exc:
         sink.append(Problem(rel, 1, 1, "", f"cannot read the file: {exc.strerror}"))
@@ -241,9 +247,12 @@ def _validate(loaded: Loaded, root_model, rep: _Reporter):
         return None
 
 
-def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today: dt.date | None = None) -> Dataset:
+def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today: dt.date | None = None, reuse: bool = False) -> Dataset:
     """Load and check everything under `<root>/data`. `only` limits which year/city files
-    are reported on (all files are still loaded so that references resolve)."""
+    are reported on (all files are still loaded so that references resolve). `reuse`: year
+    files whose bytes did not change since an earlier `reuse` load in this process are not
+    parsed again (`mkdocs serve` reloads the data on every edit); the cross-file checks
+    still run on all of them."""
     root = Path(root)
     data_dir = root / "data"
     ds = Dataset(root=str(root))
@@ -295,6 +304,13 @@ def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today:
 
     checks = []
     for slug, path, rel in year_files:
+        digest = _digest(path) if reuse else None
+        if digest is not None and _UNCHANGED.get(str(path), (None,))[0] == digest:
+            _, parsed, lines = _UNCHANGED[str(path)]
+            ds.lists[(slug, parsed.year)] = ListFile(rel, parsed, lines)
+            checks.append((_LazyReporter(rel, path, ds.problems), parsed))
+            continue
+        before = len(ds.problems)
         loaded = _read(path, rel, ds.problems)
         if loaded is None:
             continue
@@ -314,6 +330,8 @@ def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today:
             lines[("report", r.id)] = loaded.positions.get(("reports", i), (1, 1))[0]
         ds.lists[(slug, year)] = ListFile(rel, parsed, lines)
         checks.append((rep, parsed))
+        if digest is not None and len(ds.problems) == before:  # only files that read and parse cleanly
+            _UNCHANGED[str(path)] = (digest, parsed, lines)
 
     for rep, parsed in checks:
         _check_list(parsed, rep, ds, today)
@@ -326,6 +344,31 @@ def problems_in(problems: list, root, only: list) -> list:
     """The problems that concern the given files or folders."""
     wanted = {os.path.normpath(str(Path(p).resolve())) for p in only}
     return [p for p in problems if _matches(Path(root), p.file, wanted)]
+
+
+# `load_dataset(reuse=True)`: path → (content digest, parsed list, item lines) of year files
+# that parsed without problems.
+_UNCHANGED: dict = {}
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return None
+
+
+class _LazyReporter(_Reporter):
+    """A reporter for a reused file: positions are read only if a cross-file check finds a problem."""
+
+    def __init__(self, rel: str, path: Path, sink: list):
+        self.rel, self.path, self.sink, self._loaded = rel, path, sink, None
+
+    @property
+    def loaded(self) -> Loaded:
+        if self._loaded is None:
+            self._loaded = _read(self.path, self.rel, []) or Loaded(data=None)
+        return self._loaded
 
 
 def _matches(root: Path, rel: str, wanted: set) -> bool:

@@ -15,6 +15,10 @@ Decisions (documented in content/about/format.md):
 - bare dates stay text exactly as written (date fields parse them, text fields keep them);
 - `1.65` is a number: a text field that receives a number is an error asking for quotes,
   so nothing is silently rewritten (1.50 would otherwise become 1.5).
+
+Limits against broken or hostile files (tests/test_hardening.py): UTF-16, invisible control
+characters (escapes such as "\\0" or "\\x1b"), numbers too large for a float (1e400), more
+than MAX_PARSE_DEPTH levels of nesting or MAX_VALUES values: errors, never a crash.
 """
 
 from __future__ import annotations
@@ -31,6 +35,12 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 40
+# libyaml's composer recurses in C: some 30 000 nested `[` overflow the stack and kill the
+# process (no RecursionError). Anything deeper than this is refused before composing.
+MAX_PARSE_DEPTH = 1000
+# Every value costs ~1 kB while composing and converting: a 2 MB file of 200 000 short keys
+# took 500 MB and 30 s. The largest real list has ~5 000 values.
+MAX_VALUES = 100_000
 
 Path = tuple  # a path into the data: ("items", 3, "targets", 0, "value")
 
@@ -58,6 +68,9 @@ class Loaded:
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
+# Invisible control characters (only reachable through escapes like "\0" or "\x1b" in double
+# quotes: YAML refuses them raw). They corrupt pages and feeds and are never in a source text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _AMBIGUOUS_BOOL = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?$")
@@ -87,6 +100,8 @@ def decode_utf8(raw: bytes) -> str:
     """Decode strictly; raise YamlProblem pointing at the first bad byte."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows Notepad's "Unicode"
+        raise YamlProblem(1, 1, (), "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -108,6 +123,7 @@ def load_yaml(text: str) -> Loaded:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise YamlProblem(line, 1, (), "the file contains a NUL byte: it looks like a binary file, not YAML text")
+    _refuse_huge_structures(text)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -128,6 +144,28 @@ def load_yaml(text: str) -> Loaded:
     return loaded
 
 
+def _refuse_huge_structures(text: str) -> None:
+    """Count nesting and values on libyaml's event stream (iterative, no recursion, little
+    memory) before composing."""
+    depth = values = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                values += 1
+                if values > MAX_VALUES:
+                    mark = event.start_mark
+                    raise YamlProblem(mark.line + 1, mark.column + 1, (), f"the file holds more than {MAX_VALUES:,} keys and values; one city's list for one year never needs that many")
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_PARSE_DEPTH:
+                    mark = event.start_mark
+                    raise YamlProblem(mark.line + 1, mark.column + 1, (), f"the YAML is nested more than {MAX_PARSE_DEPTH} levels deep; the data format never needs more than a few")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # reported with its position by yaml.compose
+
+
 def _convert(node, path: Path, out: Loaded, seen: set, depth: int):
     out.positions[path] = _pos(node)
     if depth > MAX_DEPTH:
@@ -136,12 +174,12 @@ def _convert(node, path: Path, out: Loaded, seen: set, depth: int):
     if node.tag not in _KNOWN_TAGS:
         out.problems.append(YamlProblem(*_pos(node), path, f"custom YAML tag {node.tag!r} is not allowed; remove it"))
         return None
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, path, out)
     if id(node) in seen:  # aliases share node objects: a second visit means an alias
         out.problems.append(YamlProblem(*_pos(node), path, "YAML anchors and aliases (&name / *name) are not allowed; write the value out"))
         return None
-    seen.add(id(node))
+    seen.add(id(node))  # scalars too: an aliased long text would otherwise be copied into every page
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node, path, out)
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, path + (i,), out, seen, depth + 1) for i, child in enumerate(node.value)]
     result: dict = {}
@@ -170,6 +208,12 @@ def _convert(node, path: Path, out: Loaded, seen: set, depth: int):
 
 def _scalar(node, path: Path, out: Loaded):
     value = node.value
+    bad = _CONTROL.search(value)
+    if bad:
+        out.problems.append(
+            YamlProblem(*_pos(node), path, f"contains the invisible control character U+{ord(bad.group()):04X} (an escape such as \\0 or \\x1b in quotes); remove it")
+        )
+        value = _CONTROL.sub("", value)
     if node.style:  # None (pure-Python parser) or '' (libyaml) for plain scalars
         return value  # quoted or block scalar: always text, exactly as written
     if value in _NULL:
@@ -193,5 +237,8 @@ def _scalar(node, path: Path, out: Loaded):
         )
         return value
     if _FLOAT.match(value):
-        return float(value)
+        number = float(value)
+        if number in (float("inf"), float("-inf")):  # 1e400: JSON downloads would say Infinity
+            out.problems.append(YamlProblem(*_pos(node), path, f"`{value}` is too large to be a number; check the value (in base units: 2万 → 20000)"))
+        return number
     return value

@@ -1,0 +1,392 @@
+"""Benchmark: how the generator, the MkDocs build and search scale with the number of items.
+
+    make bench                        # 300, 3,000 and 30,000 item pages
+    make bench SIZES=300,3000         # or: python -m generator.bench --sizes 300,3000
+
+For each size N, synthetic data (generator/synthetic.py: realistic Chinese text, sections,
+sub-items, 3–4 progress reports per list, topics from data/topics.yml, several cities and
+years) is written to a temporary folder and:
+
+1. loaded and validated (`load_dataset`), in this process;
+2. turned into pages (`Site.pages()`) and downloads/feeds (`export_files`, `feed_files`);
+3. built with `mkdocs build --strict`, as `make site` does (wall time, peak RSS of the build
+   process and its children from os.wait4, site size, search index size);
+4. searched in headless Chromium: from loading the home page, typing 托育 and pressing End
+   (Material) or Enter (Pagefind's header box) to the first result shown, and the bytes the
+   search downloaded for that query;
+5. for the smallest size, served with `mkdocs serve`: the time from editing one YAML file
+   to the served page showing the change.
+
+This is a measurement, not a test: nothing fails on slow figures. The figures in README.md
+("Performance") come from this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import exports, feeds, sitesearch, synthetic
+from . import pages as pages_mod
+from .validate import load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+QUERY = "托育"
+DEFAULT_SIZES = (300, 3000, 30000)
+
+
+@dataclass
+class Result:
+    n: int
+    lists: int = 0
+    yaml_mb: float = 0.0
+    load_s: float = 0.0
+    pages_s: float = 0.0
+    exports_s: float = 0.0
+    build_s: float = 0.0
+    pagefind_s: float | None = None
+    pages: int = 0
+    rss_mb: float = 0.0  # the build process tree (os.wait4)
+    rss_parts: dict = field(default_factory=dict)  # process name → peak RSS MB (sampled VmHWM)
+    site_mb: float = 0.0
+    search: str = ""
+    index_mb: float = 0.0
+    first_result_s: float | None = None
+    query_kb: float | None = None  # Pagefind: index chunks + fragments + metadata for one query
+    query_total_kb: float | None = None  # everything search fetched, scripts and wasm included
+    serve_s: list = field(default_factory=list)  # `mkdocs serve`
+    serve_dirty_s: list = field(default_factory=list)  # `mkdocs serve --dirty` (generator/incremental.py)
+    notes: list = field(default_factory=list)
+
+    @property
+    def generator_share(self) -> float:
+        return (self.load_s + self.pages_s + self.exports_s) / self.build_s if self.build_s else 0.0
+
+    @property
+    def ms_per_page(self) -> float:
+        return self.build_s / self.pages * 1000 if self.pages else 0.0
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return value, time.perf_counter() - start
+
+
+def dir_size(path: Path) -> int:
+    total = 0
+    for dirpath, _, names in os.walk(path):
+        total += sum(os.path.getsize(os.path.join(dirpath, n)) for n in names)
+    return total
+
+
+# --- 1–2: the generator in this process --------------------------------------------------
+
+
+def measure_generator(root: Path, r: Result) -> None:
+    ds, r.load_s = timed(load_dataset, root)
+    if ds.errors:
+        raise SystemExit("synthetic data does not validate:\n" + "\n".join(map(str, ds.errors[:20])))
+    if ds.warnings:
+        r.notes.append(f"{len(ds.warnings)} validator warnings")
+    site = pages_mod.Site(ds, site_url="https://example.org/")
+    _, r.pages_s = timed(site.pages)
+    _, r.exports_s = timed(lambda: (exports.export_files(ds, "https://example.org/"), feeds.feed_files(ds, "https://example.org/")))
+
+
+# --- 3: the MkDocs build -----------------------------------------------------------------
+
+
+def measure_build(root: Path, site_dir: Path, r: Result, search: str) -> None:
+    env = dict(os.environ, MINSHENG_ROOT=str(root), MINSHENG_SEARCH=search)
+    log_path = site_dir.parent / "build.log"
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), "-f", str(ROOT / "mkdocs.yml")]
+    with open(log_path, "w", encoding="utf-8") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        sampler = PeakSampler(proc.pid)
+        _, status, usage = os.wait4(proc.pid, 0)
+        r.build_s = time.perf_counter() - start
+        r.rss_parts = sampler.stop()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"mkdocs build failed for N={r.n} (log: {log_path}):\n{text[-3000:]}")
+    r.rss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    found = re.search(r"Pagefind indexed \d+ pages .* in ([0-9.]+) s", text)
+    r.pagefind_s = float(found.group(1)) if found else None
+    r.search = "pagefind" if (site_dir / "pagefind").is_dir() else "material"
+    r.pages = sum(1 for _ in site_dir.rglob("index.html"))
+    r.site_mb = dir_size(site_dir) / 1e6
+    index = site_dir / "pagefind" if r.search == "pagefind" else site_dir / "search" / "search_index.json"
+    r.index_mb = (dir_size(index) if index.is_dir() else index.stat().st_size) / 1e6
+
+
+class PeakSampler(threading.Thread):
+    """Peak RSS (VmHWM) per process name of a process and its descendants, sampled twice a second."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peaks, self.done = pid, {}, threading.Event()
+        self.start()
+
+    def _tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                try:
+                    todo += [int(c) for c in task.read_text().split()]
+                except OSError:
+                    pass
+        return pids
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            for pid in self._tree():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                name = re.search(r"^Name:\s*(\S+)", status, re.M).group(1)
+                peak = re.search(r"^VmHWM:\s*(\d+) kB", status, re.M)
+                if peak:
+                    self.peaks[name] = max(self.peaks.get(name, 0), int(peak.group(1)) / 1024)
+
+    def stop(self) -> dict:
+        self.done.set()
+        self.join()
+        return self.peaks
+
+
+# --- 4: search in Chromium ---------------------------------------------------------------
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_dir(path: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def measure_search(site_dir: Path, r: Result) -> None:
+    if not Path(CHROMIUM).exists():
+        r.notes.append(f"no {CHROMIUM}: search not measured")
+        return
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve_dir(site_dir)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            page = context.new_page()
+            fetched: list = []
+            page.on("requestfinished", lambda req: fetched.append(req))
+            start = time.perf_counter()
+            page.goto(base, wait_until="domcontentloaded")
+            if r.search == "pagefind":
+                box = page.locator(".ml-hsearch__input")
+                box.fill(QUERY)
+                box.press("Enter")
+                page.wait_for_selector(".pagefind-ui__result-link", timeout=120_000)
+            else:
+                box = page.locator(".md-search__input")
+                box.click()
+                box.fill(QUERY)
+                box.press("End")  # Material's search listens to keyup
+                page.wait_for_selector(".md-search-result__item", timeout=300_000)
+            r.first_result_s = time.perf_counter() - start
+            page.wait_for_load_state("networkidle")
+            sizes = {}
+            for req in fetched:
+                try:
+                    sizes[req.url] = req.sizes()["responseBodySize"]
+                except Exception:  # a request without a response body
+                    continue
+            searched = {u: s for u, s in sizes.items() if "/pagefind/" in u or u.endswith("search_index.json") or "/workers/search" in u}
+            r.query_total_kb = sum(searched.values()) / 1024
+            if r.search == "pagefind":
+                data = {u: s for u, s in searched.items() if re.search(r"\.(pf_index|pf_fragment|pf_meta|pf_filter)$|pagefind-entry\.json", u.split("?")[0])}
+                r.query_kb = sum(data.values()) / 1024
+            context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+
+
+# --- 5: `mkdocs serve` after editing one YAML file -----------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def measure_serve(root: Path, search: str, dirty: bool, edits: int = 3) -> list[float]:
+    """Seconds from saving an edited year file to `mkdocs serve` serving the changed item page."""
+    year_file = next(p for p in sorted((root / "data").glob("*/*.yml")) if p.name != "city.yml")
+    city, year = year_file.parent.name, year_file.stem
+    port = free_port()
+    env = dict(os.environ, MINSHENG_ROOT=str(root), MINSHENG_SEARCH=search)
+    log_path = root.parent / "serve.log"
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload", "-f", str(ROOT / "mkdocs.yml")]
+    cmd += ["--dirty"] if dirty else []
+    times: list[float] = []
+
+    def builds() -> int:
+        return log_path.read_text(encoding="utf-8", errors="replace").count("Documentation built in")
+
+    with open(log_path, "w", encoding="utf-8") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/{city}/{year}/1/"
+    try:
+        deadline = time.monotonic() + 600
+        while fetch(url) is None:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"mkdocs serve did not start (log: {log_path})")
+            time.sleep(0.2)
+        original = year_file.read_text(encoding="utf-8")
+        for k in range(edits):
+            marker = f"基准测试修改{k}号"
+            text = re.sub(r'(\n  - id: "1"\n(?:    .*\n)*?    text: ")', lambda m: m.group(1) + marker, original, count=1)
+            assert marker in text, "could not find item 1's text in the synthetic year file"
+            done = builds()
+            start = time.perf_counter()
+            year_file.write_text(text, encoding="utf-8")
+            while True:
+                body = fetch(url)
+                if body and marker in body:
+                    break
+                if proc.poll() is not None or time.perf_counter() - start > 600:
+                    raise SystemExit(f"the edit never showed up (log: {log_path})")
+                time.sleep(0.05)
+            times.append(time.perf_counter() - start)
+            while builds() == done and proc.poll() is None:  # let the build finish before the next edit
+                time.sleep(0.05)
+            time.sleep(0.5)
+        year_file.write_text(original, encoding="utf-8")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # our own process group (start_new_session)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return times
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def fmt(value, spec: str, none: str = "–") -> str:
+    return none if value is None else format(value, spec)
+
+
+def table(results: list[Result]) -> str:
+    head = (
+        "| items | pages | YAML MB | load+validate s | pages s | exports+feeds s | build s | generator share "
+        "| ms/page | peak RSS MB (MkDocs / Pagefind) | site MB | search | index MB | first result s | per-query KB (index+fragments / all) |"
+    )
+    rows = [head, "|" + "|".join(["---:"] * (head.count("|") - 1)) + "|"]
+    for r in results:
+        mkdocs_mb = max((v for k, v in r.rss_parts.items() if k.startswith("python")), default=r.rss_mb)
+        pagefind_mb = max((v for k, v in r.rss_parts.items() if "pagefind" in k), default=None)
+        rss = f"{mkdocs_mb:,.0f}" + ("" if pagefind_mb is None else f" / {pagefind_mb:,.0f}")
+        query = "–" if r.query_total_kb is None else (f"{r.query_kb:,.0f} / {r.query_total_kb:,.0f}" if r.query_kb is not None else f"{r.query_total_kb:,.0f}")
+        rows.append(
+            f"| {r.n:,} | {r.pages:,} | {r.yaml_mb:.1f} | {r.load_s:.2f} | {r.pages_s:.2f} | {r.exports_s:.2f} | {r.build_s:.1f} "
+            f"| {r.generator_share:.0%} | {r.ms_per_page:.1f} | {rss} | {r.site_mb:,.0f} | {r.search}"
+            f"{'' if r.pagefind_s is None else f' ({r.pagefind_s:.1f} s)'} | {r.index_mb:.1f} | {fmt(r.first_result_s, '.2f')} | {query} |"
+        )
+    return "\n".join(rows)
+
+
+def run(n: int, search: str, browser: bool, serve: bool, keep: Path | None) -> Result:
+    r = Result(n)
+    work = Path(tempfile.mkdtemp(prefix=f"minsheng-bench-{n}-", dir=keep))
+    root = work / "root"
+    try:
+        log(f"[{n}] writing synthetic data into {root}")
+        written = synthetic.write_dataset(root, n)
+        r.lists, r.yaml_mb = written.lists, written.bytes / 1e6
+        log(f"[{n}] {written.cities} cities, {written.lists} lists, {r.yaml_mb:.1f} MB of YAML; load, validate, generate")
+        measure_generator(root, r)
+        log(f"[{n}] load+validate {r.load_s:.2f} s, pages {r.pages_s:.2f} s, exports+feeds {r.exports_s:.2f} s; mkdocs build")
+        measure_build(root, work / "site", r, search)
+        log(f"[{n}] build {r.build_s:.1f} s ({r.search}), {r.pages} pages, peak RSS {r.rss_mb:.0f} MB")
+        if browser:
+            measure_search(work / "site", r)
+            log(f"[{n}] first search result after {fmt(r.first_result_s, '.2f')} s")
+        if serve:
+            shutil.rmtree(work / "site", ignore_errors=True)
+            r.serve_s = measure_serve(root, search, dirty=False)
+            log(f"[{n}] mkdocs serve: edit → page updated in " + ", ".join(f"{s:.1f}" for s in r.serve_s) + " s")
+            r.serve_dirty_s = measure_serve(root, search, dirty=True)
+            log(f"[{n}] mkdocs serve --dirty: edit → page updated in " + ", ".join(f"{s:.1f}" for s in r.serve_dirty_s) + " s")
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return r
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="item counts, comma-separated (default: %(default)s)")
+    parser.add_argument("--search", default="auto", choices=sitesearch.ENGINES, help=f"{sitesearch.ENV} for the builds (default: auto)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search timing")
+    parser.add_argument("--serve-size", type=int, default=None, help="size to measure `mkdocs serve` rebuilds at (default: the smallest; 0 = skip)")
+    parser.add_argument("--keep", type=Path, default=None, help="write the data and sites under this folder and keep them")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in re.split(r"[,\s]+", args.sizes.strip()) if s]
+    serve_size = min(sizes) if args.serve_size is None else args.serve_size
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    log(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    results = [run(n, args.search, not args.no_browser, n == serve_size, args.keep) for n in sizes]
+    print()
+    print(table(results))
+    for r in results:
+        for flag, times in (("", r.serve_s), (" --dirty", r.serve_dirty_s)):
+            if times:
+                print(f"\n`mkdocs serve{flag}`, {r.n:,} items: edit one YAML file → served page updated in " + ", ".join(f"{s:.1f}" for s in times) + " s")
+        for note in r.notes:
+            print(f"\n{r.n:,} items: {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""Quick previews: under `mkdocs serve --dirty`, render again only the pages that changed.
+
+MkDocs' `--dirty` skips a page when its output is newer than its source file, but our pages
+are generated in memory (`File.generated`), which MkDocs always counts as modified: every
+edit re-rendered the whole site (300 items: ~10 s). Here the Markdown of each generated
+page is compared with what the previous build in the same `mkdocs serve` process produced,
+and unchanged pages report `is_modified() == False`, so MkDocs leaves their HTML in place.
+
+What a dirty build would otherwise get wrong, and how it is kept right:
+- the navigation and the theme are in every page: when the nav changes (a city added or
+  renamed), or a file in the theme folder or mkdocs.yml changed, everything is rendered again;
+- Material's search index: its own dirty-build merge assumes one changed page; we hand it
+  the previous entries minus those of every page rendered again (`carry_search_entries`);
+- MkDocs warns about dirty builds in general, which `strict: true` turns into a failure; the
+  warning is filtered only when a build runs with these guarantees (`on_startup`).
+
+Module state survives rebuilds because MkDocs re-executes the hooks file for every build,
+but imports this module once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import jinja2
+
+_state: dict = {"dirty": False, "serve": False, "pages": {}, "nav": None}
+
+
+class _DirtyWarning(logging.Filter):
+    """Drop MkDocs' generic "A 'dirty' build is being performed" warning (see module doc)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state.update(dirty=bool(dirty), serve=command == "serve", pages={}, nav=None)
+    if dirty and command == "serve":
+        logger = logging.getLogger("mkdocs.commands.build")
+        if not any(isinstance(f, _DirtyWarning) for f in logger.filters):
+            logger.addFilter(_DirtyWarning())
+
+
+def active() -> bool:
+    return _state["dirty"] and _state["serve"]
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept for the whole `mkdocs serve` process. MkDocs makes a new
+    Jinja environment for every build, which compiled Material's templates again each time;
+    the cache checks each template's source checksum, so edits still take effect."""
+
+    def __init__(self):
+        self.store: dict = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
+
+
+def on_env(env):
+    if active():
+        env.bytecode_cache = _BYTECODE
+    return env
+
+
+def mark_unchanged(files, generated, config) -> None:
+    """Make generated pages whose Markdown is the same as in the previous build unmodified."""
+    if not active():
+        return
+    key = _site_key(config)
+    current = {page.src: page.content for page in generated}
+    if key == _state["nav"]:
+        previous = _state["pages"]
+        for page in generated:
+            if previous.get(page.src) == page.content:
+                f = files.get_file_from_path(page.src)
+                if f is not None:
+                    f.is_modified = _unmodified  # instance attribute: only this File
+    elif _state["pages"]:  # nav or theme changed: hand-written pages need rendering again too
+        for f in files.documentation_pages():
+            f.is_modified = _modified
+    _state.update(pages=current, nav=key)
+
+
+def _site_key(config) -> str:
+    """What every page shows besides its own content: the nav, the theme files, mkdocs.yml."""
+    stamps = []
+    for folder in config["theme"].dirs[:1] if config["theme"].custom_dir else []:
+        stamps += sorted((str(p), p.stat().st_mtime_ns) for p in Path(folder).rglob("*") if p.is_file())
+    if config.config_file_path:
+        stamps.append((config.config_file_path, Path(config.config_file_path).stat().st_mtime_ns))
+    return repr((config.get("nav"), stamps))
+
+
+def _unmodified() -> bool:
+    return False
+
+
+def _modified() -> bool:
+    return True
+
+
+def carry_search_entries(files, config) -> None:
+    """Start Material's search index with the previous entries of the pages not rendered again."""
+    if not active():
+        return
+    plugin = config["plugins"].get("material/search")
+    if plugin is None or not plugin.config.enabled or getattr(plugin, "search_index_prev", None) is None:
+        return
+    rebuilt = {f.url for f in files.documentation_pages() if f.is_modified()}
+    kept = [e for e in plugin.search_index_prev.entries if e["location"].split("#", 1)[0] not in rebuilt]
+    plugin.search_index.entries = kept + plugin.search_index.entries
+    plugin.search_index_prev = None  # its own merge would duplicate entries
