@@ -67,7 +67,7 @@ def _iso_date(value):
 
 
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
-Number = Annotated[float, Field(strict=True)]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 class Strict(BaseModel):

@@ -13,10 +13,12 @@ city.yml) and whole year files.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import yamlfast
 from .validate import Dataset, Problem, walk_items
 from .yamlsafe import YamlProblem, decode_utf8, load_yaml
 
@@ -60,26 +62,78 @@ def _item_ids(items) -> set:
     return ids
 
 
-def published_at(root: Path, ref: str) -> PublishedIds:
-    """Read the year files of `ref` straight from git (the working tree is not touched)."""
+def published_at(root: Path, ref: str, known: dict | None = None) -> PublishedIds:
+    """Read the year files of `ref` straight from git (the working tree is not touched).
+
+    `known`: git blob id → item ids of files already read (the working tree's valid lists,
+    other refs); files whose content is known are not parsed again, and the ones read here
+    are added. Blobs are read through one `git cat-file --batch`, not a process per file."""
+    known = {} if known is None else known
     out = PublishedIds(ref)
-    listing = _git(root, "ls-tree", "-r", "--name-only", ref, "--", "data/")
-    for name in listing.stdout.decode("utf-8", "replace").splitlines():
+    listing = _git(root, "ls-tree", "-r", "-z", ref, "--", "data/")
+    unread = []
+    for entry in listing.stdout.decode("utf-8", "replace").split("\0"):
+        meta, _, name = entry.partition("\t")
         parts = name.split("/")
-        if len(parts) != 3 or not parts[2].endswith(".yml"):
+        if len(parts) != 3 or not parts[2].endswith(".yml") or len(meta.split()) != 3:
             continue
-        slug, stem = parts[1], parts[2][:-4]
+        slug, stem, blob = parts[1], parts[2][:-4], meta.split()[2]
         out.cities.add(slug)
         if not stem.isdigit():
             continue
-        shown = _git(root, "show", f"{ref}:./{name}")  # ./ : relative to root, which may be a subfolder
-        try:  # a file that did not parse there was never published
-            data = load_yaml(decode_utf8(shown.stdout)).data
-        except (YamlProblem, ValueError):
-            continue
-        if isinstance(data, dict):
-            out.lists[(slug, int(stem))] = _item_ids(data.get("items"))
+        if blob in known:
+            out.lists[(slug, int(stem))] = known[blob]
+        else:
+            unread.append(((slug, int(stem)), blob))
+    for (key, blob), raw in zip(unread, _blobs(root, [blob for _, blob in unread])):
+        ids = _ids_in_file(raw)
+        if ids is not None:  # a file that did not parse there was never published
+            known[blob] = out.lists[key] = ids
     return out
+
+
+def _blobs(root: Path, blobs: list) -> list:
+    """The contents of git blobs, in order, from one `git cat-file --batch`."""
+    if not blobs:
+        return []
+    result = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"], input="\n".join(blobs).encode() + b"\n", capture_output=True, timeout=600)
+    out, at = [], 0
+    for _ in blobs:
+        end = result.stdout.index(b"\n", at)
+        header = result.stdout[at:end].split()
+        size = int(header[2]) if len(header) == 3 else 0  # "<id> missing": read as empty
+        out.append(result.stdout[end + 1 : end + 1 + size])
+        at = end + 1 + size + (1 if len(header) == 3 else 0)
+    return out
+
+
+def _ids_in_file(raw: bytes):
+    try:
+        text = decode_utf8(raw)
+        data = yamlfast.load(raw, text) or load_yaml(text).data
+    except (YamlProblem, ValueError):
+        return None
+    return _item_ids(data.get("items")) if isinstance(data, dict) else None
+
+
+def blob_id(raw: bytes) -> str:
+    """The id git gives a file with these bytes (`git hash-object`)."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+
+
+def known_lists(ds: Dataset) -> dict:
+    """Blob id → item ids of the working tree's valid year files (to skip reading them from git)."""
+    known = {}
+    broken = _lists_with_errors(ds)
+    for key, lf in ds.lists.items():
+        if key in broken:
+            continue
+        try:
+            raw = (Path(ds.root) / lf.path).read_bytes()
+        except OSError:
+            continue
+        known[blob_id(raw)] = {item.id for item, _, _ in walk_items(lf.data.items)}
+    return known
 
 
 def check_published(ds: Dataset, published: list[PublishedIds]) -> list[Problem]:
@@ -149,7 +203,8 @@ def check_against_git(ds: Dataset, root: Path, refs=None) -> list[Problem]:
         if missing:
             raise ValueError(f"unknown git revision(s): {', '.join(missing)} (fetch them first, e.g. `git fetch origin main`)")
     refs = list(refs) if refs else available_refs(root)
-    return check_published(ds, [published_at(root, ref) for ref in refs])
+    known = known_lists(ds)
+    return check_published(ds, [published_at(root, ref, known) for ref in refs])
 
 
 

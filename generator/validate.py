@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import model
+from . import model, yamlfast
 from .yamlsafe import MAX_FILE_BYTES, Loaded, YamlProblem, decode_utf8, load_yaml
 
 ERROR = "error"
@@ -311,23 +311,24 @@ def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today:
             checks.append((_LazyReporter(rel, path, ds.problems), parsed))
             continue
         before = len(ds.problems)
-        loaded = _read(path, rel, ds.problems)
-        if loaded is None:
-            continue
-        rep = _Reporter(rel, loaded, ds.problems)
-        parsed = _validate(loaded, model.PledgeList, rep)
-        if parsed is None:
-            continue
         year = int(path.stem)
-        if parsed.city != slug:
-            rep.add(("city",), f"city `{parsed.city}` does not match the folder `{slug}`")
-        if parsed.year != year:
-            rep.add(("year",), f"year {parsed.year} does not match the file name {path.name}")
-        lines = {}
-        _item_lines(parsed.items, ("items",), loaded, lines)
-        lines[("field", "items")] = loaded.key_positions.get(("items",), (1, 1))[0]
-        for i, r in enumerate(parsed.reports):
-            lines[("report", r.id)] = loaded.positions.get(("reports", i), (1, 1))[0]
+        parsed, key_positions = _read_ordinary(path, slug, year)
+        if parsed is not None:  # positions are read only if a later check finds a problem
+            rep = _LazyReporter(rel, path, ds.problems)
+        else:
+            loaded = _read(path, rel, ds.problems)
+            if loaded is None:
+                continue
+            rep = _Reporter(rel, loaded, ds.problems)
+            parsed = _validate(loaded, model.PledgeList, rep)
+            if parsed is None:
+                continue
+            if parsed.city != slug:
+                rep.add(("city",), f"city `{parsed.city}` does not match the folder `{slug}`")
+            if parsed.year != year:
+                rep.add(("year",), f"year {parsed.year} does not match the file name {path.name}")
+            key_positions = loaded.key_positions
+        lines = _lines(parsed, key_positions)
         ds.lists[(slug, year)] = ListFile(rel, parsed, lines)
         checks.append((rep, parsed))
         if digest is not None and len(ds.problems) == before:  # only files that read and parse cleanly
@@ -376,10 +377,45 @@ def _matches(root: Path, rel: str, wanted: set) -> bool:
     return any(full == w or full.startswith(w + os.sep) for w in wanted)
 
 
-def _item_lines(items, path, loaded, lines):
-    for i, item in enumerate(items):
-        lines[item.id] = loaded.positions.get(path + (i,), (1, 1))[0]
-        _item_lines(item.subitems, path + (i, "subitems"), loaded, lines)
+def _read_ordinary(path: Path, slug: str, year: int):
+    """(list, key positions) when the file takes the fast path (`yamlfast`) and has no
+    problem the schema or the file name reveals; (None, None): read it strictly."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, None
+        raw = path.read_bytes()
+        text = decode_utf8(raw)
+    except (OSError, YamlProblem):
+        return None, None
+    data = yamlfast.load(raw, text)
+    if data is None:
+        return None, None
+    try:
+        parsed = model.PledgeList.model_validate(data)
+    except ValidationError:
+        return None, None
+    if parsed.city != slug or parsed.year != year or _nesting(parsed.items) > MAX_SUBITEM_NESTING:
+        return None, None
+    positions = yamlfast.key_positions(text, data)
+    return (parsed, positions) if positions is not None else (None, None)
+
+
+# Sub-items of sub-items … deeper than this take the strict reader, which limits nesting.
+MAX_SUBITEM_NESTING = 8
+
+
+def _nesting(items) -> int:
+    return max((1 + _nesting(item.subitems) for item in items), default=0)
+
+
+def _lines(pl: model.PledgeList, key_positions: dict) -> dict:
+    """Lines the pages link to: each item's and report's `id:` key and the `items:` key."""
+    lines = {("field", "items"): key_positions.get(("items",), (1, 1))[0]}
+    for item, path, _ in walk_items(pl.items):
+        lines[item.id] = key_positions.get(path + ("id",), (1, 1))[0]
+    for i, r in enumerate(pl.reports):
+        lines[("report", r.id)] = key_positions.get(("reports", i, "id"), (1, 1))[0]
+    return lines
 
 
 # --- cross-reference and plausibility checks -----------------------------------------

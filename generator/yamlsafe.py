@@ -206,6 +206,11 @@ def _convert(node, path: Path, out: Loaded, seen: set, depth: int):
     return result
 
 
+def refused_number(value: str) -> bool:
+    """A plain scalar YAML 1.1 and 1.2 read as different numbers (08, 0x1F, 1_000, 1:30)."""
+    return bool(_LEADING_ZERO.match(value) or _OTHER_NUMBER.match(value))
+
+
 def _scalar(node, path: Path, out: Loaded):
     value = node.value
     bad = _CONTROL.search(value)
@@ -229,7 +234,7 @@ def _scalar(node, path: Path, out: Loaded):
         return value
     if _INT.match(value):
         return int(value)
-    if _LEADING_ZERO.match(value) or _OTHER_NUMBER.match(value):
+    if refused_number(value):
         out.problems.append(
             YamlProblem(
                 *_pos(node), path, f"`{value}` is ambiguous: YAML may read it as a different number (octal, base 60 …). Quote it (\"{value}\") if it is text or an id, or write a plain number"
@@ -240,5 +245,6 @@ def _scalar(node, path: Path, out: Loaded):
         number = float(value)
         if number in (float("inf"), float("-inf")):  # 1e400: JSON downloads would say Infinity
             out.problems.append(YamlProblem(*_pos(node), path, f"`{value}` is too large to be a number; check the value (in base units: 2万 → 20000)"))
+            return None  # reported once, here: the schema refuses infinite numbers too
         return number
     return value

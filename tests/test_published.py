@@ -139,6 +139,26 @@ def test_validate_refuses_removing_a_committed_id(tmp_path):
     assert _validate(repo, "--no-published-check", "--since", "no-such-branch").returncode == 0
 
 
+def test_published_ids_are_read_from_git_in_one_batch_and_reused(tmp_path):
+    """Unchanged files are not parsed again (their git blob id is the working tree's); the
+    others come from one `git cat-file --batch`, whatever their path."""
+    repo = copy_data_root(tmp_path, MINI)
+    _git(repo, "init", "-q")
+    (repo / "data" / "ceshi" / "2023.yml").write_bytes((repo / "data" / "ceshi" / "2024.yml").read_bytes().replace(b"year: 2024", b"year: 2023"))
+    _git(repo, "add", "data")
+    _git(repo, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-q", "-m", "data")
+    raw = (repo / "data" / "ceshi" / "2024.yml").read_bytes()
+    hashed = subprocess.run(["git", "-C", str(repo), "hash-object", "data/ceshi/2024.yml"], capture_output=True, text=True, check=True)
+    assert published.blob_id(raw) == hashed.stdout.strip()
+
+    ids = {"1", "1-1", "1-2", "1-3", "1-4", "1-5", "2"}
+    known = {published.blob_id(raw): {"from", "the", "working tree"}}
+    pub = published.published_at(repo, "HEAD", known)
+    assert pub.lists[("ceshi", 2024)] == {"from", "the", "working tree"}  # not parsed again
+    assert pub.lists[("ceshi", 2023)] == ids  # read from git, then remembered
+    assert len(known) == 2 and published.published_at(repo, "HEAD").lists == {("ceshi", 2024): ids, ("ceshi", 2023): ids}
+
+
 # --- redirects in the built site, followed by a browser -----------------------------
 
 

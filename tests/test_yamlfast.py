@@ -1,0 +1,262 @@
+"""The fast reader (`yamlfast`) never changes what a file means.
+
+Whenever it accepts a file, the strict reader (`yamlsafe`) must find no problem in it and
+read exactly the same data; `load_dataset` must give the same lists, lines and problems
+with or without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURES, ROOT
+from generator import validate, yamlfast
+from generator.yamlsafe import YamlProblem, decode_utf8, load_yaml
+
+YAML_FILES = sorted(p for base in (ROOT / "data", FIXTURES) for p in base.rglob("*.yml"))
+
+
+def strict(text: str):
+    """The strict reading: (data, key positions), or None when it reports any problem."""
+    try:
+        loaded = load_yaml(text)
+    except YamlProblem:
+        return None
+    return None if loaded.problems else (loaded.data, loaded.key_positions)
+
+
+def assert_agrees(text: str) -> bool:
+    """The invariant; returns whether the fast path accepted the text."""
+    fast = yamlfast.load(text.encode("utf-8"), text)
+    if fast is None:
+        return False
+    if any(isinstance(node, dict) and not all(isinstance(k, str) for k in node) for node in _nodes(fast)):
+        return False  # `1: x`, `true: x`: left to the schema (test_schema_refuses_keys_that_are_not_text)
+    reading = strict(text)
+    assert reading is not None, f"fast path accepted a text the strict reader refuses:\n{text!r}"
+    assert fast == reading[0], f"the two readers disagree on:\n{text!r}\nfast: {fast!r}\nstrict: {reading[0]!r}"
+    assert [type(v) for v in _leaves(fast)] == [type(v) for v in _leaves(reading[0])]  # 1 vs 1.0, True vs 1
+    return True
+
+
+def _nodes(node):
+    yield node
+    for child in node.values() if isinstance(node, dict) else node if isinstance(node, list) else ():
+        yield from _nodes(child)
+
+
+def test_schema_refuses_keys_that_are_not_text():
+    """yaml-rs reads `1:` as the number 1 (yamlsafe as the text "1"); only `counts` takes free
+    keys, and it refuses those; everywhere else unknown keys are refused anyway."""
+    from pydantic import ValidationError
+
+    from generator import model
+
+    base = {"id": "h1", "title": "t", "kind": "half_year", "as_of": "2024-06-30", "published": "2024-07-01", "source": "s"}
+    for key in (1, 1.5, True, None, ("a",)):
+        with pytest.raises(ValidationError):
+            model.Report.model_validate({**base, "counts": {key: 3}})
+        with pytest.raises(ValidationError):
+            model.Report.model_validate({**base, key: 3})
+
+
+def _leaves(node):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield k
+            yield from _leaves(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _leaves(v)
+    else:
+        yield node
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_fast_reader_agrees_on_every_data_and_fixture_file(path):
+    try:
+        text = decode_utf8(path.read_bytes())
+    except YamlProblem:
+        return  # not UTF-8: never reaches either reader
+    assert_agrees(text)
+
+
+def test_real_data_mostly_takes_the_fast_path():
+    """Guard against a gate so strict that the fast path is never used."""
+    year_files = sorted((ROOT / "data").glob("*/[0-9]*.yml"))
+    fast = [p for p in year_files if yamlfast.load(p.read_bytes(), p.read_text(encoding="utf-8")) is not None]
+    assert len(fast) >= len(year_files) // 2, f"only {len(fast)} of {len(year_files)} data files take the fast path"
+
+
+REFUSED = {
+    "plain no": "a: no\n",
+    "plain On": "a: [On]\n",
+    "plain y in flow map": "a: {b: y}\n",
+    "leading zero": "a: 08\n",
+    "leading zero in a list": "a:\n  - 010\n",
+    "negative leading zero": "a: -07\n",
+    "hex": "a: 0x1F\n",
+    "octal 1.2": "a: 0o17\n",
+    "digit groups": "a: 1_000\n",
+    "base 60": "a: 1:30\n",
+    "JSON-like key": '{"a":08}\n',
+    "infinity": "a: .inf\n",
+    "not a number": "a: .NaN\n",
+    "too large": "a: 1e400\n",
+    "tag": "a: !!str 08\n",
+    "custom tag": "a: !python/object x\n",
+    "alias": "a: &x 1\nb: *x\n",
+    "merge key": "a: &x {c: 1}\nb:\n  <<: *x\n",
+    "duplicate key": "a: 1\na: 2\n",
+    "duplicate key, quoted": 'a: 1\n"a": 2\n',
+    "escape": 'a: "\\x1b[31m"\n',
+    "NEL": "a: x\x85y\n",
+    "line separator": "a: x\u2028y\n",
+    "stray byte order mark": "a: x\ufeffy\n",
+    "control character": "a: x\x07y\n",
+    "chain": "- - - - x\n",
+    "deep": "a:\n" + "".join(" " * (2 * i) + f"k{i}:\n" for i in range(1, 30)) + " " * 60 + "v: 1\n",
+    "directive": "%YAML 1.1\n---\na: 1\n",
+    "syntax error": "a: [1, 2\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "top-level list": "- a\n- b\n",
+}
+
+
+@pytest.mark.parametrize("text", REFUSED.values(), ids=REFUSED.keys())
+def test_fast_reader_leaves_every_tricky_form_to_the_strict_reader(text):
+    assert yamlfast.load(text.encode("utf-8"), text) is None
+
+
+ORDINARY = {
+    "quoted no": 'a: "no"\n',
+    "quoted leading zero": "a: '08'\n",
+    "decimal": "a: 1.65\n",
+    "bare date": "a: 2024-01-31\n",
+    "time in text": "a: 截至2024-2-1 09:54:00的报道\n",
+    "url with digits and underscores": "a: https://www.gov.cn/zhengce/t20240131_5123_1.html?id=1&x=2\n",
+    "Chinese with ASCII words": "a: 新增停车泊位2万个以上, no more than 3 on site\n",
+    "block scalar": "a: |\n  第一行\n  第二行\n",
+    "sequence of mappings": "items:\n  - id: '1'\n    text: 新增\n    topics: [tuoyu, yanglao]\n",
+    "empty value": "a:\nb: ~\n",
+    "booleans": "a: true\nb: False\n",
+    "CRLF": "a: 1\r\nb: 新增\r\n",
+}
+
+
+@pytest.mark.parametrize("text", ORDINARY.values(), ids=ORDINARY.keys())
+def test_fast_reader_takes_ordinary_files(text):
+    assert assert_agrees(text), "the fast path should accept this ordinary text"
+
+
+# Property: scalars spelled in every way YAML allows, in every place a value can stand.
+SCALARS = [
+    "no", "No", "NO", "n", "Y", "yes", "on", "Off", "OFF", "true", "False", "null", "~", "",
+    "0", "08", "-08", "+8", "010", "0.5", "00.5", ".5", "1.", "1e3", "1E-3", "1e400", "0x1F", "0o17", "0b11",
+    "1_000", "1:30", "-1:30:05", "190:20:30.15", ".inf", "-.INF", ".nan", "2024-01-31", "2024-1-1 09:54:00",
+    "'no'", '"08"', '"a\\tb"', "'it''s'", "!!str 8", "&a 1", "*a", "新增2万个", "托育 no", "9:30前", "x_1",
+    "http://a.cn/t2024_01.html?a=1&b=2", "a #b", "a#b", "-", "- 1", "?", "[]", "{}", "[no, 1]", "{a: 08}",
+    "|\n  08\n  no", ">-\n  on\n  1:30",
+]
+PLACES = [
+    "a: {s}\n",
+    "a:\n  - {s}\n",
+    "a: [{s}]\n",
+    "a: [x, {s}, y]\n",
+    "a: {{b: {s}}}\n",
+    '{{"a":{s}}}\n',
+    "a:\n  {s}\n",
+    "a: x\n  {s}\n",
+    "a: [\n  {s}\n]\n",
+    "- b: 1\n  c: {s}\n",
+    "{s}: 1\n",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PLACES), st.sampled_from(SCALARS)), min_size=1, max_size=3))
+def test_fast_reader_agrees_on_any_scalar_in_any_place(parts):
+    text = "".join(place.format(s=scalar).replace("a:", f"a{i}:", 1) for i, (place, scalar) in enumerate(parts))
+    assert_agrees(text)
+
+
+BASE = (FIXTURES / "mini/data/ceshi/2024.yml").read_text(encoding="utf-8")
+noise = st.text(st.sampled_from(list("abnoyY01:-_[]{}&*!|>'\"#%,? \n\t.~新增\\") + ["\x85", "\u2028", "\ufeff"]), max_size=12)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(BASE)), noise)
+def test_fast_reader_agrees_on_a_mutated_real_file(pos, insert):
+    assert_agrees(BASE[:pos] + insert + BASE[pos:])
+
+
+def test_deep_one_line_nesting_does_not_crash_the_process():
+    """yaml-rs overflows its stack on ~50,000 nested `- `: the gate must refuse it first."""
+    code = "from generator import yamlfast; t = '- ' * 60000 + 'x'; print(yamlfast.load(t.encode(), t))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "None", result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data").glob("*/[0-9]*.yml")) + [FIXTURES / "mini/data/ceshi/2024.yml"], ids=lambda p: p.parent.name + "/" + p.name)
+def test_key_positions_match_the_strict_reader(path):
+    text = path.read_text(encoding="utf-8")
+    loaded = load_yaml(text)
+    found = yamlfast.key_positions(text, loaded.data)
+    assert found is not None
+    assert found == {k: loaded.key_positions[k] for k in found}
+    assert len(found) == 1 + sum(1 for k in loaded.key_positions if k[-1] == "id")
+
+
+def test_key_positions_give_up_on_forms_they_cannot_follow():
+    flow = "sources:\n  - {id: a, title: t}\nitems:\n  - id: '1'\n"
+    assert yamlfast.key_positions(flow, load_yaml(flow).data) is None
+    in_text = "items:\n  - text: |\n      id: 2\n    id: '1'\n"
+    assert yamlfast.key_positions(in_text, load_yaml(in_text).data) is None
+
+
+def _snapshot(ds):
+    lists = {key: (lf.path, lf.data.model_dump(mode="json"), lf.lines) for key, lf in ds.lists.items()}
+    return lists, [str(p) for p in ds.problems]
+
+
+@pytest.mark.parametrize("root", [ROOT, FIXTURES / "mini", FIXTURES / "hostile"], ids=["data", "mini", "hostile"])
+def test_load_dataset_is_the_same_with_and_without_the_fast_path(root, monkeypatch):
+    today = dt.date(2026, 1, 1)
+    fast = _snapshot(validate.load_dataset(root, today=today))
+    monkeypatch.setattr(yamlfast, "load", lambda raw, text: None)
+    slow = _snapshot(validate.load_dataset(root, today=today))
+    assert fast == slow
+
+
+def test_problems_in_a_fast_read_file_still_have_positions(tmp_path):
+    """A file that reads and validates fast but fails a later check is reported at its line."""
+    import shutil
+
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "data/ceshi/2024.yml"
+    text = path.read_text(encoding="utf-8")
+    assert yamlfast.load(text.encode(), text) is not None
+    lines = text.splitlines()
+    where = next(i for i, line in enumerate(lines) if line.strip().startswith("topics:"))
+    indent = lines[where][: len(lines[where]) - len(lines[where].lstrip())]
+    lines[where] = f"{indent}topics: [no-such-topic]"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ds = validate.load_dataset(tmp_path, today=dt.date(2026, 1, 1))
+    [problem] = [p for p in ds.errors if "no-such-topic" in p.message]
+    assert (problem.file, problem.line) == ("data/ceshi/2024.yml", where + 1)
+
+
+yaml_chars = st.sampled_from(list("abnoyY:-[]{}&*!|>'\"#%@`,?\n  \t0123456789._~+新增托位") + ["\u3000", "\ufeff", "\x85", "\r"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(yaml_chars, max_size=80))
+def test_fast_reader_agrees_on_random_text(text):
+    assert_agrees(text)
