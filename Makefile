@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Material 9.7 prints a banner about a future MkDocs 2 on every build; it says nothing about our site.
+export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: help venv validate schema site serve test test-fast bench lock clean
 

