@@ -17,7 +17,7 @@ import csv
 import io
 import json
 
-from . import derive, model, schema
+from . import derive, model, parallel, schema
 from .validate import Dataset, ListFile, walk_items
 
 CSV_COLUMNS = [
@@ -230,19 +230,28 @@ def all_json(ds: Dataset) -> bytes:
     )
 
 
+def list_files(ds: Dataset, lf: ListFile, site_url: str) -> dict[str, bytes]:
+    """The downloads of one list: its JSON and CSV, and one JSON per item."""
+    pl = lf.data
+    stem = f"data/{pl.city}/{pl.year}"
+    out = {f"{stem}.json": list_json(ds, lf, site_url), f"{stem}.csv": list_csv(ds, lf, site_url)}
+    for item, _, parent in walk_items(pl.items):
+        out[f"{stem}/{item.id}.json"] = item_json(ds, lf, item, parent, site_url)
+    return out
+
+
+# Below this many top-level items, forking workers costs more than it saves.
+PARALLEL_FROM_ITEMS = 1000
+
+
 def export_files(ds: Dataset, site_url: str) -> dict[str, bytes]:
     """All download files: {site-relative path: bytes}, in a fixed order.
 
     Write them under the built site's directory (e.g. in MkDocs' on_post_build)."""
     out: dict[str, bytes] = {}
-    for key in sorted(ds.lists):
-        lf = ds.lists[key]
-        pl = lf.data
-        stem = f"data/{pl.city}/{pl.year}"
-        out[f"{stem}.json"] = list_json(ds, lf, site_url)
-        out[f"{stem}.csv"] = list_csv(ds, lf, site_url)
-        for item, _, parent in walk_items(pl.items):
-            out[f"{stem}/{item.id}.json"] = item_json(ds, lf, item, parent, site_url)
+    many = sum(len(lf.data.items) for lf in ds.lists.values()) >= PARALLEL_FROM_ITEMS
+    for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url), sorted(ds.lists), parallel=many):
+        out.update(files)
     out["data/all.json"] = all_json(ds)
     for name in schema.SCHEMAS:
         out[f"data/schema/{name}"] = schema.render(name).encode("utf-8")

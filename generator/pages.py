@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import derive, model
+from . import derive, model, parallel
 from .validate import Dataset, ListFile, walk_items
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -97,7 +97,7 @@ def _one_line(value):
     start Markdown lines of its own — and Python-Markdown reads ``` fences even inside HTML
     blocks, with attributes such as onclick=…. A line break becomes `&#10;`: the same
     character in the page, never a new Markdown line."""
-    if isinstance(value, str) and not isinstance(value, Markup) and ("\n" in value or "\r" in value):
+    if type(value) is str and ("\n" in value or "\r" in value):  # not Markup (a str subclass): already safe
         return Markup(str(escape(value)).replace("\r", "&#13;").replace("\n", "&#10;"))
     return value
 
@@ -133,6 +133,10 @@ def _env() -> jinja2.Environment:
         entry_percent=derive.entry_percent,
     )
     return env
+
+
+# Below this many top-level items, forking workers costs more than it saves.
+PARALLEL_FROM_ITEMS = 1000
 
 
 class Site:
@@ -185,17 +189,24 @@ class Site:
         out = [self.home(), self.topics_index()]
         for slug in sorted(self.ds.cities):
             out.append(self.city_page(slug))
-        for (slug, year), lf in self.by_city_year():
-            out.append(self.city_year_page(lf))
-            out.append(self.changes_page(lf))
-            out.extend(self.removed_page(lf, old_id) for old_id in lf.data.removed_ids)
-            flat = list(walk_items(lf.data.items))
-            for i, (item, _, parent) in enumerate(flat):
-                prev_item = flat[i - 1][0] if i > 0 else None
-                next_item = flat[i + 1][0] if i + 1 < len(flat) else None
-                out.append(self.item_page(lf, item, parent, prev_item, next_item))
+        keys = [key for key, _ in self.by_city_year()]
+        many = sum(len(self.ds.lists[key].data.items) for key in keys) >= PARALLEL_FROM_ITEMS
+        for list_pages in parallel.ordered_map(self.list_pages, keys, parallel=many):
+            out.extend(list_pages)
         for topic_id in self.ds.topics:
             out.append(self.topic_page(topic_id))
+        return out
+
+    def list_pages(self, key: tuple) -> list[Page]:
+        """The pages of one city-year list: its index, changes, items and removed items."""
+        lf = self.ds.lists[key]
+        out = [self.city_year_page(lf), self.changes_page(lf)]
+        out.extend(self.removed_page(lf, old_id) for old_id in lf.data.removed_ids)
+        flat = list(walk_items(lf.data.items))
+        for i, (item, _, parent) in enumerate(flat):
+            prev_item = flat[i - 1][0] if i > 0 else None
+            next_item = flat[i + 1][0] if i + 1 < len(flat) else None
+            out.append(self.item_page(lf, item, parent, prev_item, next_item))
         return out
 
     def _render(self, template: str, src: str, **ctx) -> Page:
@@ -205,7 +216,11 @@ class Site:
             page_url=url,
             link=lambda to: relative(url, to),
         )
-        return Page(src, self.env.get_template(template).render(**ctx))
+        return Page(src, self._template(template).render(**ctx))
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one Site per build: template edits still show at the next build
+    def _template(self, name: str) -> jinja2.Template:
+        return self.env.get_template(name)
 
     def item_page(self, lf: ListFile, item, parent, prev_item, next_item) -> Page:
         pl = lf.data

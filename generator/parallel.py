@@ -1,0 +1,49 @@
+"""Spread page and download generation over the machine's cores.
+
+Workers are forked, so they share the already validated data instead of receiving it
+pickled; only their results (Markdown text, file bytes) travel back, in order. It is used
+only where it pays and is safe: enough work, a platform with fork, and no other thread
+running (`mkdocs serve` runs server threads, and forking a threaded process can deadlock).
+`MINSHENG_WORKERS=1` turns it off; the output is the same either way (tests/test_parallel.py).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+
+ENV = "MINSHENG_WORKERS"
+_task = None  # the function the forked workers run: set just before forking
+
+
+def workers() -> int:
+    """How many processes to use: $MINSHENG_WORKERS, else the cores (at most 4)."""
+    wanted = os.environ.get(ENV, "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return min(4, os.cpu_count() or 1)
+
+
+def _run(chunk: list) -> list:
+    return [_task(x) for x in chunk]
+
+
+def ordered_map(fn, items, parallel: bool = True) -> list:
+    """[fn(x) for x in items], computed by forked workers when `parallel` and it is safe.
+
+    `items` travel to the workers pickled: pass keys, not the data itself."""
+    global _task
+    items = list(items)
+    n = min(workers(), len(items))
+    if not parallel or n < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return [fn(x) for x in items]
+    size = max(1, len(items) // (n * 4))  # small chunks even out lists of unequal length
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    _task = fn
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            done = pool.map(_run, chunks)
+    finally:
+        _task = None
+    return [result for chunk in done for result in chunk]
