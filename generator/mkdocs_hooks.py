@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import sys
@@ -58,6 +59,7 @@ def on_config(config):
     site = pages_mod.Site(ds, edit_base=extra.get("data_edit_base"), site_url=config.get("site_url") or "")
     generated = site.pages()
     _state.update(ds=ds, site=site, pages=generated)
+    gc.freeze()  # the data and pages live until the end: keep the cycle collector from walking them on every pass
     _choose_search(config, ds, generated)
     _add_redirects(config, ds)
     nav = config.get("nav")

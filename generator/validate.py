@@ -10,8 +10,10 @@ Nothing is published unless there are no errors (warnings are allowed).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import gc
 import hashlib
 import os
 import re
@@ -253,7 +255,25 @@ def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today:
     files whose bytes did not change since an earlier `reuse` load in this process are not
     parsed again (`mkdocs serve` reloads the data on every edit); the cross-file checks
     still run on all of them."""
-    root = Path(root)
+    with _cyclic_gc_paused():
+        return _load_dataset(Path(root), only, today, reuse)
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Loading creates millions of long-lived objects and next to no reference cycles; Python's
+    cycle collector would walk all of them again and again (half the load time at 30,000
+    items). Plain reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_dataset(root: Path, only, today, reuse) -> Dataset:
     data_dir = root / "data"
     ds = Dataset(root=str(root))
     today = today or dt.date.today()

@@ -11,7 +11,8 @@ the two readers could disagree or a position is needed:
   a number with a leading zero, `0x`, `_` or `:` in it, `.inf`/`.nan`, `1e400`, a tag
   `!`, an anchor `&`, an alias `*`, an explicit key `?`, a merge key `<<`, a directive
   `%`, a backslash escape, a tab, a control character, a YAML 1.1 line break (U+0085,
-  U+2028, U+2029), a stray byte order mark; or `- -` chains, lines indented 40 columns or
+  U+2028, U+2029), a byte order mark, a flow collection (`[…]`, `{…}`) other than a
+  one-line list or mapping of simple words; or `- -` chains, lines indented 40 columns or
   more, or more values than `yamlsafe.MAX_VALUES` (limits the strict reader enforces;
   yaml-rs crashes on some 50,000 nested `- `);
 - yaml-rs refuses the text (syntax errors, duplicate keys);
@@ -34,19 +35,20 @@ from .yamlsafe import MAX_VALUES, refused_number
 
 
 def _suspect_pattern() -> re.Pattern:
-    """Everything in the text that yamlsafe reads differently from YAML 1.2 or refuses.
+    """Everything in the file that yamlsafe reads differently from YAML 1.2 or refuses.
 
-    One pass over the text, as alternatives that each start with one literal character,
-    so that `re` skips through it quickly (30 MB of text in about half a second)."""
+    One pass over the UTF-8 bytes (faster than over the decoded text), as alternatives that
+    each start with one literal byte, so that `re` skips through them quickly (70 MB in
+    under a second). YAML's separators are all ASCII, so byte-wise boundaries are exact."""
     value_start = r"[\s\[,{:]"  # what precedes a plain scalar: blank, flow indicator, `"key":`
     end = r"(?=[ \t]*(?:$|\#|[,\]}]))"  # … and what follows it
     branches = [
         # numbers with a leading zero (08, 0x1F, 0o17, 0b1) or digit groups (1_000, 1:30);
         # where one may start, `_refused_number_at` checks the whole token
         r"0[0-9_xXoObB](?:(?<=[\s\[,{]0.)|(?<=[\s\[,{][-+]0.)|(?<=[\"']:0.)|(?<=[\"']:[-+]0.))",
-        r"_[0-9](?<=[0-9]_.)",
+        r"_(?:(?<=[0-9.]_)|(?=[0-9.]))",  # yaml-rs reads 1_000, _200, 1.5_ as numbers
         r":[0-9](?<=[0-9]:.)",
-        r"\.(?:inf|Inf|INF|nan|NaN|NAN)(?![A-Za-z0-9_])",  # .inf .nan (anywhere: rare)
+        r"\.(?:[iI][nN][fF]|[nN][aA][nN])(?![A-Za-z0-9])",  # .inf .nan, any case (anywhere: rare)
         r"e(?<=[0-9.]e)[-+]?[0-9]{3}",  # 1e400: too large for a float
         r"E(?<=[0-9.]E)[-+]?[0-9]{3}",
         r"-[ \t]+-(?:[ \t]|$)",  # `- - x`: nesting on one line
@@ -60,50 +62,71 @@ def _suspect_pattern() -> re.Pattern:
         branches.append(rf"{first}(?<={value_start}{first})(?:{rests}){end}")
     # C1 controls (U+0085 NEL is a line break in YAML 1.1 only), U+2028/U+2029 (idem), a byte
     # order mark after the start (decode_utf8 strips the first one), non-characters
-    branches += [re.escape(chr(c)) for c in [*range(0x80, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF]]
-    return re.compile("|".join(branches), re.M)
+    pattern = "|".join(branches).encode("ascii")
+    pattern += rb"|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf|\xef\xbf[\xbe\xbf]"  # U+0080–U+009F U+2028 U+2029 U+FEFF U+FFFE U+FFFF
+    return re.compile(pattern, re.M)
 
 
 _SUSPECT = _suspect_pattern()
-_TOKEN_END = re.compile(r"[\s,\[\]{}#]")
+_TOKEN_END = re.compile(rb"[\s,\[\]{}#]")
+# The bytes that can add to the number of values: `:` `,` `?` (a key and its value), `-` `[` `{`.
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b":,?-[{")
+# Flow collections, where YAML 1.1 and 1.2 (and their parsers) differ most, are ordinary
+# only as one-line lists or mappings of simple words or quoted strings: `[tuoyu, yanglao]`,
+# `["1-1"]`, `{已完成: 6}`. Anything else (nesting, `:` or `#` in a word, line breaks) is
+# read strictly.
+_FLOW_WORD = rb"""(?:"[^"\n]*"|'(?:[^'\n]|'')*'|[^\s\[\]{},:#'"|>&*!?%@`-][^\[\]{},:#\n]*?)"""
+_FLOW_PAIR = _FLOW_WORD + rb":[ \t]+" + _FLOW_WORD
+_FLOW_OK = re.compile(
+    rb"\[[ \t]*(?:W(?:[ \t]*,[ \t]*W)*[ \t]*)?\]".replace(b"W", _FLOW_WORD)
+    + rb"|\{[ \t]*(?:P(?:[ \t]*,[ \t]*P)*[ \t]*)?\}".replace(b"P", _FLOW_PAIR)
+)
+_FLOW_START = re.compile(rb"[\[{]")
 # Bytes never in an ordinary file: backslash (escapes), tab (PyYAML and YAML 1.2 disagree on
 # where it may stand), other C0 controls but line breaks, DEL.
 _KEEP_ONLY_ODD_BYTES = bytes(b for b in range(256) if not (b == 0x5C or b == 0x7F or (b < 0x20 and b not in (0x0A, 0x0D))))
 
 
-def ordinary(raw: bytes, text: str) -> bool:
-    """True when `text` (decoded from `raw`) uses only forms both readers read alike."""
+def ordinary(raw: bytes) -> bool:
+    """True when the file (its UTF-8 bytes) uses only forms both readers read alike."""
     if raw.translate(None, _KEEP_ONLY_ODD_BYTES):
         return False
     if b"<<" in raw or b"\n" + b" " * 40 in raw or raw.startswith(b"%") or b"\n%" in raw:
         return False  # a merge key, deep nesting, a directive
     if len(raw) > MAX_VALUES:  # every value needs a byte: only a larger file can hold more
-        # and a `:`, `,`, `?`, `-`, `[` or `{` near it: a cheap upper bound
-        bound = 2 * (raw.count(b":") + raw.count(b",") + raw.count(b"?")) + raw.count(b"-") + raw.count(b"[") + raw.count(b"{") + 2
-        if bound > MAX_VALUES:
+        structure = raw.translate(None, _NOT_STRUCTURE)  # and one of these near it: an upper bound
+        if len(structure) + structure.count(b":") + structure.count(b",") + structure.count(b"?") + 2 > MAX_VALUES:
             return False
-    for match in _SUSPECT.finditer(text):
-        if match.group()[0] not in "0_:" or _refused_number_at(text, match.start()):
+    if any(not _FLOW_OK.match(raw, m.start()) for m in _FLOW_START.finditer(raw)):
+        return False
+    padded = b"\n" + raw  # a value at the very start has a boundary before it too
+    for match in _SUSPECT.finditer(padded):
+        if match.group()[:1] not in (b"0", b"_", b":") or _refused_number_at(padded, match.start()):
             return False
     return True
 
 
-def _refused_number_at(text: str, at: int) -> bool:
-    """Is the token around `at` a number yamlsafe refuses (08, 0x1F, 1_000, 1:30)? A plain
+def _refused_number_at(raw: bytes, at: int) -> bool:
+    """Is the token around `at` a number yamlsafe refuses (08, 0x1F, 1_000, 1:30) or one that
+    only yaml-rs reads as a number (200_)? A plain
     scalar has no blank and ends at a flow indicator or comment: if it is such a number, it
     is exactly this token."""
     start = at
-    while start > 0 and not _TOKEN_END.match(text, start - 1):
+    while start > 0 and not _TOKEN_END.match(raw, start - 1):
         start -= 1
-    end = _TOKEN_END.search(text, at)
-    token = text[start : end.start() if end else len(text)]
-    token = re.split(r"[\"']:", token)[-1]  # "key":08
-    return refused_number(token)
+    end = _TOKEN_END.search(raw, at)
+    token = raw[start : end.start() if end else len(raw)]
+    token = re.split(rb"[\"']:", token)[-1].decode("utf-8", "replace")  # "key":08
+    return refused_number(token) or ("_" in token and _YAML12_NUMBER.fullmatch(token.replace("_", "")) is not None)
+
+
+# A YAML 1.2 number; yaml-rs also reads one with underscores anywhere in it (_200, 1.5_).
+_YAML12_NUMBER = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN))")
 
 
 def load(raw: bytes, text: str):
     """The data of an ordinary file, or None: then read it with `yamlsafe.load_yaml`."""
-    if not ordinary(raw, text):
+    if not ordinary(raw):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
