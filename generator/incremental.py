@@ -47,6 +47,11 @@ def active() -> bool:
     return _state["dirty"] and _state["serve"]
 
 
+def serving() -> bool:
+    """Under `mkdocs serve` (which rebuilds in the same process)."""
+    return _state.get("serve", False)
+
+
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled theme templates kept for the whole `mkdocs serve` process. MkDocs makes a new
     Jinja environment for every build, which compiled Material's templates again each time;

@@ -59,7 +59,8 @@ def on_config(config):
     site = pages_mod.Site(ds, edit_base=extra.get("data_edit_base"), site_url=config.get("site_url") or "")
     generated = site.pages()
     _state.update(ds=ds, site=site, pages=generated)
-    gc.freeze()  # the data and pages live until the end: keep the cycle collector from walking them on every pass
+    if not incremental.serving():  # one build per process: the data and pages live until the end,
+        gc.freeze()  # so keep the cycle collector from walking them on every pass
     _choose_search(config, ds, generated)
     _add_redirects(config, ds)
     nav = config.get("nav")

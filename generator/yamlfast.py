@@ -61,9 +61,10 @@ def _suspect_pattern() -> re.Pattern:
     for first, rests in {"y": "|es", "Y": "|es|ES", "n": "|o", "N": "|o|O", "o": "n|ff", "O": "n|N|ff|FF"}.items():
         branches.append(rf"{first}(?<={value_start}{first})(?:{rests}){end}")
     # C1 controls (U+0085 NEL is a line break in YAML 1.1 only), U+2028/U+2029 (idem), a byte
-    # order mark after the start (decode_utf8 strips the first one), non-characters
+    # order mark (PyYAML drops one at the start, yaml-rs keeps it), non-characters, in UTF-8:
+    # U+0080–U+009F, U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF
     pattern = "|".join(branches).encode("ascii")
-    pattern += rb"|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf|\xef\xbf[\xbe\xbf]"  # U+0080–U+009F U+2028 U+2029 U+FEFF U+FFFE U+FFFF
+    pattern += rb"|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf|\xef\xbf[\xbe\xbf]"
     return re.compile(pattern, re.M)
 
 
@@ -107,10 +108,9 @@ def ordinary(raw: bytes) -> bool:
 
 
 def _refused_number_at(raw: bytes, at: int) -> bool:
-    """Is the token around `at` a number yamlsafe refuses (08, 0x1F, 1_000, 1:30) or one that
-    only yaml-rs reads as a number (200_)? A plain
-    scalar has no blank and ends at a flow indicator or comment: if it is such a number, it
-    is exactly this token."""
+    """Is the token around `at` a number yamlsafe refuses (08, 0x1F, 1_000, 1:30) or one
+    only yaml-rs reads as a number (200_)? A plain scalar has no blank and ends at a flow
+    indicator or comment: if it is such a number, it is exactly this token."""
     start = at
     while start > 0 and not _TOKEN_END.match(raw, start - 1):
         start -= 1
