@@ -64,6 +64,14 @@ class Dataset:
     city_files: dict = field(default_factory=dict)  # slug -> path
     lists: dict = field(default_factory=dict)  # (slug, year) -> ListFile
     problems: list = field(default_factory=list)
+    _ids: dict = field(default_factory=dict, repr=False)  # (slug, year) -> item ids, filled on demand
+
+    def item_ids(self, key: tuple) -> set:
+        """The ids of every item and sub-item of a list (empty for an unknown list)."""
+        if key not in self._ids:
+            lf = self.lists.get(key)
+            self._ids[key] = {item.id for item, _, _ in walk_items(lf.data.items)} if lf else set()
+        return self._ids[key]
 
     @property
     def errors(self) -> list:
@@ -516,6 +524,7 @@ def _check_list(pl: model.PledgeList, rep: _Reporter, ds: Dataset, today: dt.dat
                 rep.add(tp + ("value_max",), "value_max is smaller than value")
         seen_reports: dict = {}
         last_date = None
+        targets_by_metric = {t.metric: t for t in item.targets if t.value}
         for j, pr in enumerate(item.progress):
             pp = path + ("progress", j)
             if pr.report not in reports:
@@ -528,11 +537,10 @@ def _check_list(pl: model.PledgeList, rep: _Reporter, ds: Dataset, today: dt.dat
             if last_date and date < last_date:
                 rep.add(pp + ("report",), "progress entries must be in date order, oldest first", WARNING)
             last_date = date
-            _check_percents(item, pr, pp, rep)
+            _check_percents(targets_by_metric, pr, pp, rep)
         for j, ref in enumerate(item.related):
             city, year, rid = ref.split("/")
-            other = ds.lists.get((city, int(year)))
-            if other is None or not any(x.id == rid for x, _, _ in walk_items(other.data.items)):
+            if rid not in ds.item_ids((city, int(year))):
                 rep.add(path + ("related", j), f"related item `{ref}` does not exist (form: <city>/<year>/<id>)")
             elif city == pl.city and int(year) == pl.year and rid == item.id:
                 rep.add(path + ("related", j), "an item cannot be related to itself")
@@ -571,8 +579,8 @@ def _check_html(text, path, rep: _Reporter) -> None:
         rep.add(path, "looks like HTML; text is always shown as plain text (the tag will be visible, not run). Remove it unless the source really contains it", WARNING)
 
 
-def _check_percents(item, pr, path, rep: _Reporter) -> None:
-    targets = {t.metric: t for t in item.targets if t.value}
+def _check_percents(targets: dict, pr, path, rep: _Reporter) -> None:
+    """`targets`: the item's targets with a value, by metric."""
     for k, m in enumerate(pr.measures):
         t = targets.get(m.metric)
         if t is None or m.value is None or m.percent is None:
