@@ -240,17 +240,13 @@ def list_files(ds: Dataset, lf: ListFile, site_url: str) -> dict[str, bytes]:
     return out
 
 
-# Below this many top-level items, forking workers costs more than it saves.
-PARALLEL_FROM_ITEMS = 1000
-
-
 def export_files(ds: Dataset, site_url: str) -> dict[str, bytes]:
     """All download files: {site-relative path: bytes}, in a fixed order.
 
     Write them under the built site's directory (e.g. in MkDocs' on_post_build)."""
     out: dict[str, bytes] = {}
-    many = sum(len(lf.data.items) for lf in ds.lists.values()) >= PARALLEL_FROM_ITEMS
-    for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url), sorted(ds.lists), parallel=many):
+    n_items = sum(len(lf.data.items) for lf in ds.lists.values())
+    for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url), sorted(ds.lists), n_items):
         out.update(files)
     out["data/all.json"] = all_json(ds)
     for name in schema.SCHEMAS:

@@ -135,10 +135,6 @@ def _env() -> jinja2.Environment:
     return env
 
 
-# Below this many top-level items, forking workers costs more than it saves.
-PARALLEL_FROM_ITEMS = 1000
-
-
 class Site:
     """Builds all pages; holds lookups that several templates need."""
 
@@ -190,8 +186,8 @@ class Site:
         for slug in sorted(self.ds.cities):
             out.append(self.city_page(slug))
         keys = [key for key, _ in self.by_city_year()]
-        many = sum(len(self.ds.lists[key].data.items) for key in keys) >= PARALLEL_FROM_ITEMS
-        for list_pages in parallel.ordered_map(self.list_pages, keys, parallel=many):
+        n_items = sum(len(self.ds.lists[key].data.items) for key in keys)
+        for list_pages in parallel.ordered_map(self.list_pages, keys, n_items):
             out.extend(list_pages)
         for topic_id in self.ds.topics:
             out.append(self.topic_page(topic_id))

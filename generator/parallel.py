@@ -14,6 +14,8 @@ import os
 import threading
 
 ENV = "MINSHENG_WORKERS"
+# Below this many top-level items, forking workers costs more than it saves.
+FROM_ITEMS = 1000
 _task = None  # the function the forked workers run: set just before forking
 
 
@@ -29,14 +31,15 @@ def _run(chunk: list) -> list:
     return [_task(x) for x in chunk]
 
 
-def ordered_map(fn, items, parallel: bool = True) -> list:
-    """[fn(x) for x in items], computed by forked workers when `parallel` and it is safe.
+def ordered_map(fn, items, n_items: int) -> list:
+    """[fn(x) for x in items], computed by forked workers when the work covers at least
+    FROM_ITEMS top-level items (`n_items`) and forking is safe.
 
     `items` travel to the workers pickled: pass keys, not the data itself."""
     global _task
     items = list(items)
     n = min(workers(), len(items))
-    if not parallel or n < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+    if n_items < FROM_ITEMS or n < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return [fn(x) for x in items]
     size = max(1, len(items) // (n * 4))  # small chunks even out lists of unequal length
     chunks = [items[i : i + size] for i in range(0, len(items), size)]

@@ -17,10 +17,10 @@ import hashlib, json, os, sys, time
 from generator import exports, pages, parallel
 from generator.validate import load_dataset
 
-pages.PARALLEL_FROM_ITEMS = exports.PARALLEL_FROM_ITEMS = 0  # the real data is small: fork anyway
+parallel.FROM_ITEMS = 0  # the real data is small: fork anyway
 ds = load_dataset(sys.argv[1])
-out = {"pids": sorted(set(parallel.ordered_map(lambda x: (time.sleep(0.05), os.getpid())[1], range(40)))), "parent": os.getpid()}
-out["order"] = parallel.ordered_map(lambda x: x * x, range(100))
+out = {"pids": sorted(set(parallel.ordered_map(lambda x: (time.sleep(0.05), os.getpid())[1], range(40), 0))), "parent": os.getpid()}
+out["order"] = parallel.ordered_map(lambda x: x * x, range(100), 0)
 site_pages = pages.Site(ds, site_url="https://example.org/").pages()
 out["pages"] = [(p.src, hashlib.sha256(p.content.encode()).hexdigest()) for p in site_pages]
 files = exports.export_files(ds, "https://example.org/")
