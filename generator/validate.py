@@ -225,14 +225,23 @@ def _schema_problems(exc: ValidationError, root_model, rep: _Reporter) -> None:
 
 def _read(abs_path: Path, rel: str, sink: list):
     """Read and parse one file; returns Loaded or None when it cannot be parsed at all."""
+    raw = _read_bytes(abs_path, rel, sink)
+    return None if raw is None else _parse(raw, rel, sink)
+
+
+def _read_bytes(abs_path: Path, rel: str, sink: list) -> bytes | None:
     try:
         if abs_path.stat().st_size > MAX_FILE_BYTES:  # refused before it is read into memory
             sink.append(Problem(rel, 1, 1, "", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it (one file per city and year)"))
             return None
-        raw = abs_path.read_bytes()
+        return abs_path.read_bytes()
     except OSError as exc:
         sink.append(Problem(rel, 1, 1, "", f"cannot read the file: {exc.strerror}"))
         return None
+
+
+def _parse(raw: bytes, rel: str, sink: list):
+    """Parse one file's bytes strictly; returns Loaded or None when it cannot be parsed at all."""
     try:
         loaded = load_yaml(decode_utf8(raw))
     except YamlProblem as exc:
@@ -332,7 +341,10 @@ def _load_dataset(root: Path, only, today, reuse) -> Dataset:
 
     checks = []
     for slug, path, rel in year_files:
-        digest = _digest(path) if reuse else None
+        raw = _read_bytes(path, rel, ds.problems)
+        if raw is None:
+            continue
+        digest = hashlib.blake2b(raw, digest_size=16).digest() if reuse else None
         if digest is not None and _UNCHANGED.get(str(path), (None,))[0] == digest:
             _, parsed, lines = _UNCHANGED[str(path)]
             ds.lists[(slug, parsed.year)] = ListFile(rel, parsed, lines)
@@ -340,11 +352,11 @@ def _load_dataset(root: Path, only, today, reuse) -> Dataset:
             continue
         before = len(ds.problems)
         year = int(path.stem)
-        parsed, key_positions = _read_ordinary(path, slug, year)
+        parsed, key_positions = _read_ordinary(raw, slug, year)
         if parsed is not None:  # positions are read only if a later check finds a problem
             rep = _LazyReporter(rel, path, ds.problems)
         else:
-            loaded = _read(path, rel, ds.problems)
+            loaded = _parse(raw, rel, ds.problems)
             if loaded is None:
                 continue
             rep = _Reporter(rel, loaded, ds.problems)
@@ -380,13 +392,6 @@ def problems_in(problems: list, root, only: list) -> list:
 _UNCHANGED: dict = {}
 
 
-def _digest(path: Path) -> bytes | None:
-    try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-    except OSError:
-        return None
-
-
 class _LazyReporter(_Reporter):
     """A reporter for a reused file: positions are read only if a cross-file check finds a problem."""
 
@@ -405,15 +410,12 @@ def _matches(root: Path, rel: str, wanted: set) -> bool:
     return any(full == w or full.startswith(w + os.sep) for w in wanted)
 
 
-def _read_ordinary(path: Path, slug: str, year: int):
+def _read_ordinary(raw: bytes, slug: str, year: int):
     """(list, key positions) when the file takes the fast path (`yamlfast`) and has no
     problem the schema or the file name reveals; (None, None): read it strictly."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None, None
-        raw = path.read_bytes()
         text = decode_utf8(raw)
-    except (OSError, YamlProblem):
+    except YamlProblem:
         return None, None
     data = yamlfast.load(raw, text)
     if data is None:
