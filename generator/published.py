@@ -132,7 +132,7 @@ def known_lists(ds: Dataset) -> dict:
             raw = (Path(ds.root) / lf.path).read_bytes()
         except OSError:
             continue
-        known[blob_id(raw)] = {item.id for item, _, _ in walk_items(lf.data.items)}
+        known[blob_id(raw)] = ds.item_ids(key)
     return known
 
 
