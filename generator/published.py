@@ -110,7 +110,7 @@ def _blobs(root: Path, blobs: list) -> list:
 def _ids_in_file(raw: bytes):
     try:
         text = decode_utf8(raw)
-        data = yamlfast.load(raw, text) or load_yaml(text).data
+        data = yamlfast.load(raw) or load_yaml(text).data
     except (YamlProblem, ValueError):
         return None
     return _item_ids(data.get("items")) if isinstance(data, dict) else None

@@ -6,6 +6,11 @@ One pass, three layers, each adding `Problem`s with file:line:col:
 3. cross-references and plausibility: ids, sections, sources, reports, topics, related
    items, dates, percents that contradict value/target.
 Nothing is published unless there are no errors (warnings are allowed).
+
+Ordinary year files take a fast path (`yamlfast`: YAML → JSON → `model_validate_json`,
+converted ahead by a forked worker when there is much data); any file with a problem, or
+with a form the fast path does not take, is read by the strict reader, which knows where
+every value was written. Item lines for the pages are found only when pages ask for them.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import datetime as dt
 import difflib
 import gc
 import hashlib
+import operator
 import os
 import re
 from dataclasses import dataclass, field
@@ -22,7 +28,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import model, yamlfast
+from . import model, parallel, yamlfast
 from .yamlsafe import MAX_FILE_BYTES, Loaded, YamlProblem, decode_utf8, load_yaml
 
 ERROR = "error"
@@ -51,7 +57,16 @@ class ListFile:
 
     path: str  # relative to the repository root, with forward slashes
     data: model.PledgeList
-    lines: dict  # item id -> line of the item in the file; ("report", id) -> line
+    source: Path  # the file itself, to find lines in
+    _lines: dict | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> dict:
+        """Item id -> line of its `id:` key; ("report", id) -> line; ("field", "items") ->
+        line of `items:`. Found when first asked for: only pages link to lines."""
+        if self._lines is None:
+            self._lines = _lines_in(self.source, self.data)
+        return self._lines
 
 
 @dataclass
@@ -272,20 +287,25 @@ def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today:
     files whose bytes did not change since an earlier `reuse` load in this process are not
     parsed again (`mkdocs serve` reloads the data on every edit); the cross-file checks
     still run on all of them."""
-    with _cyclic_gc_paused():
+    with _cyclic_gc_paused(freeze=not reuse):
         return _load_dataset(Path(root), only, today, reuse)
 
 
 @contextlib.contextmanager
-def _cyclic_gc_paused():
+def _cyclic_gc_paused(freeze: bool):
     """Loading creates millions of long-lived objects and next to no reference cycles; Python's
     cycle collector would walk all of them again and again (half the load time at 30,000
-    items). Plain reference counting still frees everything as usual."""
+    items). Plain reference counting still frees everything as usual. `freeze`: afterwards,
+    move everything alive to the collector's permanent generation (`gc.freeze`), or its first
+    run would still walk all of it (0.5 s at 30,000 items); not for repeated loads
+    (`mkdocs serve`), whose old data must stay collectable."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 
@@ -340,23 +360,31 @@ def _load_dataset(root: Path, only, today, reuse) -> Dataset:
             year_files.append((slug, path, rel))
 
     checks = []
+    ahead = None if reuse else _convert_ahead([path for _, path, _ in year_files])
     for slug, path, rel in year_files:
-        raw = _read_bytes(path, rel, ds.problems)
-        if raw is None:
-            continue
-        digest = hashlib.blake2b(raw, digest_size=16).digest() if reuse else None
-        if digest is not None and _UNCHANGED.get(str(path), (None,))[0] == digest:
-            _, parsed, lines = _UNCHANGED[str(path)]
-            ds.lists[(slug, parsed.year)] = ListFile(rel, parsed, lines)
-            checks.append((_LazyReporter(rel, path, ds.problems), parsed))
-            continue
+        raw = digest = None  # the bytes are read here only when needed
+        if ahead is not None:
+            fast = next(ahead)
+        else:
+            raw = _read_bytes(path, rel, ds.problems)
+            if raw is None:
+                continue
+            digest = hashlib.blake2b(raw, digest_size=16).digest() if reuse else None
+            if digest is not None and _UNCHANGED.get(str(path), (None,))[0] == digest:
+                lf = _UNCHANGED[str(path)][1]
+                ds.lists[(slug, lf.data.year)] = lf
+                checks.append((_LazyReporter(rel, path, ds.problems), lf.data))
+                continue
+            fast = yamlfast.read(raw)
         before = len(ds.problems)
         year = int(path.stem)
-        parsed, key_positions = _read_ordinary(raw, slug, year)
+        parsed = _read_fast(fast, slug, year)
+        lines = None  # found when pages ask for them
         if parsed is not None:  # positions are read only if a later check finds a problem
             rep = _LazyReporter(rel, path, ds.problems)
         else:
-            loaded = _parse(raw, rel, ds.problems)
+            raw = raw if raw is not None else _read_bytes(path, rel, ds.problems)
+            loaded = None if raw is None else _parse(raw, rel, ds.problems)
             if loaded is None:
                 continue
             rep = _Reporter(rel, loaded, ds.problems)
@@ -367,12 +395,11 @@ def _load_dataset(root: Path, only, today, reuse) -> Dataset:
                 rep.add(("city",), f"city `{parsed.city}` does not match the folder `{slug}`")
             if parsed.year != year:
                 rep.add(("year",), f"year {parsed.year} does not match the file name {path.name}")
-            key_positions = loaded.key_positions
-        lines = _lines(parsed, key_positions)
-        ds.lists[(slug, year)] = ListFile(rel, parsed, lines)
+            lines = _lines(parsed, loaded.key_positions)
+        lf = ds.lists[(slug, year)] = ListFile(rel, parsed, path, lines)
         checks.append((rep, parsed))
         if digest is not None and len(ds.problems) == before:  # only files that read and parse cleanly
-            _UNCHANGED[str(path)] = (digest, parsed, lines)
+            _UNCHANGED[str(path)] = (digest, lf)
 
     for rep, parsed in checks:
         _check_list(parsed, rep, ds, today)
@@ -387,8 +414,8 @@ def problems_in(problems: list, root, only: list) -> list:
     return [p for p in problems if _matches(Path(root), p.file, wanted)]
 
 
-# `load_dataset(reuse=True)`: path → (content digest, parsed list, item lines) of year files
-# that parsed without problems.
+# `load_dataset(reuse=True)`: path → (content digest, ListFile) of year files that parsed
+# without problems.
 _UNCHANGED: dict = {}
 
 
@@ -410,24 +437,87 @@ def _matches(root: Path, rel: str, wanted: set) -> bool:
     return any(full == w or full.startswith(w + os.sep) for w in wanted)
 
 
-def _read_ordinary(raw: bytes, slug: str, year: int):
-    """(list, key positions) when the file takes the fast path (`yamlfast`) and has no
-    problem the schema or the file name reveals; (None, None): read it strictly."""
+# Above this many bytes of year files (~1,000 items), a forked worker converts files to
+# JSON (`yamlfast`) while this process validates the ones before.
+AHEAD_FROM_BYTES = 2_000_000
+
+
+def _convert_ahead(paths: list):
+    """An iterator of `_convert(path)` for every path, computed ahead by forked workers, or
+    None: then each file is converted here, when its turn comes."""
     try:
-        text = decode_utf8(raw)
-    except YamlProblem:
-        return None, None
-    data = yamlfast.load(raw, text)
-    if data is None:
-        return None, None
+        total = sum(p.stat().st_size for p in paths)
+    except OSError:
+        return None
+    return parallel.read_ahead(_convert, [str(p) for p in paths], total >= AHEAD_FROM_BYTES)
+
+
+def _convert(path: str):
+    """`yamlfast.read` of one year file, in a worker; None: it is read in full later (and any
+    problem reading it is reported then)."""
     try:
-        parsed = model.PledgeList.model_validate(data)
+        p = Path(path)
+        return None if p.stat().st_size > MAX_FILE_BYTES else yamlfast.read(p.read_bytes())
+    except OSError:
+        return None
+
+
+def _read_fast(fast, slug: str, year: int):
+    """The list, when the file took the fast path (`yamlfast`) and has no problem the
+    schema, the file name or a repeated key reveals; None: read it strictly."""
+    if fast is None:
+        return None
+    try:
+        parsed = model.PledgeList.model_validate_json(fast.json)
     except ValidationError:
-        return None, None
+        return None
     if parsed.city != slug or parsed.year != year or _nesting(parsed.items) > MAX_SUBITEM_NESTING:
-        return None, None
-    positions = yamlfast.key_positions(text, data)
-    return (parsed, positions) if positions is not None else (None, None)
+        return None
+    if _fields_given(parsed) != fast.keys:  # a key written twice: the JSON has both, the list one
+        return None
+    return parsed
+
+
+def _fields_given(pl: model.PledgeList) -> int:
+    """How many keys the file must have held to give this list: every field set from the
+    input, every `counts` entry. (A model added to the schema must be counted here; the
+    tests compare this with the keys of every data file.)"""
+    n = len(pl.__pydantic_fields_set__) + len(pl.period.__pydantic_fields_set__)
+    for entries in (pl.sources, pl.reports, pl.sections):
+        n += sum(map(len, map(_FIELDS_SET, entries)))
+    n += sum(len(r.counts) for r in pl.reports)
+    for item, _, _ in walk_items(pl.items):
+        n += len(item.__pydantic_fields_set__) + sum(map(len, map(_FIELDS_SET, item.targets)))
+        for pr in item.progress:
+            n += len(pr.__pydantic_fields_set__) + sum(map(len, map(_FIELDS_SET, pr.measures)))
+    return n
+
+
+_FIELDS_SET = operator.attrgetter("__pydantic_fields_set__")  # what `model_fields_set` returns
+
+
+def _key_positions(found: tuple, pl: model.PledgeList) -> dict | None:
+    """`yamlfast.id_keys` checked against the list: {("items",): (line, col), ("items", 0,
+    "id"): (line, col), …}, as `yamlsafe.Loaded.key_positions` has them; None when they do
+    not line up (flow style, quoted keys, `id:` lines inside block text, `id` written after
+    `subitems`): then the strict reader gives them."""
+    lists, written = found
+    if "items" not in lists:
+        return None
+    expected = []
+    for key in sorted(lists, key=lists.get):  # in the order the file has them
+        if key == "items":
+            expected += [(path + ("id",), item.id) for item, path, _ in walk_items(pl.items)]
+        else:
+            expected += [((key, i, "id"), entry.id) for i, entry in enumerate(getattr(pl, key))]
+    if len(expected) != len(written):
+        return None
+    out = {("items",): (lists["items"], 1)}
+    for (path, value), (line, col, text) in zip(expected, written):
+        if text != value:
+            return None
+        out[path] = (line, col)
+    return out
 
 
 # Sub-items of sub-items … deeper than this take the strict reader, which limits nesting.
@@ -435,7 +525,27 @@ MAX_SUBITEM_NESTING = 8
 
 
 def _nesting(items) -> int:
-    return max((1 + _nesting(item.subitems) for item in items), default=0)
+    deepest = 1 if items else 0
+    for item in items:
+        if item.subitems:
+            deepest = max(deepest, 1 + _nesting(item.subitems))
+    return deepest
+
+
+def _lines_in(path: Path, pl: model.PledgeList) -> dict:
+    """`ListFile.lines` of a file read the fast way: its `id:` lines found in the text
+    (`yamlfast.id_keys`), or, when they do not line up, by the strict reader."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return _lines(pl, {})
+    positions = _key_positions(yamlfast.id_keys(raw), pl)
+    if positions is None:
+        try:
+            positions = load_yaml(decode_utf8(raw)).key_positions
+        except YamlProblem:
+            positions = {}
+    return _lines(pl, positions)
 
 
 def _lines(pl: model.PledgeList, key_positions: dict) -> dict:
@@ -501,7 +611,8 @@ def _check_list(pl: model.PledgeList, rep: _Reporter, ds: Dataset, today: dt.dat
                 rep.add(("sections", i, "parent"), "a section cannot be its own parent")
     all_ids: dict = {}
     report_dates = {r.id: r.as_of for r in pl.reports}
-    for item, path, parent in walk_items(pl.items):
+    walked = list(walk_items(pl.items))
+    for item, path, parent in walked:
         if item.id in all_ids:
             rep.add(path + ("id",), f"duplicate item id `{item.id}`; ids are the source's numbers and must be unique in the file")
         all_ids.setdefault(item.id, path)
@@ -514,47 +625,51 @@ def _check_list(pl: model.PledgeList, rep: _Reporter, ds: Dataset, today: dt.dat
         for j, t in enumerate(item.topics):
             if t not in ds.topics:
                 rep.add(path + ("topics", j), _unknown("topic", t, ds.topics) + "; topics are defined in data/topics.yml")
-        for j, t in enumerate(item.targets):
-            tp = path + ("targets", j)
+        for j, t in enumerate(item.targets):  # (paths are built only for a problem: this runs 100,000 times)
             if t.qualitative and t.value is not None:
-                rep.add(tp + ("qualitative",), "a qualitative target has no value; remove `value` or set qualitative: false")
+                rep.add(path + ("targets", j, "qualitative"), "a qualitative target has no value; remove `value` or set qualitative: false")
             if not t.qualitative and t.value is None:
-                rep.add(tp, "give the target a `value` (a number in base units) or mark it `qualitative: true`")
+                rep.add(path + ("targets", j), "give the target a `value` (a number in base units) or mark it `qualitative: true`")
             if t.comparator == model.Comparator.range and t.value_max is None:
-                rep.add(tp + ("value_max",), "a `range` target needs value_max (the upper end)")
+                rep.add(path + ("targets", j, "value_max"), "a `range` target needs value_max (the upper end)")
             if t.value_max is not None and t.value is not None and t.value_max < t.value:
-                rep.add(tp + ("value_max",), "value_max is smaller than value")
+                rep.add(path + ("targets", j, "value_max"), "value_max is smaller than value")
         seen_reports: dict = {}
         last_date = None
-        targets_by_metric = {t.metric: t for t in item.targets if t.value}
+        targets_by_metric = {t.metric: t.value for t in item.targets if t.value}
         for j, pr in enumerate(item.progress):
-            pp = path + ("progress", j)
             if pr.report not in reports:
-                rep.add(pp + ("report",), _unknown("report", pr.report, reports))
+                rep.add(path + ("progress", j, "report"), _unknown("report", pr.report, reports))
                 continue
             if pr.report in seen_reports:
-                rep.add(pp + ("report",), f"this item already has an entry for report `{pr.report}` (progress[{seen_reports[pr.report]}]); merge them")
+                rep.add(path + ("progress", j, "report"), f"this item already has an entry for report `{pr.report}` (progress[{seen_reports[pr.report]}]); merge them")
             seen_reports.setdefault(pr.report, j)
             date = report_dates[pr.report]
             if last_date and date < last_date:
-                rep.add(pp + ("report",), "progress entries must be in date order, oldest first", WARNING)
+                rep.add(path + ("progress", j, "report"), "progress entries must be in date order, oldest first", WARNING)
             last_date = date
-            _check_percents(targets_by_metric, pr, pp, rep)
+            if targets_by_metric:
+                for k, m in enumerate(pr.measures):
+                    target = targets_by_metric.get(m.metric)
+                    if target is not None and m.value is not None and m.percent is not None and _percent_off(m, target):
+                        rep.add(path + ("progress", j, "measures", k, "percent"), _percent_message(m, target), WARNING)
         for j, ref in enumerate(item.related):
             city, year, rid = ref.split("/")
             if rid not in ds.item_ids((city, int(year))):
                 rep.add(path + ("related", j), f"related item `{ref}` does not exist (form: <city>/<year>/<id>)")
             elif city == pl.city and int(year) == pl.year and rid == item.id:
                 rep.add(path + ("related", j), "an item cannot be related to itself")
-        for name in ("text", "explanation", "goal", "title", "note"):
-            _check_html(getattr(item, name), path + (name,), rep)
+        if "<" in f"{item.text}{item.explanation}{item.goal}{item.title}{item.note}":
+            for name in ("text", "explanation", "goal", "title", "note"):
+                _check_html(getattr(item, name), path + (name,), rep)
         for j, pr in enumerate(item.progress):
-            _check_html(pr.text, path + ("progress", j, "text"), rep)
-    for item, path, _ in walk_items(pl.items):
+            if pr.text and "<" in pr.text:
+                _check_html(pr.text, path + ("progress", j, "text"), rep)
+    for item, path, _ in walked:
         for j, old in enumerate(item.redirect_from):
             if old in all_ids:
                 rep.add(path + ("redirect_from", j), f"old id `{old}` is still used by another item; a redirect would hide it")
-    redirected = {old: path for item, path, _ in walk_items(pl.items) for old in item.redirect_from}
+    redirected = {old: path for item, path, _ in walked for old in item.redirect_from}
     for j, old in enumerate(pl.removed_ids):
         if old in all_ids:
             rep.add(("removed_ids", j), f"`{old}` is listed as removed but still exists")
@@ -581,16 +696,11 @@ def _check_html(text, path, rep: _Reporter) -> None:
         rep.add(path, "looks like HTML; text is always shown as plain text (the tag will be visible, not run). Remove it unless the source really contains it", WARNING)
 
 
-def _check_percents(targets: dict, pr, path, rep: _Reporter) -> None:
-    """`targets`: the item's targets with a value, by metric."""
-    for k, m in enumerate(pr.measures):
-        t = targets.get(m.metric)
-        if t is None or m.value is None or m.percent is None:
-            continue
-        computed = m.value / t.value * 100
-        if abs(computed - m.percent) > max(1.0, 0.02 * m.percent):
-            rep.add(
-                path + ("measures", k, "percent"),
-                f"reported {m.percent:g}% but value/target = {m.value:g}/{t.value:g} = {computed:.1f}%; check the value, the target, or the unit (万 → ×10000)",
-                WARNING,
-            )
+def _percent_off(m: model.Measure, target: float) -> bool:
+    """Does a measure's reported percent contradict its value and the target's value?"""
+    return abs(m.value / target * 100 - m.percent) > max(1.0, 0.02 * m.percent)
+
+
+def _percent_message(m: model.Measure, target: float) -> str:
+    computed = m.value / target * 100
+    return f"reported {m.percent:g}% but value/target = {m.value:g}/{target:g} = {computed:.1f}%; check the value, the target, or the unit (万 → ×10000)"

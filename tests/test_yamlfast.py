@@ -8,16 +8,20 @@ with or without it.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pydantic import ValidationError
+
 from conftest import FIXTURES, ROOT
-from generator import validate, yamlfast
+from generator import model, validate, yamlfast
 from generator.yamlsafe import YamlProblem, decode_utf8, load_yaml
 
 YAML_FILES = sorted(p for base in (ROOT / "data", FIXTURES) for p in base.rglob("*.yml"))
@@ -34,11 +38,11 @@ def strict(text: str):
 
 def assert_agrees(text: str) -> bool:
     """The invariant; returns whether the fast path accepted the text."""
-    fast = yamlfast.load(text.encode("utf-8"), text)
+    raw = text.encode("utf-8")
+    fast = yamlfast.load(raw)
+    assert yamlfast.ordinary(raw) == _ordinary_without_prefilter(raw), f"the RE2 prefilter missed a form in:\n{text!r}"
     if fast is None:
         return False
-    if any(isinstance(node, dict) and not all(isinstance(k, str) for k in node) for node in _nodes(fast)):
-        return False  # `1: x`, `true: x`: left to the schema (test_schema_refuses_keys_that_are_not_text)
     reading = strict(text)
     assert reading is not None, f"fast path accepted a text the strict reader refuses:\n{text!r}"
     assert fast == reading[0], f"the two readers disagree on:\n{text!r}\nfast: {fast!r}\nstrict: {reading[0]!r}"
@@ -46,15 +50,24 @@ def assert_agrees(text: str) -> bool:
     return True
 
 
-def _nodes(node):
-    yield node
-    for child in node.values() if isinstance(node, dict) else node if isinstance(node, list) else ():
-        yield from _nodes(child)
+def _ordinary_without_prefilter(raw: bytes) -> bool:
+    """`yamlfast.ordinary` with the exact patterns only (the prefilter may only save time)."""
+
+    class Nothing:
+        @staticmethod
+        def search(_):
+            return "look closely"
+
+    saved, yamlfast._PREFILTER = yamlfast._PREFILTER, Nothing
+    try:
+        return yamlfast.ordinary(raw)
+    finally:
+        yamlfast._PREFILTER = saved
 
 
 def test_schema_refuses_keys_that_are_not_text():
-    """yaml-rs reads `1:` as the number 1 (yamlsafe as the text "1"); only `counts` takes free
-    keys, and it refuses those; everywhere else unknown keys are refused anyway."""
+    """Both readers read keys as text (`1:` is "1"); a reader that did not would still be
+    safe: only `counts` takes free keys, and it refuses others; unknown keys are refused."""
     from pydantic import ValidationError
 
     from generator import model
@@ -91,7 +104,7 @@ def test_fast_reader_agrees_on_every_data_and_fixture_file(path):
 def test_real_data_mostly_takes_the_fast_path():
     """Guard against a gate so strict that the fast path is never used."""
     year_files = sorted((ROOT / "data").glob("*/[0-9]*.yml"))
-    fast = [p for p in year_files if yamlfast.load(p.read_bytes(), p.read_text(encoding="utf-8")) is not None]
+    fast = [p for p in year_files if yamlfast.load(p.read_bytes()) is not None]
     assert len(fast) >= len(year_files) // 2, f"only {len(fast)} of {len(year_files)} data files take the fast path"
 
 
@@ -107,7 +120,14 @@ REFUSED = {
     "digit groups": "a: 1_000\n",
     "base 60": "a: 1:30\n",
     "JSON-like key": '{"a":08}\n',
+    "tilde": "a: ~\n",
+    "capital null": "a: Null\n",
+    "capital true": "a: TRUE\n",
+    "capital false in a list": "a:\n  - False\n",
+    "plus sign": "a: +1\n",
     "infinity": "a: .inf\n",
+    "a word rapidyaml rewrites": "a: inf\n",
+    "a key rapidyaml rewrites": "nan: 1\n",
     "not a number": "a: .NaN\n",
     "too large": "a: 1e400\n",
     "tag": "a: !!str 08\n",
@@ -126,13 +146,18 @@ REFUSED = {
     "directive": "%YAML 1.1\n---\na: 1\n",
     "syntax error": "a: [1, 2\n",
     "two documents": "a: 1\n---\nb: 2\n",
+    "document start": "---\na: 1\n",
+    "document end": "a: 1\n...\n",
+    "lone carriage return": "a: 1\rb: 2\n",
+    "non-character": "a: x\uffffy\n",
+    "duplicate key in a list entry": "a:\n  - b: 1\n    b: 2\n",
     "top-level list": "- a\n- b\n",
 }
 
 
 @pytest.mark.parametrize("text", REFUSED.values(), ids=REFUSED.keys())
 def test_fast_reader_leaves_every_tricky_form_to_the_strict_reader(text):
-    assert yamlfast.load(text.encode("utf-8"), text) is None
+    assert yamlfast.load(text.encode("utf-8")) is None
 
 
 ORDINARY = {
@@ -145,8 +170,9 @@ ORDINARY = {
     "Chinese with ASCII words": "a: 新增停车泊位2万个以上, no more than 3 on site\n",
     "block scalar": "a: |\n  第一行\n  第二行\n",
     "sequence of mappings": "items:\n  - id: '1'\n    text: 新增\n    topics: [tuoyu, yanglao]\n",
-    "empty value": "a:\nb: ~\n",
-    "booleans": "a: true\nb: False\n",
+    "empty value": "a:\nb: null\n",
+    "booleans": "a: true\nb: false\n",
+    "numbers": "a: 1\nb: -2\nc: 0\nd: 1.5\ne: .5\nf: 1.\ng: 1e3\nh: -0.25e-2\ni: 100000000000000000000\n",
     "CRLF": "a: 1\r\nb: 新增\r\n",
 }
 
@@ -160,7 +186,8 @@ def test_fast_reader_takes_ordinary_files(text):
 SCALARS = [
     "no", "No", "NO", "n", "Y", "yes", "on", "Off", "OFF", "true", "False", "null", "~", "",
     "0", "08", "-08", "+8", "010", "0.5", "00.5", ".5", "1.", "1e3", "1E-3", "1e400", "0x1F", "0o17", "0b11",
-    "1_000", "1:30", "-1:30:05", "190:20:30.15", ".inf", "-.INF", ".nan", "2024-01-31", "2024-1-1 09:54:00",
+    "1_000", "1:30", "-1:30:05", "190:20:30.15", ".inf", "-.INF", ".nan", "inf", "-infinity", "nan", "Infinity", "NaN",
+    "0e0", "-0", "-0.0", "5.", "1.e5", "@x", "`x", "]x", "}x", "2024-01-31", "2024-1-1 09:54:00",
     "'no'", '"08"', '"a\\tb"', "'it''s'", "!!str 8", "&a 1", "*a", "新增2万个", "托育 no", "9:30前", "x_1",
     "http://a.cn/t2024_01.html?a=1&b=2", "a #b", "a#b", "-", "- 1", "?", "[]", "{}", "[no, 1]", "{a: 08}",
     "|\n  08\n  no", ">-\n  on\n  1:30",
@@ -198,27 +225,74 @@ def test_fast_reader_agrees_on_a_mutated_real_file(pos, insert):
 
 
 def test_deep_one_line_nesting_does_not_crash_the_process():
-    """yaml-rs overflows its stack on ~50,000 nested `- `: the gate must refuse it first."""
-    code = "from generator import yamlfast; t = '- ' * 60000 + 'x'; print(yamlfast.load(t.encode(), t))"
+    """Native parsers may overflow their stack on ~50,000 nested `- `: the gate refuses it first."""
+    code = "from generator import yamlfast; t = '- ' * 60000 + 'x'; print(yamlfast.load(t.encode()))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and result.stdout.strip() == "None", result.stderr[-2000:]
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "data").glob("*/[0-9]*.yml")) + [FIXTURES / "mini/data/ceshi/2024.yml"], ids=lambda p: p.parent.name + "/" + p.name)
+YEAR_FILES = sorted((ROOT / "data").glob("*/[0-9]*.yml")) + [FIXTURES / "mini/data/ceshi/2024.yml"]
+
+
+@pytest.mark.parametrize("path", YEAR_FILES, ids=lambda p: p.parent.name + "/" + p.name)
 def test_key_positions_match_the_strict_reader(path):
-    text = path.read_text(encoding="utf-8")
-    loaded = load_yaml(text)
-    found = yamlfast.key_positions(text, loaded.data)
+    raw = path.read_bytes()
+    loaded = load_yaml(raw.decode("utf-8"))
+    found = validate._key_positions(yamlfast.id_keys(raw), model.PledgeList.model_validate(loaded.data))
     assert found is not None
     assert found == {k: loaded.key_positions[k] for k in found}
     assert len(found) == 1 + sum(1 for k in loaded.key_positions if k[-1] == "id")
 
 
 def test_key_positions_give_up_on_forms_they_cannot_follow():
-    flow = "sources:\n  - {id: a, title: t}\nitems:\n  - id: '1'\n"
-    assert yamlfast.key_positions(flow, load_yaml(flow).data) is None
-    in_text = "items:\n  - text: |\n      id: 2\n    id: '1'\n"
-    assert yamlfast.key_positions(in_text, load_yaml(in_text).data) is None
+    def item(id, subitems=()):
+        return SimpleNamespace(id=id, subitems=list(subitems))
+
+    pl = SimpleNamespace(sources=[SimpleNamespace(id="a")], reports=[], sections=[], items=[item("1")])
+    flow = b"sources:\n  - {id: a, title: t}\nitems:\n  - id: '1'\n"
+    assert validate._key_positions(yamlfast.id_keys(flow), pl) is None
+    in_text = b"sources:\n  - id: a\nitems:\n  - text: |\n      id: 2\n    id: '1'\n"
+    assert validate._key_positions(yamlfast.id_keys(in_text), pl) is None
+    block = b"sources:\n  - id: a\nitems:\n  - text: x\n    id: '1'\n"
+    assert validate._key_positions(yamlfast.id_keys(block), pl) == {("items",): (3, 1), ("sources", 0, "id"): (2, 5), ("items", 0, "id"): (5, 5)}
+    nested = SimpleNamespace(sources=[], reports=[], sections=[], items=[item("1", [item("1-1")])])
+    id_after_subitems = b"items:\n  - subitems:\n      - id: 1-1\n    id: 1\n"
+    assert validate._key_positions(yamlfast.id_keys(id_after_subitems), nested) is None
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_keys_in_the_json_are_the_fields_the_schema_received(path):
+    """The duplicate-key check: a file without duplicates has exactly as many keys as the
+    fields it sets (every model in the schema is counted in `_fields_given`)."""
+    fast = yamlfast.read(path.read_bytes())
+    try:
+        pl = model.PledgeList.model_validate_json(fast.json) if fast else None
+    except ValidationError:
+        pl = None
+    if pl is not None:
+        assert validate._fields_given(pl) == fast.keys
+
+
+def test_a_duplicate_key_in_a_fast_read_file_is_reported_at_its_line(tmp_path):
+    """rapidyaml keeps both keys (the JSON has both, the schema takes the last): the key
+    count sends the file to the strict reader, which reports it."""
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "data/ceshi/2024.yml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    where = next(i for i, line in enumerate(lines) if line.strip().startswith("title:") and line.startswith("    "))
+    lines.insert(where + 1, lines[where])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fast = yamlfast.read(path.read_bytes())
+    assert fast is not None and validate._read_fast(fast, "ceshi", 2024) is None
+    ds = validate.load_dataset(tmp_path, today=dt.date(2026, 1, 1))
+    [problem] = [p for p in ds.errors if "duplicate key" in p.message]
+    assert (problem.file, problem.line) == ("data/ceshi/2024.yml", where + 2)
+
+
+def test_syntax_errors_leave_no_trace_on_stderr(capfd):
+    """rapidyaml prints each syntax error itself before raising; maintainers should see only ours."""
+    assert yamlfast.to_json(b"a: [1, 2\nb: c: d\n") is None
+    assert capfd.readouterr().err == ""
 
 
 def _snapshot(ds):
@@ -230,19 +304,17 @@ def _snapshot(ds):
 def test_load_dataset_is_the_same_with_and_without_the_fast_path(root, monkeypatch):
     today = dt.date(2026, 1, 1)
     fast = _snapshot(validate.load_dataset(root, today=today))
-    monkeypatch.setattr(yamlfast, "load", lambda raw, text: None)
+    monkeypatch.setattr(yamlfast, "read", lambda raw: None)
     slow = _snapshot(validate.load_dataset(root, today=today))
-    assert fast == slow
+    assert fast == slow  # (and with files read ahead in a worker: tests/test_parallel.py)
 
 
 def test_problems_in_a_fast_read_file_still_have_positions(tmp_path):
     """A file that reads and validates fast but fails a later check is reported at its line."""
-    import shutil
-
     shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
     path = tmp_path / "data/ceshi/2024.yml"
     text = path.read_text(encoding="utf-8")
-    assert yamlfast.load(text.encode(), text) is not None
+    assert yamlfast.load(text.encode()) is not None
     lines = text.splitlines()
     where = next(i for i, line in enumerate(lines) if line.strip().startswith("topics:"))
     indent = lines[where][: len(lines[where]) - len(lines[where].lstrip())]
@@ -253,10 +325,25 @@ def test_problems_in_a_fast_read_file_still_have_positions(tmp_path):
     assert (problem.file, problem.line) == ("data/ceshi/2024.yml", where + 1)
 
 
-yaml_chars = st.sampled_from(list("abnoyY:-[]{}&*!|>'\"#%@`,?\n  \t0123456789._~+新增托位") + ["\u3000", "\ufeff", "\x85", "\r"])
+yaml_chars = st.sampled_from(list("abfinoyYTFN:-[]{}&*!|>'\"#%@`,?\n  \t0123456789._~+eE新增托位") + ["\u3000", "\ufeff", "\x85", "\r", "\u2028"])
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(yaml_chars, max_size=80))
 def test_fast_reader_agrees_on_random_text(text):
     assert_agrees(text)
+
+
+def test_a_number_too_large_in_a_fast_read_file_is_reported_at_its_line(tmp_path):
+    """rapidyaml passes `1e400` on as written; the schema refuses it (no infinite numbers), so
+    the strict reader reads the file and says what is wrong, and where."""
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "data/ceshi/2024.yml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    where = next(i for i, line in enumerate(lines) if line.strip() == "value: 6000")
+    lines[where] = lines[where].replace("6000", "1e400")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert yamlfast.read(path.read_bytes()) is not None  # the fast reader itself lets it through
+    ds = validate.load_dataset(tmp_path, today=dt.date(2026, 1, 1))
+    [problem] = [p for p in ds.errors if "too large" in p.message]
+    assert (problem.file, problem.line) == ("data/ceshi/2024.yml", where + 1)
