@@ -13,6 +13,7 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import shutil
 import signal
 import tempfile
 import threading
@@ -68,16 +69,20 @@ def read_ahead(fn, items, worth: bool, lost=None):
     n = min(2, workers() - 1, len(items))
     if not worth or n < 1 or not hasattr(os, "fork") or threading.active_count() > 1:
         return None
-    return _read_ahead(fn, items, n, lost)
+    try:
+        tmp = tempfile.mkdtemp(prefix="minsheng-")
+    except OSError:  # no writable temporary folder: work alone
+        return None
+    return _read_ahead(fn, items, n, lost, tmp)
 
 
-def _read_ahead(fn, items, n, lost):
-    """Worker k computes items k, k+n, k+2n …, writes each result to a file of its own and
-    one byte to its pipe. Results go through files, not the pipe, so that a worker never
-    waits for the caller (a pipe holds 64 KB, and the caller holds the GIL while it works;
-    a thread to drain pipes would compete with it for the GIL)."""
-    with tempfile.TemporaryDirectory(prefix="minsheng-") as tmp:
-        workers_ = []
+def _read_ahead(fn, items, n, lost, tmp):
+    """Worker k computes items k, k+n, k+2n …, writes each result to a file of its own in
+    `tmp` and one byte to its pipe. Results go through files, not the pipe, so that a
+    worker never waits for the caller (a pipe holds 64 KB, and the caller holds the GIL
+    while it works; a thread to drain pipes would compete with it for the GIL)."""
+    workers_ = []
+    try:
         try:
             for k in range(n):
                 read_end, write_end = os.pipe()
@@ -92,14 +97,20 @@ def _read_ahead(fn, items, n, lost):
                 if os.read(read_end, 1) != b"+":  # it failed on this item, or died
                     yield lost
                     continue
-                with open(os.path.join(tmp, str(i)), "rb") as f:
-                    yield pickle.load(f)
+                try:
+                    with open(os.path.join(tmp, str(i)), "rb") as f:
+                        result = pickle.load(f)
+                except (OSError, pickle.UnpicklingError, EOFError):  # the temporary file went missing
+                    result = lost
+                yield result
         finally:
             for pid, read_end in workers_:
                 os.close(read_end)
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)  # gone already, unless the caller stopped early
                 os.waitpid(pid, 0)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _work(fn, items, indexes, tmp, write_end):
