@@ -45,7 +45,8 @@ def _require_jieba():
 def on_config(config):
     jieba = _require_jieba()
     root = Path(os.environ.get("MINSHENG_ROOT", ROOT))
-    ds = load_dataset(root, reuse=incremental.active())  # under `mkdocs serve --dirty`: parse only edited files
+    # under `mkdocs serve --dirty`: parse only edited files; under any serve, data is loaded again and again
+    ds = load_dataset(root, reuse=incremental.active(), freeze=not incremental.serving())
     for p in ds.warnings:
         log.info("data: %s", p)
     if ds.errors:

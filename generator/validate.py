@@ -8,7 +8,7 @@ One pass, three layers, each adding `Problem`s with file:line:col:
 Nothing is published unless there are no errors (warnings are allowed).
 
 Ordinary year files take a fast path (`yamlfast`: YAML → JSON → `model_validate_json`,
-converted ahead by a forked worker when there is much data); any file with a problem, or
+converted ahead by forked workers when there is much data); any file with a problem, or
 with a form the fast path does not take, is read by the strict reader, which knows where
 every value was written. Item lines for the pages are found only when pages ask for them.
 """
@@ -282,13 +282,14 @@ def _validate(loaded: Loaded, root_model, rep: _Reporter):
         return None
 
 
-def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today: dt.date | None = None, reuse: bool = False) -> Dataset:
+def load_dataset(root: str | os.PathLike = ".", only: list | None = None, today: dt.date | None = None, reuse: bool = False, freeze: bool = True) -> Dataset:
     """Load and check everything under `<root>/data`. `only` limits which year/city files
     are reported on (all files are still loaded so that references resolve). `reuse`: year
     files whose bytes did not change since an earlier `reuse` load in this process are not
     parsed again (`mkdocs serve` reloads the data on every edit); the cross-file checks
-    still run on all of them."""
-    with _cyclic_gc_paused(freeze=not reuse):
+    still run on all of them. `freeze`: the data lives as long as the process (see
+    `_cyclic_gc_paused`); pass False where data is loaded again and again (`mkdocs serve`)."""
+    with _cyclic_gc_paused(freeze=freeze and not reuse):
         return _load_dataset(Path(root), only, today, reuse)
 
 
@@ -299,7 +300,8 @@ def _cyclic_gc_paused(freeze: bool):
     items). Plain reference counting still frees everything as usual. `freeze`: afterwards,
     move everything alive to the collector's permanent generation (`gc.freeze`), or its first
     run would still walk all of it (0.5 s at 30,000 items); not for repeated loads
-    (`mkdocs serve`), whose old data must stay collectable."""
+    (`mkdocs serve`), where whatever was alive at that moment, such as the previous build's
+    garbage, would never be collected."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -438,8 +440,8 @@ def _matches(root: Path, rel: str, wanted: set) -> bool:
     return any(full == w or full.startswith(w + os.sep) for w in wanted)
 
 
-# Above this many bytes of year files (~1,000 items), a forked worker converts files to
-# JSON (`yamlfast`) while this process validates the ones before.
+# Above this many bytes of year files (~1,000 items), forked workers convert files to JSON
+# (`yamlfast`) while this process validates the ones before.
 AHEAD_FROM_BYTES = 2_000_000
 
 

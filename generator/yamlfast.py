@@ -16,10 +16,15 @@ disagree or a position is needed:
   with `@`, `` ` ``, `]` or `}` (rapidyaml takes them as text), a merge key `<<`, a
   directive `%`, a document marker `---`/`...`, a backslash escape, a tab, a control
   character, a lone carriage return, a YAML 1.1 line break (U+0085, U+2028, U+2029), a
-  byte order mark, a non-character, a flow collection (`[…]`, `{…}`) other than a one-line
-  list or mapping of simple words; or `- -` chains, lines indented 40 columns or more, or
-  more values than `yamlsafe.MAX_VALUES` (limits the strict reader enforces). One RE2 pass
-  (`_PREFILTER`) finds where any of these may be; only then the exact patterns look;
+  byte order mark, a non-character, bytes that are not UTF-8 (rapidyaml does not check,
+  and drops comments with whatever is in them), a flow collection (`[…]`, `{…}`) other
+  than a one-line list or mapping of simple words; structures rapidyaml reads where PyYAML
+  reports a syntax error (a block scalar header with more than its indicators, text after
+  a closing quote or bracket, a quoted key over two lines); a missing last line break; or
+  `- -` chains, lines indented 40 columns or more, or more values than
+  `yamlsafe.MAX_VALUES` (limits the strict reader enforces; nesting deeper than its 40
+  levels at narrower indentation passes here, but the schema allows far less). One RE2
+  pass (`_PREFILTER`) finds where any of these may be; only then the exact patterns look;
 - rapidyaml refuses the text (syntax errors), or its JSON does not parse (`+1` is a YAML
   number but not a JSON one) or holds a number too large for a float (`1e400`, which the
   schema refuses);
@@ -115,10 +120,21 @@ _KEEP_ONLY_ODD_BYTES = bytes(b for b in range(256) if not (b == 0x5C or b == 0x7
 # U+FFFF, C1 controls (U+0080–U+009F, among them the YAML 1.1 line break U+0085); and lines
 # indented 40 columns or more (nesting the strict reader limits).
 _ODD = re.compile(rb"\xe2\x80[\xa8\xa9]|\xef\xbb\xbf|\xef\xbf[\xbe\xbf]|\xc2[\x80-\x9f]|\n {40}")
+# Structures rapidyaml reads where PyYAML reports a syntax error or reads otherwise: a block
+# scalar header with anything but its indicators (`| -`, `|1p`; after `| # a-b` rapidyaml
+# even takes the chomping from the comment), text after a closing quote or bracket (it reads
+# `- "p" - q` as two entries), a quoted key spread over two lines.
+_STRUCTURE = re.compile(
+    rb"[|>](?<=[\s\[,{:][|>])(?!(?:[1-9][-+]?|[-+][1-9]?)?[ \t]*$)"
+    rb"|[\"'\]}](?=[ \t]+[^ \t\n#:,\]}])"
+    rb"|\n[^\"\n]*\"[ \t]*:(?:[ \t]|$)"
+    rb"|\n[^'\n]*'[ \t]*:(?:[ \t]|$)",
+    re.M,
+)
 
 
 def _prefilter():
-    """Everything `_SUSPECT` or `_ODD` can find, and more (bytes around a form are taken
+    """Everything `_SUSPECT`, `_ODD` or `_STRUCTURE` can find, and more (bytes around a form are taken
     as part of it instead of looked at), as one RE2 automaton: one pass over 70 MB takes
     0.15 s where `re` takes 1 s. Almost every file has none of it; for the others the exact
     patterns decide. (RE2 has no lookaround, so it cannot replace them.)"""
@@ -139,6 +155,11 @@ def _prefilter():
         rf"{value_start}(?:{words}){end}",
         rf"{value_start}[-+]?(?:inf|infinity|nan)[ \t]*(?:$|#|[,\]}}:])",
         _ODD.pattern.decode("latin-1"),
+        # block scalar headers with more than their indicators
+        rf"{value_start}[|>](?:[^ \t\n1-9+-]|[1-9][^ \t\n+-]|[1-9][-+][^ \t\n]|[-+][^ \t\n1-9]|[-+][1-9][^ \t\n]|(?:[1-9][-+]?|[-+][1-9]?)?[ \t]+[^ \t\n])",
+        r"[\"'\]}][ \t]+[^ \t\n#:,\]}]",
+        r"\n[^\"\n]*\"[ \t]*:(?:[ \t]|$)",
+        r"\n[^'\n]*'[ \t]*:(?:[ \t]|$)",
     ]
     options = re2.Options()
     options.encoding = re2.Options.Encoding.LATIN1  # bytes, not UTF-8 characters
@@ -150,7 +171,11 @@ _PREFILTER = _prefilter()
 
 def ordinary(raw: bytes) -> bool:
     """True when the file (its UTF-8 bytes) uses only forms both readers read alike."""
-    if raw.translate(None, _KEEP_ONLY_ODD_BYTES):
+    if raw.translate(None, _KEEP_ONLY_ODD_BYTES) or not raw.endswith(b"\n"):
+        return False  # (without a last line break, rapidyaml keeps one at the end of a block scalar)
+    try:
+        raw.decode("utf-8")  # rapidyaml does not check it, and drops comments, bad bytes and all
+    except UnicodeDecodeError:
         return False
     if len(raw) > MAX_VALUES:  # every value needs a byte: only a larger file can hold more
         structure = raw.translate(None, _NOT_STRUCTURE)  # and one of these near it: an upper bound
@@ -161,7 +186,7 @@ def ordinary(raw: bytes) -> bool:
     padded = b"\n" + raw  # a value at the very start has a boundary before it too
     if _PREFILTER.search(padded) is None:
         return True
-    if _ODD.search(padded):
+    if _ODD.search(padded) or _STRUCTURE.search(padded):
         return False
     for match in _SUSPECT.finditer(padded):
         if match.group() == b":" or match.group()[:1] not in (b"0", b"_", b":") or _refused_number_at(padded, match.start()):
@@ -256,7 +281,7 @@ def load(raw: bytes):
         return None
     try:
         return json.loads(js, object_pairs_hook=_unique_keys, parse_float=_finite)
-    except ValueError:  # a duplicate key, `1e400`, or a YAML number JSON does not know (`+1`)
+    except ValueError:  # a duplicate or odd key, `1e400`, or a YAML number JSON does not know (`+1`)
         return None
 
 
@@ -264,6 +289,8 @@ def _unique_keys(pairs: list) -> dict:
     out = dict(pairs)
     if len(out) != len(pairs):
         raise ValueError("duplicate key")
+    if any(key != key.strip() for key in out):  # how rapidyaml reads some misindented keys
+        raise ValueError("key with spaces around it")  # (in `validate`, the schema refuses them)
     return out
 
 
@@ -291,6 +318,7 @@ def read(raw: bytes) -> Fast | None:
 
 _ID_KEY = re.compile(rb"id(?<![^\s-]id)[ \t]*:([^\n]*)")
 _KEY_INDENT = re.compile(rb"[ \t]*(?:-[ \t]+)*")
+_FLOW_ID = re.compile(rb"[{,][ \t]*[\"']?id[\"']?[ \t]*:")
 
 
 def id_keys(raw: bytes) -> tuple:
@@ -298,6 +326,8 @@ def id_keys(raw: bytes) -> tuple:
     written id), …) for every `id:` key in the order written). `validate` checks them
     against the schema-valid list, which tells what they should be; lines and columns are
     those `yamlsafe` gives (what stands before `id:` on its line is ASCII: bytes = columns)."""
+    if _FLOW_ID.search(raw):  # an id in a flow mapping (`- {id: a, …}`) is not on an `id:` line
+        return {}, ()
     lists = {key: line for key in ("sources", "reports", "sections", "items") if (line := _top_level_line(raw, key.encode()))}
     ids = []
     line, last = 1, 0
