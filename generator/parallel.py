@@ -32,6 +32,12 @@ def workers() -> int:
     return min(4, os.cpu_count() or 1)
 
 
+def _can_fork() -> bool:
+    """Forking copies only the calling thread: in a process with other threads running
+    (`mkdocs serve`, pytest-xdist) a lock one of them holds would never be released."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 def _run(chunk: list) -> list:
     return [_task(x) for x in chunk]
 
@@ -44,7 +50,7 @@ def ordered_map(fn, items, n_items: int) -> list:
     global _task
     items = list(items)
     n = min(workers(), len(items))
-    if n_items < FROM_ITEMS or n < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+    if n_items < FROM_ITEMS or n < 2 or not _can_fork():
         return [fn(x) for x in items]
     size = max(1, len(items) // (n * 4))  # small chunks even out lists of unequal length
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
@@ -67,7 +73,7 @@ def read_ahead(fn, items, worth: bool, lost=None):
     `items` travel pickled: pass file names, not data."""
     items = list(items)
     n = min(2, workers() - 1, len(items))
-    if not worth or n < 1 or not hasattr(os, "fork") or threading.active_count() > 1:
+    if not worth or n < 1 or not _can_fork():
         return None
     try:
         tmp = tempfile.mkdtemp(prefix="minsheng-")

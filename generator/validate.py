@@ -663,7 +663,7 @@ def _check_list(pl: model.PledgeList, rep: _Reporter, ds: Dataset, today: dt.dat
                     target = targets_by_metric.get(m.metric)
                     if target is not None and m.value is not None and m.percent is not None:
                         # does the reported percent contradict value / target? (inline: 130,000 measures)
-                        if abs(m.value / target * 100 - m.percent) > (1.0 if m.percent < 50 else 0.02 * m.percent):
+                        if abs(m.value / target * 100 - m.percent) > max(1.0, 0.02 * m.percent):
                             rep.add(path + ("progress", j, "measures", k, "percent"), _percent_message(m, target), WARNING)
         for j, ref in enumerate(item.related):
             city, year, rid = ref.split("/")

@@ -53,6 +53,21 @@ import ryml
 from .yamlsafe import MAX_VALUES, refused_number
 
 
+# Plain words yamlsafe reads as true, false or null, or refuses (YAML 1.1 booleans), and
+# rapidyaml as text
+_WORDS = ("y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "True", "TRUE", "False", "FALSE", "Null", "NULL", "~")
+# Plain words rapidyaml rewrites, as values and as keys, also after a sign: ".inf", ".nan"
+_REWRITTEN = ("inf", "infinity", "nan")
+
+
+def _by_first_letter(words: tuple) -> dict:
+    """{"y": ["", "es"], …}: the words as a first letter and what may follow it."""
+    out: dict = {}
+    for word in words:
+        out.setdefault(word[0], []).append(word[1:])
+    return out
+
+
 def _suspect_pattern() -> re.Pattern:
     """Everything in the file that yamlsafe reads differently from rapidyaml or refuses
     (exactly; `_PREFILTER` runs first and finds a superset, fast).
@@ -84,16 +99,11 @@ def _suspect_pattern() -> re.Pattern:
         branches.append(rf"\{first}(?<={value_start}\{first})")
     for first in "]}":  # (after `[`, `{` or `,` they belong to a flow collection: checked there)
         branches.append(rf"\{first}(?<=[\s:]\{first})")
-    # YAML 1.1 booleans (y Y yes Yes YES n N no No NO on On ON off Off OFF), and the spellings
-    # of true, false and null that only yamlsafe knows (~ True TRUE False FALSE Null NULL)
-    words = {"y": "|es", "Y": "|es|ES", "n": "|o", "N": "|o|O|ull|ULL", "o": "n|ff", "O": "n|N|ff|FF", "T": "rue|RUE", "F": "alse|ALSE", "~": ""}
-    for first, rests in words.items():
-        branches.append(rf"{first}(?<={value_start}{first})(?:{rests}){end}")
-    # words rapidyaml rewrites as values and as keys: `inf`, `infinity`, `nan`, also after a
-    # sign, become ".inf", ".nan"
-    key_end = r"(?=[ \t]*(?:$|\#|[,\]}:]))"
-    for first, rests in {"i": "nf|nfinity", "n": "an"}.items():
-        branches.append(rf"{first}(?:(?<={value_start}{first})|(?<={value_start}[-+]{first}))(?:{rests}){key_end}")
+    for first, rests in _by_first_letter(_WORDS).items():
+        branches.append(rf"{first}(?<={value_start}{first})(?:{'|'.join(rests)}){end}")
+    key_end = r"(?=[ \t]*(?:$|\#|[,\]}:]))"  # (rewritten keys too)
+    for first, rests in _by_first_letter(_REWRITTEN).items():
+        branches.append(rf"{first}(?:(?<={value_start}{first})|(?<={value_start}[-+]{first}))(?:{'|'.join(rests)}){key_end}")
     return re.compile("|".join(branches).encode("ascii"), re.M)
 
 
@@ -141,7 +151,6 @@ def _prefilter():
     blank = r"[ \t\n\r\f\v]"  # Python's \s
     value_start = rf"(?:{blank}|[\[,{{:])"
     end = r"[ \t]*(?:$|#|[,\]}])"
-    words = "y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|True|TRUE|False|FALSE|Null|NULL|~"
     branches = [
         rf"(?:{blank}|[\[,{{]|[\"']:)[-+]?0[0-9_xXoObBeE]",
         r"[0-9.]_|_[0-9.]",
@@ -152,8 +161,8 @@ def _prefilter():
         r"<<",
         rf"{value_start}[!*&?@`]",
         rf"(?:{blank}|:)[\]}}]",
-        rf"{value_start}(?:{words}){end}",
-        rf"{value_start}[-+]?(?:inf|infinity|nan)[ \t]*(?:$|#|[,\]}}:])",
+        rf"{value_start}(?:{'|'.join(_WORDS)}){end}",
+        rf"{value_start}[-+]?(?:{'|'.join(_REWRITTEN)})[ \t]*(?:$|#|[,\]}}:])",
         _ODD.pattern.decode("latin-1"),
         # block scalar headers with more than their indicators
         rf"{value_start}[|>](?:[^ \t\n1-9+-]|[1-9][^ \t\n+-]|[1-9][-+][^ \t\n]|[-+][^ \t\n1-9]|[-+][1-9][^ \t\n]|(?:[1-9][-+]?|[-+][1-9]?)?[ \t]+[^ \t\n])",
