@@ -42,7 +42,7 @@ from pathlib import Path
 
 from . import exports, feeds, sitesearch, synthetic
 from . import pages as pages_mod
-from .validate import load_dataset
+from .dataset import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

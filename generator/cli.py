@@ -8,24 +8,25 @@ import time
 from pathlib import Path
 
 from . import published, schema
-from .validate import load_dataset, problems_in, walk_items
+from .dataset import load_dataset, problems_in
+from .model import walk_items
+from .problems import Severity
 
 
 def cmd_validate(args) -> int:
     started = time.perf_counter()
-    ds = load_dataset(args.root, only=args.paths or None)
+    ds = load_dataset(args.root, only=args.paths or None, cache=not args.no_cache)
     if not args.no_published_check:
         try:
             gone = published.check_against_git(ds, Path(args.root), args.since or None)
-        except ValueError as exc:
+        except (ValueError, published.GitError) as exc:
             print(exc, file=sys.stderr)
             return 2
         ds.problems.extend(problems_in(gone, args.root, args.paths) if args.paths else gone)
     for p in sorted(ds.problems, key=lambda p: (p.file, p.line, p.col)):
-        print(p, file=sys.stderr if p.severity == "error" else sys.stdout)
+        print(p, file=sys.stderr if p.severity == Severity.ERROR else sys.stdout)
         if args.github:
-            level = "error" if p.severity == "error" else "warning"
-            print(f"::{level} file={p.file},line={p.line},col={p.col}::{p.path}: {p.message}")
+            print(f"::{p.severity.value} file={p.file},line={p.line},col={p.col},title={p.code.value}::{p.path}: {p.message}")
     n_items = sum(1 for lf in ds.lists.values() for _ in walk_items(lf.data.items))
     elapsed = time.perf_counter() - started
     summary = f"{len(ds.lists)} lists, {n_items} items: {len(ds.errors)} errors, {len(ds.warnings)} warnings ({elapsed:.2f} s)"
@@ -105,6 +106,7 @@ def main(argv=None) -> int:
     p.add_argument("--github", action="store_true", help="also print GitHub Actions annotations")
     p.add_argument("--since", action="append", metavar="REF", help="git revision(s) whose ids are published and must not vanish (default: origin/main and HEAD, where they exist)")
     p.add_argument("--no-published-check", action="store_true", help="skip the comparison with published ids in git")
+    p.add_argument("--no-cache", action="store_true", help="read every file again instead of taking unchanged ones from .cache/")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("schema", help="write the JSON Schema files for editors")

@@ -20,7 +20,6 @@ import difflib
 import io
 import os
 import re
-import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -35,8 +34,9 @@ from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from . import model
-from .validate import ERROR, load_dataset
-from .yamlsafe import YamlProblem, load_yaml
+from .dataset import load_dataset
+from .problems import Severity
+from .reading import YamlProblem, load_yaml
 
 # Header names cities use, in order of preference. A header is used for one role only,
 # so a table with 进展情况 and 完成情况 (栖霞) reads 完成情况 as the status.
@@ -608,18 +608,10 @@ def year_file_root(year_path: Path) -> tuple:
     return full.parents[2], f"data/{full.parent.name}/{full.name}"
 
 
-def check_merged(root: Path, rel: str, text: str) -> list:
-    """All validator problems for `rel` if it contained `text`, checked on a temporary copy of data/."""
-    with tempfile.TemporaryDirectory(prefix="import-progress-") as tmp:
-        tmp_root = Path(tmp)
-        shutil.copytree(root / "data", tmp_root / "data")
-        (tmp_root / rel).write_bytes(text.encode("utf-8"))
-        if (root / "sources").exists():
-            try:
-                os.symlink(root / "sources", tmp_root / "sources", target_is_directory=True)
-            except OSError:
-                shutil.copytree(root / "sources", tmp_root / "sources")
-        return load_dataset(tmp_root, only=[str(tmp_root / rel)]).problems
+def check_merged(root: Path, rel: str, text: str | None = None) -> list:
+    """All validator problems for `rel`, as it is on disk or, given `text`, as if it held
+    `text` (nothing is written: the dataset reads `text` in its place)."""
+    return load_dataset(root, only=[str(root / rel)], overrides={rel: text} if text is not None else None).problems
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -646,8 +638,8 @@ def import_progress(year_path: Path, table_path: Path, options: Options, table_l
         before = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRefused([f"{rel}: the file is not valid UTF-8; run make validate to see where"]) from None
-    before_problems = check_merged(root, rel, before)
-    errors = [str(p) for p in before_problems if p.severity == ERROR]
+    before_problems = check_merged(root, rel)
+    errors = [str(p) for p in before_problems if p.severity == Severity.ERROR]
     if errors:
         raise ImportRefused(errors + [f"{rel} has errors before the import; fix them first (make validate)"])
     yaml = _yaml_for(before)
@@ -670,7 +662,7 @@ def import_progress(year_path: Path, table_path: Path, options: Options, table_l
     if "\r\n" in before:  # keep Windows line ends when the file has them
         after = after.replace("\r\n", "\n").replace("\n", "\r\n")
     after_problems = check_merged(root, rel, after)
-    errors = [str(p) for p in after_problems if p.severity == ERROR]
+    errors = [str(p) for p in after_problems if p.severity == Severity.ERROR]
     if errors:
         raise ImportRefused(errors + [f"the merged {rel} would not validate (line numbers are in the merged file); nothing was written. Fix the table or the options"])
     known_warnings = {(p.path, p.message) for p in before_problems}

@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:  # MkDocs imports hook files by path, not as packa
 from generator import exports, feeds, published  # noqa: E402
 from generator import pages as pages_mod  # noqa: E402
 from generator import incremental, sitesearch  # noqa: E402
-from generator.validate import load_dataset, walk_items  # noqa: E402
+from generator.dataset import load_dataset, walk_items  # noqa: E402
 
 log = logging.getLogger("mkdocs.minsheng")
 _state: dict = {}
@@ -46,7 +46,7 @@ def on_config(config):
     jieba = _require_jieba()
     root = Path(os.environ.get("MINSHENG_ROOT", ROOT))
     # under `mkdocs serve --dirty`: parse only edited files; under any serve, data is loaded again and again
-    ds = load_dataset(root, reuse=incremental.active(), freeze=not incremental.serving())
+    ds = load_dataset(root, freeze=not incremental.serving())
     for p in ds.warnings:
         log.info("data: %s", p)
     if ds.errors:

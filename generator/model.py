@@ -273,3 +273,11 @@ class PledgeList(Strict):
 Item.model_rebuild()
 
 HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
+
+
+def walk_items(items, path=("items",), parent=None):
+    """Yield (item, path, parent) for every item and sub-item, depth first, in source order;
+    `path` is where the item is in the file: ("items", 3, "subitems", 0)."""
+    for i, item in enumerate(items):
+        yield item, path + (i,), parent
+        yield from walk_items(item.subitems, path + (i, "subitems"), item)

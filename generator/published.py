@@ -18,9 +18,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlfast
-from .validate import Dataset, Problem, walk_items
-from .yamlsafe import YamlProblem, decode_utf8, load_yaml
+from .dataset import Dataset
+from .model import walk_items
+from .problems import Code, Problem
+from .reading import YamlProblem, decode_utf8, load_yaml
 
 DEFAULT_REFS = ("origin/main", "HEAD")
 
@@ -34,8 +35,17 @@ class PublishedIds:
     lists: dict = field(default_factory=dict)  # (slug, year) -> set of item ids
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=60)
+class GitError(RuntimeError):
+    """git failed where its answer is needed: the check cannot say what is published."""
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None, check: bool = True, timeout: int = 60) -> subprocess.CompletedProcess:
+    """Run git in `root`; with `check`, a non-zero exit is a GitError naming the command."""
+    result = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, timeout=timeout)
+    if check and result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip() or f"exit code {result.returncode}"
+        raise GitError(f"`git {' '.join(args[:2])}` failed: {message}")
+    return result
 
 
 def available_refs(root: Path, refs=DEFAULT_REFS) -> list[str]:
@@ -43,7 +53,7 @@ def available_refs(root: Path, refs=DEFAULT_REFS) -> list[str]:
     found = []
     for ref in refs:
         try:
-            ok = _git(root, "rev-parse", "--verify", "--quiet", ref + "^{commit}").returncode == 0
+            ok = _git(root, "rev-parse", "--verify", "--quiet", ref + "^{commit}", check=False).returncode == 0
         except (OSError, subprocess.TimeoutExpired):
             return []
         if ok:
@@ -96,7 +106,7 @@ def _blobs(root: Path, blobs: list) -> list:
     """The contents of git blobs, in order, from one `git cat-file --batch`."""
     if not blobs:
         return []
-    result = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"], input="\n".join(blobs).encode() + b"\n", capture_output=True, timeout=600)
+    result = _git(root, "cat-file", "--batch", stdin="\n".join(blobs).encode() + b"\n", timeout=600)
     out, at = [], 0
     for _ in blobs:
         end = result.stdout.index(b"\n", at)
@@ -109,9 +119,8 @@ def _blobs(root: Path, blobs: list) -> list:
 
 def _ids_in_file(raw: bytes):
     try:
-        text = decode_utf8(raw)
-        data = yamlfast.load(raw) or load_yaml(text).data
-    except (YamlProblem, ValueError):
+        data = load_yaml(decode_utf8(raw)).data
+    except YamlProblem:
         return None
     return _item_ids(data.get("items")) if isinstance(data, dict) else None
 
@@ -124,7 +133,7 @@ def blob_id(raw: bytes) -> str:
 def known_lists(ds: Dataset) -> dict:
     """Blob id → item ids of the working tree's valid year files (to skip reading them from git)."""
     known = {}
-    broken = _lists_with_errors(ds)
+    broken = ds.lists_with_errors()
     for key, lf in ds.lists.items():
         if key in broken:
             continue
@@ -147,11 +156,11 @@ def check_published(ds: Dataset, published: list[PublishedIds]) -> list[Problem]
             for old in ids:
                 lists.setdefault(key, {}).setdefault(old, pub.ref)
     renamed = {old: slug for slug, city in ds.cities.items() for old in city.redirect_from}
-    broken = _lists_with_errors(ds)
+    broken = ds.lists_with_errors()
     problems = []
     for slug in sorted(set(cities) - set(ds.cities) - set(renamed)):
         problems.append(Problem(
-            f"data/{slug}/city.yml", 1, 1, "",
+            f"data/{slug}/city.yml", 1, 1, "", Code.PUBLISHED_GONE,
             f"city `{slug}` is published ({cities[slug]}) but its folder is gone: its URLs /{slug}/… would break. "
             f"If the slug changed, add `redirect_from: [{slug}]` to the new city.yml.",
         ))
@@ -162,7 +171,7 @@ def check_published(ds: Dataset, published: list[PublishedIds]) -> list[Problem]
         lf = ds.lists.get((slug, year))
         if lf is None:
             ref = next(iter(old_ids.values()), "git")
-            problems.append(Problem(f"data/{slug}/{year}.yml", 1, 1, "", f"this list is published ({ref}) but the file is gone: /{slug}/{year}/ and its items would break. Restore it."))
+            problems.append(Problem(f"data/{slug}/{year}.yml", 1, 1, "", Code.PUBLISHED_GONE, f"this list is published ({ref}) but the file is gone: /{slug}/{year}/ and its items would break. Restore it."))
             continue
         problems.extend(_missing_items(lf, old_ids))
     return problems
@@ -177,23 +186,13 @@ def _missing_items(lf, old_ids: dict) -> list[Problem]:
     pl = lf.data
     return [
         Problem(
-            lf.path, lf.lines.get(("field", "items"), 1), 1, "items",
+            lf.path, lf.lines.get(("field", "items"), 1), 1, "items", Code.PUBLISHED_GONE,
             f"item `{old}` is published ({old_ids[old]}) at /{pl.city}/{pl.year}/{old}/ and is gone. "
             f"If its id changed, add `redirect_from: [\"{old}\"]` to the item under its new id; "
             f"if it was removed on purpose, add \"{old}\" to `removed_ids`.",
         )
         for old in sorted(set(old_ids) - accounted)
     ]
-
-
-def _lists_with_errors(ds: Dataset) -> set:
-    """(slug, year) of year files that exist but did not validate."""
-    keys = set()
-    for p in ds.errors:
-        parts = p.file.split("/")
-        if len(parts) == 3 and parts[0] == "data" and parts[2][:-4].isdigit():
-            keys.add((parts[1], int(parts[2][:-4])))
-    return keys
 
 
 def check_against_git(ds: Dataset, root: Path, refs=None) -> list[Problem]:

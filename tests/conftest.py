@@ -80,7 +80,7 @@ def page(browser):
 @pytest.fixture(scope="session")
 def ds():
     """The real data in data/, loaded once; tests that need it must not see errors."""
-    from generator.validate import load_dataset
+    from generator.dataset import load_dataset
 
     dataset = load_dataset(ROOT)
     assert dataset.errors == [], "\n".join(map(str, dataset.errors))
@@ -90,7 +90,7 @@ def ds():
 
 def all_items(ds):
     """(city, year, item) for every item and sub-item in the data."""
-    from generator.validate import walk_items
+    from generator.dataset import walk_items
 
     for (city, year), lf in sorted(ds.lists.items()):
         for item, _, _ in walk_items(lf.data.items):

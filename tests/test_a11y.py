@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT, all_items
 from generator import derive
-from generator.validate import walk_items
+from generator.dataset import walk_items
 
 SERIOUS = {"serious", "critical"}
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from conftest import ROOT, all_items
-from generator.validate import walk_items
+from generator.dataset import walk_items
 
 pytestmark = pytest.mark.browser
 

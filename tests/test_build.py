@@ -18,7 +18,7 @@ import lxml.html
 import pytest
 
 from conftest import ROOT, all_items, build_site, copy_data_root
-from generator.validate import walk_items
+from generator.dataset import walk_items
 
 pytestmark = pytest.mark.slow
 

@@ -24,7 +24,7 @@ import lxml.html
 import pytest
 
 from generator import derive, model, pages
-from generator.validate import load_dataset
+from generator.dataset import load_dataset
 from conftest import FIXTURES, build_site
 
 MINI = FIXTURES / "mini"

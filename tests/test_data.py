@@ -16,7 +16,7 @@ import unicodedata
 import pytest
 
 from generator import derive, model
-from generator.validate import load_dataset, walk_items
+from generator.dataset import load_dataset, walk_items
 from conftest import ROOT
 
 

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from generator import derive, exports, feeds, model, schema
-from generator.validate import load_dataset, walk_items
+from generator.dataset import load_dataset, walk_items
 from conftest import FIXTURES, ROOT
 
 SITE = "https://example.org/ledger/"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.validate import load_dataset
-from generator.yamlsafe import YamlProblem, decode_utf8, load_yaml
+from generator.dataset import load_dataset
+from generator.reading import YamlProblem, decode_utf8, load_yaml
 from conftest import FIXTURES
 
 MINI = FIXTURES / "mini"

@@ -38,7 +38,7 @@ import lxml.html
 import pytest
 
 from conftest import FIXTURES, ROOT, _QuietHandler, build_site
-from generator.validate import load_dataset, walk_items
+from generator.dataset import load_dataset, walk_items
 
 HOSTILE = FIXTURES / "hostile"
 MINI = FIXTURES / "mini"
@@ -560,7 +560,7 @@ MAX_EXTRA_MEMORY_MB = 250  # over the interpreter with the generator imported
 
 _RUNNER = r"""
 import datetime as dt, json, resource, sys
-from generator.validate import load_dataset
+from generator.dataset import load_dataset
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     ds = load_dataset(sys.argv[1], today=dt.date(2026, 1, 1))

@@ -21,7 +21,7 @@ from conftest import FIXTURES, ROOT
 from generator import importer
 from generator.cli import main
 from generator.model import Status
-from generator.validate import load_dataset, walk_items
+from generator.dataset import load_dataset, walk_items
 
 IMPORT = FIXTURES / "import"
 YEAR_FILE = "data/ceshi/2024.yml"

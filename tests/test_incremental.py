@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 from generator import incremental
 from generator.synthetic import write_dataset
-from generator.validate import load_dataset
+from generator.dataset import load_dataset
 
 
 def edit_first_item(path, marker: str) -> None:
@@ -23,34 +23,6 @@ def edit_first_item(path, marker: str) -> None:
     new = re.sub(r'(\n  - id: "1"\n(?:    .*\n)*?    text: ")', lambda m: m.group(1) + marker, text, count=1)
     assert new != text
     path.write_text(new, encoding="utf-8")
-
-
-def test_reuse_parses_only_the_files_that_changed(tmp_path):
-    root = tmp_path / "root"
-    write_dataset(root, 30)
-    first = load_dataset(root, reuse=True)
-    edited = root / "data" / "dongyang" / "2022.yml"
-    edit_first_item(edited, "改动")
-    second = load_dataset(root, reuse=True)
-    assert second.errors == []
-    for key, lf in first.lists.items():
-        if key == ("dongyang", 2022):
-            assert lf.data is not second.lists[key].data
-            assert second.lists[key].data.items[0].text.startswith("改动")
-        else:
-            assert lf.data is second.lists[key].data, f"{key} was parsed again"
-
-
-def test_reuse_reports_problems_of_unchanged_files_with_their_lines(tmp_path):
-    """A file that parses but fails a cross-file check is reported on every load, at the right line."""
-    root = tmp_path / "root"
-    write_dataset(root, 30)
-    load_dataset(root, reuse=True)
-    (root / "data" / "topics.yml").write_text("topics:\n  - id: other\n    name: 其他\n", encoding="utf-8")
-    ds = load_dataset(root, reuse=True)
-    unknown = [p for p in ds.errors if "unknown topic" in p.message]
-    assert unknown and all(p.line > 1 for p in unknown)
-    assert unknown == [p for p in load_dataset(root).errors if "unknown topic" in p.message]
 
 
 @pytest.fixture

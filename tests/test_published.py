@@ -19,7 +19,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, build_site, copy_data_root
 from generator import published
-from generator.validate import load_dataset
+from generator.dataset import load_dataset
 
 MINI = FIXTURES / "mini"
 
@@ -35,7 +35,7 @@ def _pub(ref="HEAD", cities=("ceshi",), lists=None) -> published.PublishedIds:
 
 
 def _ids(ds, key=("ceshi", 2024)):
-    from generator.validate import walk_items
+    from generator.dataset import walk_items
 
     return {item.id for item, _, _ in walk_items(ds.lists[key].data.items)}
 

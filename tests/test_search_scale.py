@@ -18,7 +18,7 @@ import pytest
 from conftest import build_site
 from generator import sitesearch
 from generator.synthetic import write_dataset
-from generator.validate import load_dataset, walk_items
+from generator.dataset import load_dataset, walk_items
 
 # --- the threshold -----------------------------------------------------------------------
 

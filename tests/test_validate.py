@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate import load_dataset
+from generator.dataset import load_dataset
+from generator.problems import Code
 from conftest import FIXTURES
 
 MINI = FIXTURES / "mini"
@@ -47,9 +48,11 @@ def line_of(text: str, needle: str, nth: int = 0) -> int:
     return hits[nth]
 
 
-def only_error(ds, contains: str):
-    matches = [p for p in ds.errors if contains in p.message]
-    assert matches, f"no error containing {contains!r}; got: " + "\n".join(map(str, ds.problems))
+def only_error(ds, code: Code, contains: str = ""):
+    """The first error with this code (and wording, when given): tests assert the code, the
+    file, the line and the field; the wording is checked where it must help the maintainer."""
+    matches = [p for p in ds.errors if p.code == code and contains in p.message]
+    assert matches, f"no {code.value} error containing {contains!r}; got: " + "\n".join(map(str, ds.problems))
     return matches[0]
 
 
@@ -61,7 +64,7 @@ def test_fixture_is_clean(root):
 def test_duplicate_key_is_an_error_with_both_lines(root):
     text = base().replace("    title: 托位与老旧小区\n", "    title: 托位与老旧小区\n    title: 另一个标题\n")
     ds = run(root, text)
-    p = only_error(ds, "duplicate key `title`")
+    p = only_error(ds, Code.DUPLICATE_KEY, "duplicate key `title`")
     assert p.file == YEAR_FILE
     assert p.line == line_of(text, "另一个标题")
     assert p.path == "items[0].title"
@@ -71,7 +74,7 @@ def test_duplicate_key_is_an_error_with_both_lines(root):
 def test_unknown_field_suggests_the_right_name(root):
     text = base().replace("    lead: [市住建局]", "    laed: [市住建局]")
     ds = run(root, text)
-    p = only_error(ds, "unknown field `laed`")
+    p = only_error(ds, Code.FIELD_UNKNOWN, "unknown field `laed`")
     assert "did you mean `lead`" in p.message
     assert p.line == line_of(text, "laed:")
     assert p.path == "items[0].subitems[1].laed"
@@ -79,13 +82,13 @@ def test_unknown_field_suggests_the_right_name(root):
 
 def test_missing_required_field(root):
     text = base().replace("issuer: 测试市人民政府\n", "")
-    p = only_error(run(root, text), "required field `issuer` is missing")
+    p = only_error(run(root, text), Code.FIELD_MISSING, "required field `issuer` is missing")
     assert p.file == YEAR_FILE and p.line == 1
 
 
 def test_wrong_type_number_expected(root):
     text = base().replace("value: 6000\n", "value: 6千\n", 1)
-    p = only_error(run(root, text), "expected a number")
+    p = only_error(run(root, text), Code.WRONG_TYPE, "expected a number")
     assert p.line == line_of(text, "value: 6千")
     assert p.path == "items[0].targets[0].value"
 
@@ -102,7 +105,7 @@ def test_wrong_type_number_expected(root):
 )
 def test_yaml11_traps_are_errors(root, scalar, expected):
     text = base().replace("title: 托位与老旧小区", f"title: {scalar}")
-    p = only_error(run(root, text), expected)
+    p = only_error(run(root, text), Code.AMBIGUOUS_VALUE, expected)
     assert p.line == line_of(text, f"title: {scalar}")
     assert p.path == "items[0].title"
     assert "quote" in p.message.lower() or "quotes" in p.message
@@ -110,7 +113,7 @@ def test_yaml11_traps_are_errors(root, scalar, expected):
 
 def test_number_where_text_is_expected_asks_for_quotes(root):
     text = base().replace("title: 托位与老旧小区", "title: 1.65")
-    p = only_error(run(root, text), "expected text, found the number 1.65")
+    p = only_error(run(root, text), Code.WRONG_TYPE, "expected text, found the number 1.65")
     assert '"1.65"' in p.message
     assert p.line == line_of(text, "title: 1.65")
 
@@ -132,33 +135,33 @@ def test_bare_date_in_text_field_stays_text(root):
 
 def test_date_field_rejects_numbers_and_impossible_dates(root):
     text = base().replace("published: 2024-02-01", "published: 20240201")
-    p = only_error(run(root, text), "YYYY-MM-DD")
+    p = only_error(run(root, text), Code.BAD_FORMAT, "YYYY-MM-DD")
     assert p.path == "published"
     text = base().replace("published: 2024-02-01", "published: 2024-02-30")
-    only_error(run(root, text), "not a real date")
+    only_error(run(root, text), Code.BAD_FORMAT, "not a real date")
 
 
 def test_boolean_field_needs_true_or_false(root):
     text = base().replace("        comparator: at_least\n", "        comparator: at_least\n        qualitative: \"no\"\n", 1)
-    p = only_error(run(root, text), "expected true or false")
+    p = only_error(run(root, text), Code.WRONG_TYPE, "expected true or false")
     assert p.path == "items[0].targets[0].qualitative"
 
 
 def test_duplicate_item_id(root):
     text = base().replace('  - id: "2"', '  - id: "1"')
-    p = only_error(run(root, text), "duplicate item id `1`")
+    p = only_error(run(root, text), Code.DUPLICATE_ID, "duplicate item id `1`")
     assert p.line == line_of(text, '  - id: "1"', 1)
 
 
 def test_malformed_item_id(root):
     text = base().replace('  - id: "2"', '  - id: "二"')
-    p = only_error(run(root, text), "not in the expected form")
+    p = only_error(run(root, text), Code.BAD_FORMAT, "not in the expected form")
     assert "6-3" in p.message and p.path == "items[1].id"
 
 
 def test_subitem_id_must_extend_parent(root):
     text = base().replace('id: "1-2"', 'id: "2-2"')
-    only_error(run(root, text), "must start with its parent's id")
+    only_error(run(root, text), Code.BAD_ITEM_ID, "must start with its parent's id")
 
 
 @pytest.mark.parametrize(
@@ -173,41 +176,41 @@ def test_subitem_id_must_extend_parent(root):
 def test_broken_references(root, old, new, expected):
     text = base().replace(old, new, 1)
     assert text != base()
-    p = only_error(run(root, text), expected)
+    p = only_error(run(root, text), Code.UNKNOWN_REFERENCE, expected)
     assert p.line == line_of(text, new.splitlines()[0].strip())
 
 
 def test_related_item_must_exist(root):
     text = base().replace("    title: 托位与老旧小区\n", "    title: 托位与老旧小区\n    related: [ceshi/2023/1]\n")
-    p = only_error(run(root, text), "related item `ceshi/2023/1` does not exist")
+    p = only_error(run(root, text), Code.UNKNOWN_REFERENCE, "related item `ceshi/2023/1` does not exist")
     assert p.path == "items[0].related[0]"
 
 
 def test_progress_dated_outside_plausible_range(root):
     text = base().replace("as_of: 2024-06-30", "as_of: 2019-06-30")
-    p = only_error(run(root, text), "outside the plausible range")
+    p = only_error(run(root, text), Code.DATE_IMPLAUSIBLE, "outside the plausible range")
     assert p.path == "reports[0].as_of"
     text = base().replace("as_of: 2024-06-30\n    published: 2024-07-20", "as_of: 2024-06-30\n    published: 2024-05-01")
-    only_error(run(root, text), "before the as_of date")
+    only_error(run(root, text), Code.DATE_IMPLAUSIBLE, "before the as_of date")
 
 
 def test_report_in_the_future(root):
     text = base().replace("published: 2024-07-20", "published: 2026-07-20")
-    only_error(run(root, text), "in the future")
+    only_error(run(root, text), Code.DATE_IMPLAUSIBLE, "in the future")
 
 
 def test_percent_contradicting_value_and_target_is_a_warning(root):
     text = base().replace("percent: 55", "percent: 85")
     ds = run(root, text)
     assert ds.errors == []
-    (w,) = [p for p in ds.warnings if "value/target" in p.message]
+    (w,) = [p for p in ds.warnings if p.code == Code.PERCENT_MISMATCH]
     assert w.line == line_of(text, "percent: 85") and "3300/6000 = 55.0%" in w.message
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "data:text/html,hi", "http://exa mple.org"])
 def test_unsafe_urls_are_rejected(root, url):
     text = base().replace("    obtained: 测试数据\n", f"    obtained: 测试数据\n    url: \"{url}\"\n", 1)
-    p = only_error(run(root, text), "")
+    p = only_error(run(root, text), Code.BAD_FORMAT)
     assert p.path == "sources[0].url"
     assert "http" in p.message
 
@@ -216,48 +219,48 @@ def test_raw_html_in_text_is_flagged_and_never_trusted(root):
     text = base().replace("已开工40个。", "已开工40个。<script>alert(1)</script>")
     ds = run(root, text)
     assert ds.errors == []
-    (w,) = [p for p in ds.warnings if "HTML" in p.message]
+    (w,) = [p for p in ds.warnings if p.code == Code.LOOKS_LIKE_HTML]
     assert w.path == "items[0].subitems[1].progress[0].text"
 
 
 def test_not_utf8(root):
-    p = only_error(run(root, base().encode("gbk")), "not valid UTF-8")
+    p = only_error(run(root, base().encode("gbk")), Code.ENCODING, "not valid UTF-8")
     assert p.file == YEAR_FILE and p.line >= 1
 
 
 def test_alias_bomb_is_rejected_quickly(root):
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
-    p = only_error(run(root, bomb), "anchors and aliases")
+    p = only_error(run(root, bomb), Code.YAML_FEATURE, "anchors and aliases")
     assert p.file == YEAR_FILE
 
 
 def test_oversized_file(root):
     big = base() + "# " + "x" * (9 * 1024 * 1024) + "\n"
-    only_error(run(root, big), "larger than")
+    only_error(run(root, big), Code.FILE_TOO_LARGE, "larger than")
 
 
 def test_syntax_error_points_at_the_line(root):
     text = base().replace("    title: 托位与老旧小区", "    title: [托位与老旧小区")
-    p = only_error(run(root, text), "YAML syntax error")
+    p = only_error(run(root, text), Code.YAML_SYNTAX, "YAML syntax error")
     assert abs(p.line - line_of(text, "[托位与老旧小区")) <= 2
 
 
 def test_file_name_and_content_must_agree(root):
     (root / YEAR_FILE).rename(root / "data/ceshi/2023.yml")
     ds = run(root)
-    only_error(ds, "does not match the file name 2023.yml")
+    only_error(ds, Code.NAME_MISMATCH, "does not match the file name 2023.yml")
 
 
 def test_unexpected_file_in_city_folder(root):
     ds = run(root, "x: 1\n", name="data/ceshi/2024.yaml")
-    only_error(ds, "year files are named <year>.yml")
+    only_error(ds, Code.FILE_UNEXPECTED, "year files are named <year>.yml")
 
 
 def test_all_errors_are_reported_at_once(root):
     text = base().replace("    lead: [市住建局]", "    laed: [市住建局]").replace("topics: [tuoyu]", "topics: [tuoyou]").replace("title: 托位与老旧小区", "title: no")
     ds = run(root, text)
-    messages = " | ".join(p.message for p in ds.errors)
-    assert "laed" in messages and "ambiguous" in messages
+    codes = {(p.path, p.code) for p in ds.errors}
+    assert ("items[0].subitems[1].laed", Code.FIELD_UNKNOWN) in codes and ("items[0].title", Code.AMBIGUOUS_VALUE) in codes
     assert len(ds.errors) >= 2
 
 
@@ -268,7 +271,7 @@ def test_cli_exit_codes_and_format(root, capsys):
     (root / YEAR_FILE).write_text(base().replace("    lead: [市住建局]", "    laed: [市住建局]"), encoding="utf-8")
     assert main(["--root", str(root), "validate"]) == 1
     err = capsys.readouterr().err
-    assert f"{YEAR_FILE}:" in err and "items[0].subitems[1].laed: unknown field" in err
+    assert f"{YEAR_FILE}:" in err and "items[0].subitems[1].laed: unknown field" in err and "[field-unknown]" in err
 
 
 def test_new_command_scaffolds_a_valid_file(root, capsys):

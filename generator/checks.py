@@ -1,0 +1,174 @@
+"""Checks over a loaded year file that the schema alone cannot make: references between
+entries (sources, reports, sections, topics, related items), ids, dates, targets, and
+reported percents that contradict value / target. Every problem is added through the file's
+`Reporter`, so it points at the line where the value was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import model
+from .messages import Reporter, unknown
+from .model import walk_items
+from .problems import Code, Severity, format_path
+
+WARNING = Severity.WARNING
+
+
+def check_list(pl: model.PledgeList, rep: Reporter, ds, today: dt.date) -> None:
+    """All checks of one list; `ds` is the Dataset (cities, topics, other lists' ids)."""
+    if pl.city not in ds.cities:
+        rep.add(("city",), Code.UNKNOWN_REFERENCE, f"no city `{pl.city}`: add data/{pl.city}/city.yml")
+    if pl.period.end < pl.period.start:
+        rep.add(("period", "end"), Code.DATE_IMPLAUSIBLE, "the period ends before it starts")
+    if pl.published and not (dt.date(pl.year - 1, 1, 1) <= pl.published <= dt.date(pl.year, 12, 31)):
+        rep.add(("published",), Code.DATE_IMPLAUSIBLE, f"published {pl.published} is not in or just before {pl.year}; the file is named after the year of publication")
+    sources = _unique(pl.sources, "sources", rep)
+    reports = _unique(pl.reports, "reports", rep)
+    sections = _unique(pl.sections, "sections", rep)
+    _check_sources_and_reports(pl, rep, ds.root, today, sources)
+    for i, s in enumerate(pl.sections):
+        if s.parent is not None:
+            if s.parent not in sections:
+                rep.add(("sections", i, "parent"), Code.UNKNOWN_REFERENCE, unknown("section", s.parent, sections))
+            elif s.parent == s.id:
+                rep.add(("sections", i, "parent"), Code.UNKNOWN_REFERENCE, "a section cannot be its own parent")
+    walked = list(walk_items(pl.items))
+    all_ids = _check_items(pl, walked, rep, ds, sections, reports)
+    _check_redirects(pl, walked, all_ids, rep)
+    check_html(pl.summary, ("summary",), rep)
+
+
+def _unique(entries, name: str, rep: Reporter) -> dict:
+    """id → index of the first entry with it; a repeated id is an error."""
+    seen: dict = {}
+    for i, e in enumerate(entries):
+        if e.id in seen:
+            rep.add((name, i, "id"), Code.DUPLICATE_ID, f"duplicate id `{e.id}` (also at {name}[{seen[e.id]}])")
+        seen.setdefault(e.id, i)
+    return seen
+
+
+def _check_sources_and_reports(pl, rep: Reporter, root: str, today: dt.date, sources: dict) -> None:
+    if pl.source not in sources:
+        rep.add(("source",), Code.UNKNOWN_REFERENCE, unknown("source", pl.source, sources))
+    for i, s in enumerate(pl.sources):
+        if s.archive and not (Path(root) / s.archive).is_file():
+            rep.add(("sources", i, "archive"), Code.UNKNOWN_REFERENCE, f"no file {s.archive} in the repository")
+        if s.date > today:
+            rep.add(("sources", i, "date"), Code.DATE_IMPLAUSIBLE, f"date {s.date} is in the future")
+    latest_plausible = pl.period.end + dt.timedelta(days=730)
+    for i, r in enumerate(pl.reports):
+        if r.source not in sources:
+            rep.add(("reports", i, "source"), Code.UNKNOWN_REFERENCE, unknown("source", r.source, sources))
+        if r.as_of < pl.period.start or r.as_of > latest_plausible:
+            rep.add(("reports", i, "as_of"), Code.DATE_IMPLAUSIBLE, f"as_of {r.as_of} is outside the plausible range {pl.period.start} … {latest_plausible} for this list")
+        if r.published < r.as_of:
+            rep.add(("reports", i, "published"), Code.DATE_IMPLAUSIBLE, f"published {r.published} is before the as_of date {r.as_of}")
+        if r.published > today:
+            rep.add(("reports", i, "published"), Code.DATE_IMPLAUSIBLE, f"published {r.published} is in the future")
+
+
+def _check_items(pl, walked: list, rep: Reporter, ds, sections: dict, reports: dict) -> dict:
+    """Checks of every item and sub-item; returns id → path of each."""
+    all_ids: dict = {}
+    report_dates = {r.id: r.as_of for r in pl.reports}
+    for item, path, parent in walked:
+        if item.id in all_ids:
+            rep.add(path + ("id",), Code.DUPLICATE_ID, f"duplicate item id `{item.id}`; ids are the source's numbers and must be unique in the file")
+        all_ids.setdefault(item.id, path)
+        if parent is not None and not item.id.startswith(parent.id + "-"):
+            rep.add(path + ("id",), Code.BAD_ITEM_ID, f"sub-item id `{item.id}` must start with its parent's id: `{parent.id}-<n>`")
+        if parent is None and "-" in item.id:
+            rep.add(path + ("id",), Code.BAD_ITEM_ID, f"top-level id `{item.id}` contains `-`; put it under `subitems` of item `{item.id.split('-')[0]}`")
+        if item.section is not None and item.section not in sections:
+            rep.add(path + ("section",), Code.UNKNOWN_REFERENCE, unknown("section", item.section, sections))
+        for j, t in enumerate(item.topics):
+            if t not in ds.topics:
+                rep.add(path + ("topics", j), Code.UNKNOWN_REFERENCE, unknown("topic", t, ds.topics) + "; topics are defined in data/topics.yml")
+        _check_targets(item, path, rep)
+        _check_progress(item, path, rep, reports, report_dates)
+        for j, ref in enumerate(item.related):
+            city, year, rid = ref.split("/")
+            if rid not in ds.item_ids((city, int(year))):
+                rep.add(path + ("related", j), Code.UNKNOWN_REFERENCE, f"related item `{ref}` does not exist (form: <city>/<year>/<id>)")
+            elif city == pl.city and int(year) == pl.year and rid == item.id:
+                rep.add(path + ("related", j), Code.UNKNOWN_REFERENCE, "an item cannot be related to itself")
+        if "<" in f"{item.text}{item.explanation}{item.goal}{item.title}{item.note}":
+            for name in ("text", "explanation", "goal", "title", "note"):
+                check_html(getattr(item, name), path + (name,), rep)
+    return all_ids
+
+
+def _check_targets(item, path: tuple, rep: Reporter) -> None:
+    # (paths are built only for a problem: this runs 100,000 times at 30,000 items)
+    for j, t in enumerate(item.targets):
+        if t.qualitative and t.value is not None:
+            rep.add(path + ("targets", j, "qualitative"), Code.TARGET_INCOMPLETE, "a qualitative target has no value; remove `value` or set qualitative: false")
+        if not t.qualitative and t.value is None:
+            rep.add(path + ("targets", j), Code.TARGET_INCOMPLETE, "give the target a `value` (a number in base units) or mark it `qualitative: true`")
+        if t.comparator == model.Comparator.range and t.value_max is None:
+            rep.add(path + ("targets", j, "value_max"), Code.TARGET_INCOMPLETE, "a `range` target needs value_max (the upper end)")
+        if t.value_max is not None and t.value is not None and t.value_max < t.value:
+            rep.add(path + ("targets", j, "value_max"), Code.TARGET_INCOMPLETE, "value_max is smaller than value")
+
+
+def _check_progress(item, path: tuple, rep: Reporter, reports: dict, report_dates: dict) -> None:
+    seen_reports: dict = {}
+    last_date = None
+    targets_by_metric = {t.metric: t.value for t in item.targets if t.value}
+    for j, pr in enumerate(item.progress):
+        if pr.text and "<" in pr.text:
+            check_html(pr.text, path + ("progress", j, "text"), rep)
+        if pr.report not in reports:
+            rep.add(path + ("progress", j, "report"), Code.UNKNOWN_REFERENCE, unknown("report", pr.report, reports))
+            continue
+        if pr.report in seen_reports:
+            rep.add(path + ("progress", j, "report"), Code.PROGRESS_ORDER, f"this item already has an entry for report `{pr.report}` (progress[{seen_reports[pr.report]}]); merge them")
+        seen_reports.setdefault(pr.report, j)
+        date = report_dates[pr.report]
+        if last_date and date < last_date:
+            rep.add(path + ("progress", j, "report"), Code.PROGRESS_ORDER, "progress entries must be in date order, oldest first", WARNING)
+        last_date = date
+        if targets_by_metric:
+            for k, m in enumerate(pr.measures):
+                target = targets_by_metric.get(m.metric)
+                if target is not None and m.value is not None and m.percent is not None:
+                    # does the reported percent contradict value / target? (inline: 130,000 measures)
+                    if abs(m.value / target * 100 - m.percent) > max(1.0, 0.02 * m.percent):
+                        rep.add(path + ("progress", j, "measures", k, "percent"), Code.PERCENT_MISMATCH, _percent_message(m, target), WARNING)
+
+
+def _check_redirects(pl, walked: list, all_ids: dict, rep: Reporter) -> None:
+    for item, path, _ in walked:
+        for j, old in enumerate(item.redirect_from):
+            if old in all_ids:
+                rep.add(path + ("redirect_from", j), Code.REDIRECT_CONFLICT, f"old id `{old}` is still used by another item; a redirect would hide it")
+    redirected = {old: path for item, path, _ in walked for old in item.redirect_from}
+    for j, old in enumerate(pl.removed_ids):
+        if old in all_ids:
+            rep.add(("removed_ids", j), Code.REDIRECT_CONFLICT, f"`{old}` is listed as removed but still exists")
+        elif old in redirected:
+            rep.add(
+                ("removed_ids", j),
+                Code.REDIRECT_CONFLICT,
+                f"`{old}` is listed as removed and also redirected by {format_path(redirected[old])}.redirect_from; "
+                "keep only one (redirect if the item lives on under a new id)",
+            )
+
+
+def check_html(text, path, rep: Reporter) -> None:
+    if text and model.HTML_TAG.search(text):
+        rep.add(
+            path,
+            Code.LOOKS_LIKE_HTML,
+            "looks like HTML; text is always shown as plain text (the tag will be visible, not run). Remove it unless the source really contains it",
+            WARNING,
+        )
+
+
+def _percent_message(m: model.Measure, target: float) -> str:
+    computed = m.value / target * 100
+    return f"reported {m.percent:g}% but value/target = {m.value:g}/{target:g} = {computed:.1f}%; check the value, the target, or the unit (万 → ×10000)"

@@ -1,0 +1,293 @@
+"""Load everything under data/ into one validated `Dataset`, with every problem at once.
+
+Three layers, each adding `Problem`s with file:line:col and a code:
+1. reading (`reading`): encoding, YAML syntax, duplicate keys, ambiguous scalars, limits;
+2. the schema (`model`, in words by `messages`): types, required and unknown fields, formats;
+3. checks across entries and files (`checks`): ids, references, dates, targets, percents.
+All three run on every file in one pass, so a maintainer sees every problem in one run.
+Nothing is published unless there are no errors (warnings are allowed).
+
+Year files that read and validated cleanly before are taken from the content cache
+(`reading.ListCache`): same bytes, same result, without reading them again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model
+from .checks import check_list
+from .messages import Reporter, validate
+from .model import walk_items
+from .problems import Code, Problem, Severity, format_path
+from .reading import ListCache, Loaded, YamlProblem, item_lines, parse, read_bytes
+
+__all__ = ["Dataset", "ListFile", "load_dataset", "problems_in", "walk_items"]
+
+YEAR_FILE = re.compile(r"[0-9]{4}\.yml")
+CACHE_FOLDER = Path(".cache") / "ledger"  # under the repository root; .gitignore lists .cache/
+
+
+@dataclass
+class ListFile:
+    """One validated year file and what the pages need to point back into it."""
+
+    path: str  # relative to the repository root, with forward slashes
+    data: model.PledgeList
+    lines: dict  # item id → line of its `id:` key; ("report", id) → line; ("field", "items") → line
+
+
+@dataclass
+class Dataset:
+    """Everything in data/, validated."""
+
+    root: str
+    topics: dict = field(default_factory=dict)  # id -> model.Topic
+    cities: dict = field(default_factory=dict)  # slug -> model.City
+    city_files: dict = field(default_factory=dict)  # slug -> path
+    lists: dict = field(default_factory=dict)  # (slug, year) -> ListFile
+    year_files: dict = field(default_factory=dict)  # (slug, year) -> path of every year file, valid or not
+    problems: list = field(default_factory=list)
+    _ids: dict = field(default_factory=dict, repr=False)  # (slug, year) -> item ids, filled on demand
+
+    def item_ids(self, key: tuple) -> set:
+        """The ids of every item and sub-item of a list (empty for an unknown list)."""
+        if key not in self._ids:
+            lf = self.lists.get(key)
+            self._ids[key] = {item.id for item, _, _ in walk_items(lf.data.items)} if lf else set()
+        return self._ids[key]
+
+    def lists_with_errors(self) -> set:
+        """(slug, year) of the year files that exist but have errors."""
+        failing = {p.file for p in self.errors}
+        return {key for key, rel in self.year_files.items() if rel in failing}
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list:
+        return [p for p in self.problems if p.severity == Severity.WARNING]
+
+
+_CACHES: dict = {}  # repository root → ListCache, for the life of the process
+
+
+def load_dataset(
+    root: str | os.PathLike = ".",
+    only: list | None = None,
+    today: dt.date | None = None,
+    overrides: dict | None = None,
+    cache: bool = True,
+    freeze: bool = True,
+) -> Dataset:
+    """Load and check everything under `<root>/data`.
+
+    `only`: report only the problems of these files or folders (everything is still loaded,
+    so that references resolve). `overrides`: {path relative to root: text or bytes} read
+    instead of the file on disk (or as a new file): the importer checks an edit before it
+    writes it. `cache`: use and fill the content cache (`<root>/.cache/ledger/`).
+    `freeze`: the data lives as long as the process (see `_cyclic_gc_paused`); pass False
+    where data is loaded again and again (`mkdocs serve`)."""
+    root = Path(root)
+    list_cache = None
+    if cache:
+        key = str(root.resolve())
+        list_cache = _CACHES.get(key) or _CACHES.setdefault(key, ListCache(root / CACHE_FOLDER))
+    with _cyclic_gc_paused(freeze=freeze):
+        ds = _Loader(root, today or dt.date.today(), _normalise(root, overrides), list_cache).load()
+    if list_cache is not None and not overrides:
+        list_cache.prune()
+    if only:
+        ds.problems = problems_in(ds.problems, root, only)
+    return ds
+
+
+def _normalise(root: Path, overrides: dict | None) -> dict:
+    out = {}
+    for path, content in (overrides or {}).items():
+        path = Path(path)
+        rel = path.resolve().relative_to(root.resolve()) if path.is_absolute() else path
+        out[rel.as_posix()] = content.encode("utf-8") if isinstance(content, str) else content
+    return out
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused(freeze: bool):
+    """Loading creates millions of long-lived objects and next to no reference cycles; Python's
+    cycle collector would walk all of them again and again (half the load time at 30,000
+    items). Plain reference counting still frees everything as usual. `freeze`: afterwards,
+    move everything alive to the collector's permanent generation (`gc.freeze`), or its first
+    run would still walk all of it (0.5 s at 30,000 items); not for repeated loads
+    (`mkdocs serve`), where whatever was alive at that moment, such as the previous build's
+    garbage, would never be collected."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+class _Loader:
+    """One load: reads the files in a fixed order, then runs the checks across files."""
+
+    def __init__(self, root: Path, today: dt.date, overrides: dict, cache: ListCache | None):
+        self.root, self.today, self.overrides, self.cache = root, today, overrides, cache
+        self.ds = Dataset(root=str(root))
+
+    def problem(self, rel: str, code: Code, message: str) -> None:
+        self.ds.problems.append(Problem(rel, 1, 1, "", code, message))
+
+    def load(self) -> Dataset:
+        data_dir = self.root / "data"
+        if not data_dir.is_dir():
+            self.problem("data", Code.NO_DATA_FOLDER, "no data/ folder found; run this from the repository root")
+            return self.ds
+        self.load_topics()
+        checks = []
+        for slug, rel in self.city_folders(data_dir):
+            checks.extend(self.load_list(slug, rel) for rel in self.year_files(slug, rel))
+        for rep, pl in filter(None, checks):
+            check_list(pl, rep, self.ds, self.today)
+        return self.ds
+
+    # --- reading -----------------------------------------------------------------------
+
+    def raw(self, rel: str) -> bytes:
+        if rel in self.overrides:
+            return self.overrides[rel]
+        return read_bytes(self.root / rel)
+
+    def exists(self, rel: str) -> bool:
+        return rel in self.overrides or (self.root / rel).exists()
+
+    def read(self, rel: str) -> Loaded | None:
+        """The file read strictly; None (and the problem reported) when nothing is usable."""
+        try:
+            loaded = parse(self.raw(rel))
+        except YamlProblem as exc:
+            self.ds.problems.append(Problem(rel, exc.line, exc.col, format_path(exc.path), exc.code, exc.message))
+            return None
+        for p in loaded.problems:
+            self.ds.problems.append(Problem(rel, p.line, p.col, format_path(p.path), p.code, p.message))
+        return loaded if loaded.data is not None else None
+
+    def positions(self, rel: str):
+        """For a file taken from the cache: its positions, read only if a check needs them."""
+        return lambda: self.read_quietly(rel)
+
+    def read_quietly(self, rel: str) -> Loaded:
+        try:
+            return parse(self.raw(rel))
+        except YamlProblem:  # changed on disk since: point at the top of the file
+            return Loaded(data=None)
+
+    # --- files -------------------------------------------------------------------------
+
+    def load_topics(self) -> None:
+        rel = "data/topics.yml"
+        if not self.exists(rel):
+            self.problem(rel, Code.FILE_MISSING, "missing: the topic vocabulary file data/topics.yml")
+            return
+        loaded = self.read(rel)
+        if loaded is None:
+            return
+        rep = Reporter(rel, loaded, self.ds.problems)
+        parsed = validate(loaded, model.TopicsFile, rep)
+        for i, topic in enumerate(parsed.topics if parsed else []):
+            if topic.id in self.ds.topics:
+                rep.add(("topics", i, "id"), Code.DUPLICATE_ID, f"duplicate topic id `{topic.id}`")
+            self.ds.topics[topic.id] = topic
+
+    def city_folders(self, data_dir: Path):
+        """(slug, relative folder) of every city folder, each with its city.yml loaded."""
+        for city_dir in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+            slug = city_dir.name
+            rel = f"data/{slug}/city.yml"
+            if not self.exists(rel):
+                self.problem(rel, Code.FILE_MISSING, "missing: every city folder needs a city.yml (copy one from another city and edit it)")
+            else:
+                self.load_city(slug, rel)
+            yield slug, f"data/{slug}"
+
+    def load_city(self, slug: str, rel: str) -> None:
+        loaded = self.read(rel)
+        if loaded is None:
+            return
+        rep = Reporter(rel, loaded, self.ds.problems)
+        city = validate(loaded, model.City, rep)
+        if city is not None:
+            if city.slug != slug:
+                rep.add(("slug",), Code.NAME_MISMATCH, f"slug `{city.slug}` does not match the folder name `{slug}`; rename one of them")
+            self.ds.cities[slug] = city
+            self.ds.city_files[slug] = rel
+
+    def year_files(self, slug: str, folder: str) -> list:
+        names = {p.name for p in (self.root / folder).iterdir()}
+        names |= {rel.rsplit("/", 1)[1] for rel in self.overrides if rel.startswith(folder + "/")}
+        out = []
+        for name in sorted(names):
+            if name == "city.yml" or name.startswith("."):
+                continue
+            rel = f"{folder}/{name}"
+            if YEAR_FILE.fullmatch(name):
+                out.append(rel)
+            else:
+                self.problem(rel, Code.FILE_UNEXPECTED, "unexpected file: year files are named <year>.yml (e.g. 2024.yml), next to city.yml")
+        return out
+
+    def load_list(self, slug: str, rel: str):
+        """Read, validate and register one year file; (reporter, list) for the cross-file
+        checks, or None when it could not be read."""
+        year = int(rel[-8:-4])
+        self.ds.year_files[(slug, year)] = rel
+        try:
+            raw = self.raw(rel)
+        except YamlProblem as exc:
+            self.ds.problems.append(Problem(rel, exc.line, exc.col, "", exc.code, exc.message))
+            return None
+        key = self.cache.key(rel, raw) if self.cache else None
+        hit = self.cache.get(key) if self.cache else None
+        if hit is not None:
+            pl, lines = hit
+            rep = Reporter(rel, self.positions(rel), self.ds.problems)
+        else:
+            before = len(self.ds.problems)
+            loaded = self.read(rel)
+            if loaded is None:
+                return None
+            rep = Reporter(rel, loaded, self.ds.problems)
+            pl = validate(loaded, model.PledgeList, rep)
+            if pl is None:
+                return None
+            if pl.city != slug:
+                rep.add(("city",), Code.NAME_MISMATCH, f"city `{pl.city}` does not match the folder `{slug}`")
+            if pl.year != year:
+                rep.add(("year",), Code.NAME_MISMATCH, f"year {pl.year} does not match the file name {year}.yml")
+            lines = item_lines(pl, loaded.key_positions)
+            if self.cache and len(self.ds.problems) == before:  # only files that read cleanly
+                self.cache.put(key, (pl, lines))
+        self.ds.lists[(slug, year)] = ListFile(rel, pl, lines)
+        return rep, pl
+
+
+def problems_in(problems: list, root, only: list) -> list:
+    """The problems that concern the given files or folders."""
+    wanted = {os.path.normpath(str(Path(p).resolve())) for p in only}
+    return [p for p in problems if _matches(Path(root), p.file, wanted)]
+
+
+def _matches(root: Path, rel: str, wanted: set) -> bool:
+    full = os.path.normpath(str((root / rel).resolve()))
+    return any(full == w or full.startswith(w + os.sep) for w in wanted)
