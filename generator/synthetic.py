@@ -7,6 +7,27 @@ is Chinese of the lengths real lists have (pledges of 40–120 characters, expla
 per list (percents and measures that agree with the targets) and topics whose keywords
 appear in the text, so that search finds them.
 
+The YAML is written the way maintainers write it (the files in `data/`), not as JSON in
+disguise. Measured on the five real year files (qingdao 2021/2024, zibo 2022, qixia 2024,
+yichang 2024; 303 item pages, 254 kB): of 4,655 string values 70 % are plain, 30 %
+double-quoted, 2 are `|-` block scalars (multi-paragraph summaries; no `>` and no single
+quotes); quoting is a habit per file — two files quote almost every text field (24 % and
+41 % plain), three only where needed or "when in doubt" (84–94 % plain: item ids "1",
+labels "1.", units "%", text starting with a digit). Comments: the `yaml-language-server`
+header in every file, one more header line or an 8-line block before `items:` in two,
+0.05 comment lines per item page, no end-of-line comments. `topics: [a, b]` is always a
+flow list, `lead:` always a block list. 837 bytes per item page (447–1,394), 700 without
+the progress entries; the real lists have no or one progress report, these have 3–4, hence
+about 2,300–2,500 bytes per page here (840–900 without the progress entries).
+
+The writer below copies that: year files take turns with the three habits (2 : 1 : 2),
+quote only where YAML or the project's strict reader needs it otherwise,
+writes multi-line text (every list's summary, some report summaries) as `|-` literals and
+adds the header comment(s) and, sometimes, a comment block before `items:`. Generated:
+75 % plain and 25 % double-quoted strings for 300 item pages (72 / 28 for 3,000), 1–4 block
+scalars and 1–8 comment lines per year file (0.03–0.08 per item page). Item 1's text is always double-quoted: `bench.measure_serve`
+and tests/test_incremental.py find it with `\\n  - id: "1"\\n … text: "`.
+
 Everything is derived from a seeded `random.Random`: the same arguments write the same files.
 """
 
@@ -14,8 +35,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import random
+import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +76,21 @@ _REPORTS = [  # (id suffix, title, kind, as_of month/day)
     ("h1", "上半年", "half_year", (6, 30)),
     ("q3", "前三季度", "quarterly", (9, 30)),
     ("final", "全年", "year_end", (12, 31)),
+]
+_NUMERALS = "一二三四五六七八九十"
+_MEASURES = ["强化组织领导", "强化要素保障", "强化督办问效", "强化宣传引导", "强化资金统筹"]
+# How a year file's maintainer quotes (measured on data/, see the module docstring): only where
+# needed, also whatever starts with a digit ("when in doubt"), or every text field. Files take
+# turns, so that even a small dataset has the real mix (2 : 1 : 2).
+_HABITS = ("plain", "quoted", "cautious", "plain", "quoted")
+_QUOTED_KEYS = frozenset({"label", "text", "title", "explanation", "metric", "unit", "note"})
+_STATUS_RULES = [  # a comment block before `items:`, as in data/qingdao/2021.yml
+    "各项的进展状态(status)由本站依据通报文字判定,按顺序取第一条符合的规则:",
+    "  1. 通报称已完成,或所报百分比均达到100%      → done",
+    "  2. 进度明显快于时序进度(上半年超过60%)      → ahead",
+    "  3. 进度与时序进度大致相当                    → on_track",
+    "  4. 进度明显落后于时序进度                    → behind",
+    "年底未完成且通报称已调整目标的,记为 adjusted;通报原文的进展表述照录于 status_text。",
 ]
 
 
@@ -90,6 +129,11 @@ def city_names(n: int):
     return out
 
 
+def _whole(x: float):
+    """92.0 → 92: maintainers write `percent: 92`."""
+    return int(x) if float(x).is_integer() else x
+
+
 class _Writer:
     """Text for one list: a seeded random generator and the topic vocabulary."""
 
@@ -110,7 +154,7 @@ class _Writer:
         shown = f"{value // 10000}万" if value >= 10000 and value % 10000 == 0 else str(value)
         return {"text": f"{verb}{keyword}{shown}{unit}{word}", "metric": f"{verb}{keyword}", "value": value, "unit": unit, "comparator": comparator}
 
-    def item(self, item_id: str, label: str, section: str | None, reports: list[dict], n_sub: int) -> dict:
+    def item(self, item_id: str, label: str, section: str | None, reports: list[dict], n_sub: int, sub_label: str = "{k}.") -> dict:
         rng = self.rng
         topic = self.topics[self.count % len(self.topics)]
         self.count += 1
@@ -133,7 +177,7 @@ class _Writer:
         out["topics"] = [t.id for t in topics]
         out["targets"] = targets
         if n_sub:
-            out["subitems"] = [self.item(f"{item_id}-{k}", f"{k}.", None, reports, 0) for k in range(1, n_sub + 1)]
+            out["subitems"] = [self.item(f"{item_id}-{k}", sub_label.format(k=k), None, reports, 0) for k in range(1, n_sub + 1)]
         else:
             out["progress"] = self.progress(targets, reports)
         return out
@@ -158,15 +202,35 @@ class _Writer:
             measures = []
             for t in targets:
                 value = round(t["value"] * percent / 100)
-                measures.append({"metric": t["metric"], "value": value, "unit": t["unit"], "percent": round(value / t["value"] * 100, 1)})
+                measures.append({"metric": t["metric"], "value": value, "unit": t["unit"], "percent": _whole(round(value / t["value"] * 100, 1))})
             month = r["as_of"].month
             first = targets[0]
             text = (
                 f"截至{month}月底，已{first['metric']}{measures[0]['value']}{first['unit']}，"
                 f"完成年度任务的{measures[0]['percent']:g}%。{self.clauses(1, 3)}。"
             )
-            out.append({"report": r["id"], "status_text": _STATUS_WORDS[status], "status": status, "percent": float(percent), "measures": measures, "text": text})
+            out.append({"report": r["id"], "status_text": _STATUS_WORDS[status], "status": status, "percent": percent, "measures": measures, "text": text})
         return out
+
+    def summary(self, year: int, name: str, n_items: int) -> str:
+        """A list's introduction: paragraphs and headings on lines of their own, like the real ones."""
+        rng = self.rng
+        lines = [f"为切实保障和改善民生，{year}年{name}市政府将重点办好{n_items}项民生实事。{self.clauses(2, 4)}。", "一、总体要求", f"{self.clauses(3, 5)}。"]
+        if rng.random() < 0.5:
+            lines.append(f"{rng.choice(['下一步', '同时'])}，{self.clauses(2, 3)}。")
+        lines.append("二、保障措施")
+        for k, what in enumerate(rng.sample(_MEASURES, rng.randint(2, 4))):
+            lines.append(f"（{_NUMERALS[k]}）{what}。{self.clauses(2, 4)}。")
+        return "\n".join(lines)
+
+    def report_summary(self, year: int, title: str, counts: dict) -> str:
+        """A report's own overview; it ends 'as follows:' (a trailing colon: quoted) or runs
+        over two paragraphs (a block scalar)."""
+        tally = "，".join(f"{n}项{word}" for word, n in counts.items())
+        text = f"{year}年{title}，全市民生实事{tally}。{self.clauses(1, 3)}。"
+        if self.rng.random() < 0.5:
+            return text + "现将有关情况通报如下:"
+        return text + "\n" + f"下一步，{self.clauses(2, 3)}。"
 
 
 def year_file(slug: str, name: str, year: int, n_pages: int, rng: random.Random, topics: list[model.Topic]) -> dict:
@@ -174,8 +238,14 @@ def year_file(slug: str, name: str, year: int, n_pages: int, rng: random.Random,
     w = _Writer(rng, topics)
     n_reports = rng.choice([3, 4])
     chosen = _REPORTS[-n_reports:]
-    sources = [{"id": "fabu", "title": f"{year}年{name}市民生实事项目", "publisher": f"{name}市人民政府", "date": dt.date(year, 1, 20),
-                "url": f"https://www.example.gov.cn/{slug}/{year}/fabu.html", "obtained": "网页存档(web page capture)"}]
+    fabu = {"id": "fabu", "title": f"{year}年{name}市民生实事项目", "publisher": f"{name}市人民政府", "date": dt.date(year, 1, 20),
+            "url": f"https://www.example.gov.cn/{slug}/{year}/fabu.html"}
+    if rng.random() < 0.5:
+        fabu["document_number"] = f"{name[0]}政发〔{year}〕{rng.randint(1, 30)}号"
+    fabu["obtained"] = "网页存档(web page capture)"
+    if rng.random() < 0.4:
+        fabu["note"] = f"存档网页为转载页,页面标注“来源:{name}日报”;原文未写明印发日期,发布日期取自网页。"
+    sources = [fabu]
     reports = []
     for key, title, kind, (m, d) in chosen:
         as_of = dt.date(year, m, d)
@@ -185,22 +255,32 @@ def year_file(slug: str, name: str, year: int, n_pages: int, rng: random.Random,
         reports.append({"id": f"{year}-{key}", "title": f"{year}年{title}民生实事进展", "kind": kind, "as_of": as_of,
                         "published": published, "source": f"tongbao-{key}"})
     n_sections = max(1, min(6, n_pages // 15))
-    numerals = "一二三四五六"
-    sections = [{"id": f"s{k + 1}", "label": f"{numerals[k]}、", "title": f"着力办好{rng.choice(topics).name}领域民生实事"} for k in range(n_sections)]
+    sections = [{"id": f"s{k + 1}", "label": f"{_NUMERALS[k]}、", "title": f"着力办好{rng.choice(topics).name}领域民生实事"} for k in range(n_sections)]
+    label, sub_label = rng.choice([("第{n}项", "{k}."), ("{n}.", "({k})"), ("{n}、", "{k}.")])
     items, pages, number = [], 0, 0
     while pages < n_pages:
         number += 1
         n_sub = 3 if number % 5 == 0 and n_pages - pages >= 4 else 0
         section = sections[min(n_sections - 1, pages * n_sections // n_pages)]["id"]
-        items.append(w.item(str(number), f"第{number}项", section, reports, n_sub))
+        items.append(w.item(str(number), label.format(n=number), section, reports, n_sub, sub_label))
         pages += 1 + n_sub
-    return {
+    items[0]["text"] = _Quoted(items[0]["text"])  # bench.measure_serve finds it by `text: "`
+    for (_, title, _, _), report in zip(chosen, reports):  # some reports summarise themselves
+        if rng.random() < 0.5:
+            counts = Counter(p["status_text"] for i in items for leaf in (i.get("subitems") or [i]) for p in leaf["progress"] if p["report"] == report["id"])
+            counts = dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+            report["summary"] = w.report_summary(year, title, counts)
+            report["counts"] = counts
+    out = {
         "city": slug, "year": year, "title": f"{year}年{name}市民生实事项目", "kind": "民生实事", "published": dt.date(year, 1, 20),
         "period": {"start": dt.date(year, 1, 1), "end": dt.date(year, 12, 31)}, "deadline": dt.date(year, 12, 31),
-        "issuer": f"{name}市人民政府", "source": "fabu",
-        "summary": f"为切实保障和改善民生，{year}年市政府将重点办好{len(items)}项民生实事。{w.clauses(3, 5)}。",
-        "sources": sources, "reports": reports, "sections": sections, "items": items,
+        "issuer": f"{name}市人民政府", "source": "fabu", "summary": w.summary(year, name, len(items)),
     }
+    if rng.random() < 0.6:
+        out["note"] = (f"本文件据{name}市人民政府网站发布的清单录入,进展取自市政府督查室的{n_reports}次通报。"
+                       f"period 的起点 {year}-01-01 为按年度所设。")
+    out.update(sources=sources, reports=reports, sections=sections, items=items)
+    return out
 
 
 def write_dataset(root: Path, n_items: int, seed: int = 1) -> Written:
@@ -219,45 +299,170 @@ def write_dataset(root: Path, n_items: int, seed: int = 1) -> Written:
         folder = data / slug
         folder.mkdir()
         city = {"slug": slug, "name": f"{name}市", "short_name": name, "province": _PROVINCES[c % len(_PROVINCES)], "level": "prefecture"}
-        (folder / "city.yml").write_text(dump(city), encoding="utf-8")
+        (folder / "city.yml").write_text("# yaml-language-server: $schema=../../schema/city.schema.json\n" + dump(city), encoding="utf-8")
         for y, year in enumerate(YEARS):
-            text = "# yaml-language-server: $schema=../../schema/pledge-list.schema.json\n" + dump(year_file(slug, name, year, sizes[c * len(YEARS) + y], rng, topics))
+            n = c * len(YEARS) + y
+            text = year_text(year_file(slug, name, year, sizes[n], rng, topics), name, rng, _HABITS[n % len(_HABITS)])
             (folder / f"{year}.yml").write_text(text, encoding="utf-8")
             total_bytes += len(text.encode("utf-8"))
     return Written(n_cities, len(sizes), sum(sizes), total_bytes)
 
 
-# --- a small block-style YAML writer ---------------------------------------------------
-# Strings are written as JSON strings (valid YAML, and never misread as numbers, dates or
-# booleans); dates and numbers plainly, as a maintainer would type them.
+def year_text(data: dict, name: str, rng: random.Random, habit: str = "plain") -> str:
+    """A year file as its maintainer would write it: header comment(s), a quoting habit (one
+    of _HABITS), and now and then a comment block before `items:`."""
+    head = ["yaml-language-server: $schema=../../schema/pledge-list.schema.json"]
+    if rng.random() < 0.3:
+        head.append(f"{name}市{data['year']}年民生实事项目。清单录自市政府网站,进展取自市政府督查室通报。")
+    comments = {"items": _STATUS_RULES} if rng.random() < 0.25 else {}
+    text = dump(data, quote_keys=_QUOTED_KEYS if habit == "quoted" else frozenset(), cautious=habit == "cautious", comments=comments)
+    return "".join(f"# {line}\n" for line in head) + text
 
 
-def _scalar(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, dt.date)):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False)
+# --- a small YAML writer -----------------------------------------------------------------
+# Block style with two-space indentation, `- ` entries indented under their key, `topics` as
+# a flow list. A string is written plain when every reader takes it back as that string
+# (PyYAML's YAML 1.1 resolver and the project's strict, YAML 1.2-like reader), as a `|` /
+# `|-` literal when it has line breaks, else double-quoted (a JSON string is a valid YAML
+# double-quoted scalar once the few characters YAML reads differently are escaped too).
 
 
-def dump(data: dict) -> str:
-    lines: list[str] = []
-    _mapping(data, "", lines, first_prefix="")
-    return "\n".join(lines) + "\n"
+class _Quoted(str):
+    """A string the writer always double-quotes (it compares equal to the plain str)."""
 
 
-def _mapping(data: dict, indent: str, lines: list, first_prefix: str) -> None:
-    prefix = first_prefix
-    for key, value in data.items():
-        if isinstance(value, dict):
-            lines.append(f"{prefix}{key}:")
-            _mapping(value, indent + "  ", lines, indent + "  ")
-        elif isinstance(value, list) and value and isinstance(value[0], dict):
-            lines.append(f"{prefix}{key}:")
+_FLOW_KEYS = frozenset({"topics"})
+_INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
+# Whole values YAML 1.1 or 1.2 read as booleans, null, infinities, merge/value keys (any case).
+_SPECIAL = re.compile(r"(?i:y|yes|n|no|on|off|true|false|null|~|[-+]?\.?(?:inf|infinity|nan)|<<|=)")
+# Characters a plain or literal scalar must not hold: C0/C1 controls (tab and line breaks
+# included), YAML 1.1 line breaks (U+0085, U+2028, U+2029), a byte order mark, surrogates,
+# non-characters. In double quotes they are escaped.
+_ODD = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+_ESCAPE_TOO = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")  # json.dumps leaves these raw
+_NUMBERISH = re.compile(r"[-+.0-9][-+.:_, 0-9a-fA-FoOxXtTzZ]*")
+_FLOW_WORD = re.compile(r"[^\s,\[\]{}#:'\"&*!|>%@`?-][^,\[\]{}#:]*")
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+
+
+def plain_ok(s: str) -> bool:
+    """May `s` be written as a plain scalar and read back as exactly this text?"""
+    return (
+        s != ""
+        and s == s.strip()
+        and not s.startswith(_INDICATORS)
+        and ": " not in s
+        and " #" not in s
+        and not s.endswith(":")
+        and not _ODD.search(s)
+        and not _SPECIAL.fullmatch(s)
+        # a number, date or time in any YAML version (08, 1_000, 1:30, 1e3, 0x1F, .5,
+        # 2024-01-31, 2024-01-31T10:00Z …) starts with a digit, a sign or a dot and has only
+        # these characters: all such text is quoted (2024-q2 is not, as in data/)
+        and not _NUMBERISH.fullmatch(s)
+        and _RESOLVER.resolve(yaml.ScalarNode, s, (True, False)) == _STR
+    )
+
+
+def _double(s: str) -> str:
+    return _ESCAPE_TOO.sub(lambda m: "\\u%04x" % ord(m.group()), json.dumps(s, ensure_ascii=False))
+
+
+def _literal(s: str, indent: int) -> list[str] | None:
+    """`s` as a literal block scalar (header first, then the lines), or None when one would
+    not read back exactly (leading blanks, trailing spaces, odd characters, blank lines at
+    the end)."""
+    body, header = (s[:-1], "|") if s.endswith("\n") else (s, "|-")
+    if not body or body.endswith("\n") or body[0] in " \n" or _ODD.search(body.replace("\n", "")):
+        return None
+    lines = body.split("\n")
+    if any(line != line.strip(" ") for line in lines):
+        return None
+    pad = " " * indent
+    return [header] + [pad + line if line else "" for line in lines]
+
+
+def _key(key) -> str:
+    if not isinstance(key, str):
+        raise TypeError(f"mapping keys must be text, not {key!r}")
+    return key if plain_ok(key) and _FLOW_WORD.fullmatch(key) else _double(key)
+
+
+class _Dumper:
+    def __init__(self, quote_keys: frozenset, cautious: bool):
+        self.quote_keys = quote_keys
+        self.cautious = cautious
+
+    def scalar(self, value, key: str | None, indent: int) -> list[str]:
+        """The value as it follows `key: ` (first element), with any further lines."""
+        if value is None:
+            return ["null"]
+        if isinstance(value, bool):
+            return ["true" if value else "false"]
+        if isinstance(value, int):
+            return [str(value)]
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ValueError(f"{value} cannot be written: the data format has no infinite numbers")
+            text = repr(value)
+            if "e" in text and "." not in text:  # 1e-05 → 1.0e-05: YAML 1.1 wants the dot
+                text = text.replace("e", ".0e")
+            return [text]
+        if isinstance(value, dt.datetime):
+            raise TypeError("datetimes are not part of the data format; write a date")
+        if isinstance(value, dt.date):
+            return [value.isoformat()]
+        if not isinstance(value, str):
+            raise TypeError(f"cannot write {value!r}")
+        if "\n" in value and not isinstance(value, _Quoted):
+            block = _literal(value, indent)
+            if block:
+                return block
+        if isinstance(value, _Quoted) or key in self.quote_keys or not plain_ok(value) or (self.cautious and value[0] in "0123456789"):
+            return [_double(value)]
+        return [value]
+
+    def mapping(self, data: dict, indent: int, prefix: str, lines: list, comments: dict) -> None:
+        for key, value in data.items():
+            for comment in comments.get(key, ()):
+                lines.append(f"{' ' * indent}# {comment}")
+            head = f"{prefix}{_key(key)}:"
+            prefix = " " * indent
+            if isinstance(value, dict) and value:
+                lines.append(head)
+                self.mapping(value, indent + 2, " " * (indent + 2), lines, {})
+            elif isinstance(value, list) and value:
+                self.sequence(value, key, head, indent, lines)
+            elif isinstance(value, (dict, list)):
+                lines.append(f"{head} {'{}' if isinstance(value, dict) else '[]'}")
+            else:
+                first, *more = self.scalar(value, key, indent + 2)
+                lines.append(f"{head} {first}")
+                lines.extend(more)
+
+    def sequence(self, value: list, key: str, head: str, indent: int, lines: list) -> None:
+        if all(isinstance(v, dict) and v for v in value):
+            lines.append(head)
             for entry in value:
-                _mapping(entry, indent + "    ", lines, indent + "  - ")
-        elif isinstance(value, list):
-            lines.append(f"{prefix}{key}: [{', '.join(_scalar(v) for v in value)}]")
+                self.mapping(entry, indent + 4, " " * (indent + 2) + "- ", lines, {})
+        elif any(isinstance(v, (dict, list)) for v in value):
+            raise TypeError(f"`{key}`: lists of lists and mixed lists are not part of the data format")
+        elif key in _FLOW_KEYS and all(isinstance(v, str) and "\n" not in v for v in value):
+            words = [v if plain_ok(v) and _FLOW_WORD.fullmatch(v) else _double(v) for v in value]
+            lines.append(f"{head} [{', '.join(words)}]")
         else:
-            lines.append(f"{prefix}{key}: {_scalar(value)}")
-        prefix = indent
+            lines.append(head)
+            for v in value:
+                first, *more = self.scalar(v, key, indent + 4)
+                lines.append(f"{' ' * (indent + 2)}- {first}")
+                lines.extend(more)
+
+
+def dump(data: dict, quote_keys: frozenset = frozenset(), cautious: bool = False, comments: dict | None = None) -> str:
+    """`data` as block YAML. `quote_keys`: keys whose text is always double-quoted (a
+    maintainer's habit); `cautious`: also quote text starting with a digit; `comments`:
+    {top-level key: [comment lines written before it]}."""
+    lines: list[str] = []
+    _Dumper(quote_keys, cautious).mapping(data, 0, "", lines, comments or {})
+    return "\n".join(lines) + "\n"
