@@ -6,18 +6,19 @@ STAMP := $(VENV)/.installed
 # Material 9.7 prints a banner about a future MkDocs 2 on every build; it says nothing about our site.
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv validate schema site serve test test-fast bench lock clean
+.PHONY: help venv validate schema site serve test test-fast lint bench lock clean
 
 help:
 	@echo "make serve     set up .venv, validate data, build and serve http://127.0.0.1:8000"
-	@echo "make test      run all tests (unit, golden, build, browser)"
+	@echo "make test      run the code checks and all tests (unit, golden, build, browser)"
 	@echo "make validate  check data/ and print every problem as file:line:col"
 	@echo "make site      build the site into site/ (strict; invalid data stops the build)"
 	@echo "make bench     benchmark load/generate/build at growing data sizes"
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --editable .
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -38,11 +39,16 @@ site: validate
 serve: validate
 	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000 --livereload
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -n 2 -q
 
-test-fast: $(STAMP)
+test-fast: lint
 	$(BIN)/python -m pytest -q -m "not browser"
+
+# ruff (errors, imports, bugbear) and mypy (types) over the code; settings in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
 
 # SIZES=300,3000 to choose the item counts (default 300, 3,000, 30,000); figures: README.md.
 bench: $(STAMP)
@@ -52,4 +58,4 @@ lock: $(STAMP)
 	(echo "# Pinned lock of requirements.in, generated with: make lock"; $(BIN)/pip freeze --exclude-editable) > requirements.txt
 
 clean:
-	rm -rf site site.new site.old .pytest_cache
+	rm -rf site site.new site.old .pytest_cache .cache .mypy_cache .ruff_cache

@@ -366,7 +366,7 @@ def run(n: int, search: str, browser: bool, serve: bool, keep: Path | None) -> R
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="item counts, comma-separated (default: %(default)s)")
-    parser.add_argument("--search", default="auto", choices=sitesearch.ENGINES, help=f"{sitesearch.ENV} for the builds (default: auto)")
+    parser.add_argument("--search", default="auto", choices=sitesearch.ENGINES, help="the search engine for the builds (default: auto)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search timing")
     parser.add_argument("--serve-size", type=int, default=None, help="size to measure `mkdocs serve` rebuilds at (default: the smallest; 0 = skip)")
     parser.add_argument("--keep", type=Path, default=None, help="write the data and sites under this folder and keep them")

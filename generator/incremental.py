@@ -14,8 +14,8 @@ What a dirty build would otherwise get wrong, and how it is kept right:
 - MkDocs warns about dirty builds in general, which `strict: true` turns into a failure; the
   warning is filtered only when a build runs with these guarantees (`on_startup`).
 
-Module state survives rebuilds because MkDocs re-executes the hooks file for every build,
-but imports this module once per process.
+The state lives on an `Incremental` object that the plugin (generator/plugin.py) creates
+in `on_startup`; MkDocs keeps plugins that have `on_startup` for the whole serve process.
 """
 
 from __future__ import annotations
@@ -25,31 +25,12 @@ from pathlib import Path
 
 import jinja2
 
-_state: dict = {"dirty": False, "serve": False, "pages": {}, "nav": None}
-
 
 class _DirtyWarning(logging.Filter):
     """Drop MkDocs' generic "A 'dirty' build is being performed" warning (see module doc)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith("A 'dirty' build is being performed")
-
-
-def on_startup(command: str, dirty: bool) -> None:
-    _state.update(dirty=bool(dirty), serve=command == "serve", pages={}, nav=None)
-    if dirty and command == "serve":
-        logger = logging.getLogger("mkdocs.commands.build")
-        if not any(isinstance(f, _DirtyWarning) for f in logger.filters):
-            logger.addFilter(_DirtyWarning())
-
-
-def active() -> bool:
-    return _state["dirty"] and _state["serve"]
-
-
-def serving() -> bool:
-    """Under `mkdocs serve` (which rebuilds in the same process)."""
-    return _state.get("serve", False)
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -69,32 +50,46 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
-_BYTECODE = _MemoryBytecodeCache()
+class Incremental:
+    """The state of one `mkdocs serve` process between its builds (held by the plugin,
+    which MkDocs keeps for the whole process)."""
 
+    def __init__(self, command: str = "build", dirty: bool = False):
+        self.serving = command == "serve"
+        self.active = self.serving and bool(dirty)  # `mkdocs serve --dirty`
+        self.pages: dict = {}  # src → Markdown of the previous build
+        self.site_key: str | None = None
+        self.bytecode = _MemoryBytecodeCache()
+        if self.active:
+            logger = logging.getLogger("mkdocs.commands.build")
+            if not any(isinstance(f, _DirtyWarning) for f in logger.filters):
+                logger.addFilter(_DirtyWarning())
 
-def on_env(env):
-    if active():
-        env.bytecode_cache = _BYTECODE
-    return env
+    def on_env(self, env):
+        if self.active:
+            env.bytecode_cache = self.bytecode
+        return env
 
+    def mark_unchanged(self, files, generated, config) -> None:
+        """Make generated pages whose Markdown is the same as in the previous build unmodified."""
+        if not self.active:
+            return
+        key = _site_key(config)
+        if key == self.site_key:
+            for page in generated:
+                if self.pages.get(page.src) == page.content:
+                    f = files.get_file_from_path(page.src)
+                    if f is not None:
+                        f.is_modified = _unmodified  # instance attribute: only this File
+        elif self.pages:  # nav or theme changed: hand-written pages need rendering again too
+            for f in files.documentation_pages():
+                f.is_modified = _modified
+        self.pages = {page.src: page.content for page in generated}
+        self.site_key = key
 
-def mark_unchanged(files, generated, config) -> None:
-    """Make generated pages whose Markdown is the same as in the previous build unmodified."""
-    if not active():
-        return
-    key = _site_key(config)
-    current = {page.src: page.content for page in generated}
-    if key == _state["nav"]:
-        previous = _state["pages"]
-        for page in generated:
-            if previous.get(page.src) == page.content:
-                f = files.get_file_from_path(page.src)
-                if f is not None:
-                    f.is_modified = _unmodified  # instance attribute: only this File
-    elif _state["pages"]:  # nav or theme changed: hand-written pages need rendering again too
-        for f in files.documentation_pages():
-            f.is_modified = _modified
-    _state.update(pages=current, nav=key)
+    def carry_search_entries(self, files, config) -> None:
+        if self.active:
+            carry_search_entries(files, config)
 
 
 def _site_key(config) -> str:
@@ -115,10 +110,15 @@ def _modified() -> bool:
     return True
 
 
+# Material's search plugin keeps, between builds of one `mkdocs serve`, the previous index in
+# `search_index_prev` and merges it on its own only for the one page it thinks changed. These
+# are its only attributes we touch; tests/test_incremental.py checks that Material still has
+# them (a Material upgrade that renames them fails there, not silently in a reader's search).
+MATERIAL_SEARCH_STATE = ("search_index", "search_index_prev")
+
+
 def carry_search_entries(files, config) -> None:
     """Start Material's search index with the previous entries of the pages not rendered again."""
-    if not active():
-        return
     plugin = config["plugins"].get("material/search")
     if plugin is None or not plugin.config.enabled or getattr(plugin, "search_index_prev", None) is None:
         return

@@ -6,8 +6,8 @@ Material's search ships one lunr index for the whole site (measured: ~4.5 KB per
 Pagefind (extended build: it segments Chinese) splits its index into chunks and fetches
 only the ones a query needs. The switch:
 
-- `MINSHENG_SEARCH=auto` (default): Material up to PAGEFIND_THRESHOLD item pages, Pagefind
-  above; `material` / `pagefind` force one.
+- `search: auto` (the plugin's option in mkdocs.yml, default): Material up to
+  PAGEFIND_THRESHOLD item pages, Pagefind above; `material` / `pagefind` force one.
 - Pagefind mode disables Material's search plugin (its `enabled` option), tells the theme
   (`config.extra.ml_search`), adds the search page (`search/`), and after the build indexes
   what theme_overrides/main.html marks with `data-pagefind-body` (the page content, not
@@ -22,21 +22,18 @@ import asyncio
 import os
 from pathlib import Path
 
-ENV = "MINSHENG_SEARCH"
 ENGINES = ("auto", "material", "pagefind")
 PAGEFIND_THRESHOLD = 2000  # item pages (items and sub-items) above which `auto` picks Pagefind
 SEARCH_PAGE = "search.md"
 EXCLUDE_SELECTORS = ["[data-search-exclude]", "[data-pagefind-ignore]"]
 
 
-def choose_engine(n_item_pages: int, setting: str | None = None) -> str:
-    """`material` or `pagefind` for a site with this many item pages.
-
-    `setting` is the value of MINSHENG_SEARCH (read from the environment when None).
-    """
-    setting = (os.environ.get(ENV, "auto") if setting is None else setting).strip().lower() or "auto"
+def choose_engine(n_item_pages: int, setting: str = "auto") -> str:
+    """`material` or `pagefind` for a site with this many item pages; `setting` is the
+    plugin's `search` option (auto, material or pagefind; any case; empty means auto)."""
+    setting = setting.strip().lower() or "auto"
     if setting not in ENGINES:
-        raise ValueError(f"{ENV}={setting!r}: use one of {', '.join(ENGINES)}")
+        raise ValueError(f"search: {setting!r}: use one of {', '.join(ENGINES)}")
     if setting == "auto":
         return "pagefind" if n_item_pages > PAGEFIND_THRESHOLD else "material"
     return setting

@@ -7,22 +7,22 @@ year file is parsed again, and the search index still holds every page exactly o
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 
 import pytest
 
 from conftest import ROOT
 from generator import incremental
+from generator.reading import load_yaml
 from generator.synthetic import write_dataset
-from generator.dataset import load_dataset
 
 
 def edit_first_item(path, marker: str) -> None:
+    """Put `marker` at the start of item 1's pledge text, however the file writes it."""
     text = path.read_text(encoding="utf-8")
-    new = re.sub(r'(\n  - id: "1"\n(?:    .*\n)*?    text: ")', lambda m: m.group(1) + marker, text, count=1)
-    assert new != text
-    path.write_text(new, encoding="utf-8")
+    first = load_yaml(text).data["items"][0]["text"][:12]
+    assert text.count(first) >= 1
+    path.write_text(text.replace(first, marker + first, 1), encoding="utf-8")
 
 
 @pytest.fixture
@@ -30,11 +30,31 @@ def dirty_serve(monkeypatch):
     """In-process builds the way `mkdocs serve --dirty` runs them."""
     monkeypatch.chdir(ROOT)
     yield
-    incremental.on_startup("build", False)
     from mkdocs.config import load_config
 
-    plugin = load_config(config_file=str(ROOT / "mkdocs.yml")).plugins["material/search"]
-    plugin.search_index_prev = None  # plugin instances are cached for the whole process
+    plugins = load_config(config_file=str(ROOT / "mkdocs.yml")).plugins  # instances are kept for the whole process
+    plugins["ledger"].on_startup(command="build", dirty=False)
+    plugins["material/search"].search_index_prev = None
+
+
+def test_material_search_still_has_the_state_the_dirty_build_carries_over():
+    """`incremental.carry_search_entries` is our one use of Material's private search state:
+    a Material upgrade that renames it must fail here."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    plugin = SearchPlugin()
+    plugin.on_startup(command="serve", dirty=True)
+    plugin.load_config({})
+    plugin.on_config(load_config_for_search())
+    for name in incremental.MATERIAL_SEARCH_STATE:
+        assert hasattr(plugin, name), f"Material's search plugin has no `{name}` any more"
+    assert hasattr(plugin.search_index, "entries")
+
+
+def load_config_for_search():
+    from mkdocs.config import load_config
+
+    return load_config(config_file=str(ROOT / "mkdocs.yml"))
 
 
 def test_dirty_rebuild_renders_only_changed_pages_and_keeps_the_search_index_whole(tmp_path, monkeypatch, dirty_serve):

@@ -18,6 +18,7 @@ import pytest
 from conftest import build_site
 from generator import sitesearch
 from generator.synthetic import write_dataset
+from conftest import ROOT
 from generator.dataset import load_dataset, walk_items
 
 # --- the threshold -----------------------------------------------------------------------
@@ -33,13 +34,24 @@ def test_auto_switches_to_pagefind_above_the_threshold():
     assert sitesearch.choose_engine(30000, "") == "pagefind"  # empty means auto
 
 
-def test_the_environment_variable_forces_either_engine(monkeypatch):
+def test_the_setting_forces_either_engine():
     assert sitesearch.choose_engine(10, "pagefind") == "pagefind"
     assert sitesearch.choose_engine(30000, "Material") == "material"
-    monkeypatch.setenv(sitesearch.ENV, "pagefind")
-    assert sitesearch.choose_engine(10) == "pagefind"
-    monkeypatch.delenv(sitesearch.ENV)
     assert sitesearch.choose_engine(10) == "material"
+
+
+def test_mkdocs_yml_reads_the_setting_and_the_data_folder_from_the_environment(monkeypatch, tmp_path):
+    """`MINSHENG_SEARCH` and `MINSHENG_ROOT` reach the plugin through mkdocs.yml's `!ENV` tags."""
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("MINSHENG_SEARCH", "pagefind")
+    monkeypatch.setenv("MINSHENG_ROOT", str(tmp_path))
+    options = load_config(config_file=str(ROOT / "mkdocs.yml")).plugins["ledger"].config
+    assert (options.search, options.data_dir) == ("pagefind", str(tmp_path))
+    monkeypatch.delenv("MINSHENG_SEARCH")
+    monkeypatch.delenv("MINSHENG_ROOT")
+    options = load_config(config_file=str(ROOT / "mkdocs.yml")).plugins["ledger"].config
+    assert (options.search, options.data_dir) == ("auto", str(ROOT))
 
 
 def test_an_unknown_engine_is_refused_with_the_choices():
@@ -58,7 +70,7 @@ def pagefind_site(tmp_path_factory):
     ds = load_dataset(root)
     assert ds.errors == [], "\n".join(map(str, ds.errors))
     out = root.parent / "site"
-    result = build_site(out, root, extra_env={sitesearch.ENV: "pagefind"})
+    result = build_site(out, root, extra_env={"MINSHENG_SEARCH": "pagefind"})
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     return out, ds
 

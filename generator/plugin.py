@@ -1,0 +1,191 @@
+"""The MkDocs plugin (`ledger` in mkdocs.yml): runs the generator inside `mkdocs build` and
+`mkdocs serve`. It is glue only: every decision is made by the modules it calls.
+
+- on_config: load and validate the data (any data error stops the build before anything is
+  written), generate the pages, choose the search engine, give mkdocs-redirects its map and
+  the navigation its cities;
+- on_files: add the generated pages in memory (`File.generated`): no stale files exist;
+- on_serve: watch data/ so that editing YAML re-renders the site;
+- on_post_build: write the downloads and feeds next to the pages, and index for Pagefind.
+
+Settings are the plugin's typed options in mkdocs.yml (tests and `make bench` point
+`data_dir` and `search` elsewhere through MkDocs' own `!ENV` tags there). MkDocs keeps a
+plugin with `on_startup` for the whole process, so the state between the builds of one
+`mkdocs serve` (generator/incremental.py) lives on this object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import logging
+import os
+import time
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File
+
+from . import exports, feeds, incremental, published, sitesearch
+from . import pages as pages_mod
+from .dataset import load_dataset
+from .model import walk_items
+
+log = logging.getLogger("mkdocs.plugins.ledger")
+
+
+class LedgerConfig(base.Config):
+    data_dir = c.Dir(exists=True, default=".")  # the folder that holds data/ (and sources/)
+    search = c.Type(str, default="auto")  # auto, material or pagefind (generator/sitesearch.py)
+    edit_base = c.Optional(c.Type(str))  # where "edit this data" links point (a repository blob URL)
+    userdict = c.File(exists=True, default="search/userdict.txt")  # words jieba keeps whole
+
+
+class LedgerPlugin(BasePlugin[LedgerConfig]):
+    def __init__(self):
+        self.incremental = incremental.Incremental()
+        self.ds = None
+        self.generated: list = []
+        self.engine = "material"
+        self._epoch_before: str | None = None
+
+    def on_startup(self, *, command, dirty):
+        self.incremental = incremental.Incremental(command, dirty)
+
+    def on_config(self, config):
+        jieba = _require_jieba()
+        # under `mkdocs serve`, data is loaded again and again: nothing may be frozen for good
+        ds = load_dataset(self.config.data_dir, freeze=not self.incremental.serving)
+        for p in ds.warnings:
+            log.info("data: %s", p)
+        if ds.errors:
+            for p in ds.errors:
+                log.error("%s", p)
+            raise PluginError(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.")
+        self._set_source_date_epoch(ds)
+        for word in search_words(ds, Path(self.config.userdict)):  # our domain words as single search tokens
+            jieba.add_word(word, freq=2000)
+        site = pages_mod.Site(ds, edit_base=self.config.edit_base, site_url=config.get("site_url") or "")
+        self.ds, self.generated = ds, site.pages()
+        if not self.incremental.serving:  # one build per process: the data and pages live until the end,
+            gc.freeze()  # so keep the cycle collector from walking them on every pass
+        self._choose_search(config, ds)
+        redirects = config["plugins"].get("redirects")
+        if redirects is None:
+            raise PluginError("mkdocs.yml must list the `redirects` plugin: old item URLs would break.")
+        redirects.config["redirect_maps"] = {**redirects.config.get("redirect_maps", {}), **published.redirect_map(ds)}
+        if config.get("nav") is not None:
+            config["nav"] = _expand_nav(config["nav"], pages_mod.nav_entries(ds))
+        return config
+
+    def _choose_search(self, config, ds) -> None:
+        """Material's search up to a few thousand item pages, Pagefind beyond (generator/sitesearch.py)."""
+        n_item_pages = sum(1 for lf in ds.lists.values() for _ in walk_items(lf.data.items))
+        try:
+            self.engine = sitesearch.choose_engine(n_item_pages, self.config.search)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        sitesearch.configure(config, self.engine)
+        if self.engine == "pagefind":
+            self.generated.append(pages_mod.Page(sitesearch.SEARCH_PAGE, sitesearch.search_page()))
+        log.info("search: %s (%d item pages; search: auto switches to Pagefind above %d)", self.engine, n_item_pages, sitesearch.PAGEFIND_THRESHOLD)
+
+    def _set_source_date_epoch(self, ds) -> None:
+        """Reproducible builds: MkDocs dates the sitemap (and sitemap.xml.gz's header) from the
+        SOURCE_DATE_EPOCH environment variable, else from the clock, and offers no other way
+        to set it. `make site` sets it from the last commit; when it is not set, the newest
+        date in the data stands in for this build, and the variable is put back afterwards."""
+        self._epoch_before = os.environ.get("SOURCE_DATE_EPOCH")
+        if self._epoch_before:
+            return
+        dates = [dt.date(1970, 1, 1)]
+        for lf in ds.lists.values():
+            pl = lf.data
+            dates += [s.date for s in pl.sources] + [r.published for r in pl.reports] + ([pl.published] if pl.published else [])
+        newest = max(dates)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp()))
+
+    def _restore_source_date_epoch(self) -> None:
+        if not self._epoch_before:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+    @event_priority(50)  # before other plugins (mkdocs-redirects checks its targets among the files)
+    def on_files(self, files, config):
+        for page in self.generated:
+            if files.get_file_from_path(page.src) is not None:
+                raise PluginError(f"content/{page.src} would hide a generated page; rename it")
+            files.append(File.generated(config, page.src, content=page.content))
+        self.incremental.mark_unchanged(files, self.generated, config)  # `mkdocs serve --dirty`
+        self.incremental.carry_search_entries(files, config)
+        return files
+
+    def on_env(self, env, config, files):
+        return self.incremental.on_env(env)
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(Path(self.config.data_dir) / "data"))
+        server.watch(str(Path(__file__).parent))
+        return server
+
+    def on_post_build(self, config):
+        """Write the downloads (JSON, CSV, schema) and Atom feeds next to the pages."""
+        self._restore_source_date_epoch()
+        if self.ds is None:
+            return
+        site_url = config.get("site_url") or ""
+        out = Path(config["site_dir"])
+        files = {**exports.export_files(self.ds, site_url), **feeds.feed_files(self.ds, site_url)}
+        for rel, data in sorted(files.items()):
+            path = out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        if self.engine == "pagefind":
+            started = time.perf_counter()
+            try:
+                n = sitesearch.run_pagefind(out)
+            except Exception as exc:  # the site would have no working search
+                raise PluginError(f"Pagefind indexing failed: {exc}") from exc
+            log.info("search: Pagefind indexed %d pages into %s in %.1f s", n, out / "pagefind", time.perf_counter() - started)
+
+    def on_build_error(self, *, error):
+        self._restore_source_date_epoch()
+
+
+def _require_jieba():
+    try:
+        import jieba
+    except ImportError:  # Material would silently index Chinese as one long word
+        raise PluginError("jieba is not installed: Chinese search would not work. Run `make venv` (pip install -r requirements.txt).") from None
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def search_words(ds, userdict: Path) -> list[str]:
+    """Topic keywords and the words of search/userdict.txt that become single search tokens.
+
+    A word that contains a shorter domain word (老年助餐 ⊃ 助餐) is left out: Material's
+    search matches token prefixes only, so the compound would hide the shorter word.
+    """
+    words = {line.split()[0] for line in userdict.read_text(encoding="utf-8").splitlines() if line.strip()}
+    for topic in ds.topics.values():
+        words.update(k for k in topic.keywords if len(k) > 1)
+    return sorted(w for w in words if not any(o != w and o in w for o in words))
+
+
+def _expand_nav(nav, cities):
+    """Replace the `CITIES` placeholder in mkdocs.yml's nav with one entry per city."""
+    out = []
+    for entry in nav:
+        if isinstance(entry, dict):
+            ((title, value),) = entry.items()
+            if value == "CITIES":
+                out.append({title: cities})
+                continue
+            if isinstance(value, list):
+                out.append({title: _expand_nav(value, cities)})
+                continue
+        out.append(entry)
+    return out
