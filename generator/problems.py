@@ -16,50 +16,45 @@ class Severity(str, enum.Enum):
 
 
 class Code(str, enum.Enum):
-    """Every kind of problem, with the one-line description the format page lists."""
-
-    def __new__(cls, value: str, description: str):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.description = description  # type: ignore[attr-defined]
-        return member
+    """Every kind of problem. content/about/format.md#problem-codes explains each one to
+    maintainers (tests/test_validate.py checks that it lists exactly these)."""
 
     # reading a file
-    NO_DATA_FOLDER = "no-data-folder", "there is no data/ folder where the tools were run"
-    FILE_MISSING = "file-missing", "a file every city (or the data) needs is missing"
-    FILE_UNEXPECTED = "file-unexpected", "a file in data/ that is not city.yml or <year>.yml"
-    FILE_UNREADABLE = "file-unreadable", "the file cannot be read (permissions, a broken link)"
-    FILE_TOO_LARGE = "file-too-large", "the file is larger than the limit; split it"
-    FILE_EMPTY = "file-empty", "the file holds no data"
-    FILE_NOT_MAPPING = "file-not-mapping", "the top level of the file is not a mapping of fields"
-    ENCODING = "encoding", "the file is not UTF-8 text (UTF-16, GBK, a NUL byte)"
-    YAML_SYNTAX = "yaml-syntax", "the YAML cannot be parsed (indentation, quotes, a colon in plain text)"
-    YAML_TOO_BIG = "yaml-too-big", "nested too deeply or too many values for a pledge list"
-    DUPLICATE_KEY = "duplicate-key", "a key is written twice in one mapping"
-    AMBIGUOUS_VALUE = "ambiguous-value", "yes/no/on/off, 08, 0x1F, 1_000, 1:30 … read differently by YAML versions"
-    NUMBER_TOO_LARGE = "number-too-large", "a number too large to be a number (1e400)"
-    CONTROL_CHARACTER = "control-character", "an invisible control character (an escape such as \\0 or \\x1b)"
-    YAML_FEATURE = "yaml-feature", "anchors, aliases, merge keys, custom tags or complex keys, which the format does not use"
+    NO_DATA_FOLDER = "no-data-folder"  # there is no data/ folder where the tools were run
+    FILE_MISSING = "file-missing"  # a file every city (or the data) needs is missing
+    FILE_UNEXPECTED = "file-unexpected"  # a file in data/ that is not city.yml or <year>.yml
+    FILE_UNREADABLE = "file-unreadable"  # the file cannot be read (permissions, a broken link)
+    FILE_TOO_LARGE = "file-too-large"  # the file is larger than the limit; split it
+    FILE_EMPTY = "file-empty"  # the file holds no data
+    FILE_NOT_MAPPING = "file-not-mapping"  # the top level of the file is not a mapping of fields
+    ENCODING = "encoding"  # the file is not UTF-8 text (UTF-16, GBK, a NUL byte)
+    YAML_SYNTAX = "yaml-syntax"  # the YAML cannot be parsed (indentation, quotes, a colon in plain text)
+    YAML_TOO_BIG = "yaml-too-big"  # nested too deeply or too many values for a pledge list
+    DUPLICATE_KEY = "duplicate-key"  # a key is written twice in one mapping
+    AMBIGUOUS_VALUE = "ambiguous-value"  # yes/no/on/off, 08, 0x1F, 1_000, 1:30 … read differently by YAML versions
+    NUMBER_TOO_LARGE = "number-too-large"  # a number too large to be a number (1e400)
+    CONTROL_CHARACTER = "control-character"  # an invisible control character (an escape such as \\0 or \\x1b)
+    YAML_FEATURE = "yaml-feature"  # anchors, aliases, merge keys, custom tags or complex keys, which the format does not use
     # the schema
-    FIELD_MISSING = "field-missing", "a required field is missing"
-    FIELD_UNKNOWN = "field-unknown", "a field the format does not have (often a typo)"
-    WRONG_TYPE = "wrong-type", "a value of the wrong kind: text, number, true/false, list or mapping"
-    BAD_FORMAT = "bad-format", "a value not in the expected form: an id, a slug, a date, a web address"
-    NOT_ALLOWED = "not-allowed", "a value outside the allowed choices (a status, a comparator …)"
-    INVALID_VALUE = "invalid-value", "a value the format refuses for another stated reason"
+    FIELD_MISSING = "field-missing"  # a required field is missing
+    FIELD_UNKNOWN = "field-unknown"  # a field the format does not have (often a typo)
+    WRONG_TYPE = "wrong-type"  # a value of the wrong kind: text, number, true/false, list or mapping
+    BAD_FORMAT = "bad-format"  # a value not in the expected form: an id, a slug, a date, a web address
+    NOT_ALLOWED = "not-allowed"  # a value outside the allowed choices (a status, a comparator …)
+    INVALID_VALUE = "invalid-value"  # a value the format refuses for another stated reason
     # references and plausibility within the data
-    DUPLICATE_ID = "duplicate-id", "an id is used twice (items, reports, sources, sections, topics)"
-    UNKNOWN_REFERENCE = "unknown-reference", "a reference to a source, report, section, topic, city or item that does not exist"
-    NAME_MISMATCH = "name-mismatch", "a city slug or year that does not match its folder or file name"
-    BAD_ITEM_ID = "bad-item-id", "a sub-item id that does not start with its parent's, or a top-level id with `-`"
-    DATE_IMPLAUSIBLE = "date-implausible", "a date in the future, out of order, or outside the list's period"
-    TARGET_INCOMPLETE = "target-incomplete", "a target without a value, with a value although qualitative, or a broken range"
-    PERCENT_MISMATCH = "percent-mismatch", "a reported percent that disagrees with value / target"
-    PROGRESS_ORDER = "progress-order", "progress entries not in date order, or two for one report"
-    LOOKS_LIKE_HTML = "looks-like-html", "text that contains an HTML tag (it is shown as text, never run)"
-    REDIRECT_CONFLICT = "redirect-conflict", "an old id that is redirected and still used, or both redirected and removed"
+    DUPLICATE_ID = "duplicate-id"  # an id is used twice (items, reports, sources, sections, topics)
+    UNKNOWN_REFERENCE = "unknown-reference"  # a reference to a source, report, section, topic, city or item that does not exist
+    NAME_MISMATCH = "name-mismatch"  # a city slug or year that does not match its folder or file name
+    BAD_ITEM_ID = "bad-item-id"  # a sub-item id that does not start with its parent's, or a top-level id with `-`
+    DATE_IMPLAUSIBLE = "date-implausible"  # a date in the future, out of order, or outside the list's period
+    TARGET_INCOMPLETE = "target-incomplete"  # a target without a value, with a value although qualitative, or a broken range
+    PERCENT_MISMATCH = "percent-mismatch"  # a reported percent that disagrees with value / target
+    PROGRESS_ORDER = "progress-order"  # progress entries not in date order, or two for one report
+    LOOKS_LIKE_HTML = "looks-like-html"  # text that contains an HTML tag (it is shown as text, never run)
+    REDIRECT_CONFLICT = "redirect-conflict"  # an old id that is redirected and still used, or both redirected and removed
     # permanent URLs (compared with git)
-    PUBLISHED_GONE = "published-gone", "a published city, list or item that is gone without redirect_from or removed_ids"
+    PUBLISHED_GONE = "published-gone"  # a published city, list or item that is gone without redirect_from or removed_ids
 
 
 @dataclass(frozen=True)

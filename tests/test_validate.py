@@ -7,6 +7,7 @@ names the file, the line and the field, in plain words.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -283,3 +284,11 @@ def test_new_command_scaffolds_a_valid_file(root, capsys):
     assert ("yantai", 2025) in ds.lists
     assert main(["--root", str(root), "new", "yantai", "2025"]) == 2  # never overwrites
     assert main(["--root", str(root), "new", "Yan Tai", "2025"]) == 2
+
+
+def test_the_format_page_explains_exactly_the_problem_codes_there_are():
+    page = (Path(__file__).resolve().parent.parent / "content/about/format.md").read_text(encoding="utf-8")
+    section = page.split("{#problem-codes}", 1)[1]
+    listed = re.findall(r"^\| `([a-z-]+)` \|", section, re.M)
+    assert sorted(listed) == sorted(code.value for code in Code)
+    assert len(listed) == len(set(listed))
