@@ -38,7 +38,18 @@ STATUS_ORDER = ["done", "ahead", "on_track", "behind", "not_started", "adjusted"
 # When a parent's status must summarise its sub-items, the least favourable wins.
 _SEVERITY = {s: i for i, s in enumerate(["done", "ahead", "on_track", "adjusted", "unknown", "none", "not_started", "behind", "cancelled"])}
 
-COMPARATOR_LABELS = {"at_least": "≥", "at_most": "≤", "exactly": "", "about": "约", "range": ""}
+# How a target or a measure shows its comparator before the number (a range shows `2–3`).
+COMPARATOR_SYMBOLS = {"at_least": "≥", "at_most": "≤", "exactly": "", "about": "约", "range": ""}
+CITY_LEVEL_LABELS = {
+    "municipality": "直辖市",
+    "sub_provincial": "副省级市",
+    "prefecture": "地级市",
+    "county_level": "县级市",
+    "county": "县",
+    "district": "区",
+}
+# What a source's citation adds about its script (model.Script); simplified text needs no note.
+SCRIPT_NOTES = {"traditional_converted": "原文为繁体，已转为简体"}
 
 
 @dataclass
@@ -64,6 +75,40 @@ def sorted_progress(item: model.Item, reports: dict) -> list:
 
 def item_deadline(item: model.Item, pl: model.PledgeList, parent: model.Item | None = None) -> dt.date | None:
     return item.deadline or (parent.deadline if parent else None) or pl.deadline or pl.period.end
+
+
+def item_lead(item: model.Item, parent: model.Item | None = None) -> list[str]:
+    """The lead units of an item; a sub-item without its own has its parent's."""
+    return item.lead or (parent.lead if parent else [])
+
+
+def list_source(pl: model.PledgeList) -> model.Source:
+    """The source the list itself comes from (validation guarantees it exists)."""
+    return next((s for s in pl.sources if s.id == pl.source), pl.sources[0])
+
+
+def section_chain(pl: model.PledgeList, section_id: str | None) -> list:
+    """The sections from the top down to `section_id`, as the source nests them."""
+    by_id = {s.id: s for s in pl.sections}
+    chain: list = []
+    while section_id and section_id in by_id and len(chain) < 10:
+        chain.insert(0, by_id[section_id])
+        section_id = by_id[section_id].parent
+    return chain
+
+
+def item_sections(item: model.Item, pl: model.PledgeList, parent: model.Item | None = None) -> list:
+    """An item's section chain; a sub-item without its own section is in its parent's."""
+    return section_chain(pl, item.section or (parent.section if parent else None))
+
+
+def target_measure(target: model.Target, entry: model.Progress | None) -> model.Measure | None:
+    """The measure of a progress entry that reports on a target (same metric; the last wins)."""
+    found = None
+    for m in entry.measures if entry else ():
+        if m.metric == target.metric:
+            found = m
+    return found
 
 
 def measure_percent(item: model.Item, m: model.Measure) -> float | None:
@@ -107,12 +152,12 @@ def latest(item: model.Item, pl: model.PledgeList, parent: model.Item | None = N
 
 def _summarise_children(item: model.Item, pl: model.PledgeList) -> Latest:
     kids = [latest(child, pl, item) for child in item.subitems]
-    reported = [k for k in kids if k.report is not None]
+    reported = [(k.report, k) for k in kids if k.report is not None]
     if not reported:
         return Latest("none", None, None, None, None, None)
     worst = max(kids, key=lambda k: _SEVERITY[k.status])
-    newest = max(reported, key=lambda k: k.report.as_of)
-    return Latest(worst.status, None, None, newest.pace, newest.report, None)
+    report, newest = max(reported, key=lambda rk: rk[0].as_of)
+    return Latest(worst.status, None, None, newest.pace, report, None)
 
 
 def leaves(items):
@@ -127,7 +172,7 @@ def leaves(items):
 def status_counts(pl: model.PledgeList) -> dict:
     """Leaf items per status, in display order, zeros left out."""
     parents = _parents(pl.items)
-    counts = {s: 0 for s in STATUS_ORDER}
+    counts = dict.fromkeys(STATUS_ORDER, 0)
     for item in leaves(pl.items):
         counts[latest(item, pl, parents.get(item.id)).status] += 1
     return {s: n for s, n in counts.items() if n}
@@ -157,8 +202,22 @@ def format_target(t: model.Target) -> str:
     unit = t.unit or ""
     if t.comparator == model.Comparator.range and t.value_max is not None:
         return f"{format_number(t.value)}–{format_number(t.value_max)}{unit}"
-    prefix = COMPARATOR_LABELS.get(t.comparator.value if t.comparator else "exactly", "")
+    prefix = COMPARATOR_SYMBOLS.get(t.comparator.value if t.comparator else "exactly", "")
     return f"{prefix}{format_number(t.value)}{unit}"
+
+
+def format_measure(m: model.Measure) -> str:
+    """A reported value as the timeline shows it: `约2,000个`; empty without a value."""
+    if m.value is None:
+        return ""
+    prefix = COMPARATOR_SYMBOLS[m.comparator.value] if m.comparator else ""
+    return f"{prefix}{format_number(m.value)}{m.unit or ''}"
+
+
+def short(text: str, limit: int = 40) -> str:
+    """Text on one line, cut to `limit` characters with `…`."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --- what changed between reports (the changes page) -----------------------------------
@@ -209,11 +268,11 @@ class ItemChange:
 
     @property
     def status_changed(self) -> bool:
-        return bool(self.before and self.after) and self.before.status != self.after.status
+        return self.before is not None and self.after is not None and self.before.status != self.after.status
 
     @property
     def percent_changed(self) -> bool:
-        return bool(self.before and self.after) and not _same_percent(self.before.percent, self.after.percent)
+        return self.before is not None and self.after is not None and not _same_percent(self.before.percent, self.after.percent)
 
     @property
     def percent_delta(self) -> float | None:
@@ -234,6 +293,7 @@ class ReportChanges:
     missing: list  # ItemChange: mentioned in an earlier report, not in this one
     unchanged: list  # ItemChange: same status and percent as before
     counts: dict  # status → items this report mentions, in display order, zeros left out
+    source: model.Source | None = None  # where the report was published
 
     @property
     def mentioned(self) -> int:
@@ -281,7 +341,8 @@ def changes(pl: model.PledgeList) -> list:
     """For each report, oldest first: which items changed, appeared or dropped out."""
     ordered = reports_in_order(pl)
     rank = {r.id: i for i, r in enumerate(ordered)}
-    out = [ReportChanges(r, ordered[i - 1] if i else None, [], [], [], [], {}) for i, r in enumerate(ordered)]
+    sources = {s.id: s for s in pl.sources}
+    out = [ReportChanges(r, ordered[i - 1] if i else None, [], [], [], [], {}, sources.get(r.source)) for i, r in enumerate(ordered)]
     for item, parent in tracked_items(pl.items):
         by_rank = {rank[e.report]: e for e in item.progress if e.report in rank}
         previous = None
