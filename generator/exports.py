@@ -17,7 +17,7 @@ import csv
 import io
 import json
 
-from . import derive, model, parallel, schema
+from . import derive, model, parallel, schema, urls
 from .validate import Dataset, ListFile, walk_items
 
 CSV_COLUMNS = [
@@ -47,24 +47,8 @@ CSV_COLUMNS = [
     "source_date",
 ]
 
-COMPARATOR_SYMBOLS = {"at_least": "≥", "at_most": "≤", "exactly": "", "about": "约", "range": ""}
-
 
 # --- small helpers ------------------------------------------------------------------
-
-
-def base_url(site_url: str) -> str:
-    """`https://example.org` → `https://example.org/`; an empty site_url gives `/` (root-relative)."""
-    site_url = (site_url or "").strip()
-    return site_url.rstrip("/") + "/" if site_url else "/"
-
-
-def city_year_url(site_url: str, city: str, year: int) -> str:
-    return f"{base_url(site_url)}{city}/{year}/"
-
-
-def item_url(site_url: str, city: str, year: int, item_id: str) -> str:
-    return f"{base_url(site_url)}{city}/{year}/{item_id}/"
 
 
 def _json(obj) -> bytes:
@@ -96,24 +80,13 @@ def target_text(t: model.Target) -> str:
     unit = t.unit or ""
     if t.comparator == model.Comparator.range and t.value_max is not None:
         return f"{t.metric}{_number(t.value)}–{_number(t.value_max)}{unit}"
-    symbol = COMPARATOR_SYMBOLS[t.comparator.value] if t.comparator else ""
+    symbol = derive.COMPARATOR_SYMBOLS[t.comparator.value] if t.comparator else ""
     return f"{t.metric}{symbol}{_number(t.value)}{unit}"
 
 
-def list_source(pl: model.PledgeList) -> model.Source:
-    """The source the list itself comes from (validation guarantees it exists)."""
-    return next((s for s in pl.sources if s.id == pl.source), pl.sources[0])
-
-
-def section_heading(pl: model.PledgeList, section_id: str | None) -> str:
-    """The section chain as the source writes it: `一、幼有善育 › （一）托育`."""
-    by_id = {s.id: s for s in pl.sections}
-    chain = []
-    while section_id and section_id in by_id and len(chain) < 10:
-        s = by_id[section_id]
-        chain.insert(0, f"{s.label}{s.title}")
-        section_id = s.parent
-    return " › ".join(chain)
+def section_heading(item: model.Item, pl: model.PledgeList, parent: model.Item | None) -> str:
+    """The item's section chain as the source writes it: `一、幼有善育 › （一）托育`."""
+    return " › ".join(f"{s.label}{s.title}" for s in derive.item_sections(item, pl, parent))
 
 
 def derived_figures(item: model.Item, pl: model.PledgeList, parent: model.Item | None, site_url: str) -> dict:
@@ -125,7 +98,7 @@ def derived_figures(item: model.Item, pl: model.PledgeList, parent: model.Item |
         "percent": lt.percent,
         "expected_pace": lt.pace,
         "as_of": lt.report.as_of.isoformat() if lt.report else None,
-        "url": item_url(site_url, pl.city, pl.year, item.id),
+        "url": urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
     }
 
 
@@ -154,7 +127,7 @@ def list_csv(ds: Dataset, lf: ListFile, site_url: str) -> bytes:
     """One row per item and sub-item, in source order; UTF-8 with BOM so Excel reads it."""
     pl = lf.data
     city = ds.cities.get(pl.city)
-    src = list_source(pl)
+    src = derive.list_source(pl)
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -168,7 +141,7 @@ def list_csv(ds: Dataset, lf: ListFile, site_url: str) -> bytes:
             "id": item.id,
             "parent_id": parent.id if parent else "",
             "label": item.label or "",
-            "section": section_heading(pl, item.section or (parent.section if parent else None)),
+            "section": section_heading(item, pl, parent),
             "title": item.title or "",
             "text": item.text,
             "lead": "、".join(item.lead),
@@ -183,7 +156,7 @@ def list_csv(ds: Dataset, lf: ListFile, site_url: str) -> bytes:
             "latest_as_of": lt.report.as_of.isoformat() if lt.report else "",
             "latest_report": lt.report.id if lt.report else "",
             "progress_count": len(item.progress),
-            "url": item_url(site_url, pl.city, pl.year, item.id),
+            "url": urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
             "source_title": src.title,
             "source_date": src.date.isoformat(),
         }
@@ -199,7 +172,7 @@ def item_json(ds: Dataset, lf: ListFile, item: model.Item, parent: model.Item | 
     used_reports = {p.report for it, _ in family for p in it.progress}
     reports = [r for r in pl.reports if r.id in used_reports]
     report_source_ids = {r.source for r in reports}
-    src = list_source(pl)
+    src = derive.list_source(pl)
     return _json(
         {
             "city": pl.city,
@@ -207,8 +180,8 @@ def item_json(ds: Dataset, lf: ListFile, item: model.Item, parent: model.Item | 
             "year": pl.year,
             "id": item.id,
             "parent_id": parent.id if parent else None,
-            "url": item_url(site_url, pl.city, pl.year, item.id),
-            "list_url": city_year_url(site_url, pl.city, pl.year),
+            "url": urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
+            "list_url": urls.absolute(site_url, urls.city_year(pl.city, pl.year)),
             "list_title": pl.title,
             "item": item.model_dump(mode="json"),
             "derived": {it.id: derived_figures(it, pl, par, site_url) for it, par in family},
@@ -233,10 +206,9 @@ def all_json(ds: Dataset) -> bytes:
 def list_files(ds: Dataset, lf: ListFile, site_url: str) -> dict[str, bytes]:
     """The downloads of one list: its JSON and CSV, and one JSON per item."""
     pl = lf.data
-    stem = f"data/{pl.city}/{pl.year}"
-    out = {f"{stem}.json": list_json(ds, lf, site_url), f"{stem}.csv": list_csv(ds, lf, site_url)}
+    out = {urls.list_json(pl.city, pl.year): list_json(ds, lf, site_url), urls.list_csv(pl.city, pl.year): list_csv(ds, lf, site_url)}
     for item, _, parent in walk_items(pl.items):
-        out[f"{stem}/{item.id}.json"] = item_json(ds, lf, item, parent, site_url)
+        out[urls.item_json(pl.city, pl.year, item.id)] = item_json(ds, lf, item, parent, site_url)
     return out
 
 
@@ -248,7 +220,7 @@ def export_files(ds: Dataset, site_url: str) -> dict[str, bytes]:
     n_items = sum(len(lf.data.items) for lf in ds.lists.values())
     for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url), sorted(ds.lists), n_items):
         out.update(files)
-    out["data/all.json"] = all_json(ds)
+    out[urls.all_json()] = all_json(ds)
     for name in schema.SCHEMAS:
-        out[f"data/schema/{name}"] = schema.render(name).encode("utf-8")
+        out[urls.schema(name)] = schema.render(name).encode("utf-8")
     return out

@@ -16,12 +16,10 @@ from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
 
-from . import derive, model
-from .exports import base_url, city_year_url, item_url, list_source
+from . import derive, model, urls
 from .validate import Dataset, ListFile, walk_items
 
 SITE_NAME = "民生实事台账"
-TAG_AUTHORITY = "minsheng-ledger.github.io,2024"  # tag: URI authority (RFC 4151); never change it
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 FEED_STATUSES = ("behind", "done")  # what a report entry lists: news is what fell behind or finished
 MAX_ITEMS_PER_STATUS = 30
@@ -57,7 +55,7 @@ def _city_short(ds: Dataset, slug: str) -> str:
 
 def list_date(pl: model.PledgeList) -> dt.date:
     """When the list was published; without `published`, the date of the list's source."""
-    return pl.published or list_source(pl).date
+    return pl.published or derive.list_source(pl).date
 
 
 def _list_entry(ds: Dataset, lf: ListFile, site_url: str) -> Entry:
@@ -68,14 +66,14 @@ def _list_entry(ds: Dataset, lf: ListFile, site_url: str) -> Entry:
              + (f"（含子项 {n_sub} 项）" if n_sub else "") + "。</p>"]
     if pl.summary:
         parts.append(_quote(pl.summary))
-    src = list_source(pl)
+    src = derive.list_source(pl)
     parts.append(f"<p>来源：{html.escape(src.title)}，{html.escape(src.publisher)}，{src.date.isoformat()}</p>")
     date = list_date(pl)
     return Entry(
-        id=f"tag:{TAG_AUTHORITY}:{pl.city}/{pl.year}",
+        id=urls.list_entry_id(pl.city, pl.year),
         title=f"{name} {pl.year} {pl.kind}：{len(pl.items)} 项",
         date=date,
-        link=city_year_url(site_url, pl.city, pl.year),
+        link=urls.absolute(site_url, urls.city_year(pl.city, pl.year)),
         content="\n".join(parts),
         city=pl.city,
         sort_key=(date, 0, pl.city, pl.year, ""),
@@ -100,27 +98,22 @@ def _report_entry(ds: Dataset, lf: ListFile, report: model.Report, site_url: str
         parts.append(f"<p>本站归类为“{derive.STATUS_LABELS[status]}”的事项（{len(rows)} 项）：</p>")
         lis = []
         for item, entry in rows[:MAX_ITEMS_PER_STATUS]:
-            href = item_url(site_url, pl.city, pl.year, item.id) + f"#progress-{report.id}"
-            label = item.title or _short(item.text)
+            href = urls.absolute(site_url, urls.progress(pl.city, pl.year, item.id, report.id))
+            label = item.title or derive.short(item.text, 30)
             extra = f"（原文：{html.escape(entry.status_text)}）" if entry.status_text else ""
             lis.append(f'<li><a href="{html.escape(href, quote=True)}">{html.escape(item.id)} {html.escape(label)}</a>{extra}</li>')
         if len(rows) > MAX_ITEMS_PER_STATUS:
             lis.append(f"<li>……另有 {len(rows) - MAX_ITEMS_PER_STATUS} 项，见清单页</li>")
         parts.append("<ul>" + "".join(lis) + "</ul>")
     return Entry(
-        id=f"tag:{TAG_AUTHORITY}:{pl.city}/{pl.year}/report/{report.id}",
+        id=urls.report_entry_id(pl.city, pl.year, report.id),
         title=f"{name} {pl.year} {pl.kind} · {report.title}",
         date=report.published,
-        link=city_year_url(site_url, pl.city, pl.year) + f"changes/#{report.id}",  # what this report changed
+        link=urls.absolute(site_url, urls.changes_report(pl.city, pl.year, report.id)),  # what this report changed
         content="\n".join(parts),
         city=pl.city,
         sort_key=(report.published, 1, pl.city, pl.year, report.id),
     )
-
-
-def _short(text: str, limit: int = 30) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def entries(ds: Dataset, site_url: str) -> list[Entry]:
@@ -159,28 +152,27 @@ def _render(feed_id: str, title: str, subtitle: str, self_url: str, alternate: s
 
 def feed_files(ds: Dataset, site_url: str) -> dict[str, bytes]:
     """{site-relative path: bytes}: `feeds/all.atom` and `feeds/<city>.atom` for every city."""
-    base = base_url(site_url)
     everything = entries(ds, site_url)
     newest = everything[0].date if everything else FALLBACK_DATE
     out = {
-        "feeds/all.atom": _render(
-            f"tag:{TAG_AUTHORITY}:feeds/all",
+        urls.feed_all(): _render(
+            urls.feed_id("all"),
             f"{SITE_NAME}：新清单与进展报告",
             "各地民生实事清单和进展报告的更新",
-            f"{base}feeds/all.atom",
-            base,
+            urls.absolute(site_url, urls.feed_all()),
+            urls.absolute(site_url, urls.home()),
             everything,
             newest,
         )
     }
     for slug in sorted(set(ds.cities) | {city for city, _ in ds.lists}):
         name = _city_short(ds, slug)
-        out[f"feeds/{slug}.atom"] = _render(
-            f"tag:{TAG_AUTHORITY}:feeds/{slug}",
+        out[urls.feed_city(slug)] = _render(
+            urls.feed_id(slug),
             f"{SITE_NAME}：{name}",
             f"{name}民生实事清单和进展报告的更新",
-            f"{base}feeds/{slug}.atom",
-            f"{base}{slug}/",
+            urls.absolute(site_url, urls.feed_city(slug)),
+            urls.absolute(site_url, urls.city(slug)),
             [e for e in everything if e.city == slug],
             newest,
         )

@@ -17,9 +17,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator import derive, exports, feeds, model, schema
-from generator.dataset import load_dataset, walk_items
 from conftest import FIXTURES, ROOT
+from generator import derive, exports, feeds, model, schema, urls
+from generator.dataset import load_dataset, walk_items
 
 SITE = "https://example.org/ledger/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -137,9 +137,9 @@ def test_csv_shape(ds, files):
         assert rows[0] == exports.CSV_COLUMNS == _documented_columns()
         flat = list(walk_items(lf.data.items))
         assert len(rows) - 1 == len(flat)
-        for row, (item, _, parent) in zip(rows[1:], flat):
+        for row, (item, _, parent) in zip(rows[1:], flat, strict=True):
             assert len(row) == len(exports.CSV_COLUMNS)
-            rec = dict(zip(rows[0], row))
+            rec = dict(zip(rows[0], row, strict=True))
             assert (rec["city"], rec["year"], rec["id"]) == (city, str(year), item.id)
             assert rec["parent_id"] == (parent.id if parent else "")
             assert rec["text"] == item.text
@@ -160,7 +160,7 @@ def test_csv_shape(ds, files):
 def test_csv_values_on_the_fixture():
     ds = _load(MINI)
     rows = _rows(exports.export_files(ds, "https://example.org")["data/ceshi/2024.csv"])
-    rec = {r[3]: dict(zip(rows[0], r)) for r in rows[1:]}
+    rec = {r[3]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert rec["1"]["targets"] == "新增托位≥6000个"
     assert rec["1"]["section"] == "（一）幼有善育"
     assert rec["1-2"]["section"] == "（一）幼有善育"  # inherited from the parent
@@ -242,12 +242,12 @@ def test_feed_entries_match_the_data(ds, atom):
     for (city, year), lf in ds.lists.items():
         pl = lf.data
         page = f"{SITE}{city}/{year}/"
-        e = entries[f"tag:{feeds.TAG_AUTHORITY}:{city}/{year}"]
+        e = entries[f"tag:{urls.TAG_AUTHORITY}:{city}/{year}"]
         assert e.find(f"{ATOM}updated").text.startswith(feeds.list_date(pl).isoformat())
         assert e.find(f"{ATOM}title").text == f"{ds.cities[city].short_name} {year} {pl.kind}：{len(pl.items)} 项"
         assert e.find(f"{ATOM}link").get("href") == page
         for r in pl.reports:
-            e = entries[f"tag:{feeds.TAG_AUTHORITY}:{city}/{year}/report/{r.id}"]
+            e = entries[f"tag:{urls.TAG_AUTHORITY}:{city}/{year}/report/{r.id}"]
             assert e.find(f"{ATOM}updated").text.startswith(r.published.isoformat())
             assert e.find(f"{ATOM}link").get("href") == f"{page}changes/#{r.id}"  # what this report changed
             content = e.find(f"{ATOM}content").text

@@ -1,0 +1,212 @@
+"""Every URL the site has, and the Markdown source of every generated page.
+
+The URL scheme is permanent: journalists cite `/<city>/<year>/<id>/`, feed readers keep the
+entry ids, and published.py checks against git history that no published URL disappears.
+Nothing else builds a URL or a page path: pages.py, exports.py, feeds.py, the templates
+(as `urls`, with `link(urls.item(…))`), published.py and the MkDocs hooks call these
+functions, and tests/test_urls.py fails on a URL put together by hand anywhere else.
+
+- A URL here is site-relative, without a leading slash, in MkDocs' directory form:
+  `qingdao/2024/6-3/`; the home page is ``. `absolute(site_url, url)` makes a full URL
+  (downloads, feeds, permalinks), `relative(from_url, to_url)` a link between two pages.
+- A page's source (`…_src`) is its Markdown path relative to docs_dir,
+  `qingdao/2024/6-3.md`: what MkDocs (`File.generated`) and mkdocs-redirects take.
+  `from_src` turns it into the URL.
+- Top-level names of the site's own folders are `RESERVED`: a city slug must not take one.
+"""
+
+from __future__ import annotations
+
+RESERVED = frozenset({"about", "assets", "data", "feeds", "pagefind", "search", "topics"})
+"""First path segments the site uses for itself (content/about, theme assets, downloads, feeds,
+search, topics): a city with one of these slugs would collide with them."""
+
+TAG_AUTHORITY = "minsheng-ledger.github.io,2024"  # tag: URI authority (RFC 4151); never change it
+
+
+# --- pages: URL and Markdown source ---------------------------------------------------------
+
+
+def home() -> str:
+    return ""
+
+
+def home_src() -> str:
+    return "index.md"
+
+
+def city(slug: str) -> str:
+    """`qingdao/`: the city's page with all its lists."""
+    return f"{slug}/"
+
+
+def city_src(slug: str) -> str:
+    return f"{slug}/index.md"
+
+
+def city_year(city: str, year: int) -> str:
+    """`qingdao/2024/`: one published list (city and year of publication)."""
+    return f"{city}/{year}/"
+
+
+def city_year_src(city: str, year: int) -> str:
+    return f"{city}/{year}/index.md"
+
+
+def item(city: str, year: int, item_id: str) -> str:
+    """`qingdao/2024/6-3/`: one item or sub-item (also the page left for a removed one)."""
+    return f"{city}/{year}/{item_id}/"
+
+
+def item_src(city: str, year: int, item_id: str) -> str:
+    return f"{city}/{year}/{item_id}.md"
+
+
+def progress_anchor(report_id: str) -> str:
+    """The id of one progress entry on an item page: `progress-h1`."""
+    return f"progress-{report_id}"
+
+
+def progress(city: str, year: int, item_id: str, report_id: str) -> str:
+    """`qingdao/2024/6-3/#progress-h1`: one progress entry of an item."""
+    return f"{item(city, year, item_id)}#{progress_anchor(report_id)}"
+
+
+def changes(city: str, year: int) -> str:
+    """`qingdao/2024/changes/`: what changed between the list's progress reports."""
+    return f"{city}/{year}/changes/"
+
+
+def changes_src(city: str, year: int) -> str:
+    return f"{city}/{year}/changes.md"
+
+
+def changes_report(city: str, year: int, report_id: str) -> str:
+    """`qingdao/2024/changes/#h1`: what one report changed (its heading's id is the report id)."""
+    return f"{changes(city, year)}#{report_id}"
+
+
+def topics() -> str:
+    return "topics/"
+
+
+def topics_src() -> str:
+    return "topics/index.md"
+
+
+def topic(topic_id: str) -> str:
+    """`topics/tuoyu/`: one topic across cities and years."""
+    return f"topics/{topic_id}/"
+
+
+def topic_src(topic_id: str) -> str:
+    return f"topics/{topic_id}.md"
+
+
+def data_page() -> str:
+    """The hand-written page that documents the downloads (content/data.md)."""
+    return "data/"
+
+
+def methodology(anchor: str = "") -> str:
+    """The hand-written methodology page (content/about/methodology.md), or one of its sections."""
+    return "about/methodology/" + (f"#{anchor}" if anchor else "")
+
+
+# --- downloads and feeds (files, not pages) -------------------------------------------------
+
+
+def list_json(city: str, year: int) -> str:
+    return f"data/{city}/{year}.json"
+
+
+def list_csv(city: str, year: int) -> str:
+    return f"data/{city}/{year}.csv"
+
+
+def item_json(city: str, year: int, item_id: str) -> str:
+    return f"data/{city}/{year}/{item_id}.json"
+
+
+def all_json() -> str:
+    return "data/all.json"
+
+
+def schema(name: str) -> str:
+    """A JSON Schema file of the data format: `data/schema/pledge-list.schema.json`."""
+    return f"data/schema/{name}"
+
+
+def feed_all() -> str:
+    return "feeds/all.atom"
+
+
+def feed_city(slug: str) -> str:
+    return f"feeds/{slug}.atom"
+
+
+# --- Atom ids: tag: URIs that depend only on the data, so they survive a move of the site ---
+
+
+def tag(path: str) -> str:
+    return f"tag:{TAG_AUTHORITY}:{path}"
+
+
+def feed_id(name: str) -> str:
+    """The id of feed `feeds/<name>.atom`."""
+    return tag(f"feeds/{name}")
+
+
+def list_entry_id(city: str, year: int) -> str:
+    return tag(f"{city}/{year}")
+
+
+def report_entry_id(city: str, year: int, report_id: str) -> str:
+    return tag(f"{city}/{year}/report/{report_id}")
+
+
+# --- forms of a URL ----------------------------------------------------------------------------
+
+
+def from_src(src: str) -> str:
+    """`qingdao/2024/6-3.md` → `qingdao/2024/6-3/`, `qingdao/index.md` → `qingdao/` (directory URLs)."""
+    stem = src[:-3]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def base(site_url: str | None) -> str:
+    """`https://example.org` → `https://example.org/`; no site_url gives `/` (root-relative)."""
+    site_url = (site_url or "").strip()
+    return site_url.rstrip("/") + "/" if site_url else "/"
+
+
+def absolute(site_url: str | None, url: str) -> str:
+    """`absolute("https://example.org/ledger", "qingdao/2024/")` → `https://example.org/ledger/qingdao/2024/`."""
+    return base(site_url) + url
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from one page URL to another that works on any host and sub-path."""
+    target_dir, _, fragment = to_url.partition("#")
+    here, there = from_url.split("/")[:-1], [p for p in target_dir.split("/") if p]  # page URLs end in /
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."  # posixpath.relpath, 10× faster
+    if rel == ".":
+        rel = "./"
+    elif target_dir.endswith("/") or target_dir == "":
+        rel += "/"
+    return rel + ("#" + fragment if fragment else "")
+
+
+def edit(edit_base: str | None, path: str, line: int | None = None) -> str | None:
+    """Where a maintainer edits a data file (a repository blob URL, line anchor optional);
+    None without an edit_base."""
+    if not edit_base:
+        return None
+    return f"{edit_base.rstrip('/')}/{path}" + (f"#L{line}" if line else "")
