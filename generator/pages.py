@@ -5,6 +5,10 @@ autoescaped: data text can never become HTML, and `_one_line` (the environment's
 keeps its line breaks from starting Markdown lines. Text that lands in Markdown syntax
 (headings, front matter) goes through `md_text` / `yaml_str` below — the only other escaping
 path. tests/test_hardening.py renders tests/fixtures/hostile through all of it.
+
+Templates present; they compute nothing. Figures come from derive.py, lookups are done
+here and handed over as the named rows below, and every link is `link(urls.…)`
+(generator/urls.py builds every URL; `link` makes it relative to the page).
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 from markupsafe import Markup, escape
 
-from . import derive, model, parallel
+from . import derive, model, parallel, urls
 from .validate import Dataset, ListFile, walk_items
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -29,37 +34,100 @@ _YAML_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0
 
 @dataclass
 class Page:
-    src: str  # path of the Markdown file relative to docs_dir, e.g. qingdao/2024/6-3.md
+    src: str  # path of the Markdown file relative to docs_dir, e.g. qingdao/2024/6-3.md (urls.*_src)
     content: str
 
     @property
     def url(self) -> str:
-        return page_url(self.src)
+        return urls.from_src(self.src)
 
 
-def page_url(src: str) -> str:
-    """`qingdao/2024/6-3.md` → `qingdao/2024/6-3/` (MkDocs directory URLs)."""
-    stem = src[:-3]
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
+# --- what templates receive: named rows instead of tuples ---------------------------------
 
 
-def relative(from_url: str, to_url: str) -> str:
-    """A link from one page URL to another that works on any host and sub-path."""
-    target_dir, _, fragment = to_url.partition("#")
-    here, there = from_url.split("/")[:-1], [p for p in target_dir.split("/") if p]  # page URLs end in /
-    common = 0
-    while common < min(len(here), len(there)) and here[common] == there[common]:
-        common += 1
-    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."  # posixpath.relpath, 10× faster
-    if rel == ".":
-        rel = "./"
-    elif target_dir.endswith("/") or target_dir == "":
-        rel += "/"
-    return rel + ("#" + fragment if fragment else "")
+class ItemRow(NamedTuple):
+    """An item in a list of the same list's items (list page, an item's sub-items)."""
+
+    item: model.Item
+    latest: derive.Latest
+    children: tuple = ()  # ItemRow of its sub-items, where the page shows them
+
+
+class Group(NamedTuple):
+    """A section of the list page with the items directly in it."""
+
+    level: int  # heading level of its section chain
+    section: model.Section | None  # None: items before the first section
+    rows: list  # ItemRow
+
+
+class TargetRow(NamedTuple):
+    """A target beside what the newest progress entry reports on it."""
+
+    target: model.Target
+    measure: model.Measure | None
+    percent: float | None
+
+
+class MeasureRow(NamedTuple):
+    measure: model.Measure
+    percent: float | None  # reported, or value / target
+
+
+class TimelineEntry(NamedTuple):
+    """One progress entry of an item, with its report, the report's source and our figures."""
+
+    entry: model.Progress
+    report: model.Report
+    source: model.Source | None
+    percent: float | None
+    measures: list  # MeasureRow
+
+
+class RelatedItem(NamedTuple):
+    city: str
+    city_name: str
+    year: int
+    item: model.Item
+
+
+class TopicRow(NamedTuple):
+    city: str
+    city_name: str
+    year: int
+    item: model.Item
+    lead: list  # the item's lead units, else its parent's
+    latest: derive.Latest
+
+
+class TopicCount(NamedTuple):
+    topic: model.Topic
+    n_items: int
+
+
+class YearCard(NamedTuple):
+    """One list on its city's page."""
+
+    pl: model.PledgeList
+    counts: dict  # status → leaf items
+    total: int
+
+
+class CityCard(NamedTuple):
+    """One city on the home page, with its newest list."""
+
+    city: model.City
+    newest: model.PledgeList
+    counts: dict  # status → leaf items of the newest list
+    total: int
+    n_lists: int
+
+
+class RecentReport(NamedTuple):
+    city: str
+    city_name: str
+    year: int
+    report: model.Report
 
 
 def md_text(text: str) -> Markup:
@@ -67,7 +135,7 @@ def md_text(text: str) -> Markup:
     flat = " ".join(str(text).split())
     # Python-Markdown honours a backslash only before its own escapable characters: the rest
     # (`= : ~ ^`) would print the backslash, so they become character references like <>&.
-    return Markup(_MD_SPECIAL.sub(lambda m: "&#%d;" % ord(m.group(1)) if m.group(1) in "<>&=:~^" else "\\" + m.group(1), flat))
+    return Markup(_MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(1))};" if m.group(1) in "<>&=:~^" else "\\" + m.group(1), flat))
 
 
 def yaml_str(text: str) -> Markup:
@@ -76,16 +144,11 @@ def yaml_str(text: str) -> Markup:
     first; a JSON string is valid YAML, and characters YAML cannot hold raw become escapes
     (MkDocs would otherwise drop the whole front matter into the page as Markdown)."""
     value = json.dumps(str(escape(" ".join(str(text).split()))), ensure_ascii=False)
-    return Markup(_YAML_UNPRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group()), value))
+    return Markup(_YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", value))
 
 
 def cn_date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
-def short(text: str, limit: int = 40) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -102,7 +165,7 @@ def _one_line(value):
     return value
 
 
-@functools.lru_cache(maxsize=None)  # one per process: `mkdocs serve` rebuilds no longer recompile every template (auto_reload still sees edits)
+@functools.cache  # one per process: `mkdocs serve` rebuilds no longer recompile every template (auto_reload still sees edits)
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -121,18 +184,25 @@ def _env() -> jinja2.Environment:
         cn_date=cn_date,
         num=derive.format_number,
         target=derive.format_target,
-        short=short,
+        measure=derive.format_measure,
+        short=derive.short,
         paragraphs=paragraphs,
         pct=lambda v: "" if v is None else f"{v:g}%",
     )
     env.globals.update(
+        urls=urls,
         STATUS_LABELS=derive.STATUS_LABELS,
         STATUS_SYMBOLS=derive.STATUS_SYMBOLS,
-        STATUS_ORDER=derive.STATUS_ORDER,
-        measure_percent=derive.measure_percent,
-        entry_percent=derive.entry_percent,
+        CITY_LEVEL_LABELS=derive.CITY_LEVEL_LABELS,
+        SCRIPT_NOTES=derive.SCRIPT_NOTES,
     )
     return env
+
+
+def _ref(ref: str) -> tuple:
+    """An item reference of the data (`related: [qingdao/2024/6]`) as (city, year, id)."""
+    city, year, item_id = ref.split("/")
+    return city, int(year), item_id
 
 
 class Site:
@@ -141,16 +211,16 @@ class Site:
     def __init__(self, ds: Dataset, edit_base: str | None = None, site_url: str = ""):
         self.ds = ds
         self.env = _env()
-        self.edit_base = (edit_base or "").rstrip("/")
+        self.edit_base = edit_base
         self.site_url = site_url
-        self.topic_items = {t: [] for t in ds.topics}
-        self.related_back: dict = {}
+        self.topic_items: dict = {t: [] for t in ds.topics}
+        self.related_back: dict = {}  # (city, year, id) → the items whose `related` names it
         for (slug, year), lf in self.by_city_year():
             for item, _, parent in walk_items(lf.data.items):
                 for t in item.topics:
                     self.topic_items.setdefault(t, []).append((lf, item, parent))
                 for ref in item.related:
-                    self.related_back.setdefault(ref, []).append(f"{slug}/{year}/{item.id}")
+                    self.related_back.setdefault(_ref(ref), []).append((slug, year, item.id))
 
     # --- lookups ---------------------------------------------------------------------
 
@@ -160,24 +230,27 @@ class Site:
     def years_of(self, slug: str) -> list[ListFile]:
         return [lf for (s, _), lf in sorted(self.ds.lists.items(), key=lambda kv: -kv[0][1]) if s == slug]
 
-    def find(self, ref: str):
-        city, year, rid = ref.split("/")
-        lf = self.ds.lists.get((city, int(year)))
+    def find(self, key: tuple):
+        """(list file, item, parent) of the item at (city, year, id), or None."""
+        city, year, item_id = key
+        lf = self.ds.lists.get((city, year))
         if lf:
             for item, _, parent in walk_items(lf.data.items):
-                if item.id == rid:
+                if item.id == item_id:
                     return lf, item, parent
         return None
 
     def edit_url(self, lf: ListFile, item_id: str | None = None) -> str | None:
-        if not self.edit_base:
-            return None
-        line = lf.lines.get(item_id) if item_id else None
-        return f"{self.edit_base}/{lf.path}" + (f"#L{line}" if line else "")
+        line = lf.lines.get(item_id) if item_id and self.edit_base else None
+        return urls.edit(self.edit_base, lf.path, line)
 
     def city_name(self, slug: str) -> str:
         city = self.ds.cities.get(slug)
         return city.short_name if city else slug
+
+    def city_full_name(self, slug: str) -> str:
+        city = self.ds.cities.get(slug)
+        return city.name if city else slug
 
     # --- pages -----------------------------------------------------------------------
 
@@ -206,69 +279,77 @@ class Site:
         return out
 
     def _render(self, template: str, src: str, **ctx) -> Page:
-        url = page_url(src)
-        ctx.update(
-            site=self,
-            page_url=url,
-            link=lambda to: relative(url, to),
-        )
+        url = urls.from_src(src)
+        ctx["link"] = lambda to: urls.relative(url, to)
         return Page(src, self._template(template).render(**ctx))
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - one Site per build: template edits still show at the next build
+    @functools.cache  # noqa: B019 - one Site per build: template edits still show at the next build
     def _template(self, name: str) -> jinja2.Template:
         return self.env.get_template(name)
+
+    def _list_context(self, lf: ListFile) -> dict:
+        """What every page of one list shows about it."""
+        pl = lf.data
+        return {"lf": lf, "pl": pl, "city_name": self.city_name(pl.city)}
 
     def item_page(self, lf: ListFile, item, parent, prev_item, next_item) -> Page:
         pl = lf.data
         reports = derive.reports_by_id(pl)
-        entries = derive.sorted_progress(item, reports)
         sources = {s.id: s for s in pl.sources}
-        ref = f"{pl.city}/{pl.year}/{item.id}"
-        related = [self.find(r) for r in item.related] + [self.find(r) for r in self.related_back.get(ref, []) if r not in item.related]
+        timeline = []
+        for e in derive.sorted_progress(item, reports):
+            report = reports[e.report]
+            measures = [MeasureRow(m, derive.measure_percent(item, m)) for m in e.measures]
+            timeline.append(TimelineEntry(e, report, sources.get(report.source), derive.entry_percent(item, e), measures))
+        latest = derive.latest(item, pl, parent)
+        targets = []
+        for t in item.targets:
+            m = derive.target_measure(t, latest.entry)
+            targets.append(TargetRow(t, m, derive.measure_percent(item, m) if m else None))
+        list_source = derive.list_source(pl)
+        own = [_ref(r) for r in item.related]
+        back = [k for k in self.related_back.get((pl.city, pl.year, item.id), []) if k not in own]
+        related = []
+        for found in map(self.find, own + back):
+            if found:
+                rlf, ritem, _ = found
+                related.append(RelatedItem(rlf.data.city, self.city_name(rlf.data.city), rlf.data.year, ritem))
+        src = urls.item_src(pl.city, pl.year, item.id)
         return self._render(
             "item.md.j2",
-            f"{pl.city}/{pl.year}/{item.id}.md",
-            lf=lf,
-            pl=pl,
-            city=self.ds.cities.get(pl.city),
+            src,
+            **self._list_context(lf),
+            city_full_name=self.city_full_name(pl.city),
             item=item,
             parent=parent,
-            latest=derive.latest(item, pl, parent),
-            children=[(c, derive.latest(c, pl, item)) for c in item.subitems],
-            entries=[(e, reports[e.report], sources.get(reports[e.report].source)) for e in entries],
-            section=self._section_chain(pl, item.section or (parent.section if parent else None)),
+            latest=latest,
+            children=[ItemRow(c, derive.latest(c, pl, item)) for c in item.subitems],
+            targets=targets,
+            timeline=timeline,
+            report_sources=[t for t in timeline if t.source and t.source.id != pl.source],
+            section=derive.item_sections(item, pl, parent),
             deadline=derive.item_deadline(item, pl, parent),
-            list_source=sources.get(pl.source),
+            list_source=list_source,
+            as_of=latest.report.as_of if latest.report else list_source.date,  # what the citation is as of
             topics=[self.ds.topics[t] for t in item.topics if t in self.ds.topics],
-            related=[r for r in related if r],
+            related=related,
             prev_item=prev_item,
             next_item=next_item,
+            permalink=urls.absolute(self.site_url, urls.from_src(src)),
             edit_url=self.edit_url(lf, item.id),
         )
-
-    def _section_chain(self, pl, section_id):
-        by_id = {s.id: s for s in pl.sections}
-        chain = []
-        while section_id and section_id in by_id and len(chain) < 10:
-            chain.insert(0, by_id[section_id])
-            section_id = by_id[section_id].parent
-        return chain
 
     def city_year_page(self, lf: ListFile) -> Page:
         pl = lf.data
         counts = derive.status_counts(pl)
-        groups = self._grouped(pl)
         return self._render(
             "city_year.md.j2",
-            f"{pl.city}/{pl.year}/index.md",
-            lf=lf,
-            pl=pl,
-            city=self.ds.cities.get(pl.city),
+            urls.city_year_src(pl.city, pl.year),
+            **self._list_context(lf),
             counts=counts,
             total=sum(counts.values()),
-            groups=groups,
-            latest=lambda item, parent=None: derive.latest(item, pl, parent),
-            list_source=next((s for s in pl.sources if s.id == pl.source), None),
+            groups=self._grouped(pl),
+            list_source=derive.list_source(pl),
             edit_url=self.edit_url(lf),
         )
 
@@ -277,14 +358,12 @@ class Site:
         pl = lf.data
         return self._render(
             "changes.md.j2",
-            f"{pl.city}/{pl.year}/changes.md",
-            pl=pl,
-            city=self.ds.cities.get(pl.city),
+            urls.changes_src(pl.city, pl.year),
+            **self._list_context(lf),
             reports=derive.changes(pl),
             behind=derive.behind_pace(pl),
             stale=derive.stale(pl),
             tolerance=derive.PACE_TOLERANCE,
-            sources={s.id: s for s in pl.sources},
         )
 
     def removed_page(self, lf: ListFile, item_id: str) -> Page:
@@ -292,62 +371,63 @@ class Site:
         pl = lf.data
         return self._render(
             "removed.md.j2",
-            f"{pl.city}/{pl.year}/{item_id}.md",
-            lf=lf,
-            pl=pl,
-            city=self.ds.cities.get(pl.city),
+            urls.item_src(pl.city, pl.year, item_id),
+            **self._list_context(lf),
             item_id=item_id,
             edit_url=self.edit_url(lf),
         )
 
-    def _grouped(self, pl):
-        """[(section chain heading level, section or None, items)] in source order."""
+    def _grouped(self, pl) -> list[Group]:
+        """The list's sections in source order, each with its items and their sub-items."""
         children: dict = {}
         for s in pl.sections:
             children.setdefault(s.parent, []).append(s)
         items_in: dict = {}
         for item in pl.items:
             items_in.setdefault(item.section, []).append(item)
+
+        def rows(items):
+            return [ItemRow(i, derive.latest(i, pl), tuple(ItemRow(c, derive.latest(c, pl, i)) for c in i.subitems)) for i in items]
+
         out = []
 
         def visit(section, level):
-            out.append((level, section, items_in.get(section.id, [])))
+            out.append(Group(level, section, rows(items_in.get(section.id, []))))
             for child in children.get(section.id, []):
                 visit(child, level + 1)
 
         if items_in.get(None):
-            out.append((2, None, items_in[None]))
+            out.append(Group(2, None, rows(items_in[None])))
         for top in children.get(None, []):
             visit(top, 2)
         return out
 
     def city_page(self, slug: str) -> Page:
-        years = self.years_of(slug)
-        return self._render(
-            "city.md.j2",
-            f"{slug}/index.md",
-            city=self.ds.cities[slug],
-            years=[(lf, derive.status_counts(lf.data)) for lf in years],
-        )
+        cards = []
+        for lf in self.years_of(slug):
+            counts = derive.status_counts(lf.data)
+            cards.append(YearCard(lf.data, counts, sum(counts.values())))
+        return self._render("city.md.j2", urls.city_src(slug), city=self.ds.cities[slug], years=cards)
 
-    def latest_reports(self, limit: int = 10):
+    def latest_reports(self, limit: int = 10) -> list[RecentReport]:
         found = []
         for (slug, year), lf in self.ds.lists.items():
             for r in lf.data.reports:
-                found.append((r.published, r.as_of, slug, year, lf, r))
+                found.append((r.published, r.as_of, slug, year, r))
         found.sort(key=lambda x: (x[0], x[1], x[2]), reverse=True)
-        return found[:limit]
+        return [RecentReport(slug, self.city_name(slug), year, r) for _, _, slug, year, r in found[:limit]]
 
     def home(self) -> Page:
         cities = []
         for slug in sorted(self.ds.cities):
             years = self.years_of(slug)
             if years:
-                cities.append((self.ds.cities[slug], years[0], derive.status_counts(years[0].data), len(years)))
+                counts = derive.status_counts(years[0].data)
+                cities.append(CityCard(self.ds.cities[slug], years[0].data, counts, sum(counts.values()), len(years)))
         n_items = sum(len(list(walk_items(lf.data.items))) for lf in self.ds.lists.values())
         return self._render(
             "home.md.j2",
-            "index.md",
+            urls.home_src(),
             cities=cities,
             reports=self.latest_reports(),
             n_items=n_items,
@@ -355,22 +435,17 @@ class Site:
         )
 
     def topics_index(self) -> Page:
-        return self._render(
-            "topics_index.md.j2",
-            "topics/index.md",
-            topics=[(t, len(self.topic_items.get(t.id, []))) for t in self.ds.topics.values()],
-        )
+        counts = [TopicCount(t, len(self.topic_items.get(t.id, []))) for t in self.ds.topics.values()]
+        return self._render("topics_index.md.j2", urls.topics_src(), topics=counts)
 
     def topic_page(self, topic_id: str) -> Page:
         rows = []
         for lf, item, parent in self.topic_items.get(topic_id, []):
-            rows.append((lf, item, parent, derive.latest(item, lf.data, parent)))
-        rows.sort(key=lambda r: (r[0].data.city, -r[0].data.year))
-        return self._render("topic.md.j2", f"topics/{topic_id}.md", topic=self.ds.topics[topic_id], rows=rows)
-
-
-def build_pages(ds: Dataset, edit_base: str | None = None, site_url: str = "") -> list[Page]:
-    return Site(ds, edit_base, site_url).pages()
+            pl = lf.data
+            lead = derive.item_lead(item, parent)
+            rows.append(TopicRow(pl.city, self.city_name(pl.city), pl.year, item, lead, derive.latest(item, pl, parent)))
+        rows.sort(key=lambda r: (r.city, -r.year))
+        return self._render("topic.md.j2", urls.topic_src(topic_id), topic=self.ds.topics[topic_id], rows=rows)
 
 
 # Provinces in the order of their administrative division codes (GB/T 2260), as Chinese
@@ -394,5 +469,5 @@ def nav_entries(ds: Dataset) -> list:
     by_province: dict = {}
     for slug in sorted(ds.cities):
         city = ds.cities[slug]
-        by_province.setdefault(city.province, []).append({str(escape(city.short_name)): f"{slug}/index.md"})  # Material prints nav titles unescaped
+        by_province.setdefault(city.province, []).append({str(escape(city.short_name)): urls.city_src(slug)})  # Material prints nav titles unescaped
     return [{str(escape(p)): by_province[p]} for p in sorted(by_province, key=province_key)]

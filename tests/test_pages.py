@@ -1,17 +1,14 @@
-"""Generated Markdown: golden files for sample items, escaping, links."""
+"""Generated Markdown: golden files for sample items, escaping. (Links: tests/test_urls.py.)"""
 
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from generator import pages
 from conftest import ROOT, all_items
+from generator import pages
 
 GOLDEN = ROOT / "tests" / "golden"
 SAMPLES = ["qingdao/2024/6-3", "qingdao/2021/1-1", "qixia/2024/6", "zibo/2022/49"]
@@ -52,37 +49,3 @@ def test_md_text_leaves_no_markup(text):
     for ch in "[]()*`#|":
         assert ch not in bare.replace("\\" + ch, "")
     assert "\n" not in out
-
-
-@pytest.mark.parametrize(
-    "src, to, expected",
-    [
-        ("qingdao/2024/6-3/", "qingdao/2024/", "../"),
-        ("qingdao/2024/6-3/", "qingdao/2024/6-4/", "../6-4/"),
-        ("", "qingdao/", "qingdao/"),
-        ("qingdao/", "", "../"),
-        ("topics/tuoyu/", "qingdao/2024/3-1/#progress-h1", "../../qingdao/2024/3-1/#progress-h1"),
-    ],
-)
-def test_relative_links(src, to, expected):
-    assert pages.relative(src, to) == expected
-
-
-segment = st.sampled_from(["qingdao", "2024", "6-3", "data", "a.csv", "topics"])
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(segment, max_size=4), st.lists(segment, max_size=4), st.booleans(), st.sampled_from(["", "#progress-h1"]))
-def test_relative_links_agree_with_posixpath(here, there, file_target, fragment):
-    """`relative` is a fast posixpath.relpath for page URLs (directories ending in /)."""
-    from_url = "".join(p + "/" for p in here)
-    target = "/".join(there) + ("" if file_target or not there else "/")
-    expected = posixpath.relpath("/" + target, "/" + from_url)
-    expected = "./" if expected == "." else expected + ("/" if target.endswith("/") or target == "" else "")
-    assert pages.relative(from_url, target + fragment) == expected + fragment
-
-
-def test_page_url():
-    assert pages.page_url("index.md") == ""
-    assert pages.page_url("qingdao/index.md") == "qingdao/"
-    assert pages.page_url("qingdao/2024/6-3.md") == "qingdao/2024/6-3/"
