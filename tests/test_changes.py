@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import copy
 import inspect
-from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 import pytest
 
+from conftest import FIXTURES, build_site
 from generator import derive, model, pages
 from generator.dataset import load_dataset
-from conftest import FIXTURES, build_site
 
 MINI = FIXTURES / "mini"
 

@@ -152,7 +152,7 @@ def _resolve(site: Path, href: str) -> Path | None:
     return target if target.is_file() else None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ids(path: Path) -> frozenset:
     return frozenset(lxml.html.fromstring(path.read_bytes()).xpath("//@id"))
 
