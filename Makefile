@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Material 9.7 prints a banner about a future MkDocs 2 on every build; it says nothing about our site.
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv validate schema site serve test test-fast lint bench lock clean
+.PHONY: help venv validate schema site recover-site serve test test-fast lint bench lock clean
 
 help:
 	@echo "make serve     set up .venv, validate data, build and serve http://127.0.0.1:8000"
@@ -30,11 +30,16 @@ schema: $(STAMP)
 	$(BIN)/python -m generator schema --out schema
 
 # Build into a fresh folder and swap it in only on success: a failing build leaves site/ intact.
-site: validate
+# The swap ignores Ctrl-C (it takes milliseconds), and a swap cut short anyway (power, kill -9)
+# is repaired first thing on the next run: site/ is never left missing.
+site: recover-site validate
 	rm -rf site.new
 	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict --site-dir site.new
-	rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old
+	trap '' INT TERM HUP; rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old
 	@echo "Built site/ — open site/index.html or run make serve"
+
+recover-site:
+	@if [ ! -d site ] && [ -d site.old ]; then mv site.old site && echo "site/: put back the previous site (an earlier make site was interrupted)"; fi
 
 serve: validate
 	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000 --livereload

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import published, schema
 from .dataset import load_dataset, problems_in
 from .model import walk_items
-from .problems import Severity
+from .problems import Severity, visible
 
 
 def cmd_validate(args) -> int:
@@ -26,7 +26,7 @@ def cmd_validate(args) -> int:
     for p in sorted(ds.problems, key=lambda p: (p.file, p.line, p.col)):
         print(p, file=sys.stderr if p.severity == Severity.ERROR else sys.stdout)
         if args.github:
-            print(f"::{p.severity.value} file={p.file},line={p.line},col={p.col},title={p.code.value}::{p.path}: {p.message}")
+            print(github_annotation(p))
     n_items = sum(1 for lf in ds.lists.values() for _ in walk_items(lf.data.items))
     elapsed = time.perf_counter() - started
     summary = f"{len(ds.lists)} lists, {n_items} items: {len(ds.errors)} errors, {len(ds.warnings)} warnings ({elapsed:.2f} s)"
@@ -34,6 +34,20 @@ def cmd_validate(args) -> int:
     if ds.errors:
         print("Fix the errors above (file:line:col: field: what is wrong) and run `make validate` again.", file=sys.stderr)
     return 1 if ds.errors else 0
+
+
+def github_annotation(p) -> str:
+    """A GitHub Actions workflow command for one problem. Data text can hold `::` or line
+    breaks: escaped as the format requires, it cannot start a command of its own."""
+
+    def data(text: str) -> str:
+        return visible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    message = f"{p.path}: {p.message}" if p.path else p.message
+    return f"::{p.severity.value} file={prop(p.file)},line={p.line},col={p.col},title={prop(p.code.value)}::{data(message)}"
 
 
 def cmd_schema(args) -> int:

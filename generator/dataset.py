@@ -51,6 +51,7 @@ class Dataset:
     topics: dict = field(default_factory=dict)  # id -> model.Topic
     cities: dict = field(default_factory=dict)  # slug -> model.City
     city_files: dict = field(default_factory=dict)  # slug -> path
+    folders: set = field(default_factory=set)  # slug of every city folder, valid city.yml or not
     lists: dict = field(default_factory=dict)  # (slug, year) -> ListFile
     year_files: dict = field(default_factory=dict)  # (slug, year) -> path of every year file, valid or not
     problems: list = field(default_factory=list)
@@ -139,6 +140,10 @@ def _cyclic_gc_paused(freeze: bool):
             gc.enable()
 
 
+# A link could bring in a file from outside the repository, or show one list under two names.
+_SYMLINK = "symbolic links are not allowed in data/: put the file itself here"
+
+
 class _Loader:
     """One load: reads the files in a fixed order, then runs the checks across files."""
 
@@ -167,6 +172,8 @@ class _Loader:
     def raw(self, rel: str) -> bytes:
         if rel in self.overrides:
             return self.overrides[rel]
+        if (self.root / rel).is_symlink():
+            raise YamlProblem(1, 1, (), _SYMLINK, Code.FILE_UNEXPECTED)
         return read_bytes(self.root / rel)
 
     def exists(self, rel: str) -> bool:
@@ -180,7 +187,7 @@ class _Loader:
             self.ds.problems.append(Problem(rel, exc.line, exc.col, format_path(exc.path), exc.code, exc.message))
             return None
         for p in loaded.problems:
-            self.ds.problems.append(Problem(rel, p.line, p.col, format_path(p.path), p.code, p.message))
+            self.ds.problems.append(Problem(rel, p.line, p.col, format_path(p.path), p.code, p.message, p.severity))
         return loaded if loaded.data is not None else None
 
     def positions(self, rel: str):
@@ -214,6 +221,10 @@ class _Loader:
         """(slug, relative folder) of every city folder, each with its city.yml loaded."""
         for city_dir in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
             slug = city_dir.name
+            if city_dir.is_symlink():
+                self.problem(f"data/{slug}", Code.FILE_UNEXPECTED, _SYMLINK)
+                continue
+            self.ds.folders.add(slug)
             rel = f"data/{slug}/city.yml"
             if not self.exists(rel):
                 self.problem(rel, Code.FILE_MISSING, "missing: every city folder needs a city.yml (copy one from another city and edit it)")

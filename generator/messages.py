@@ -147,7 +147,8 @@ def schema_problems(exc: ValidationError, root_model, rep: Reporter) -> None:
         code = Code.WRONG_TYPE
         if kind == "string_type":
             if isinstance(given, (int, float)) and not isinstance(given, bool):
-                msg = f"expected text, found {describe(given)}; put it in quotes (\"{given}\") so it is kept exactly as written"
+                written = rep.loaded.number_texts.get(loc, given) if rep.loaded is not None else given  # 1.10, not 1.1
+                msg = f"expected text, found {describe(given)}; put it in quotes (\"{written}\") so it is kept exactly as written"
             else:
                 msg = f"expected text, found {describe(given)}"
         elif kind == "string_pattern_mismatch":

@@ -54,16 +54,24 @@ ItemRef = Annotated[
 ]
 
 
+# Dates outside these years are typos (9999-12-31 also breaks date arithmetic).
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+
 def _iso_date(value):
     """Accept only YYYY-MM-DD text: pydantic would otherwise read 20240131 as a timestamp."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+        date = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
         try:
-            return dt.date.fromisoformat(value.strip())
+            date = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"{value!r} is not a real date") from None
-    raise ValueError("expected a date written YYYY-MM-DD, e.g. 2024-01-31")
+    else:
+        raise ValueError("expected a date written YYYY-MM-DD, e.g. 2024-01-31")
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise ValueError(f"{date.isoformat()} is not between {FIRST_YEAR} and {LAST_YEAR}; check the year")
+    return date
 
 
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]

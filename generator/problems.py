@@ -7,7 +7,19 @@ CI annotations and the format page (content/about/format.md, "Problem codes") re
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
+
+# Invisible control characters (only reachable through escapes like "\0" or "\x1b" in double
+# quotes: YAML refuses them raw): they corrupt pages and feeds, and in a message they could
+# rewrite the terminal or a CI log. Bidirectional overrides and isolates (U+202A–202E,
+# U+2066–2069) reorder the text around them. Neither is ever in a source text.
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
+def visible(text: str) -> str:
+    """Text with its invisible and direction characters shown as escapes (\\u001b)."""
+    return INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class Severity(str, enum.Enum):
@@ -50,6 +62,8 @@ class Code(str, enum.Enum):
     DATE_IMPLAUSIBLE = "date-implausible"  # a date in the future, out of order, or outside the list's period
     TARGET_INCOMPLETE = "target-incomplete"  # a target without a value, with a value although qualitative, or a broken range
     PERCENT_MISMATCH = "percent-mismatch"  # a reported percent that disagrees with value / target
+    PERCENT_IMPLAUSIBLE = "percent-implausible"  # value / target far above 100 % (a unit such as 万 left out)
+    SECTION_CYCLE = "section-cycle"  # sections whose parents lead back to themselves
     PROGRESS_ORDER = "progress-order"  # progress entries not in date order, or two for one report
     LOOKS_LIKE_HTML = "looks-like-html"  # text that contains an HTML tag (it is shown as text, never run)
     REDIRECT_CONFLICT = "redirect-conflict"  # an old id that is redirected and still used, or both redirected and removed
@@ -71,7 +85,7 @@ class Problem:
         where = f"{self.file}:{self.line}:{self.col}"
         field_path = f" {self.path}:" if self.path else ""
         tag = "" if self.severity == Severity.ERROR else " warning:"
-        return f"{where}:{tag}{field_path} {self.message} [{self.code.value}]"
+        return visible(f"{where}:{tag}{field_path} {self.message} [{self.code.value}]")  # keys and values come from the data
 
 
 def format_path(path: tuple) -> str:

@@ -158,7 +158,7 @@ def check_published(ds: Dataset, published: list[PublishedIds]) -> list[Problem]
     renamed = {old: slug for slug, city in ds.cities.items() for old in city.redirect_from}
     broken = ds.lists_with_errors()
     problems = []
-    for slug in sorted(set(cities) - set(ds.cities) - set(renamed)):
+    for slug in sorted(set(cities) - set(ds.cities) - ds.folders - set(renamed)):  # (a broken city.yml has its own errors)
         problems.append(Problem(
             f"data/{slug}/city.yml", 1, 1, "", Code.PUBLISHED_GONE,
             f"city `{slug}` is published ({cities[slug]}) but its folder is gone: its URLs /{slug}/… would break. "
@@ -166,7 +166,7 @@ def check_published(ds: Dataset, published: list[PublishedIds]) -> list[Problem]
         ))
     for (old_slug, year), old_ids in sorted(lists.items()):
         slug = renamed.get(old_slug, old_slug)  # a renamed city's lists live under its new slug
-        if slug not in ds.cities or (slug, year) in broken:
+        if slug not in ds.cities or (slug, year) in broken:  # (a broken city.yml has its own errors)
             continue  # a deleted city is reported above; a broken file by its own errors
         lf = ds.lists.get((slug, year))
         if lf is None:

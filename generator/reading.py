@@ -43,8 +43,8 @@ from pathlib import Path as FilePath
 
 import yaml
 
-from .model import walk_items
-from .problems import Code
+from .model import HTML_TAG, walk_items
+from .problems import INVISIBLE, Code, Severity, visible
 
 try:  # libyaml is ~10x faster; the pure-Python parser gives the same nodes.
     from yaml import CSafeLoader as _BaseLoader
@@ -84,6 +84,7 @@ class YamlProblem(Exception):
     path: Path
     message: str
     code: Code = Code.YAML_SYNTAX
+    severity: Severity = Severity.ERROR
 
 
 @dataclass
@@ -94,14 +95,24 @@ class Loaded:
     positions: dict = field(default_factory=dict)  # path -> (line, col), 1-based
     key_positions: dict = field(default_factory=dict)  # path ending in a key -> (line, col)
     problems: list = field(default_factory=list)  # YamlProblem, collected (not raised)
+    number_texts: dict = field(default_factory=dict)  # path -> a plain decimal number as written ("1.10")
 
 
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-# Invisible control characters (only reachable through escapes like "\0" or "\x1b" in double
-# quotes: YAML refuses them raw). They corrupt pages and feeds and are never in a source text.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_CONTROL = INVISIBLE
+
+
+def _invisible(value: str, what: str) -> str | None:
+    """The problem with an invisible control or direction character in `value`, if any."""
+    bad = _CONTROL.search(value)
+    if bad is None:
+        return None
+    kind = "a direction override character" if "\u202a" <= bad.group() <= "\u2069" else "the invisible control character"
+    return f"{what} contains {kind} U+{ord(bad.group()):04X} (an escape such as \\u202e or \\x1b in quotes, or pasted from another program); remove it"
+
+
 _AMBIGUOUS_BOOL = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?$")
@@ -238,6 +249,10 @@ def _convert(node, path: Path, out: Loaded, seen: set, depth: int):
             out.problems.append(YamlProblem(*_pos(key_node), path, "a mapping key must be a plain word", Code.YAML_FEATURE))
             continue
         k = key_node.value
+        bad = _invisible(k, f"the key `{visible(k)}`")
+        if bad:
+            out.problems.append(YamlProblem(*_pos(key_node), path, bad, Code.CONTROL_CHARACTER))
+            continue
         if k in result:
             first = out.key_positions[path + (k,)]
             out.problems.append(
@@ -261,12 +276,20 @@ def refused_number(value: str) -> bool:
 
 def _scalar(node, path: Path, out: Loaded):
     value = node.value
-    bad = _CONTROL.search(value)
+    bad = _invisible(value, "the text")
     if bad:
-        out.problems.append(
-            YamlProblem(*_pos(node), path, f"contains the invisible control character U+{ord(bad.group()):04X} (an escape such as \\0 or \\x1b in quotes); remove it", Code.CONTROL_CHARACTER)
-        )
+        out.problems.append(YamlProblem(*_pos(node), path, bad, Code.CONTROL_CHARACTER))
         value = _CONTROL.sub("", value)
+    if "<" in value and HTML_TAG.search(value):  # any text field: pages show it as text, never run it
+        out.problems.append(
+            YamlProblem(
+                *_pos(node),
+                path,
+                "looks like HTML; text is always shown as plain text (the tag will be visible, not run). Remove it unless the source really contains it",
+                Code.LOOKS_LIKE_HTML,
+                Severity.WARNING,
+            )
+        )
     if node.style:  # None (pure-Python parser) or '' (libyaml) for plain scalars
         return value  # quoted or block scalar: always text, exactly as written
     if value in _NULL:
@@ -290,6 +313,7 @@ def _scalar(node, path: Path, out: Loaded):
         )
         return value
     if _FLOAT.match(value):
+        out.number_texts[path] = value
         number = float(value)
         if number in (float("inf"), float("-inf")):  # 1e400: JSON downloads would say Infinity
             out.problems.append(YamlProblem(*_pos(node), path, f"`{value}` is too large to be a number; check the value (in base units: 2万 → 20000)", Code.NUMBER_TOO_LARGE))

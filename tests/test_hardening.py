@@ -27,9 +27,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -519,6 +521,29 @@ def test_make_site_keeps_the_previous_site_when_data_or_build_fails(tmp_path):
     assert "民生实事台账" in (site / "index.html").read_text(encoding="utf-8")
     assert (site / "ceshi/2024/1-1/index.html").is_file()
     assert not (repo / "site.new").exists() and not (repo / "site.old").exists()
+    built = _snapshot(site)
+
+    # 4. Ctrl-C while the build runs: site/ stays as it was.
+    venv = Path(sys.prefix)
+    env = {k: v for k, v in os.environ.items() if k not in ("MINSHENG_ROOT", "SOURCE_DATE_EPOCH", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    proc = subprocess.Popen(["make", "-C", str(repo), "site", f"VENV={venv}", "-o", f"{venv}/.installed"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while not (repo / "site.new").exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the whole foreground group
+    proc.wait(timeout=120)
+    assert _snapshot(site) == built, "an interrupted build changed site/"
+
+    # 5. A swap cut short between its two renames (site/ moved aside, the new one not in
+    #    place): the next run puts the previous site back, even when its own build fails.
+    site.rename(repo / "site.old")
+    year_file.write_text(good.replace("kind: 民生实事\n", "kind: 民生实事\nkind: 重复\n", 1), encoding="utf-8")
+    result = _make_site(repo)
+    assert result.returncode != 0
+    assert "put back the previous site" in result.stdout, result.stdout[-2000:]
+    assert _snapshot(site) == built and not (repo / "site.old").exists()
 
 
 # --- fuzzing the validator ------------------------------------------------------------------

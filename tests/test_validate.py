@@ -292,3 +292,104 @@ def test_the_format_page_explains_exactly_the_problem_codes_there_are():
     listed = re.findall(r"^\| `([a-z-]+)` \|", section, re.M)
     assert sorted(listed) == sorted(code.value for code in Code)
     assert len(listed) == len(set(listed))
+
+
+# --- hardening (issue 12): each reproduction gives a precise file:line error ----------------------
+
+
+def test_a_date_beyond_2100_is_an_error_not_a_crash(root):
+    text = base().replace("  end: 2024-12-31", "  end: 9999-12-31", 1)
+    p = only_error(run(root, text), Code.BAD_FORMAT, "not between 1949 and 2100")
+    assert (p.path, p.line) == ("period.end", line_of(text, "9999-12-31"))
+
+
+def test_a_number_where_text_is_expected_is_quoted_as_written(root):
+    text = base().replace('label: "1."', "label: 1.10", 1)
+    p = only_error(run(root, text), Code.WRONG_TYPE, '"1.10"')
+    assert p.path == "items[0].subitems[0].label" and '"1.1"' not in p.message
+
+
+def test_a_broken_city_file_adds_no_false_errors_elsewhere(root):
+    city = root / "data/ceshi/city.yml"
+    city.write_text(city.read_text(encoding="utf-8").replace("level: prefecture\n", ""), encoding="utf-8")
+    ds = run(root)
+    assert [(p.file, p.code) for p in ds.errors] == [("data/ceshi/city.yml", Code.FIELD_MISSING)]
+    from generator.published import PublishedIds, check_published
+
+    published = PublishedIds("origin/main", cities={"ceshi"}, lists={("ceshi", 2024): {"1", "1-1"}})
+    assert check_published(ds, [published]) == []
+
+
+def test_symbolic_links_in_data_are_refused(root, tmp_path):
+    outside = tmp_path / "outside.yml"
+    outside.write_text(base(), encoding="utf-8")
+    (root / "data/ceshi/2023.yml").symlink_to(outside)
+    (root / "data/linked").symlink_to(root / "data/ceshi", target_is_directory=True)
+    ds = run(root)
+    refused = sorted((p.file, p.code) for p in ds.errors if "symbolic links" in p.message)
+    assert refused == [("data/ceshi/2023.yml", Code.FILE_UNEXPECTED), ("data/linked", Code.FILE_UNEXPECTED)]
+    assert ("ceshi", 2023) not in ds.lists and "linked" not in ds.cities
+
+
+def test_an_archive_outside_sources_is_refused(root):
+    text = base().replace("    obtained: 测试数据\n", "    obtained: 测试数据\n    archive: sources/../../../../etc/passwd\n", 1)
+    p = only_error(run(root, text), Code.UNKNOWN_REFERENCE, "not inside sources/")
+    assert (p.path, p.line) == ("sources[0].archive", line_of(text, "archive:"))
+
+
+def test_a_report_published_before_its_list_is_an_error(root):
+    text = base().replace("published: 2024-02-01", "published: 2024-08-01", 1)
+    p = only_error(run(root, text), Code.DATE_IMPLAUSIBLE, "before the list it reports on")
+    assert p.path == "reports[0].published"
+
+
+def test_a_measure_far_above_its_target_warns_of_a_missing_unit(root):
+    text = base().replace("        value: 6000\n", "        value: 1.6\n").replace("value: 3300", "value: 12000", 1).replace("                percent: 55\n", "")
+    ds = run(root, text)
+    assert ds.errors == [], "\n".join(map(str, ds.errors))
+    w, w2 = [p for p in ds.warnings if p.code == Code.PERCENT_IMPLAUSIBLE]  # (the second measure: 3300 of 1.6)
+    assert w.path == "items[0].subitems[0].progress[0].measures[0].value" and "750,000%" in w.message and "万" in w.message
+    assert w2.path == "items[0].subitems[0].progress[1].measures[0].value"
+    assert w.line == line_of(text, "value: 12000")
+
+
+def test_a_tiny_target_gives_a_warning_not_an_infinite_percent(root):
+    text = base().replace("        value: 6000\n", "        value: 1e-300\n").replace("value: 3300", "value: 1e10", 1).replace("                percent: 55\n", "")
+    ds = run(root, text)
+    assert ds.errors == []
+    assert [p.code for p in ds.warnings] == [Code.PERCENT_IMPLAUSIBLE, Code.PERCENT_IMPLAUSIBLE]
+    assert "inf" not in ds.warnings[0].message
+
+
+def test_direction_overrides_and_control_characters_are_refused_in_keys_and_text(root):
+    text = base().replace("title: 托位与老旧小区", 'title: "托位\\u202e区小旧老"\n    "evil\\x1b[2K": 1', 1)
+    ds = run(root, text)
+    found = sorted((p.path, p.line) for p in ds.errors if p.code == Code.CONTROL_CHARACTER)
+    assert found == [("items[0]", line_of(text, "evil")), ("items[0].title", line_of(text, "托位\\u202e"))]
+    printed = "\n".join(map(str, ds.problems))
+    assert "\x1b" not in printed and "\u202e" not in printed and "evil\\u001b[2K" in printed
+
+
+def test_github_annotations_cannot_start_a_command_of_their_own():
+    from generator.cli import github_annotation
+    from generator.problems import Problem
+
+    p = Problem("data/x/2024.yml", 3, 5, "items[0]", Code.FIELD_UNKNOWN, "unknown field `a\n::error::fake 100%`")
+    line = github_annotation(p)  # a command is read only at the start of a line
+    assert "\n" not in line and line.startswith("::error file=data/x/2024.yml,line=3,col=5,title=field-unknown::")
+    assert line.endswith("unknown field `a%0A::error::fake 100%25`")
+
+
+def test_html_in_any_text_field_is_flagged(root):
+    text = base().replace("    title: 幼有善育", "    title: 幼有<b>善育</b>").replace("    source: h1\n", "    source: h1\n    summary: 进展<script>x</script>\n", 1)
+    ds = run(root, text)
+    assert ds.errors == []
+    assert sorted(p.path for p in ds.warnings if p.code == Code.LOOKS_LIKE_HTML) == ["reports[0].summary", "sections[0].title"]
+
+
+def test_section_parents_in_a_cycle_are_refused_with_the_chain(root):
+    text = base().replace("    title: 幼有善育\n", "    title: 幼有善育\n    parent: c2\n  - id: c2\n    label: （二）\n    title: 学有优教\n    parent: c1\n", 1)
+    ds = run(root, text)
+    cycles = sorted((p.path, p.message) for p in ds.errors if p.code == Code.SECTION_CYCLE)
+    assert [path for path, _ in cycles] == ["sections[0].parent", "sections[1].parent"]
+    assert "c1 → c2 → c1" in cycles[0][1]
