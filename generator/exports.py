@@ -206,7 +206,10 @@ def all_json(ds: Dataset) -> bytes:
 def list_files(ds: Dataset, lf: ListFile, site_url: str) -> dict[str, bytes]:
     """The downloads of one list: its JSON and CSV, and one JSON per item."""
     pl = lf.data
-    out = {urls.list_json(pl.city, pl.year): list_json(ds, lf, site_url), urls.list_csv(pl.city, pl.year): list_csv(ds, lf, site_url)}
+    out = {
+        urls.list_json(pl.city, pl.year): list_json(ds, lf, site_url),
+        urls.list_csv(pl.city, pl.year): list_csv(ds, lf, site_url),
+    }
     for item, _, parent in walk_items(pl.items):
         out[urls.item_json(pl.city, pl.year, item.id)] = item_json(ds, lf, item, parent, site_url)
     return out

@@ -386,18 +386,19 @@ class Site:
         for item in pl.items:
             items_in.setdefault(item.section, []).append(item)
 
-        def rows(items):
-            return [ItemRow(i, derive.latest(i, pl), tuple(ItemRow(c, derive.latest(c, pl, i)) for c in i.subitems)) for i in items]
+        def row(item):
+            subs = tuple(ItemRow(c, derive.latest(c, pl, item)) for c in item.subitems)
+            return ItemRow(item, derive.latest(item, pl), subs)
 
         out = []
 
         def visit(section, level):
-            out.append(Group(level, section, rows(items_in.get(section.id, []))))
+            out.append(Group(level, section, [row(i) for i in items_in.get(section.id, [])]))
             for child in children.get(section.id, []):
                 visit(child, level + 1)
 
         if items_in.get(None):
-            out.append(Group(2, None, rows(items_in[None])))
+            out.append(Group(2, None, [row(i) for i in items_in[None]]))
         for top in children.get(None, []):
             visit(top, 2)
         return out
