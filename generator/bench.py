@@ -42,7 +42,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, feeds, sitesearch, synthetic
+from . import exports, feeds, sitesearch, synthetic, urls
 from . import pages as pages_mod
 from .dataset import load_dataset
 from .reading import load_yaml
@@ -285,7 +285,7 @@ def measure_serve(root: Path, search: str, dirty: bool, edits: int = 3) -> list[
 
     with open(log_path, "w", encoding="utf-8") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/{city}/{year}/1/"
+    url = urls.absolute(f"http://127.0.0.1:{port}", urls.item(city, int(year), "1"))
     try:
         deadline = time.monotonic() + 600
         while fetch(url) is None:

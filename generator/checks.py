@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
-from . import model
+from . import model, urls
 from .messages import Reporter, unknown
 from .model import walk_items
 from .problems import Code, Severity, format_path
@@ -180,7 +180,12 @@ def _check_redirects(pl, walked: list, all_ids: dict, rep: Reporter) -> None:
         for j, old in enumerate(item.redirect_from):
             if old in all_ids:
                 rep.add(path + ("redirect_from", j), Code.REDIRECT_CONFLICT, f"old id `{old}` is still used by another item; a redirect would hide it")
-    redirected = {old: path for item, path, _ in walked for old in item.redirect_from}
+    redirected: dict = {}  # old id → where it is redirected
+    for item, path, _ in walked:
+        for j, old in enumerate(item.redirect_from):
+            if old in redirected:
+                rep.add(path + ("redirect_from", j), Code.REDIRECT_CONFLICT, f"old id `{old}` is already redirected by {format_path(redirected[old])}; an old id can lead to one item only")
+            redirected.setdefault(old, path)
     for j, old in enumerate(pl.removed_ids):
         if old in all_ids:
             rep.add(("removed_ids", j), Code.REDIRECT_CONFLICT, f"`{old}` is listed as removed but still exists")
@@ -200,3 +205,33 @@ def _share(percent: float) -> str:
 def _percent_message(m: model.Measure, target: float) -> str:
     computed = m.value / target * 100
     return f"reported {m.percent:g}% but value/target = {m.value:g}/{target:g} = {computed:.1f}%; check the value, the target, or the unit (万 → ×10000)"
+
+
+def check_url_space(ds, reporters: dict) -> None:
+    """The URL space is one namespace: a city slug, a topic id or an old slug in
+    `redirect_from` must not take a name the site uses for itself (`urls.RESERVED`), and a
+    redirect must not point at its own city, hide a city that exists, or be claimed twice.
+    `reporters`: data file → Reporter."""
+    topics_rep = reporters.get("data/topics.yml")
+    for i, topic_id in enumerate(ds.topics):
+        if topic_id in urls.RESERVED_TOPIC_IDS and topics_rep:
+            topics_rep.add(("topics", i, "id"), Code.RESERVED_NAME, f"topic id `{topic_id}` is the address of the topics index (/{urls.topic(topic_id)}); choose another id")
+    claimed: dict = {}  # old slug → the city that redirects it
+    for slug, city in sorted(ds.cities.items()):
+        rep = reporters.get(ds.city_files[slug])
+        if rep is None:
+            continue
+        if slug in urls.RESERVED:
+            rep.add(("slug",), Code.RESERVED_NAME, f"`{slug}` is a name the site uses for its own pages (/{urls.city(slug)}…); choose another slug (reserved: {', '.join(sorted(urls.RESERVED))})")
+        for j, old in enumerate(city.redirect_from):
+            where = ("redirect_from", j)
+            if old == slug:
+                rep.add(where, Code.REDIRECT_CONFLICT, f"`{old}` is this city's own slug: its pages would redirect to themselves; remove it")
+            elif old in ds.folders:
+                rep.add(where, Code.REDIRECT_CONFLICT, f"`{old}` is a city of its own (data/{old}/): the redirect would send its pages to {slug}; remove it")
+            elif old in urls.RESERVED:
+                rep.add(where, Code.RESERVED_NAME, f"`{old}` is a name the site uses for its own pages (/{urls.city(old)}); a redirect would replace them")
+            elif old in claimed:
+                rep.add(where, Code.REDIRECT_CONFLICT, f"`{old}` is already redirected to {claimed[old]}; an old slug can lead to one city only")
+            else:
+                claimed[old] = slug

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model
-from .checks import check_list
+from .checks import check_list, check_url_space
 from .messages import Reporter, validate
 from .model import walk_items
 from .problems import Code, Problem, Severity, format_path
@@ -150,6 +150,7 @@ class _Loader:
     def __init__(self, root: Path, today: dt.date, overrides: dict, cache: ListCache | None):
         self.root, self.today, self.overrides, self.cache = root, today, overrides, cache
         self.ds = Dataset(root=str(root))
+        self.reporters: dict = {}  # data file → Reporter, for checks across files
 
     def problem(self, rel: str, code: Code, message: str) -> None:
         self.ds.problems.append(Problem(rel, 1, 1, "", code, message))
@@ -165,6 +166,7 @@ class _Loader:
             checks.extend(self.load_list(slug, rel) for rel in self.year_files(slug, rel))
         for rep, pl in filter(None, checks):
             check_list(pl, rep, self.ds, self.today)
+        check_url_space(self.ds, self.reporters)
         return self.ds
 
     # --- reading -----------------------------------------------------------------------
@@ -210,7 +212,7 @@ class _Loader:
         loaded = self.read(rel)
         if loaded is None:
             return
-        rep = Reporter(rel, loaded, self.ds.problems)
+        rep = self.reporters[rel] = Reporter(rel, loaded, self.ds.problems)
         parsed = validate(loaded, model.TopicsFile, rep)
         for i, topic in enumerate(parsed.topics if parsed else []):
             if topic.id in self.ds.topics:
@@ -236,7 +238,7 @@ class _Loader:
         loaded = self.read(rel)
         if loaded is None:
             return
-        rep = Reporter(rel, loaded, self.ds.problems)
+        rep = self.reporters[rel] = Reporter(rel, loaded, self.ds.problems)
         city = validate(loaded, model.City, rep)
         if city is not None:
             if city.slug != slug:

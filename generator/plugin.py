@@ -29,7 +29,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
-from . import exports, feeds, incremental, published, sitesearch
+from . import exports, feeds, incremental, published, sitesearch, urls
 from . import pages as pages_mod
 from .dataset import load_dataset
 from .model import walk_items
@@ -116,7 +116,10 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
     def on_files(self, files, config):
         for page in self.generated:
             if files.get_file_from_path(page.src) is not None:
-                raise PluginError(f"content/{page.src} would hide a generated page; rename it")
+                raise PluginError(
+                    f"content/{page.src} and the page generated from {_origin(page.src)} have the same address "
+                    f"/{urls.from_src(page.src)}: move or rename content/{page.src}"
+                )
             files.append(File.generated(config, page.src, content=page.content))
         self.incremental.mark_unchanged(files, self.generated, config)  # `mkdocs serve --dirty`
         self.incremental.carry_search_entries(files, config)
@@ -152,6 +155,12 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 
     def on_build_error(self, *, error):
         self._restore_source_date_epoch()
+
+
+def _origin(src: str) -> str:
+    """The data a generated page comes from, for messages: data/topics.yml, data/<city>/…"""
+    first = src.split("/", 1)[0]
+    return "data/topics.yml" if first == urls.topics().strip("/") else f"data/{first.removesuffix('.md')}/"
 
 
 def _require_jieba():

@@ -66,7 +66,8 @@ class Code(str, enum.Enum):
     SECTION_CYCLE = "section-cycle"  # sections whose parents lead back to themselves
     PROGRESS_ORDER = "progress-order"  # progress entries not in date order, or two for one report
     LOOKS_LIKE_HTML = "looks-like-html"  # text that contains an HTML tag (it is shown as text, never run)
-    REDIRECT_CONFLICT = "redirect-conflict"  # an old id that is redirected and still used, or both redirected and removed
+    REDIRECT_CONFLICT = "redirect-conflict"  # a redirect that would hide a page that exists, point at itself, or is claimed twice
+    RESERVED_NAME = "reserved-name"  # a city slug, old slug or topic id that the site's own pages use (about, data, topics …)
     # permanent URLs (compared with git)
     PUBLISHED_GONE = "published-gone"  # a published city, list or item that is gone without redirect_from or removed_ids
 

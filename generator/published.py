@@ -18,6 +18,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import urls
 from .dataset import Dataset
 from .model import walk_items
 from .problems import Code, Problem
@@ -161,7 +162,7 @@ def check_published(ds: Dataset, published: list[PublishedIds]) -> list[Problem]
     for slug in sorted(set(cities) - set(ds.cities) - ds.folders - set(renamed)):  # (a broken city.yml has its own errors)
         problems.append(Problem(
             f"data/{slug}/city.yml", 1, 1, "", Code.PUBLISHED_GONE,
-            f"city `{slug}` is published ({cities[slug]}) but its folder is gone: its URLs /{slug}/… would break. "
+            f"city `{slug}` is published ({cities[slug]}) but its folder is gone: its URLs /{urls.city(slug)}… would break. "
             f"If the slug changed, add `redirect_from: [{slug}]` to the new city.yml.",
         ))
     for (old_slug, year), old_ids in sorted(lists.items()):
@@ -171,7 +172,7 @@ def check_published(ds: Dataset, published: list[PublishedIds]) -> list[Problem]
         lf = ds.lists.get((slug, year))
         if lf is None:
             ref = next(iter(old_ids.values()), "git")
-            problems.append(Problem(f"data/{slug}/{year}.yml", 1, 1, "", Code.PUBLISHED_GONE, f"this list is published ({ref}) but the file is gone: /{slug}/{year}/ and its items would break. Restore it."))
+            problems.append(Problem(f"data/{slug}/{year}.yml", 1, 1, "", Code.PUBLISHED_GONE, f"this list is published ({ref}) but the file is gone: /{urls.city_year(slug, year)} and its items would break. Restore it."))
             continue
         problems.extend(_missing_items(lf, old_ids))
     return problems
@@ -187,7 +188,7 @@ def _missing_items(lf, old_ids: dict) -> list[Problem]:
     return [
         Problem(
             lf.path, lf.lines.get(("field", "items"), 1), 1, "items", Code.PUBLISHED_GONE,
-            f"item `{old}` is published ({old_ids[old]}) at /{pl.city}/{pl.year}/{old}/ and is gone. "
+            f"item `{old}` is published ({old_ids[old]}) at /{urls.item(pl.city, pl.year, old)} and is gone. "
             f"If its id changed, add `redirect_from: [\"{old}\"]` to the item under its new id; "
             f"if it was removed on purpose, add \"{old}\" to `removed_ids`.",
         )
@@ -208,7 +209,7 @@ def check_against_git(ds: Dataset, root: Path, refs=None) -> list[Problem]:
 
 
 def redirect_map(ds: Dataset) -> dict:
-    """Old page → current page (Markdown paths) for mkdocs-redirects, from `redirect_from`.
+    """Old page → current page (Markdown sources) for mkdocs-redirects, from `redirect_from`.
 
     A renamed city keeps its city page, its year pages and every item page working.
     """
@@ -216,16 +217,16 @@ def redirect_map(ds: Dataset) -> dict:
     for (slug, year), lf in sorted(ds.lists.items()):
         for item, _, _ in walk_items(lf.data.items):
             for old in item.redirect_from:
-                out[f"{slug}/{year}/{old}.md"] = f"{slug}/{year}/{item.id}.md"
+                out[urls.item_src(slug, year, old)] = urls.item_src(slug, year, item.id)
     for slug, city in sorted(ds.cities.items()):
         for old in city.redirect_from:
-            out[f"{old}/index.md"] = f"{slug}/index.md"
+            out[urls.city_src(old)] = urls.city_src(slug)
             for (s, year), lf in sorted(ds.lists.items()):
                 if s != slug:
                     continue
-                out[f"{old}/{year}/index.md"] = f"{slug}/{year}/index.md"
+                out[urls.city_year_src(old, year)] = urls.city_year_src(slug, year)
                 for item, _, _ in walk_items(lf.data.items):
-                    out[f"{old}/{year}/{item.id}.md"] = f"{slug}/{year}/{item.id}.md"
+                    out[urls.item_src(old, year, item.id)] = urls.item_src(slug, year, item.id)
                     for former in item.redirect_from:
-                        out[f"{old}/{year}/{former}.md"] = f"{slug}/{year}/{item.id}.md"
+                        out[urls.item_src(old, year, former)] = urls.item_src(slug, year, item.id)
     return out

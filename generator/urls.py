@@ -17,9 +17,15 @@ functions, and tests/test_urls.py fails on a URL put together by hand anywhere e
 
 from __future__ import annotations
 
-RESERVED = frozenset({"about", "assets", "data", "feeds", "pagefind", "search", "topics"})
-"""First path segments the site uses for itself (content/about, theme assets, downloads, feeds,
-search, topics): a city with one of these slugs would collide with them."""
+RESERVED = frozenset({"about", "all", "assets", "data", "feeds", "index", "pagefind", "search", "sources", "topics", "404"})
+"""Names a city slug (or an old slug in `redirect_from`) must not take: the first path segments
+the site uses for itself (content/about, theme and Material assets, downloads, feeds, search,
+topics, archived sources, the 404 page), `index`, and `all` (feeds/all.atom is the feed of
+every city, feeds/<slug>.atom one city's). checks.check_url_space applies them;
+tests/test_validate.py checks that every top-level name in content/ and the theme is here."""
+
+RESERVED_TOPIC_IDS = frozenset({"index"})
+"""topics/index.md is the topics index: no topic may be called `index`."""
 
 TAG_AUTHORITY = "minsheng-ledger.github.io,2024"  # tag: URI authority (RFC 4151); never change it
 

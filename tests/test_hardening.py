@@ -647,3 +647,15 @@ def test_validator_survives_malformed_file(fuzz_results, name):
     messages = " | ".join(e[3] for e in errors)
     assert FUZZ_EXPECTED[name] in messages, f"{name}: expected {FUZZ_EXPECTED[name]!r} in {messages[:400]}"
     assert result["extra_mb"] < MAX_EXTRA_MEMORY_MB, f"{name}: {result['extra_mb']:.0f} MB of memory"
+
+
+@pytest.mark.slow
+def test_a_hand_written_page_at_a_generated_address_stops_the_build_naming_both(tmp_path):
+    repo = _repo_copy(tmp_path)
+    (repo / "content/ceshi").mkdir()
+    (repo / "content/ceshi/index.md").write_text("# 手写的页面\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("MINSHENG_ROOT", "SOURCE_DATE_EPOCH")}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+                            cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    assert "content/ceshi/index.md and the page generated from data/ceshi/ have the same address /ceshi/" in result.stderr, result.stderr[-2000:]

@@ -219,14 +219,6 @@ J2_SIGNS = [
 # our own host is never written in code, it comes from site_url.
 OTHER_SITES = re.compile(r"https?://[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}/[^\"'\s]*")
 
-# Files that still build URLs by hand, until they are switched to urls.py. An entry that is no
-# longer needed fails test_files_waiting_for_urls_py_still_need_to_wait: then remove it.
-NOT_YET_SWITCHED = {
-    "published.py": "redirect_map and the problem messages (the permanent-URL check)",
-    "bench.py": "the item URL the search benchmark opens",
-}
-
-
 def hand_built_urls(text: str, template: bool = False) -> list[str]:
     """`line: what` for every line of a Python module or a template that builds a URL by hand."""
     found = []
@@ -243,15 +235,7 @@ def _scanned() -> list[Path]:
 
 @pytest.mark.parametrize("path", _scanned(), ids=lambda p: p.name)
 def test_nothing_but_urls_py_builds_a_url(path: Path):
-    if path.name in NOT_YET_SWITCHED:
-        pytest.skip(f"not yet switched to urls.py: {NOT_YET_SWITCHED[path.name]}")
     assert hand_built_urls(path.read_text(encoding="utf-8"), template=path.suffix == ".j2") == []
-
-
-@pytest.mark.parametrize("name", sorted(NOT_YET_SWITCHED))
-def test_files_waiting_for_urls_py_still_need_to_wait(name):
-    path = GENERATOR / name
-    assert path.exists() and hand_built_urls(path.read_text(encoding="utf-8")), f"{name} builds no URL by hand any more: remove it from NOT_YET_SWITCHED"
 
 
 @pytest.mark.parametrize(

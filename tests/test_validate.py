@@ -393,3 +393,66 @@ def test_section_parents_in_a_cycle_are_refused_with_the_chain(root):
     cycles = sorted((p.path, p.message) for p in ds.errors if p.code == Code.SECTION_CYCLE)
     assert [path for path, _ in cycles] == ["sections[0].parent", "sections[1].parent"]
     assert "c1 → c2 → c1" in cycles[0][1]
+
+
+# --- the URL space: slugs, topic ids and redirects never take another page's address ------------
+
+
+def _second_city(root: Path, slug: str, extra: str = "") -> Path:
+    folder = root / "data" / slug
+    folder.mkdir()
+    (folder / "city.yml").write_text(f"slug: {slug}\nname: 另一市\nshort_name: 另一\nprovince: 测试省\nlevel: prefecture\n{extra}", encoding="utf-8")
+    return folder / "city.yml"
+
+
+def test_a_city_redirecting_its_own_slug_is_refused(root):
+    city = root / "data/ceshi/city.yml"
+    city.write_text(city.read_text(encoding="utf-8") + "redirect_from: [ceshi]\n", encoding="utf-8")
+    p = only_error(run(root), Code.REDIRECT_CONFLICT, "this city's own slug")
+    assert (p.file, p.path, p.line) == ("data/ceshi/city.yml", "redirect_from[0]", 6)
+
+
+def test_a_redirect_may_not_take_over_a_city_that_exists(root):
+    _second_city(root, "lingyi", "redirect_from: [ceshi]\n")
+    p = only_error(run(root), Code.REDIRECT_CONFLICT, "is a city of its own (data/ceshi/)")
+    assert (p.file, p.path) == ("data/lingyi/city.yml", "redirect_from[0]")
+
+
+@pytest.mark.parametrize("name", ["about", "data", "topics", "all", "feeds"])
+def test_reserved_names_are_refused_as_slugs_and_old_slugs(root, name):
+    _second_city(root, "lingyi", f"redirect_from: [{name}]\n")
+    p = only_error(run(root), Code.RESERVED_NAME)
+    assert (p.file, p.path) == ("data/lingyi/city.yml", "redirect_from[0]")
+    shutil.rmtree(root / "data/lingyi")
+    _second_city(root, name)
+    p = only_error(run(root), Code.RESERVED_NAME)
+    assert (p.file, p.path) == (f"data/{name}/city.yml", "slug")
+
+
+def test_an_old_slug_leads_to_one_city_only(root):
+    _second_city(root, "lingyi", "redirect_from: [jiuming]\n")
+    _second_city(root, "linger", "redirect_from: [jiuming]\n")
+    p = only_error(run(root), Code.REDIRECT_CONFLICT, "already redirected to linger")
+    assert p.file == "data/lingyi/city.yml"
+
+
+def test_a_topic_called_index_is_refused(root):
+    topics = root / "data/topics.yml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("  - id: tuoyu\n", "  - id: index\n    name: 索引\n  - id: tuoyu\n", 1), encoding="utf-8")
+    p = only_error(run(root), Code.RESERVED_NAME, "topics index")
+    assert (p.file, p.line) == ("data/topics.yml", line_of(topics.read_text(encoding="utf-8"), "id: index"))
+
+
+def test_two_items_may_not_redirect_the_same_old_id(root):
+    text = base().replace('        label: "1."\n', '        label: "1."\n        redirect_from: ["9"]\n', 1).replace('        label: "2."\n', '        label: "2."\n        redirect_from: ["9"]\n', 1)
+    p = only_error(run(root, text), Code.REDIRECT_CONFLICT, "already redirected by items[0].subitems[0]")
+    assert p.path == "items[0].subitems[1].redirect_from[0]"
+
+
+def test_every_top_level_name_of_the_site_itself_is_reserved():
+    repo = Path(__file__).resolve().parent.parent
+    from generator import urls
+
+    own = {p.name.removesuffix(".md") for p in (repo / "content").iterdir()} | {p.name for p in (repo / "theme_overrides").iterdir() if p.is_dir()}
+    own -= {"partials"}  # theme partials are templates, not pages
+    assert own <= urls.RESERVED, own - urls.RESERVED
