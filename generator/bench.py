@@ -159,7 +159,8 @@ class PeakSampler(threading.Thread):
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
-        self.pid, self.peaks, self.done = pid, {}, threading.Event()
+        self.pid, self.done = pid, threading.Event()
+        self.peaks: dict = {}
         self.start()
 
     def _tree(self) -> list[int]:
@@ -181,7 +182,8 @@ class PeakSampler(threading.Thread):
                     status = Path(f"/proc/{pid}/status").read_text()
                 except OSError:
                     continue
-                name = re.search(r"^Name:\s*(\S+)", status, re.M).group(1)
+                name_line = re.search(r"^Name:\s*(\S+)", status, re.M)
+                name = name_line.group(1) if name_line else "?"
                 peak = re.search(r"^VmHWM:\s*(\d+) kB", status, re.M)
                 if peak:
                     self.peaks[name] = max(self.peaks.get(name, 0), int(peak.group(1)) / 1024)
@@ -293,7 +295,9 @@ def measure_serve(root: Path, search: str, dirty: bool, edits: int = 3) -> list[
                 raise SystemExit(f"mkdocs serve did not start (log: {log_path})")
             time.sleep(0.2)
         original = year_file.read_text(encoding="utf-8")
-        first_words = load_yaml(original).data["items"][0]["text"][:12]  # item 1's pledge, however it is written
+        data = load_yaml(original).data
+        assert isinstance(data, dict)
+        first_words = data["items"][0]["text"][:12]  # item 1's pledge, however it is written
         for k in range(edits):
             marker = f"基准测试修改{k}号"
             text = original.replace(first_words, marker + first_words, 1)

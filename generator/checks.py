@@ -203,6 +203,7 @@ def _share(percent: float) -> str:
 
 
 def _percent_message(m: model.Measure, target: float) -> str:
+    assert m.value is not None
     computed = m.value / target * 100
     return f"reported {m.percent:g}% but value/target = {m.value:g}/{target:g} = {computed:.1f}%; check the value, the target, or the unit (万 → ×10000)"
 

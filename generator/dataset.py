@@ -78,9 +78,6 @@ class Dataset:
         return [p for p in self.problems if p.severity == Severity.WARNING]
 
 
-_CACHES: dict = {}  # repository root → ListCache, for the life of the process
-
-
 def load_dataset(
     root: str | os.PathLike = ".",
     only: list | None = None,
@@ -98,10 +95,7 @@ def load_dataset(
     `freeze`: the data lives as long as the process (see `_cyclic_gc_paused`); pass False
     where data is loaded again and again (`mkdocs serve`)."""
     root = Path(root)
-    list_cache = None
-    if cache:
-        key = str(root.resolve())
-        list_cache = _CACHES.get(key) or _CACHES.setdefault(key, ListCache(root / CACHE_FOLDER))
+    list_cache = ListCache(root / CACHE_FOLDER) if cache else None
     with _cyclic_gc_paused(freeze=freeze):
         ds = _Loader(root, today or dt.date.today(), _normalise(root, overrides), list_cache).load()
     if list_cache is not None and not overrides:
@@ -161,7 +155,7 @@ class _Loader:
             self.problem("data", Code.NO_DATA_FOLDER, "no data/ folder found; run this from the repository root")
             return self.ds
         self.load_topics()
-        checks = []
+        checks: list = []
         for slug, rel in self.city_folders(data_dir):
             checks.extend(self.load_list(slug, rel) for rel in self.year_files(slug, rel))
         for rep, pl in filter(None, checks):
@@ -270,7 +264,7 @@ class _Loader:
         except YamlProblem as exc:
             self.ds.problems.append(Problem(rel, exc.line, exc.col, "", exc.code, exc.message))
             return None
-        key = self.cache.key(rel, raw) if self.cache else None
+        key = self.cache.key(rel, raw) if self.cache else ""
         hit = self.cache.get(key) if self.cache else None
         if hit is not None:
             pl, lines = hit

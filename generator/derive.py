@@ -7,6 +7,7 @@ change both together.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from . import model
@@ -117,7 +118,8 @@ def measure_percent(item: model.Item, m: model.Measure) -> float | None:
         return m.percent
     for t in item.targets:
         if t.metric == m.metric and t.value and m.value is not None:
-            return round(m.value / t.value * 100, 1)
+            percent = m.value / t.value * 100
+            return round(percent, 1) if math.isfinite(percent) else None  # 1e10 of 1e-300: no figure (the validator warns)
     return None
 
 

@@ -18,7 +18,8 @@ import io
 import json
 
 from . import derive, model, parallel, schema, urls
-from .validate import Dataset, ListFile, walk_items
+from .dataset import Dataset, ListFile
+from .model import walk_items
 
 CSV_COLUMNS = [
     "city",
@@ -54,7 +55,7 @@ CSV_COLUMNS = [
 def _json(obj) -> bytes:
     """Compact JSON: without `indent`, `json` uses its C encoder (5× faster for the
     thousands of per-item files) and the files are a third smaller."""
-    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")  # never a bare Infinity
 
 
 def _cell(value):

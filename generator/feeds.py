@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from . import derive, model, urls
-from .validate import Dataset, ListFile, walk_items
+from .dataset import Dataset, ListFile
+from .model import walk_items
 
 SITE_NAME = "民生实事台账"
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))

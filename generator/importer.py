@@ -10,7 +10,8 @@ that fits several items, a status wording it cannot map, an item that already ha
 entry for the report — each is reported with the table's file:line, the column and the
 value, and nothing is written. The year file is edited with ruamel.yaml's round-trip
 mode, so comments, key order and quoting stay as the maintainer wrote them, and it is
-replaced (atomically) only after the merged result passes `generator.validate`.
+replaced (atomically) only after the merged result passes validation (`load_dataset` with
+the merged text in place of the file: nothing is written before).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ STATUS_CHOICES = ", ".join(s.value for s in S)
 TABLE_FIELDS = ("status_text", "status", "percent", "text")
 ENTRY_ORDER = tuple(model.Progress.model_fields)
 ITEM_ORDER = tuple(model.Item.model_fields)
-_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−－"})
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−－", "-"))
 
 
 class ImportRefused(Exception):
@@ -158,7 +159,7 @@ class Outcome:
 
     def summary(self, report: str) -> str:
         entries = self.added + self.replaced
-        counts = {}
+        counts: dict = {}
         for e in entries:
             counts[e.status.value] = counts.get(e.status.value, 0) + 1
         by_status = ", ".join(f"{s.value} {counts[s.value]}" for s in model.Status if s.value in counts)
@@ -328,8 +329,8 @@ def read_entries(table: Table, columns: dict, items: dict, options: Options, yea
     """Turn rows into entries, matched to items; collect every problem before refusing."""
     problems, entries, skipped = [], [], []
     header = {role: table.headers[i] for role, i in columns.items()}
-    first_line_of = {}
-    unmapped = {}  # wording → lines
+    first_line_of: dict = {}
+    unmapped: dict = {}  # wording → lines
     key_role = "id" if "id" in columns else "name"
     for line, cells in table.rows:
         cell = {role: (cells[i] if i < len(cells) else "") for role, i in columns.items()}
@@ -511,7 +512,7 @@ def _last_slot(container, key) -> tuple:
     return container, key
 
 
-def _move_trailing_comment(source: tuple, target: tuple) -> None:
+def _move_trailing_comment(source: tuple, target: tuple[object, object]) -> None:
     """Comment lines after a value (`# --- 第二件 ---`, blank lines) introduce what follows it.
     When we add something right after that value, move those lines below what we added;
     an end-of-line comment stays where it is."""

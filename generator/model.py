@@ -253,7 +253,7 @@ class Item(Strict):
     related: list[ItemRef] = Field(default_factory=list, description="The same pledge in another year or city.")
     redirect_from: list[ItemId] = Field(default_factory=list, description="Former ids that must keep working.")
     note: Optional[Text] = Field(None, description="Ours.")
-    subitems: list["Item"] = Field(default_factory=list)
+    subitems: list[Item] = Field(default_factory=list)
 
 
 class PledgeList(Strict):

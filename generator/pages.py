@@ -25,7 +25,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import derive, model, parallel, urls
-from .validate import Dataset, ListFile, walk_items
+from .dataset import Dataset, ListFile
+from .model import walk_items
 
 TEMPLATES = Path(__file__).parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~^=:])")

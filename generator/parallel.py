@@ -12,11 +12,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 
 ENV = "MINSHENG_WORKERS"
 # Below this many top-level items, forking workers costs more than it saves.
 FROM_ITEMS = 1000
-_task = None  # the function the forked workers run: set just before forking
+_task: Callable | None = None  # the function the forked workers run: set just before forking
 
 
 def workers() -> int:
@@ -34,6 +35,7 @@ def _can_fork() -> bool:
 
 
 def _run(chunk: list) -> list:
+    assert _task is not None
     return [_task(x) for x in chunk]
 
 

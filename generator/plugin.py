@@ -90,7 +90,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             raise PluginError(str(exc)) from None
         sitesearch.configure(config, self.engine)
         if self.engine == "pagefind":
-            self.generated.append(pages_mod.Page(sitesearch.SEARCH_PAGE, sitesearch.search_page()))
+            self.generated.append(pages_mod.Page(urls.search_src(), sitesearch.search_page()))
         log.info("search: %s (%d item pages; search: auto switches to Pagefind above %d)", self.engine, n_item_pages, sitesearch.PAGEFIND_THRESHOLD)
 
     def _set_source_date_epoch(self, ds) -> None:
@@ -106,7 +106,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             pl = lf.data
             dates += [s.date for s in pl.sources] + [r.published for r in pl.reports] + ([pl.published] if pl.published else [])
         newest = max(dates)
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp()))
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp()))
 
     def _restore_source_date_epoch(self) -> None:
         if not self._epoch_before:

@@ -96,7 +96,7 @@ def published_at(root: Path, ref: str, known: dict | None = None) -> PublishedId
             out.lists[(slug, int(stem))] = known[blob]
         else:
             unread.append(((slug, int(stem)), blob))
-    for (key, blob), raw in zip(unread, _blobs(root, [blob for _, blob in unread])):
+    for (key, blob), raw in zip(unread, _blobs(root, [blob for _, blob in unread]), strict=True):
         ids = _ids_in_file(raw)
         if ids is not None:  # a file that did not parse there was never published
             known[blob] = out.lists[key] = ids
@@ -211,7 +211,9 @@ def check_against_git(ds: Dataset, root: Path, refs=None) -> list[Problem]:
 def redirect_map(ds: Dataset) -> dict:
     """Old page → current page (Markdown sources) for mkdocs-redirects, from `redirect_from`.
 
-    A renamed city keeps its city page, its year pages and every item page working.
+    A renamed city keeps its city page, its lists, their changes pages and every item page
+    (removed ones too) working. (Its feed and downloads are files, not pages: mkdocs-redirects
+    cannot redirect them.)
     """
     out = {}
     for (slug, year), lf in sorted(ds.lists.items()):
@@ -225,6 +227,9 @@ def redirect_map(ds: Dataset) -> dict:
                 if s != slug:
                     continue
                 out[urls.city_year_src(old, year)] = urls.city_year_src(slug, year)
+                out[urls.changes_src(old, year)] = urls.changes_src(slug, year)
+                for removed in lf.data.removed_ids:  # the page saying so lives under the new slug
+                    out[urls.item_src(old, year, removed)] = urls.item_src(slug, year, removed)
                 for item, _, _ in walk_items(lf.data.items):
                     out[urls.item_src(old, year, item.id)] = urls.item_src(slug, year, item.id)
                     for former in item.redirect_from:

@@ -24,12 +24,13 @@ than MAX_PARSE_DEPTH levels of nesting or MAX_VALUES values: errors, never a cra
 The cache (`ListCache`): a year file that read and validated without a problem is stored
 under a hash of its name, its bytes and the code and library versions that read it, with
 the line of every item; the next load of the same bytes skips reading and validating
-(`make serve`, `make test`, CI re-runs). Anything else is read again, so every message
-still comes from the strict reader.
+(`make validate` again, `make serve` after each edit, `make test`). Anything else is read
+again, so every message still comes from the strict reader.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -54,7 +55,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 _DEFAULT_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """PyYAML's loader without tag resolution: `_scalar` types every plain scalar by its own
     rules, so the implicit resolvers (regular expressions run on every scalar, a fifth of the
     reading time) would be wasted. Explicit tags (`!x`) are not resolved anyway and still
@@ -212,11 +213,13 @@ def _refuse_huge_structures(text: str) -> None:
                 values += 1
                 if values > MAX_VALUES:
                     mark = event.start_mark
+                    assert mark is not None  # libyaml marks every event
                     raise YamlProblem(mark.line + 1, mark.column + 1, (), f"the file holds more than {MAX_VALUES:,} keys and values; one city's list for one year never needs that many", Code.YAML_TOO_BIG)
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_PARSE_DEPTH:
                     mark = event.start_mark
+                    assert mark is not None
                     raise YamlProblem(mark.line + 1, mark.column + 1, (), f"the YAML is nested more than {MAX_PARSE_DEPTH} levels deep; the data format never needs more than a few", Code.YAML_TOO_BIG)
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
@@ -361,6 +364,7 @@ def item_lines(pl, key_positions: dict) -> dict:
 # --- the content cache ------------------------------------------------------------------------
 
 
+@functools.cache  # the code a process runs does not change while it runs
 def _code_version() -> str:
     """What decides how a file reads: this package's source, Python, pydantic and PyYAML."""
     h = hashlib.blake2b(digest_size=12)
@@ -373,17 +377,16 @@ def _code_version() -> str:
 
 
 class ListCache:
-    """Validated year files by content: {key: (PledgeList, item lines)}, kept in memory for
-    the life of the process (`mkdocs serve` loads again after every edit) and, when a folder
-    is given, as one pickle per file on disk (`.cache/` in the repository, ignored by git).
+    """Validated year files by content: {key: (PledgeList, item lines)}, one pickle per file in
+    `folder` (`.cache/ledger/` in the repository, ignored by git). Every load unpickles its
+    own objects, so nothing one load changes leaks into the next.
 
-    A folder holds the entries of one code version; folders of other versions are removed
-    when a new one is made. Entries no load has used are removed by `prune`."""
+    The folder holds the entries of one code version; folders of other versions are removed
+    when a new one is made, and entries no load used are removed by `prune`."""
 
-    def __init__(self, folder: FilePath | None):
+    def __init__(self, folder: FilePath):
         self.version = _code_version()
-        self.folder = folder / self.version if folder else None
-        self.memory: dict = {}
+        self.folder = folder / self.version
         self.used: set = set()
         self._made = False
 
@@ -392,23 +395,14 @@ class ListCache:
 
     def get(self, key: str):
         self.used.add(key)
-        if key in self.memory:
-            return self.memory[key]
-        if self.folder is None:
-            return None
         try:
             with open(self.folder / key, "rb") as f:
-                found = pickle.load(f)
+                return pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
             return None  # not there, or unreadable: the file is read again
-        self.memory[key] = found
-        return found
 
     def put(self, key: str, entry) -> None:
         self.used.add(key)
-        self.memory[key] = entry
-        if self.folder is None:
-            return
         try:
             self._make_folder()
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
@@ -419,7 +413,7 @@ class ListCache:
             pass  # a read-only checkout works, only without the cache
 
     def _make_folder(self) -> None:
-        if self._made or self.folder is None:
+        if self._made:
             return
         if not self.folder.is_dir():
             for old in self.folder.parent.glob("*"):  # entries of other code versions
@@ -430,8 +424,7 @@ class ListCache:
 
     def prune(self) -> None:
         """Forget the entries the last load did not use (edited files' earlier contents)."""
-        self.memory = {k: v for k, v in self.memory.items() if k in self.used}
-        if self.folder is not None and self.folder.is_dir():
+        if self.folder.is_dir():
             for entry in self.folder.iterdir():
                 if entry.name not in self.used and not entry.name.startswith(".tmp-"):
                     entry.unlink(missing_ok=True)

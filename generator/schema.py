@@ -16,7 +16,7 @@ SCHEMAS = {
 
 def json_schema(name: str) -> dict:
     cls, title = SCHEMAS[name]
-    schema = cls.model_json_schema(mode="validation")
+    schema = cls.model_json_schema(mode="validation")  # type: ignore[attr-defined]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = name
     schema["title"] = f"Minsheng Ledger — {title}"

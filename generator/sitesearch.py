@@ -22,9 +22,10 @@ import asyncio
 import os
 from pathlib import Path
 
+from . import urls
+
 ENGINES = ("auto", "material", "pagefind")
 PAGEFIND_THRESHOLD = 2000  # item pages (items and sub-items) above which `auto` picks Pagefind
-SEARCH_PAGE = "search.md"
 EXCLUDE_SELECTORS = ["[data-search-exclude]", "[data-pagefind-ignore]"]
 
 
@@ -58,8 +59,8 @@ def search_page() -> str:
         "---\n\n"
         "# 搜索\n\n"
         '<div id="ml-search" class="ml-search" data-pagefind-ignore></div>\n\n'
-        '<noscript><p class="ml-muted">站内搜索需要 JavaScript。也可以从<a href="../">首页</a>的城市列表和'
-        '<a href="../topics/">专题</a>逐级查找。</p></noscript>\n'
+        f'<noscript><p class="ml-muted">站内搜索需要 JavaScript。也可以从<a href="{urls.relative(urls.search(), urls.home())}">首页</a>的城市列表和'
+        f'<a href="{urls.relative(urls.search(), urls.topics())}">专题</a>逐级查找。</p></noscript>\n'
     )
 
 

@@ -25,8 +25,7 @@ quote only where YAML or the project's strict reader needs it otherwise,
 writes multi-line text (every list's summary, some report summaries) as `|-` literals and
 adds the header comment(s) and, sometimes, a comment block before `items:`. Generated:
 75 % plain and 25 % double-quoted strings for 300 item pages (72 / 28 for 3,000), 1–4 block
-scalars and 1–8 comment lines per year file (0.03–0.08 per item page). Item 1's text is always double-quoted: `bench.measure_serve`
-and tests/test_incremental.py find it with `\\n  - id: "1"\\n … text: "`.
+scalars and 1–8 comment lines per year file (0.03–0.08 per item page).
 
 Everything is derived from a seeded `random.Random`: the same arguments write the same files.
 """
@@ -113,7 +112,8 @@ def plan(n_items: int) -> tuple[int, list[int]]:
 
 def city_names(n: int):
     """n distinct (slug, name): 东阳 dongyang, 西山 xishan … then 东阳2 …"""
-    out, seen = [], set()
+    out: list = []
+    seen: set = set()
     round_no = 1
     while len(out) < n:
         for (c1, p1) in _FIRST:
@@ -167,7 +167,7 @@ class _Writer:
             if second["metric"] != targets[0]["metric"]:  # progress measures refer to targets by metric
                 targets.append(second)
         text = "；".join(t["text"] for t in targets) + "，" + self.clauses(1, 3) + "。"
-        out = {"id": item_id, "label": label}
+        out: dict = {"id": item_id, "label": label}
         if section:
             out["section"] = section
         out.update(text=text, title=f"{keyword}{rng.choice(['建设', '提升', '行动', '工程', '服务'])}")
@@ -264,11 +264,10 @@ def year_file(slug: str, name: str, year: int, n_pages: int, rng: random.Random,
         section = sections[min(n_sections - 1, pages * n_sections // n_pages)]["id"]
         items.append(w.item(str(number), label.format(n=number), section, reports, n_sub, sub_label))
         pages += 1 + n_sub
-    items[0]["text"] = _Quoted(items[0]["text"])  # bench.measure_serve finds it by `text: "`
-    for (_, title, _, _), report in zip(chosen, reports):  # some reports summarise themselves
+    for (_, title, _, _), report in zip(chosen, reports, strict=True):  # some reports summarise themselves
         if rng.random() < 0.5:
-            counts = Counter(p["status_text"] for i in items for leaf in (i.get("subitems") or [i]) for p in leaf["progress"] if p["report"] == report["id"])
-            counts = dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+            tally = Counter(p["status_text"] for i in items for leaf in (i.get("subitems") or [i]) for p in leaf["progress"] if p["report"] == report["id"])
+            counts = dict(sorted(tally.items(), key=lambda kv: -kv[1]))
             report["summary"] = w.report_summary(year, title, counts)
             report["counts"] = counts
     out = {
@@ -325,10 +324,6 @@ def year_text(data: dict, name: str, rng: random.Random, habit: str = "plain") -
 # (PyYAML's YAML 1.1 resolver and the project's strict, YAML 1.2-like reader), as a `|` /
 # `|-` literal when it has line breaks, else double-quoted (a JSON string is a valid YAML
 # double-quoted scalar once the few characters YAML reads differently are escaped too).
-
-
-class _Quoted(str):
-    """A string the writer always double-quotes (it compares equal to the plain str)."""
 
 
 _FLOW_KEYS = frozenset({"topics"})
@@ -415,11 +410,11 @@ class _Dumper:
             return [value.isoformat()]
         if not isinstance(value, str):
             raise TypeError(f"cannot write {value!r}")
-        if "\n" in value and not isinstance(value, _Quoted):
+        if "\n" in value:
             block = _literal(value, indent)
             if block:
                 return block
-        if isinstance(value, _Quoted) or key in self.quote_keys or not plain_ok(value) or (self.cautious and value[0] in "0123456789"):
+        if key in self.quote_keys or not plain_ok(value) or (self.cautious and value[0] in "0123456789"):
             return [_double(value)]
         return [value]
 

@@ -109,6 +109,15 @@ def topic_src(topic_id: str) -> str:
     return f"topics/{topic_id}.md"
 
 
+def search() -> str:
+    """The Pagefind search page (large sites only: generator/sitesearch.py)."""
+    return "search/"
+
+
+def search_src() -> str:
+    return "search.md"
+
+
 def data_page() -> str:
     """The hand-written page that documents the downloads (content/data.md)."""
     return "data/"

@@ -15,9 +15,9 @@ import unicodedata
 
 import pytest
 
+from conftest import ROOT
 from generator import derive, model
 from generator.dataset import load_dataset, walk_items
-from conftest import ROOT
 
 
 def test_all_data_loads_without_errors_and_fast(ds):
@@ -113,7 +113,7 @@ def _official_texts(pl):
         yield "sections", s.title
     for a in pl.alternatives:
         yield "alternatives", a
-    for item, path, _ in walk_items(pl.items):
+    for item, _, _ in walk_items(pl.items):
         yield f"{item.id}.text", item.text
         for name in ("explanation", "goal"):
             if getattr(item, name):

@@ -311,7 +311,7 @@ def test_hostile_csv_is_well_formed_and_neutralises_formulas(hostile_site, hosti
     header, body = rows[0], rows[1:]
     flat = [item for item, _, _ in walk_items(pl.items)]
     assert len(body) == len(flat) and all(len(r) == len(header) for r in body)
-    rec = {r[header.index("id")]: dict(zip(header, r)) for r in body}
+    rec = {r[header.index("id")]: dict(zip(header, r, strict=True)) for r in body}
     starts = ("=", "+", "-", "@", "\t", "\r")
     risky = [f"{i}.{k}={v[:20]!r}" for i, r in rec.items() for k, v in r.items() if v.startswith(starts)]
     assert not risky, f"cells a spreadsheet would run as formulas: {risky}"
@@ -434,7 +434,7 @@ def test_two_builds_of_the_same_data_are_byte_identical(tmp_path):
         "c": {"SOURCE_DATE_EPOCH": None, "PYTHONHASHSEED": "3"},  # the hook dates it from the data
     }
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
-        results = dict(zip(runs, pool.map(lambda k: _build(tmp_path / k, MINI, runs[k]), runs)))
+        results = dict(zip(runs, pool.map(lambda k: _build(tmp_path / k, MINI, runs[k]), runs), strict=True))
     for k, r in results.items():
         assert r.returncode == 0, f"build {k} failed:\n{r.stderr[-3000:]}"
     a, b, c = (_digests(tmp_path / k) for k in runs)
@@ -447,7 +447,7 @@ def test_two_builds_of_the_same_data_are_byte_identical(tmp_path):
     assert [k for k in a if a[k] != c[k]] in ([], ["sitemap.xml", "sitemap.xml.gz"]), "only the sitemap's dates may differ"
 
     assert gzip.open(tmp_path / "a/sitemap.xml.gz").read() == (tmp_path / "a/sitemap.xml").read_bytes()
-    day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(hour=0, minute=0, second=0)
+    day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(hour=0, minute=0, second=0)
     assert int.from_bytes((tmp_path / "a/sitemap.xml.gz").read_bytes()[4:8], "little") == int(day.timestamp())  # MkDocs keeps the day
     ds = load_dataset(MINI)
     pl = ds.lists[("ceshi", 2024)].data
@@ -455,7 +455,7 @@ def test_two_builds_of_the_same_data_are_byte_identical(tmp_path):
     lastmods = set(re.findall(r"<lastmod>([^<]+)</lastmod>", (tmp_path / "c/sitemap.xml").read_text(encoding="utf-8")))
     assert lastmods == {newest.isoformat()}, f"without SOURCE_DATE_EPOCH the sitemap should be dated {newest}, not {lastmods}"
     gz_mtime = int.from_bytes((tmp_path / "c/sitemap.xml.gz").read_bytes()[4:8], "little")
-    assert gz_mtime == int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
+    assert gz_mtime == int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
 
 
 # --- atomic `make site` ---------------------------------------------------------------------
@@ -630,7 +630,7 @@ def fuzz_results(tmp_path_factory) -> dict:
         return json.loads(proc.stdout.strip().splitlines()[-1])
 
     with concurrent.futures.ThreadPoolExecutor(max(2, os.cpu_count() or 2)) as pool:
-        return dict(zip((p.name for p in corpus), pool.map(run, corpus)))
+        return dict(zip((p.name for p in corpus), pool.map(run, corpus), strict=True))
 
 
 def test_fuzz_corpus_is_complete(fuzz_results):

@@ -20,8 +20,8 @@ import pytest
 from conftest import FIXTURES, ROOT
 from generator import importer
 from generator.cli import main
-from generator.model import Status
 from generator.dataset import load_dataset, walk_items
+from generator.model import Status
 
 IMPORT = FIXTURES / "import"
 YEAR_FILE = "data/ceshi/2024.yml"

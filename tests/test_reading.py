@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -19,11 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT
-from generator import reading
+from generator import dataset, reading
 from generator.dataset import CACHE_FOLDER, load_dataset
 from generator.problems import Code
+from generator.reading import load_yaml
+from generator.synthetic import write_dataset
 
 TODAY = dt.date(2026, 1, 1)
+YEAR = re.compile(r"/[0-9]{4}\.yml$")
 YEAR_FILE = "data/ceshi/2024.yml"
 
 
@@ -41,18 +45,26 @@ def snapshot(ds) -> dict:
     }
 
 
-def test_a_second_load_reads_only_the_edited_file_again(root):
-    first = load_dataset(root, today=TODAY)
-    path = root / YEAR_FILE
-    path.write_text(path.read_text(encoding="utf-8").replace("text: 新增", "text: 改动新增", 1), encoding="utf-8")
-    second = load_dataset(root, today=TODAY)
+def test_a_second_load_reads_only_the_edited_year_file_again(tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    write_dataset(root, 60)
+    first = load_dataset(root)
+    edited = sorted((root / "data").glob("*/20*.yml"))[1]
+    text = edited.read_text(encoding="utf-8")
+    first_words = load_yaml(text).data["items"][0]["text"][:12]
+    edited.write_text(text.replace(first_words, "改动" + first_words, 1), encoding="utf-8")
+    read = []
+    real_read = dataset._Loader.read
+    monkeypatch.setattr(dataset._Loader, "read", lambda self, rel: read.append(rel) or real_read(self, rel))
+    second = load_dataset(root)
     assert second.errors == []
-    for key, lf in first.lists.items():
-        if key == ("ceshi", 2024):
-            assert lf.data is not second.lists[key].data
-            assert any(item.text.startswith("改动新增") for item in second.lists[key].data.items)
-        else:
-            assert lf.data is second.lists[key].data, f"{key} was read again"
+    rel = edited.relative_to(root).as_posix()
+    assert [r for r in read if YEAR.search(r)] == [rel]
+    key = (edited.parent.name, int(edited.stem))
+    assert second.lists[key].data.items[0].text.startswith("改动")
+    unchanged = [k for k in first.lists if k != key]
+    assert len(unchanged) >= 3
+    assert all(first.lists[k].data == second.lists[k].data and first.lists[k].lines == second.lists[k].lines for k in unchanged)
 
 
 def test_the_cache_gives_the_same_dataset_in_a_new_process_as_reading_everything():
@@ -102,9 +114,6 @@ def test_a_damaged_cache_entry_is_ignored_and_the_file_read_again(root):
     assert entries
     for entry in entries:
         entry.write_bytes(b"not a pickle")
-    from generator import dataset
-
-    dataset._CACHES.clear()  # a new process: nothing in memory
     assert snapshot(load_dataset(root, today=TODAY)) == expected
 
 

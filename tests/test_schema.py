@@ -2,8 +2,8 @@
 
 import json
 
-from generator import model, schema
 from conftest import ROOT
+from generator import schema
 
 
 def test_committed_schema_files_are_up_to_date():

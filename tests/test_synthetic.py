@@ -10,15 +10,8 @@ import pytest
 import yaml
 
 from generator import synthetic
-
-try:
-    from generator.validate import load_dataset
-except ImportError:  # the validator may be renamed
-    from generator.dataset import load_dataset
-try:
-    from generator.reading import load_yaml
-except ImportError:  # its former name
-    from generator.yamlsafe import load_yaml
+from generator.dataset import load_dataset
+from generator.reading import load_yaml
 
 N_ITEMS = 300
 FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # PyYAML's safe loader on libyaml (the project's reader)
@@ -105,13 +98,6 @@ def test_synthetic_year_files_look_hand_written(dataset):
     assert 0.55 < every.count("plain") / len(every) < 0.85  # data/: 70 %
     assert any(s.count("plain") / len(s) > 0.8 for s in styles.values())  # files that quote only where needed …
     assert any(s.count('"') / len(s) > 0.5 for s in styles.values())  # … and files that quote text fields
-
-
-def test_item_1_text_stays_findable_for_the_edit_to_reload_benchmark(dataset):
-    root, _ = dataset
-    for path in year_files(root):  # the pattern of bench.measure_serve and tests/test_incremental.py
-        text = path.read_text(encoding="utf-8")
-        assert re.search(r'(\n  - id: "1"\n(?:    .*\n)*?    text: ")', text), path
 
 
 def test_same_arguments_write_the_same_bytes(tmp_path):

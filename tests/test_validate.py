@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES
 from generator.dataset import load_dataset
 from generator.problems import Code
-from conftest import FIXTURES
 
 MINI = FIXTURES / "mini"
 YEAR_FILE = "data/ceshi/2024.yml"
@@ -230,7 +230,7 @@ def test_not_utf8(root):
 
 
 def test_alias_bomb_is_rejected_quickly(root):
-    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
     p = only_error(run(root, bomb), Code.YAML_FEATURE, "anchors and aliases")
     assert p.file == YEAR_FILE
 
