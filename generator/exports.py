@@ -216,13 +216,13 @@ def list_files(ds: Dataset, lf: ListFile, site_url: str) -> dict[str, bytes]:
     return out
 
 
-def export_files(ds: Dataset, site_url: str) -> dict[str, bytes]:
-    """All download files: {site-relative path: bytes}, in a fixed order.
+def export_files(ds: Dataset, site_url: str, workers: int = 0) -> dict[str, bytes]:
+    """All download files: {site-relative path: bytes}, in a fixed order (`workers`: see parallel.py).
 
     Write them under the built site's directory (e.g. in MkDocs' on_post_build)."""
     out: dict[str, bytes] = {}
     n_items = sum(len(lf.data.items) for lf in ds.lists.values())
-    for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url), sorted(ds.lists), n_items):
+    for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url), sorted(ds.lists), n_items, workers):
         out.update(files)
     out[urls.all_json()] = all_json(ds)
     for name in schema.SCHEMAS:

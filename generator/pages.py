@@ -209,8 +209,9 @@ def _ref(ref: str) -> tuple:
 class Site:
     """Builds all pages; holds lookups that several templates need."""
 
-    def __init__(self, ds: Dataset, edit_base: str | None = None, site_url: str = ""):
+    def __init__(self, ds: Dataset, edit_base: str | None = None, site_url: str = "", workers: int = 0):
         self.ds = ds
+        self.workers = workers  # processes for the list pages (0: one per core, at most 4; parallel.py)
         self.env = _env()
         self.edit_base = edit_base
         self.site_url = site_url
@@ -261,7 +262,7 @@ class Site:
             out.append(self.city_page(slug))
         keys = [key for key, _ in self.by_city_year()]
         n_items = sum(len(self.ds.lists[key].data.items) for key in keys)
-        for list_pages in parallel.ordered_map(self.list_pages, keys, n_items):
+        for list_pages in parallel.ordered_map(self.list_pages, keys, n_items, self.workers):
             out.extend(list_pages)
         for topic_id in self.ds.topics:
             out.append(self.topic_page(topic_id))

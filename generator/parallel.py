@@ -4,7 +4,8 @@ Workers are forked, so they share the already validated data instead of receivin
 pickled; only their results (Markdown text, file bytes) travel back, in order. It is used
 only where it pays and is safe: enough work, a platform with fork, and no other thread
 running (`mkdocs serve` runs server threads, and forking a threaded process can deadlock).
-`MINSHENG_WORKERS=1` turns it off; the output is the same either way (tests/test_parallel.py).
+`workers=1` (the plugin's `workers` option, MINSHENG_WORKERS=1 in mkdocs.yml) turns it off;
+the output is the same either way (tests/test_parallel.py).
 """
 
 from __future__ import annotations
@@ -14,18 +15,14 @@ import os
 import threading
 from collections.abc import Callable
 
-ENV = "MINSHENG_WORKERS"
 # Below this many top-level items, forking workers costs more than it saves.
 FROM_ITEMS = 1000
 _task: Callable | None = None  # the function the forked workers run: set just before forking
 
 
-def workers() -> int:
-    """How many processes to use: $MINSHENG_WORKERS, else the cores (at most 4)."""
-    wanted = os.environ.get(ENV, "").strip()
-    if wanted.isdigit() and int(wanted) > 0:
-        return int(wanted)
-    return min(4, os.cpu_count() or 1)
+def workers(wanted: int = 0) -> int:
+    """How many processes to use: `wanted`, or with 0 the cores (at most 4)."""
+    return wanted if wanted > 0 else min(4, os.cpu_count() or 1)
 
 
 def _can_fork() -> bool:
@@ -39,14 +36,14 @@ def _run(chunk: list) -> list:
     return [_task(x) for x in chunk]
 
 
-def ordered_map(fn, items, n_items: int) -> list:
+def ordered_map(fn, items, n_items: int, wanted: int = 0) -> list:
     """[fn(x) for x in items], computed by forked workers when the work covers at least
     FROM_ITEMS top-level items (`n_items`) and forking is safe.
 
     `items` travel to the workers pickled: pass keys, not the data itself."""
     global _task
     items = list(items)
-    n = min(workers(), len(items))
+    n = min(workers(wanted), len(items))
     if n_items < FROM_ITEMS or n < 2 or not _can_fork():
         return [fn(x) for x in items]
     size = max(1, len(items) // (n * 4))  # small chunks even out lists of unequal length

@@ -40,6 +40,7 @@ log = logging.getLogger("mkdocs.plugins.ledger")
 class LedgerConfig(base.Config):
     data_dir = c.Dir(exists=True, default=".")  # the folder that holds data/ (and sources/)
     search = c.Type(str, default="auto")  # auto, material or pagefind (generator/sitesearch.py)
+    workers = c.Type(int, default=0)  # processes for pages and downloads; 0: one per core, at most 4 (parallel.py)
     edit_base = c.Optional(c.Type(str))  # where "edit this data" links point (a repository blob URL)
     userdict = c.File(exists=True, default="search/userdict.txt")  # words jieba keeps whole
 
@@ -68,7 +69,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self._set_source_date_epoch(ds)
         for word in search_words(ds, Path(self.config.userdict)):  # our domain words as single search tokens
             jieba.add_word(word, freq=2000)
-        site = pages_mod.Site(ds, edit_base=self.config.edit_base, site_url=config.get("site_url") or "")
+        site = pages_mod.Site(ds, edit_base=self.config.edit_base, site_url=config.get("site_url") or "", workers=self.config.workers)
         self.ds, self.generated = ds, site.pages()
         if not self.incremental.serving:  # one build per process: the data and pages live until the end,
             gc.freeze()  # so keep the cycle collector from walking them on every pass
@@ -140,7 +141,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             return
         site_url = config.get("site_url") or ""
         out = Path(config["site_dir"])
-        files = {**exports.export_files(self.ds, site_url), **feeds.feed_files(self.ds, site_url)}
+        files = {**exports.export_files(self.ds, site_url, self.config.workers), **feeds.feed_files(self.ds, site_url)}
         for rel, data in sorted(files.items()):
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
