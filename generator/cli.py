@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import published, schema
+from . import model, published, schema
 from .dataset import load_dataset, problems_in
 from .model import walk_items
 from .problems import Severity, visible
@@ -61,7 +61,7 @@ def cmd_new(args) -> int:
 
     from .scaffold import scaffold
 
-    if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", args.city):
+    if not re.fullmatch(model.SLUG_PATTERN, args.city):
         print(f"city slug {args.city!r}: use lowercase pinyin without tones, e.g. qingdao", file=sys.stderr)
         return 2
     try:

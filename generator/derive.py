@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from . import model
+from .model import walk_items
 
 STATUS_LABELS = {
     "done": "已完成",
@@ -163,30 +164,16 @@ def _summarise_children(item: model.Item, pl: model.PledgeList) -> Latest:
 
 
 def leaves(items):
-    """Items without sub-items: what status summaries count."""
-    for item in items:
-        if item.subitems:
-            yield from leaves(item.subitems)
-        else:
-            yield item
+    """(item, parent) of every item without sub-items: what status summaries count."""
+    return [(item, parent) for item, _, parent in walk_items(items) if not item.subitems]
 
 
 def status_counts(pl: model.PledgeList) -> dict:
     """Leaf items per status, in display order, zeros left out."""
-    parents = _parents(pl.items)
     counts = dict.fromkeys(STATUS_ORDER, 0)
-    for item in leaves(pl.items):
-        counts[latest(item, pl, parents.get(item.id)).status] += 1
+    for item, parent in leaves(pl.items):
+        counts[latest(item, pl, parent).status] += 1
     return {s: n for s, n in counts.items() if n}
-
-
-def _parents(items, parent=None, out=None):
-    out = {} if out is None else out
-    for item in items:
-        if parent is not None:
-            out[item.id] = parent
-        _parents(item.subitems, item, out)
-    return out
 
 
 def format_number(value: float | None) -> str:
@@ -319,13 +306,10 @@ def _same_percent(a: float | None, b: float | None) -> bool:
     return round(a, 1) == round(b, 1)
 
 
-def tracked_items(items, parent: model.Item | None = None):
+def tracked_items(items):
     """(item, parent) for what the changes page compares: leaves, and parents with their own
     progress (a parent without it is only a summary of its sub-items), in source order."""
-    for item in items:
-        if item.progress or not item.subitems:
-            yield item, parent
-        yield from tracked_items(item.subitems, item)
+    return [(item, parent) for item, _, parent in walk_items(items) if item.progress or not item.subitems]
 
 
 def reports_in_order(pl: model.PledgeList) -> list:

@@ -466,9 +466,11 @@ def province_key(province: str) -> tuple:
 
 
 def nav_entries(ds: Dataset) -> list:
-    """The navigation: cities grouped by province (item pages stay out of the nav: see
-    DESIGN.md). With Material's navigation.prune, a page carries the province list and the
-    cities of its own province only, so pages do not grow with the number of cities."""
+    """The navigation: cities grouped by province. Item pages stay out of it: Material renders
+    the nav into every page, so with them build time and site size would grow with the square
+    of the number of items. With Material's navigation.prune, a page carries the province
+    list and the cities of its own province only, so pages do not grow with the number of
+    cities either."""
     by_province: dict = {}
     for slug in sorted(ds.cities):
         city = ds.cities[slug]

@@ -157,4 +157,4 @@ def test_round_trip_json_equals_model(ds):
 def test_status_counts_cover_every_leaf(ds):
     for lf in ds.lists.values():
         counts = derive.status_counts(lf.data)
-        assert sum(counts.values()) == len(list(derive.leaves(lf.data.items)))
+        assert sum(counts.values()) == len(derive.leaves(lf.data.items))
