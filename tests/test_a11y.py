@@ -4,19 +4,18 @@
   violation on the home page, a city page, a city-year list, an item page and a topic page.
 - Status is never shown by colour alone: every status badge carries its symbol and its words,
   every coloured bar or chart segment sits next to a badge, title or legend that names it.
-- The search dialog override (theme_overrides/partials/search.html) differs from Material's
-  own partial by the accessible name only, so a Material upgrade cannot silently fork it.
+- The search dialog has an accessible name (theme_overrides/main.html adds it to Material's
+  header; tests/test_theme.py checks that addition against Material's own header).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import lxml.html
 import pytest
 
-from conftest import ROOT, all_items
+from conftest import all_items
 from generator import derive
 from generator.dataset import walk_items
 
@@ -121,13 +120,3 @@ def test_status_is_never_conveyed_by_colour_alone(built_site):
     assert badges > 100 and bars > 10 and charts > 3, (badges, bars, charts)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:20])
 
-
-def test_search_partial_override_only_adds_the_dialog_name():
-    import material
-
-    ours = (ROOT / "theme_overrides/partials/search.html").read_text(encoding="utf-8")
-    theirs = (Path(material.__file__).parent / "templates/partials/search.html").read_text(encoding="utf-8")
-    strip_comment = lambda s: re.sub(r"^\{#-.*?-#\}\n", "", s, count=1, flags=re.S)  # noqa: E731
-    assert strip_comment(ours).replace(' aria-label="{{ lang.t(\'search\') }}"', "", 1) == strip_comment(theirs), (
-        "theme_overrides/partials/search.html drifted from Material's partials/search.html: copy Material's file again and re-add the dialog's aria-label"
-    )
