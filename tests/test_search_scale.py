@@ -24,14 +24,11 @@ from generator.dataset import load_dataset, walk_items
 # --- the threshold -----------------------------------------------------------------------
 
 
-def test_auto_keeps_material_search_up_to_the_threshold():
-    assert sitesearch.choose_engine(0, "auto") == "material"
-    assert sitesearch.choose_engine(sitesearch.PAGEFIND_THRESHOLD, "auto") == "material"
-
-
-def test_auto_switches_to_pagefind_above_the_threshold():
-    assert sitesearch.choose_engine(sitesearch.PAGEFIND_THRESHOLD + 1, "auto") == "pagefind"
-    assert sitesearch.choose_engine(30000, "") == "pagefind"  # empty means auto
+def test_auto_keeps_material_search_at_the_threshold_and_switches_one_page_past_it():
+    at = sitesearch.PAGEFIND_THRESHOLD
+    assert (sitesearch.choose_engine(at, "auto"), sitesearch.choose_engine(at + 1, "auto")) == ("material", "pagefind")
+    assert (sitesearch.choose_engine(0, "auto"), sitesearch.choose_engine(30000, "auto")) == ("material", "pagefind")
+    assert (sitesearch.choose_engine(at, ""), sitesearch.choose_engine(at + 1, "")) == ("material", "pagefind")  # empty means auto
 
 
 def test_the_setting_forces_either_engine():
