@@ -352,7 +352,7 @@ def table(results: list[Result]) -> str:
     return "\n".join(rows)
 
 
-def run(n: int, search: str, browser: bool, serve: bool, keep: Path | None) -> Result:
+def run(n: int, search: str, browser: bool, serve: bool, keep: Path | None, build: bool = True) -> Result:
     r = Result(n)
     work = Path(tempfile.mkdtemp(prefix=f"minsheng-bench-{n}-", dir=keep))
     root = work / "root"
@@ -362,7 +362,9 @@ def run(n: int, search: str, browser: bool, serve: bool, keep: Path | None) -> R
         r.lists, r.yaml_mb = written.lists, written.bytes / 1e6
         log(f"[{n}] {written.cities} cities, {written.lists} lists, {r.yaml_mb:.1f} MB of YAML; load, validate, generate")
         measure_generator(root, r)
-        log(f"[{n}] load+validate {r.load_s:.2f} s cold, {r.load_warm_s:.2f} s warm, pages {r.pages_s:.2f} s, exports+feeds {r.exports_s:.2f} s; mkdocs build")
+        log(f"[{n}] load+validate {r.load_s:.2f} s cold, {r.load_warm_s:.2f} s warm, pages {r.pages_s:.2f} s, exports+feeds {r.exports_s:.2f} s")
+        if not build:
+            return r
         measure_build(root, work / "site", r, search)
         log(f"[{n}] build {r.build_s:.1f} s ({r.search}), {r.pages} pages, peak RSS {r.rss_mb:.0f} MB")
         if browser:
@@ -386,6 +388,7 @@ def main(argv=None) -> int:
     parser.add_argument("--search", default="auto", choices=sitesearch.ENGINES, help="the search engine for the builds (default: auto)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search timing")
     parser.add_argument("--serve-size", type=int, default=None, help="size to measure `mkdocs serve` rebuilds at (default: the smallest; 0 = skip)")
+    parser.add_argument("--no-build", action="store_true", help="measure the generator only: no mkdocs build, search or serve")
     parser.add_argument("--keep", type=Path, default=None, help="write the data and sites under this folder and keep them")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in re.split(r"[,\s]+", args.sizes.strip()) if s]
@@ -393,7 +396,7 @@ def main(argv=None) -> int:
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     log(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    results = [run(n, args.search, not args.no_browser, n == serve_size, args.keep) for n in sizes]
+    results = [run(n, args.search, not args.no_browser, n == serve_size, args.keep, not args.no_build) for n in sizes]
     print()
     print(table(results))
     for r in results:
