@@ -29,6 +29,9 @@ def check_list(pl: model.PledgeList, rep: Reporter, ds, today: dt.date) -> None:
         rep.add(("period", "end"), Code.DATE_IMPLAUSIBLE, "the period ends before it starts")
     if pl.published and not (dt.date(pl.year - 1, 1, 1) <= pl.published <= dt.date(pl.year, 12, 31)):
         rep.add(("published",), Code.DATE_IMPLAUSIBLE, f"published {pl.published} is not in or just before {pl.year}; the file is named after the year of publication")
+    for name in pl.inferred:
+        if getattr(pl, name) is None:
+            rep.add(("inferred", name), Code.FIELD_MISSING, f"`{name}` is marked as inferred but has no value; give it one, or remove it from `inferred`")
     sources = _unique(pl.sources, "sources", rep)
     reports = _unique(pl.reports, "reports", rep)
     sections = _unique(pl.sections, "sections", rep)

@@ -166,6 +166,7 @@ class Source(Strict):
     url: Optional[Url] = None
     document_number: Optional[ShortText] = Field(None, description="文号, e.g. 宜府办发〔2024〕21号.")
     obtained: ShortText = Field(description="Ours: how our copy was obtained (web capture, PDF, repost …).")
+    retrieved: Optional[Date] = Field(None, description="Ours: when our copy was taken (leave out when nobody recorded it).")
     archive: Optional[ShortText] = Field(None, pattern=r"^sources/[A-Za-z0-9_./-]+$", description="Our archived copy, a path under `sources/` in the repository.")
     script: Script = Field(Script.simplified, description="`traditional_converted` when the source was in traditional characters and converted with OpenCC t2s.")
     note: Optional[Text] = None
@@ -256,6 +257,9 @@ class Item(Strict):
     subitems: list[Item] = Field(default_factory=list)
 
 
+InferableField = Literal["published", "period", "deadline", "issuer"]
+
+
 class PledgeList(Strict):
     """`data/<city>/<year>.yml`: one published pledge list with its progress reports."""
 
@@ -276,6 +280,10 @@ class PledgeList(Strict):
     items: list[Item] = Field(min_length=1)
     alternatives: list[Text] = Field(default_factory=list, description="备选事项: matters the source says were considered but not adopted, verbatim.")
     removed_ids: list[ItemId] = Field(default_factory=list, description="Ids that were published and then removed on purpose.")
+    inferred: dict[InferableField, Text] = Field(
+        default_factory=dict,
+        description="Ours: facts of the list that no source states, each with the reason we give it ({deadline: 按年度清单惯例推定为当年年底}). Pages show them as 本站推定.",
+    )
 
 
 Item.model_rebuild()
