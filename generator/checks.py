@@ -7,7 +7,10 @@ reported percents that contradict value / target. Every problem is added through
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import re
+import unicodedata
 from pathlib import Path
 
 from . import model, urls
@@ -40,6 +43,7 @@ def check_list(pl: model.PledgeList, rep: Reporter, ds, today: dt.date) -> None:
     walked = list(walk_items(pl.items))
     all_ids = _check_items(pl, walked, rep, ds, sections, reports)
     _check_redirects(pl, walked, all_ids, rep)
+    check_verbatim(pl, walked, rep, ds.root)
 
 
 def _unique(entries, name: str, rep: Reporter) -> dict:
@@ -133,9 +137,43 @@ def _check_items(pl, walked: list, rep: Reporter, ds, sections: dict, reports: d
     return all_ids
 
 
+# How a source qualifies a quantity, right before the number or right after it (and its unit):
+# 约519万平方米, 不少于3万人, 2万个以上, 30余万份, 控制在5%以内.
+_BEFORE = {"约": model.Comparator.about, "不少于": model.Comparator.at_least, "不低于": model.Comparator.at_least,
+           "超过": model.Comparator.at_least, "不超过": model.Comparator.at_most, "控制在": model.Comparator.at_most}
+_AFTER = {"以上": model.Comparator.at_least, "余": model.Comparator.at_least, "以下": model.Comparator.at_most, "以内": model.Comparator.at_most}
+_QUANTITY = re.compile(r"(不少于|不低于|不超过|超过|控制在|约)?(\d+(?:\.\d+)?)(余)?([万亿])?")
+_UNIT_THEN_WORD = re.compile(r"[^\d\s，,；;。、的（）()]{0,4}?(以上|以下|以内)")  # 个以上, %以内 (not 的二级以上)
+_MULTIPLIER = {None: 1, "万": 10_000, "亿": 100_000_000}
+
+
+def stated_comparator(text: str, value: float):
+    """(words, comparator) that the text puts next to the quantity equal to `value` (in base
+    units), or None when no such quantity is qualified. Words elsewhere in the text, such as
+    the 以上 of 65岁以上老年人, qualify something else."""
+    for m in _QUANTITY.finditer(text):
+        before, number, yu, multiplier = m.groups()
+        follows = _UNIT_THEN_WORD.match(text, m.end())
+        after = follows.group(1) if follows else None
+        if abs(float(number) * _MULTIPLIER[multiplier] - value) > 1e-9 * max(1.0, abs(value)):
+            continue
+        word = before or yu or after
+        if word:
+            return word, _BEFORE.get(word) or _AFTER[word]
+    return None
+
+
+def _check_comparator(text: str | None, value, comparator, path: tuple, rep: Reporter) -> None:
+    stated = stated_comparator(text, value) if text and value is not None else None
+    if stated and comparator != stated[1] and comparator != model.Comparator.range:
+        given = f"`{comparator.value}`" if comparator else "no comparator"
+        rep.add(path, Code.COMPARATOR_MISMATCH, f"the text says “{stated[0]}” for {value:,.10g} but has {given}; write comparator: {stated[1].value}", WARNING)
+
+
 def _check_targets(item, path: tuple, rep: Reporter) -> None:
     # (paths are built only for a problem: this runs 100,000 times at 30,000 items)
     for j, t in enumerate(item.targets):
+        _check_comparator(t.text, t.value, t.comparator, path + ("targets", j, "comparator"), rep)
         if t.qualitative and t.value is not None:
             rep.add(path + ("targets", j, "qualitative"), Code.TARGET_INCOMPLETE, "a qualitative target has no value; remove `value` or set qualitative: false")
         if not t.qualitative and t.value is None:
@@ -161,6 +199,8 @@ def _check_progress(item, path: tuple, rep: Reporter, reports: dict, report_date
         if last_date and date < last_date:
             rep.add(path + ("progress", j, "report"), Code.PROGRESS_ORDER, "progress entries must be in date order, oldest first", WARNING)
         last_date = date
+        for k, m in enumerate(pr.measures):
+            _check_comparator(m.text, m.value, m.comparator, path + ("progress", j, "measures", k, "comparator"), rep)
         if targets_by_metric:
             for k, m in enumerate(pr.measures):
                 target = targets_by_metric.get(m.metric)
@@ -239,3 +279,101 @@ def check_url_space(ds, reporters: dict) -> None:
                 rep.add(where, Code.REDIRECT_CONFLICT, f"`{old}` is already redirected to {claimed[old]}; an old slug can lead to one city only")
             else:
                 claimed[old] = slug
+
+
+# --- verbatim: official text must be in the archived source ----------------------------------
+
+
+def normalise(text: str) -> str:
+    """What may differ between our copy and the source: whitespace, full/half-width forms
+    (NFKC) and the kind of quotation marks and dashes."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_QUOTES_AND_DASHES)
+    return _SPACE.sub("", text)
+
+
+_QUOTES_AND_DASHES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
+_SPACE = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=64)
+def archived_text(path: str, traditional: bool, stamp: tuple) -> str:
+    """An archived source, normalised; a traditional-character capture converted as the data
+    was (OpenCC t2s). `stamp` (size, mtime) makes an edited file read again."""
+    raw = Path(path).read_text(encoding="utf-8", errors="replace")
+    if traditional:
+        from opencc import OpenCC
+
+        raw = OpenCC("t2s").convert(raw)
+    return normalise(raw)
+
+
+def official_texts(pl: model.PledgeList, walked: list):
+    """(path, text) of every official text in a list that the sources must contain, one
+    paragraph at a time."""
+    for i, s in enumerate(pl.sections):
+        yield ("sections", i, "title"), s.title
+    for i, a in enumerate(pl.alternatives):
+        yield ("alternatives", i), a
+    for i, r in enumerate(pl.reports):
+        yield from _paragraphs(("reports", i, "summary"), r.summary)
+    for item, path, _ in walked:
+        yield path + ("text",), item.text
+        yield from _paragraphs(path + ("explanation",), item.explanation)
+        yield from _paragraphs(path + ("goal",), item.goal)
+        for j, unit in enumerate(item.lead):
+            yield path + ("lead", j), unit
+        for j, t in enumerate(item.targets):
+            yield path + ("targets", j, "text"), t.text
+        for j, pr in enumerate(item.progress):
+            yield from _paragraphs(path + ("progress", j, "text"), pr.text)
+            if pr.status_text:
+                yield path + ("progress", j, "status_text"), pr.status_text
+            for k, m in enumerate(pr.measures):
+                if m.text:
+                    yield path + ("progress", j, "measures", k, "text"), m.text
+
+
+def _paragraphs(path: tuple, text: str | None):
+    for para in (text or "").split("\n"):
+        if para.strip():
+            yield path, para
+
+
+def _divergence(wanted: str, archives: list) -> str:
+    """Where the text stops matching the source: the longest beginning of it that a source
+    holds (beginnings are found by halving, as a longer one contains the shorter)."""
+    low, high = 0, len(wanted)  # wanted[:low] is in a source, wanted[:high + 1] is not
+    while low < high:
+        mid = (low + high + 1) // 2
+        if any(wanted[:mid] in archive for archive in archives):
+            low = mid
+        else:
+            high = mid - 1
+    if low == 0:
+        return f"「{wanted[:20]}…」 is not there at all"
+    return f"the source has 「…{wanted[max(0, low - 12):low]}」 but then not 「{wanted[low:low + 12]}…」"
+
+
+def check_verbatim(pl: model.PledgeList, walked: list, rep: Reporter, root: str) -> None:
+    """Every official text of a list whose sources are archived must occur in one of those
+    archives (see `normalise` for what may differ): a changed number or word is an error.
+    Lists without an archived source are not checked (the format page says so)."""
+    archives, names = [], []
+    for s in pl.sources:
+        if s.archive and _archive_problem(root, s.archive) is None:
+            full = Path(root) / s.archive
+            stat = full.stat()
+            archives.append(archived_text(str(full), s.script == model.Script.traditional_converted, (stat.st_size, stat.st_mtime_ns)))
+            names.append(s.archive)
+    if not archives:
+        return
+    for path, text in official_texts(pl, walked):
+        wanted = normalise(text)
+        if wanted and not any(wanted in archive for archive in archives):
+            rep.add(
+                path,
+                Code.NOT_VERBATIM,
+                f"not in the archived source ({', '.join(names)}) as written: {_divergence(wanted, archives)}; compare it with the "
+                "source word for word (only whitespace, full/half-width forms and the kind of quotation marks may differ)",
+            )

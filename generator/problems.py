@@ -62,8 +62,10 @@ class Code(str, enum.Enum):
     DATE_IMPLAUSIBLE = "date-implausible"  # a date in the future, out of order, or outside the list's period
     TARGET_INCOMPLETE = "target-incomplete"  # a target without a value, with a value although qualitative, or a broken range
     PERCENT_MISMATCH = "percent-mismatch"  # a reported percent that disagrees with value / target
+    COMPARATOR_MISMATCH = "comparator-mismatch"  # 以上/约/余/以内 … in a target's text but another comparator (or none)
     PERCENT_IMPLAUSIBLE = "percent-implausible"  # value / target far above 100 % (a unit such as 万 left out)
     SECTION_CYCLE = "section-cycle"  # sections whose parents lead back to themselves
+    NOT_VERBATIM = "not-verbatim"  # official text that is not in the list's archived source
     PROGRESS_ORDER = "progress-order"  # progress entries not in date order, or two for one report
     LOOKS_LIKE_HTML = "looks-like-html"  # text that contains an HTML tag (it is shown as text, never run)
     REDIRECT_CONFLICT = "redirect-conflict"  # a redirect that would hide a page that exists, point at itself, or is claimed twice

@@ -1,4 +1,4 @@
-"""The real data: loads cleanly, is complete (counts per dataset) and verbatim.
+"""The real data: loads cleanly (which includes the verbatim check), is complete (counts per dataset).
 
 "Verbatim" is checked against the archived source captures in sources/captures/: every
 official text in data/ must occur in its capture once whitespace is removed and both are
@@ -9,22 +9,16 @@ Traditional-character captures are converted with the same OpenCC t2s as the dat
 from __future__ import annotations
 
 import json
-import re
-import time
-import unicodedata
 
 import pytest
 
-from conftest import ROOT
-from generator import derive, model
-from generator.dataset import load_dataset, walk_items
+from generator import checks, derive, model
+from generator.dataset import walk_items
 
 
-def test_all_data_loads_without_errors_and_fast(ds):
-    assert ds.errors == [], "\n".join(map(str, ds.errors))
-    started = time.perf_counter()
-    load_dataset(ROOT)
-    assert time.perf_counter() - started < 5  # generous: the benchmark measures the real figure
+def test_all_data_loads_without_errors_or_warnings(ds):
+    """The validator also checks that every official text is verbatim in its archived source."""
+    assert ds.errors == [] and ds.warnings == [], "\n".join(map(str, ds.problems))
 
 
 EXPECTED = {
@@ -90,61 +84,14 @@ def test_qixia_statuses_match_the_notice(ds):
     assert ds.cities["qixia"].parent == "烟台市"
 
 
-# --- verbatim -----------------------------------------------------------------------
-
-
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'").replace("—", "-").replace("–", "-")
-    return re.sub(r"\s+", "", text)
-
-
-def _capture_text(root, source) -> str:
-    raw = (root / source.archive).read_text(encoding="utf-8")
-    if source.script == model.Script.traditional_converted:
-        from opencc import OpenCC
-
-        raw = OpenCC("t2s").convert(raw)
-    return _norm(raw)
-
-
-def _official_texts(pl):
-    for s in pl.sections:
-        yield "sections", s.title
-    for a in pl.alternatives:
-        yield "alternatives", a
-    for item, _, _ in walk_items(pl.items):
-        yield f"{item.id}.text", item.text
-        for name in ("explanation", "goal"):
-            if getattr(item, name):
-                for para in getattr(item, name).split("\n"):
-                    yield f"{item.id}.{name}", para
-        for unit in item.lead:
-            yield f"{item.id}.lead", unit
-        for t in item.targets:
-            yield f"{item.id}.target", t.text
-        for pr in item.progress:
-            if pr.text:
-                for para in pr.text.split("\n"):
-                    yield f"{item.id}.progress", para
-            if pr.status_text:
-                yield f"{item.id}.status_text", pr.status_text
-            for m in pr.measures:
-                if m.text:
-                    yield f"{item.id}.measure", m.text
-    for r in pl.reports:
-        if r.summary:
-            for para in r.summary.split("\n"):
-                yield f"report {r.id}", para
+# --- verbatim (the check itself: generator/checks.py, tests/test_validate.py) ------------------
 
 
 @pytest.mark.parametrize("key", list(EXPECTED))
-def test_every_official_text_is_verbatim_in_its_capture(ds, key):
+def test_every_list_cites_an_archived_capture_so_its_text_is_checked_verbatim(ds, key):
     pl = ds.lists[key].data
-    captures = [_capture_text(ROOT, s) for s in pl.sources if s.archive]
-    assert captures, "the list cites an archived capture"
-    missing = [(where, text) for where, text in _official_texts(pl) if text.strip() and not any(_norm(text) in c for c in captures)]
-    assert missing == [], "\n".join(f"{w}: {t[:80]}" for w, t in missing[:20])
+    assert any(s.archive for s in pl.sources)
+    assert len(list(checks.official_texts(pl, list(walk_items(pl.items))))) > len(pl.items)
 
 
 def test_round_trip_json_equals_model(ds):

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import FIXTURES
 from generator.dataset import load_dataset
+from generator.model import walk_items
 from generator.problems import Code
 
 MINI = FIXTURES / "mini"
@@ -456,3 +457,70 @@ def test_every_top_level_name_of_the_site_itself_is_reserved():
     own = {p.name.removesuffix(".md") for p in (repo / "content").iterdir()} | {p.name for p in (repo / "theme_overrides").iterdir() if p.is_dir()}
     own -= {"partials"}  # theme partials are templates, not pages
     assert own <= urls.RESERVED, own - urls.RESERVED
+
+
+# --- verbatim: official text must be in the archived source ------------------------------------
+
+
+def _with_archive(root: Path, traditional: bool = False) -> str:
+    """The mini list with an archived source whose text holds every official text of the list
+    (as a real capture would, between page furniture)."""
+    from generator import checks
+
+    ds = run(root)
+    pl = ds.lists[("ceshi", 2024)].data
+    body = "\n".join(text for _, text in checks.official_texts(pl, list(walk_items(pl.items))))
+    if traditional:
+        from opencc import OpenCC
+
+        body = OpenCC("s2t").convert(body)
+    capture = root / "sources/captures/ceshi-2024.txt"
+    capture.parent.mkdir(parents=True)
+    capture.write_text("登录 注册\n首页 > 新闻\n" + body + "\n分享到：微信 微博\n", encoding="utf-8")
+    extra = "    archive: sources/captures/ceshi-2024.txt\n" + ("    script: traditional_converted\n" if traditional else "")
+    return base().replace("    obtained: 测试数据\n", "    obtained: 测试数据\n" + extra, 1)
+
+
+@pytest.mark.parametrize("traditional", [False, True], ids=["simplified", "traditional"])
+def test_an_edited_number_in_any_archived_list_is_caught(root, traditional):
+    text = _with_archive(root, traditional)
+    assert run(root, text).errors == []
+    edited = text.replace("新增托位3300个，占年计划的55%。", "新增托位3800个，占年计划的55%。", 1)
+    p = only_error(run(root, edited), Code.NOT_VERBATIM, "sources/captures/ceshi-2024.txt")
+    assert (p.path, p.line) == ("items[0].subitems[0].progress[0].text", line_of(edited, "3800个"))
+    assert "「…新增托位3」 but then not 「800个" in p.message
+
+
+def test_a_list_without_an_archive_is_not_checked_for_verbatim_text(root):
+    edited = base().replace("新增托位3300个，占年计划的55%。", "新增托位3800个，占年计划的55%。", 1)
+    assert run(root, edited).errors == []
+
+
+def test_a_comparator_the_text_states_but_the_data_lacks_is_a_warning(root):
+    text = base().replace("        comparator: at_least\n", "", 1).replace("text: 新增托位3300个，占年计划的55%。", "text: 新增托位3300个，占年计划的55%。", 1)
+    text = text.replace("                value: 3300\n                unit: 个\n                percent: 55\n", "                value: 3300\n                unit: 个\n                percent: 55\n                text: 新增托位约3300个\n", 1)
+    ds = run(root, text)
+    found = sorted((p.path, p.message) for p in ds.warnings if p.code == Code.COMPARATOR_MISMATCH)
+    assert [path for path, _ in found] == ["items[0].subitems[0].progress[0].measures[0].comparator", "items[0].targets[0].comparator"]
+    assert "“约” for 3,300 but has no comparator; write comparator: about" in found[0][1]
+    assert "“以上” for 6,000 but has no comparator; write comparator: at_least" in found[1][1]
+
+
+@pytest.mark.parametrize(
+    "words, value, expected",
+    [
+        ("新增停车泊位2万个以上", 20000, ("以上", "at_least")),
+        ("30余万份", 300000, ("余", "at_least")),
+        ("约519万平方米", 5190000, ("约", "about")),
+        ("不少于3万人", 30000, ("不少于", "at_least")),
+        ("控制在5%以内", 5, ("控制在", "at_most")),
+        ("65岁以上老年人签约率达到75%", 75, None),  # 以上 qualifies the age, not the 75 %
+        ("全市80%的二级以上公立综合医院开设精神(心理)门诊", 80, None),
+        ("新增3岁以下婴幼儿托位1680个", 1680, None),
+    ],
+)
+def test_the_comparator_is_read_next_to_the_quantity_it_qualifies(words, value, expected):
+    from generator.checks import stated_comparator
+
+    found = stated_comparator(words, value)
+    assert (found[0], found[1].value) == expected if expected else found is None
