@@ -3,28 +3,30 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 # Material 9.7 prints a banner about a future MkDocs 2 on every build; it says nothing about our site.
 export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: help venv validate schema site recover-site serve test test-fast lint bench lock clean
 
 help:
-	@echo "make serve     set up .venv, validate data, build and serve http://127.0.0.1:8000"
+	@echo "make serve     set up .venv, validate data, build and serve http://127.0.0.1:8000 (PORT=… for another port)"
 	@echo "make test      run the code checks and all tests (unit, golden, build, browser)"
 	@echo "make validate  check data/ and print every problem as file:line:col"
 	@echo "make site      build the site into site/ (strict; invalid data stops the build)"
 	@echo "make bench     benchmark load/generate/build at growing data sizes"
 
 $(STAMP): requirements.txt pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --editable .
-	touch $(STAMP)
+	@echo "Setting up $(VENV) with the pinned packages (first run, or after requirements change)…"
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --editable .
+	@touch $(STAMP)
 
 venv: $(STAMP)
 
 validate: $(STAMP)
-	$(BIN)/python -m generator validate
+	@$(BIN)/python -m generator validate
 
 schema: $(STAMP)
 	$(BIN)/python -m generator schema --out schema
@@ -41,8 +43,12 @@ site: recover-site validate
 recover-site:
 	@if [ ! -d site ] && [ -d site.old ]; then mv site.old site && echo "site/: put back the previous site (an earlier make site was interrupted)"; fi
 
+# PORT=8001 when 8000 is taken.
 serve: validate
-	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000 --livereload
+	@$(BIN)/python -c "import socket, sys; sys.exit(socket.socket().connect_ex(('127.0.0.1', $(PORT))) == 0)" \
+		|| { echo "Port $(PORT) is already in use (another make serve?). Choose another: make serve PORT=8001"; exit 1; }
+	@echo "Serving the site at http://127.0.0.1:$(PORT)/ — edits to data/ show up after a few seconds; Ctrl-C stops."
+	@$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT) --livereload
 
 test: lint
 	$(BIN)/python -m pytest -n 2 -q

@@ -106,8 +106,21 @@ def cmd_import_progress(args) -> int:
     else:
         write_atomically(year_path, outcome.after)
     print(outcome.summary(args.report))
-    print("dry run: nothing written" if args.dry_run else f"wrote {args.year_file}; review it with git diff")
+    print("dry run: nothing written" if args.dry_run else f"wrote {args.year_file}; {_how_to_review(year_path)}")
     return 0
+
+
+def _how_to_review(path: Path) -> str:
+    """`git diff` shows nothing for a file git does not track yet: say what shows the change."""
+    import subprocess
+
+    try:
+        tracked = subprocess.run(["git", "-C", str(path.parent), "ls-files", "--error-unmatch", path.name], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        tracked = False
+    if tracked:
+        return f"review the change with: git diff {path}"
+    return "the file is not in git yet, so git diff shows nothing for it: open it to review what was added"
 
 
 def main(argv=None) -> int:

@@ -35,6 +35,9 @@ from .dataset import load_dataset
 from .model import walk_items
 
 log = logging.getLogger("mkdocs.plugins.ledger")
+# jieba announces building its dictionary on every first use; Material's search uses it before
+# our on_config runs, so its logger is quietened when this module is loaded.
+logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
 class LedgerConfig(base.Config):
@@ -92,7 +95,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         sitesearch.configure(config, self.engine)
         if self.engine == "pagefind":
             self.generated.append(pages_mod.Page(urls.search_src(), sitesearch.search_page()))
-        log.info("search: %s (%d item pages; search: auto switches to Pagefind above %d)", self.engine, n_item_pages, sitesearch.PAGEFIND_THRESHOLD)
+        log.debug("search: %s (%d item pages; search: auto switches to Pagefind above %d)", self.engine, n_item_pages, sitesearch.PAGEFIND_THRESHOLD)
 
     def _set_source_date_epoch(self, ds) -> None:
         """Reproducible builds: MkDocs dates the sitemap (and sitemap.xml.gz's header) from the

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import pickle
 import re
@@ -176,7 +177,8 @@ def load_yaml(text: str) -> Loaded:
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}, {what}"
-        raise YamlProblem(line, col, (), f"YAML syntax error: {what}. Check indentation and quotes on this line or the one above") from None
+        hint = _quote_hint(text, line) or "Check indentation and quotes on this line or the one above"
+        raise YamlProblem(line, col, (), f"YAML syntax error: {what}. {hint}") from None
     except yaml.YAMLError as exc:  # e.g. more than one document, reader errors
         raise YamlProblem(1, 1, (), f"YAML error: {exc}") from None
     except RecursionError:
@@ -201,6 +203,25 @@ def may_exceed_limits(text: str) -> bool:
     flow = text.count("[") + text.count("{")
     room = MAX_PARSE_DEPTH - 2 - flow
     return room <= 0 or re.search(r"(?m)^[ \t?:-]{%d,}" % room, text) is not None
+
+
+_KEY_AND_TEXT = re.compile(r"^(\s*(?:- )?[A-Za-z_][\w-]*:[ \t]+)(.*?)\s*$")
+
+
+def _quote_hint(text: str, line: int) -> str | None:
+    """For the commonest syntax error in hand-written text, a colon (`具体包括:`), a `#` or a
+    quotation mark inside a plain text value: the line as it should be, the text quoted."""
+    lines = text.splitlines()
+    found = _KEY_AND_TEXT.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    if not found or not found.group(2) or found.group(2)[0] in "|>[{&*!":
+        return None
+    value = found.group(2)
+    if not (":" in value or "#" in value or value[0] in "\"'" or "\"" in value):
+        return None
+    if value[0] in "\"'" and value[-1] == value[0] and len(value) > 1:
+        return None  # already quoted: the problem is elsewhere
+    fixed = found.group(1) + json.dumps(value, ensure_ascii=False)
+    return f"The text on line {line} holds a colon, # or quotation mark, which YAML reads as syntax: put the whole text in double quotes, like this:\n    {fixed.strip()}"
 
 
 def _refuse_huge_structures(text: str) -> None:

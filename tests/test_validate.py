@@ -524,3 +524,24 @@ def test_the_comparator_is_read_next_to_the_quantity_it_qualifies(words, value, 
 
     found = stated_comparator(words, value)
     assert (found[0], found[1].value) == expected if expected else found is None
+
+
+@pytest.mark.parametrize(
+    "written, fixed",
+    [
+        ("具体包括:", 'text: "具体包括:"'),
+        ("具体包括: 一是托育", 'text: "具体包括: 一是托育"'),
+        ('"北京路"和上海路', 'text: "\\"北京路\\"和上海路"'),
+    ],
+)
+def test_a_colon_or_quote_in_plain_text_gets_the_line_fixed_in_the_message(root, written, fixed):
+    text = base().replace("    text: 新增托位6000个以上，改造老旧小区200个。", f"    text: {written}", 1)
+    p = only_error(run(root, text), Code.YAML_SYNTAX, "put the whole text in double quotes")
+    assert p.line == line_of(text, f"text: {written}") and fixed in p.message
+
+
+def test_unknown_topics_list_every_known_topic(root):
+    text = base().replace("topics: [tuoyu, laojiu-xiaoqu]", "topics: [qqqqqq, laojiu-xiaoqu]", 1)
+    p = only_error(run(root, text), Code.UNKNOWN_REFERENCE, "unknown topic `qqqqqq`")
+    topics = (root / "data/topics.yml").read_text(encoding="utf-8")
+    assert all(t in p.message for t in re.findall(r"^  - id: (\S+)", topics, re.M)) and "…" not in p.message
