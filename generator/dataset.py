@@ -14,12 +14,15 @@ Year files that read and validated cleanly before are taken from the content cac
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import gc
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from . import model
 from .checks import check_list, check_url_space
@@ -158,8 +161,11 @@ class _Loader:
         checks: list = []
         for slug, rel in self.city_folders(data_dir):
             checks.extend(self.load_list(slug, rel) for rel in self.year_files(slug, rel))
-        for rep, pl in filter(None, checks):
+        for rep, pl, left_out in filter(None, checks):
+            start = len(self.ds.problems)
             check_list(pl, rep, self.ds, self.today)
+            if left_out:  # a reference to an entry left out for its own errors is not a new problem
+                self.ds.problems[start:] = [p for p in self.ds.problems[start:] if not _refers_to(p, left_out)]
         check_url_space(self.ds, self.reporters)
         return self.ds
 
@@ -255,8 +261,10 @@ class _Loader:
         return out
 
     def load_list(self, slug: str, rel: str):
-        """Read, validate and register one year file; (reporter, list) for the cross-file
-        checks, or None when it could not be read."""
+        """Read, validate and register one year file; (reporter, list, ids left out) for the
+        checks across entries and files, or None when it could not be read. A file with schema
+        errors is still checked, with the entries that have errors left out (`_salvage`): one
+        run shows every problem."""
         year = int(rel[-8:-4])
         self.ds.year_files[(slug, year)] = rel
         try:
@@ -277,7 +285,11 @@ class _Loader:
             rep = Reporter(rel, loaded, self.ds.problems)
             pl = validate(loaded, model.PledgeList, rep)
             if pl is None:
-                return None
+                pl, where, left_out = _salvage(loaded.data)
+                if pl is None:
+                    return None
+                self.ds.lists[(slug, year)] = ListFile(rel, pl, {})  # never published: it has errors
+                return _Relocating(rep, where), pl, left_out
             if pl.city != slug:
                 rep.add(("city",), Code.NAME_MISMATCH, f"city `{pl.city}` does not match the folder `{slug}`")
             if pl.year != year:
@@ -286,7 +298,90 @@ class _Loader:
             if self.cache and len(self.ds.problems) == before:  # only files that read cleanly
                 self.cache.put(key, (pl, lines))
         self.ds.lists[(slug, year)] = ListFile(rel, pl, lines)
-        return rep, pl
+        return rep, pl, set()
+
+
+def _salvage(data, attempts: int = 10):
+    """(PledgeList, where, ids left out) built from a file's data without the list entries
+    (items, targets, reports …) that have schema errors, or (None, …) when even that fails (an
+    error outside every list entry, such as a missing `title`). Never published: it lets the
+    checks across entries run on everything else. `where` maps the path of each entry that
+    stayed to its path in the file, for the Reporter (an entry's index changes when an entry
+    before it is left out)."""
+    data = copy.deepcopy(data)
+    original = {id(entry): path for path, entry in _entries(data, ())}
+    left_out: set = set()
+    for _ in range(attempts):
+        try:
+            pl = model.PledgeList.model_validate(data)
+        except ValidationError as exc:
+            locations = {tuple(p for p in e["loc"] if isinstance(p, (int, str)) and not str(p).startswith(("function-", "list[", "dict["))) for e in exc.errors()}
+            removed = [_leave_out(data, loc, left_out) for loc in sorted(locations, key=_removal_order)]  # all of them, then retry
+            if not any(removed):
+                return None, {}, left_out
+            continue
+        return pl, {path: original[id(entry)] for path, entry in _entries(data, ())}, left_out
+    return None, {}, left_out
+
+
+def _entries(node, path: tuple):
+    """(path, dict) of every mapping inside a list, depth first."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _entries(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            if isinstance(value, dict):
+                yield path + (i,), value
+            yield from _entries(value, path + (i,))
+
+
+def _removal_order(loc: tuple):
+    """Later and deeper entries first, so removing one never shifts the index of another."""
+    return [(-p if isinstance(p, int) else 0) for p in loc], -len(loc)
+
+
+def _leave_out(data, loc: tuple, left_out: set) -> bool:
+    """Remove the innermost mapping in a list on `loc` (an item, a target, a report …);
+    False when there is none or it is gone already."""
+    holder, parent, index = data, None, None
+    for part in loc:
+        try:
+            child = holder[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int) and isinstance(holder, list) and isinstance(child, dict):
+            parent, index = holder, part
+        holder = child
+    if parent is None or index is None:
+        return False
+    entry = parent.pop(index)
+    if isinstance(entry.get("id"), str):
+        left_out.add(entry["id"])
+    return True
+
+
+class _Relocating(Reporter):
+    """A Reporter for a salvaged list: paths into the list are translated to the file's."""
+
+    def __init__(self, rep: Reporter, where: dict):
+        super().__init__(rep.rel, rep.loaded, rep.sink)
+        self.where_in_file = where
+
+    def add(self, path: tuple, *args, **kwargs) -> None:
+        for cut in range(len(path), 0, -1):
+            if path[:cut] in self.where_in_file:
+                path = self.where_in_file[path[:cut]] + path[cut:]
+                break
+        super().add(path, *args, **kwargs)
+
+
+_UNKNOWN = re.compile(r"^(unknown \w+|related item) `([^`]*)`")
+
+
+def _refers_to(p: Problem, ids: set) -> bool:
+    found = _UNKNOWN.match(p.message) if p.code == Code.UNKNOWN_REFERENCE else None
+    return found is not None and found.group(2).rsplit("/", 1)[-1] in ids
 
 
 def problems_in(problems: list, root, only: list) -> list:

@@ -263,6 +263,7 @@ def test_all_errors_are_reported_at_once(root):
     ds = run(root, text)
     codes = {(p.path, p.code) for p in ds.errors}
     assert ("items[0].subitems[1].laed", Code.FIELD_UNKNOWN) in codes and ("items[0].title", Code.AMBIGUOUS_VALUE) in codes
+    assert ("items[0].subitems[0].topics[0]", Code.UNKNOWN_REFERENCE) in codes, "a field error hid the reference checks"
     assert len(ds.errors) >= 2
 
 
@@ -545,3 +546,24 @@ def test_unknown_topics_list_every_known_topic(root):
     p = only_error(run(root, text), Code.UNKNOWN_REFERENCE, "unknown topic `qqqqqq`")
     topics = (root / "data/topics.yml").read_text(encoding="utf-8")
     assert all(t in p.message for t in re.findall(r"^  - id: (\S+)", topics, re.M)) and "…" not in p.message
+
+
+def test_schema_errors_do_not_hide_the_checks_across_entries(root):
+    """Ten planted mistakes of three layers: one run lists them all, and an entry left out for
+    its own error causes no second error where it is referred to."""
+    text = (
+        base()
+        .replace("    kind: half_year\n", "    kind: halfyear\n", 1)  # schema: report 2024-h1 is left out …
+        .replace("topics: [tuoyu, laojiu-xiaoqu]", "topics: [tuoyou, laojiu-xiaoqu]", 1)  # reference
+        .replace("        value: 6000\n", "        value: 6千\n", 1)  # schema (a target)
+        .replace("    source: q3\n", "    source: q4\n", 1)  # reference
+        .replace('id: "1-2"', 'id: "1-1"', 1)  # duplicate id
+    )
+    ds = run(root, text)
+    found = {(p.path, p.code) for p in ds.errors}
+    assert ("reports[0].kind", Code.NOT_ALLOWED) in found
+    assert ("items[0].targets[0].value", Code.WRONG_TYPE) in found
+    assert ("items[0].topics[0]", Code.UNKNOWN_REFERENCE) in found
+    assert ("reports[1].source", Code.UNKNOWN_REFERENCE) in found
+    assert ("items[0].subitems[1].id", Code.DUPLICATE_ID) in found
+    assert not [p for p in ds.errors if "unknown report `2024-h1`" in p.message], "… and its progress entries are not reported again"
