@@ -20,6 +20,8 @@ import datetime as dt
 import gc
 import logging
 import os
+import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -72,7 +74,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self._set_source_date_epoch(ds)
         for word in search_words(ds, Path(self.config.userdict)):  # our domain words as single search tokens
             jieba.add_word(word, freq=2000)
-        site = pages_mod.Site(ds, edit_base=self.config.edit_base, site_url=config.get("site_url") or "", workers=self.config.workers)
+        edit_base = self.config.edit_base or repository_blob_url(Path(self.config.data_dir), os.environ)
+        site = pages_mod.Site(ds, edit_base=edit_base, site_url=config.get("site_url") or "", workers=self.config.workers)
         self.ds, self.generated = ds, site.pages()
         if not self.incremental.serving:  # one build per process: the data and pages live until the end,
             gc.freeze()  # so keep the cycle collector from walking them on every pass
@@ -159,6 +162,24 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 
     def on_build_error(self, *, error):
         self._restore_source_date_epoch()
+
+
+_GITHUB_REMOTE = re.compile(r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)([\w.-]+/[\w.-]+?)(?:\.git)?/?$")
+
+
+def repository_blob_url(root: Path, env) -> str | None:
+    """Where this copy's data files can be edited on GitHub: the repository CI builds
+    (GITHUB_REPOSITORY, branch GITHUB_REF_NAME), else the git remote `origin`; None when
+    neither is a GitHub repository. A fork's site thus links to the fork, not to us."""
+    repo, branch = env.get("GITHUB_REPOSITORY"), env.get("GITHUB_BASE_REF") or env.get("GITHUB_REF_NAME") or "main"  # (a pull request: its base)
+    if not repo:
+        try:
+            result = subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"], capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        found = _GITHUB_REMOTE.match(result.stdout.strip()) if result.returncode == 0 else None
+        repo = found.group(1) if found else None
+    return f"https://github.com/{repo}/blob/{branch}" if repo else None
 
 
 def _origin(src: str) -> str:
