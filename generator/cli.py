@@ -123,6 +123,27 @@ def _how_to_review(path: Path) -> str:
     return "the file is not in git yet, so git diff shows nothing for it: open it to review what was added"
 
 
+def cmd_draft(args) -> int:
+    from .draft import DraftRefused, draft_year_file
+
+    try:
+        outcome = draft_year_file(Path(args.root), args.city, args.year, Path(args.file), force=args.force, url=args.url, split=args.split, from_explanation=not args.no_explanation_targets)
+    except DraftRefused as refused:
+        for problem in refused.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    rel = f"data/{args.city}/{args.year}.yml"
+    if outcome.city_written:
+        print(f"wrote data/{args.city}/city.yml (new city: fill in its 待填写 fields)")
+    print(f"wrote {rel}")
+    print(outcome.summary(rel))
+    errors = [p for p in outcome.problems if p.severity == Severity.ERROR]
+    for p in outcome.problems:
+        print(p, file=sys.stderr if p.severity == Severity.ERROR else sys.stdout)
+    print(f"validate: {len(errors)} errors, {len(outcome.problems) - len(errors)} warnings. Next: fill in every TODO, then make validate and make serve.")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Minsheng Ledger data tools")
     parser.add_argument("--root", default=".", help="repository root (default: current folder)")
@@ -159,6 +180,16 @@ def main(argv=None) -> int:
     p.add_argument("--replace", action="store_true", help="overwrite entries that already exist for this report")
     p.add_argument("--dry-run", action="store_true", help="print the change as a diff; write nothing")
     p.set_defaults(func=cmd_import_progress)
+
+    p = sub.add_parser("draft", help="draft data/<city>/<year>.yml from an official text, HTML page or table (see CONTRIBUTING.md)")
+    p.add_argument("city", help="city slug: lowercase pinyin, e.g. qingdao")
+    p.add_argument("year", type=int, help="the year the list was published")
+    p.add_argument("file", help="the source: pasted text (.txt), a saved page (.html), or a table (.csv, .tsv, .md)")
+    p.add_argument("--force", action="store_true", help="write over an existing year file")
+    p.add_argument("--url", help="the source's web address, for its `sources` entry")
+    p.add_argument("--split", choices=("auto", "always", "never"), default="auto", help="turn a pledge listing several with ；into sub-items (auto: when every part is short)")
+    p.add_argument("--no-explanation-targets", action="store_true", help="take targets from the pledges only, not from their explanations")
+    p.set_defaults(func=cmd_draft)
 
     args = parser.parse_args(argv)
     return args.func(args)
