@@ -34,7 +34,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from . import model
+from . import model, quantities
 from .dataset import load_dataset
 from .problems import Severity
 from .reading import YamlProblem, load_yaml
@@ -46,37 +46,119 @@ NAME_COLUMNS = ("事项名称", "项目名称", "名称")
 TEXT_COLUMNS = ("进展情况", "工作进展", "进展", "完成情况")
 STATUS_COLUMNS = ("完成状态", "状态", "进展状态", "完成情况")
 PERCENT_COLUMNS = ("完成比例", "完成进度", "进度", "完成率")
+# A completion table (完成情况 | 占全年计划) reports figures: 完成情况 is the achieved value (18.44万人),
+# the share column its percent of the plan; rows without 序号 are further figures of the row
+# above. Its measures are matched to the item's targets by unit and words (`_metric_for`).
+SHARE_COLUMNS = ("占全年计划", "占年计划", "占年度计划", "占全年目标", "占年度目标", "占全年任务", "占计划")
+ACHIEVED_COLUMNS = ("完成情况", "完成数", "完成值", "完成量", "实际完成", "累计完成")
+LABEL_COLUMNS = ("指标", "指标名称", "任务目标", "年度目标", "目标任务", "年度计划", "计划任务", "建设内容") + NAME_COLUMNS
 
 S = model.Status
-# The city's wording (whitespace removed) → our status. Documented in CONTRIBUTING.md.
+# The city's wording (whitespace removed) → our status. Documented in content/about/contribute.md
+# (从表格导入进展 → 状态归类), with the methodology's scale (content/about/methodology.md#status):
+# a wording that says the work is under way, without saying it is late, is on_track (rule 4).
 STATUS_WORDS = {
+    # done
     "已完成": S.done,
+    "完成": S.done,
     "全部完成": S.done,
     "已全部完成": S.done,
+    "全面完成": S.done,
+    "已全面完成": S.done,
+    "按期完成": S.done,
+    "已按期完成": S.done,
+    "按时完成": S.done,
+    "已按时完成": S.done,
+    "提前完成": S.done,
+    "已提前完成": S.done,
+    "已完工": S.done,
+    "已竣工": S.done,
+    "已建成": S.done,
+    "已办结": S.done,
+    "已实现年度目标": S.done,
+    # ahead
     "超序时": S.ahead,
     "超序时推进": S.ahead,
     "超序时进度": S.ahead,
     "超前": S.ahead,
     "超前推进": S.ahead,
-    "超额完成": S.ahead,
+    "快于序时": S.ahead,
+    "快于序时进度": S.ahead,
+    # on_track
     "序时推进": S.on_track,
     "按序时推进": S.on_track,
     "按序时进度推进": S.on_track,
+    "按时序推进": S.on_track,
+    "按时序进度推进": S.on_track,
+    "按进度推进": S.on_track,
     "正常推进": S.on_track,
     "按计划推进": S.on_track,
+    "按计划实施": S.on_track,
     "有序推进": S.on_track,
+    "稳步推进": S.on_track,
+    "顺利推进": S.on_track,
+    "正在推进": S.on_track,
+    "推进中": S.on_track,
+    "正在实施": S.on_track,
+    "实施中": S.on_track,
+    "正在建设": S.on_track,
+    "建设中": S.on_track,
+    "在建": S.on_track,
+    "已开工": S.on_track,
+    "已启动": S.on_track,
+    "达到序时进度": S.on_track,
+    # behind
     "滞后": S.behind,
     "进展滞后": S.behind,
+    "进度滞后": S.behind,
     "滞后序时": S.behind,
     "滞后于序时进度": S.behind,
+    "慢于序时": S.behind,
+    "慢于序时进度": S.behind,
+    "未达序时进度": S.behind,
+    "未达到序时进度": S.behind,
     "进展缓慢": S.behind,
+    "进度缓慢": S.behind,
+    "推进缓慢": S.behind,
     "进展较为缓慢": S.behind,
+    "未按期完成": S.behind,
+    "未按时完成": S.behind,
+    # not_started
     "未启动": S.not_started,
     "尚未启动": S.not_started,
     "未开工": S.not_started,
     "尚未开工": S.not_started,
+    "未开始": S.not_started,
+    "尚未开始": S.not_started,
+    "未实施": S.not_started,
+    "尚未实施": S.not_started,
+    # adjusted, cancelled
+    "调整": S.adjusted,
     "已调整": S.adjusted,
+    "目标调整": S.adjusted,
+    "已变更": S.adjusted,
+    "取消": S.cancelled,
     "已取消": S.cancelled,
+    "终止": S.cancelled,
+    "已终止": S.cancelled,
+    "不再实施": S.cancelled,
+}
+# Wordings that mean different things in different reports: refused, with the choices, until
+# the maintainer maps them (--status-map 基本完成=done). (status, when it is meant) pairs.
+_PAUSED = ((S.behind, "the work has stopped and the item is late"), (S.adjusted, "the plan was officially changed"), (S.cancelled, "the item was dropped"))
+AMBIGUOUS_STATUS = {
+    "基本完成": ((S.done, "only formalities such as acceptance remain"), (S.on_track, "part of the work remains")),
+    "超额完成": ((S.done, "the whole target is exceeded (a year-end report)"), (S.ahead, "the stage's target is exceeded (a mid-year report)")),
+    "部分完成": ((S.on_track, "the part due by now is done"), (S.behind, "less than is due by now")),
+    "未完成": ((S.behind, "the item is late (a year-end report, or a stage's task)"), (S.on_track, "it is not finished yet, as planned at this stage")),
+    "已实施": ((S.done, "a one-off measure now in force"), (S.on_track, "a programme that is under way")),
+    "已落实": ((S.done, "a one-off measure now in force"), (S.on_track, "a programme that is under way")),
+    "暂停": _PAUSED,
+    "已暂停": _PAUSED,
+    "暂缓": _PAUSED,
+    "暂缓实施": _PAUSED,
+    "停工": _PAUSED,
+    "已停工": _PAUSED,
 }
 _PERIOD = r"(第?[一二三四1-4]季度|上半年|前三季度|阶段性?|序时)"
 # Wordings with a period in them (已完成二季度任务); checked in order after STATUS_WORDS.
@@ -90,7 +172,8 @@ STATUS_PATTERNS = (
 STATUS_CHOICES = ", ".join(s.value for s in S)
 # Fields of a progress entry a table can fill, in the model's order; measures and note are
 # never in a city's table and are left alone.
-TABLE_FIELDS = ("status_text", "status", "percent", "text")
+TABLE_FIELDS = ("status_text", "status", "percent", "measures", "text")
+MEASURE_ORDER = tuple(model.Measure.model_fields)
 ENTRY_ORDER = tuple(model.Progress.model_fields)
 ITEM_ORDER = tuple(model.Item.model_fields)
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−－", "-"))
@@ -115,6 +198,7 @@ class Options:
     percent_column: Optional[str] = None
     status_map: dict = field(default_factory=dict)  # normalised wording → model.Status
     replace: bool = False
+    propose_measures: bool = True  # write the measures a progress text's figures give (listed in the summary)
 
 
 @dataclass
@@ -134,7 +218,40 @@ class Entry:
     status_text: Optional[str] = None
     percent: Optional[float] = None
     text: Optional[str] = None
-    fields: tuple = TABLE_FIELDS  # the fields the table has columns for; --replace leaves the others
+    fields: tuple = ("status_text", "status", "percent", "text")  # the fields the table has columns for; --replace leaves the others
+    measures: Optional[list] = None  # Figure, from a completion table's rows (None: the table has no figures)
+    proposed: list = field(default_factory=list)  # Figure, from the progress text: proposed, listed in the summary
+
+
+@dataclass
+class Figure:
+    """One measure: read from a completion table, or proposed from a progress text."""
+
+    metric: str
+    value: float | int
+    unit: str
+    text: str
+    comparator: Optional[str] = None
+    percent: Optional[float] = None  # as the report states it
+    target: Optional[float] = None  # the target's value, for the summary (value ÷ target)
+    new_metric: bool = False  # no target of the item matched: a metric of the report's own
+
+    def as_map(self) -> CommentedMap:
+        cm = CommentedMap()
+        cm["metric"] = _scalar(self.metric)
+        cm["value"] = self.value
+        cm["unit"] = _scalar(self.unit)
+        if self.comparator and self.comparator != "exactly":
+            cm["comparator"] = self.comparator
+        if self.percent is not None:
+            cm["percent"] = self.percent
+        cm["text"] = _scalar(self.text)
+        return cm
+
+    def describe(self) -> str:
+        share = f" = {self.value / self.target * 100:.1f}% of the target {self.target:,.10g}" if self.target else ""
+        said = f", the report says {self.percent:g}%" if self.percent is not None else ""
+        return f"{self.metric} {self.value:,.10g} {self.unit}{share}{said} ← {self.text}"
 
 
 @dataclass
@@ -149,6 +266,7 @@ class Outcome:
     absent: list  # ids of items the table does not mention
     skipped_lines: list  # empty or heading rows
     warnings: list  # new validator warnings after the merge
+    measures_written: bool = True
 
     def diff(self) -> str:
         return "".join(
@@ -168,6 +286,15 @@ class Outcome:
             lines.append(f"not in the table ({len(self.absent)}; fine if the report does not mention them): {', '.join(self.absent)}")
         if self.skipped_lines:
             lines.append(f"skipped rows without id or content (headings, blank): lines {', '.join(map(str, self.skipped_lines))}")
+        table_figures = [(e.item_id, f) for e in entries for f in e.measures or ()]
+        if table_figures:
+            lines.append(f"measures from the table ({len(table_figures)}):")
+            lines.extend(f"  {item_id}: {f.describe()}" + (" (no target matched: a metric of the report's own)" if f.new_metric else "") for item_id, f in table_figures)
+        proposed = [(e.item_id, f) for e in entries for f in e.proposed]
+        if proposed:
+            written = "written into the entries" if self.measures_written else "not written"
+            lines.append(f"measures proposed from the progress texts ({len(proposed)}, {written}; check each, and delete any that does not measure its target):")
+            lines.extend(f"  {item_id}: {f.describe()}" for item_id, f in proposed)
         lines.extend(self.warnings)
         return "\n".join(lines)
 
@@ -219,12 +346,24 @@ def _squash(text: str) -> str:
 def choose_columns(table: Table, options: Options) -> dict:
     """Role → column index. Explicit names first, then the usual headers, one role per column."""
     key_role = "id" if options.match_by == "id" else "name"
-    roles = (
-        (key_role, options.id_column if key_role == "id" else options.name_column, ID_COLUMNS if key_role == "id" else NAME_COLUMNS, True),
-        ("text", options.text_column, TEXT_COLUMNS, False),
-        ("status", options.status_column, STATUS_COLUMNS, True),
-        ("percent", options.percent_column, PERCENT_COLUMNS, False),
-    )
+    key = (key_role, options.id_column if key_role == "id" else options.name_column, ID_COLUMNS if key_role == "id" else NAME_COLUMNS, True)
+    if is_completion_table(table):
+        roles: tuple = (
+            key,
+            ("share", None, SHARE_COLUMNS, False),
+            ("achieved", None, ACHIEVED_COLUMNS, False),
+            ("text", options.text_column, tuple(c for c in TEXT_COLUMNS if c not in ACHIEVED_COLUMNS), False),
+            ("status", options.status_column, tuple(c for c in STATUS_COLUMNS if c not in ACHIEVED_COLUMNS), False),
+            ("percent", options.percent_column, PERCENT_COLUMNS, False),
+            ("label", None, LABEL_COLUMNS, False),
+        )
+    else:
+        roles = (
+            key,
+            ("text", options.text_column, TEXT_COLUMNS, False),
+            ("status", options.status_column, STATUS_COLUMNS, True),
+            ("percent", options.percent_column, PERCENT_COLUMNS, False),
+        )
     found_headers = ", ".join(h or "(empty)" for h in table.headers)
     chosen, problems = {}, []
     for role, explicit, _, _ in roles:
@@ -252,6 +391,11 @@ def choose_columns(table: Table, options: Options) -> dict:
     if problems:
         raise ImportRefused(problems)
     return {role: hits[0] for role, hits in chosen.items() if hits}
+
+
+def is_completion_table(table: Table) -> bool:
+    """A table of achieved figures: it has a 占全年计划 (or similar) column."""
+    return any(_column_hits(table, name) for name in SHARE_COLUMNS)
 
 
 def _column_hits(table: Table, name: str) -> list:
@@ -309,6 +453,11 @@ def status_for(wording: str, overrides: dict) -> Optional[model.Status]:
     return None
 
 
+def ambiguous_choices(wording: str) -> tuple:
+    """((status, when it is meant), …) for a wording that is refused as ambiguous; () otherwise."""
+    return AMBIGUOUS_STATUS.get(_squash(wording), ())
+
+
 def normalise_id(cell: str) -> str:
     """'２０' → '20', ' 6－3 ' → '6-3', '6.' → '6': how ids appear in tables typed by hand."""
     return re.sub(r"[.、]$", "", _squash(cell).translate(_DASHES))
@@ -327,13 +476,24 @@ def parse_percent(cell: str):
 
 def read_entries(table: Table, columns: dict, items: dict, options: Options, year_file: str):
     """Turn rows into entries, matched to items; collect every problem before refusing."""
-    problems, entries, skipped = [], [], []
+    problems: list = []
+    entries: list = []
+    skipped: list = []
     header = {role: table.headers[i] for role, i in columns.items()}
     first_line_of: dict = {}
     unmapped: dict = {}  # wording → lines
     key_role = "id" if "id" in columns else "name"
+    completion = is_completion_table(table)
+    if "status" not in columns and "" not in options.status_map:
+        problems.append(
+            f"{table.label}: the table has no status column (looked for: {', '.join(c for c in STATUS_COLUMNS if c not in ACHIEVED_COLUMNS)}); "
+            "name it with --status-column, or give every row one status with --status-map =on_track (or another status)"
+        )
+        return entries, skipped, problems
+    last_entry: Optional[Entry] = None
     for line, cells in table.rows:
         cell = {role: (cells[i] if i < len(cells) else "") for role, i in columns.items()}
+        cell.setdefault("status", "")
         where = f"{table.label}:{line}"
         if not any(cells):
             skipped.append(line)
@@ -342,7 +502,15 @@ def read_entries(table: Table, columns: dict, items: dict, options: Options, yea
         if extra:
             problems.append(f"{where}: the row has {len(cells)} cells but the header has {len(table.headers)}; check the delimiter and the quotes around cells with commas")
             continue
-        has_content = any(cell.get(r) for r in ("status", "text", "percent"))
+        has_content = any(cell.get(r) for r in ("status", "text", "percent", "achieved", "share"))
+        if completion and not cell[key_role] and (cell.get("achieved") or cell.get("share")):
+            if last_entry is None:  # a sub-row belongs to the row above it
+                problems.append(f"{where}: {header[key_role]}: empty, and there is no row above with an item for this figure; fill in the item's number")
+            else:
+                figure = _figure_from(cell, header, items[last_entry.item_id], where, problems)
+                if figure is not None and last_entry.measures is not None:
+                    last_entry.measures.append(figure)
+            continue
         if not cell[key_role]:
             if has_content:
                 problems.append(f"{where}: {header[key_role]}: empty, but the row has a progress report; fill in the item's {'number' if key_role == 'id' else 'name'}, or delete the row if it is a heading or a total")
@@ -363,14 +531,179 @@ def read_entries(table: Table, columns: dict, items: dict, options: Options, yea
             continue
         first_line_of[item_id] = line
         entry = _entry_from(cell, header, line, item_id, options, where, unmapped, problems)
+        last_entry = entry
         if entry is not None:
             entries.append(entry)
+            if completion:
+                entry.measures = []
+                entry.fields += ("measures",)
+                figure = _figure_from(cell, header, items[item_id], where, problems) if cell.get("achieved") or cell.get("share") else None
+                if figure is not None:
+                    entry.measures.append(figure)
+    for entry in entries:  # a completion row's one figure is also the item's overall percent
+        if entry.measures and len(entry.measures) == 1 and entry.percent is None and "percent" not in columns and entry.measures[0].percent is not None:
+            entry.percent = entry.measures[0].percent
+            entry.fields += ("percent",)
     for wording, lines in unmapped.items():
+        where_lines = f"{'line' if len(lines) == 1 else 'lines'} {', '.join(map(str, lines))}"
+        choices = ambiguous_choices(wording)
+        if choices:
+            meanings = "; or ".join(f"{status.value} if {meaning}" for status, meaning in choices)
+            options_text = " or ".join(f"--status-map {wording}={status.value}" for status, _ in choices)
+            problems.append(f"{table.label}:{lines[0]}: {header['status']}: {wording!r} ({where_lines}) is ambiguous: it can mean {meanings}. Choose with {options_text}")
+            continue
         problems.append(
-            f"{table.label}:{lines[0]}: {header['status']}: {wording!r} ({'line' if len(lines) == 1 else 'lines'} {', '.join(map(str, lines))}) is not in the status table; "
+            f"{table.label}:{lines[0]}: {header['status']}: {wording!r} ({where_lines}) is not in the status table; "
             f"map it with --status-map {wording}=<status>, status one of {STATUS_CHOICES} (see content/about/methodology.md#status)"
         )
     return entries, skipped, problems
+
+
+def _figure_from(cell: dict, header: dict, item, where: str, problems: list) -> Optional[Figure]:
+    """A completion row's figure: 完成情况 (18.44万人) and its share of the plan (52.7%)."""
+    achieved, share_cell = cell.get("achieved", ""), cell.get("share", "")
+    share = None
+    if share_cell:
+        try:
+            share = parse_percent(share_cell)
+        except ValueError:
+            problems.append(f"{where}: {header['share']}: {share_cell!r} is not a percent; write 52.7 (or 52.7%), or leave the cell empty")
+            return None
+    if not achieved:
+        problems.append(f"{where}: {header.get('achieved', '完成情况')}: empty, but the row gives a share of the plan; write the achieved figure (18.44万人)")
+        return None
+    amount = quantities.parse_amount(achieved)
+    if amount is None:
+        problems.append(f"{where}: {header['achieved']}: {achieved!r} is not one figure with its unit (such as 18.44万人 or 58处); fix the cell, or move the words to the progress text")
+        return None
+    label = cell.get("label", "") or cell.get("name", "")
+    target = _target_for(_targets_of(item), amount.unit, label + achieved)
+    if target is None and not label:
+        problems.append(f"{where}: {header['achieved']}: {achieved!r} matches none of the item's targets (by unit and words); give the row a name in a 指标 or 项目名称 column")
+        return None
+    metric = str(target["metric"]) if target is not None else label
+    return Figure(
+        metric,
+        amount.value,
+        amount.unit,
+        achieved.strip(),
+        amount.comparator,
+        share,
+        float(target["value"]) if target is not None else None,
+        new_metric=target is None,
+    )
+
+
+def _targets_of(item) -> list:
+    """The item's quantified targets (plain dicts)."""
+    return [dict(t) for t in item.get("targets") or () if t.get("value") is not None and not t.get("qualitative")]
+
+
+def _bigrams(text: str) -> set:
+    words = re.sub(r"[^\u4e00-\u9fffA-Za-z]", " ", text)
+    return {a + b for word in words.split() for a, b in zip(word, word[1:], strict=False)}
+
+
+def _target_for(targets: list, unit: str, words: str):
+    """The one target a figure measures: same unit, and the most shared words; a target alone
+    with its unit needs no shared word. None when no target or a tie."""
+    same_unit = [t for t in targets if str(t.get("unit") or "") == unit]
+    if len(same_unit) == 1 and not words.strip():
+        return same_unit[0]
+    mine = _bigrams(words)
+    scored = sorted(((len(mine & _bigrams(f"{t.get('metric', '')}{t.get('text', '')}")), i) for i, t in enumerate(same_unit)), reverse=True)
+    if not scored or scored[0][0] == 0 and len(same_unit) > 1:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return same_unit[scored[0][1]]
+
+
+# A share of the plan right after a figure (58处,占年计划的55.2%), or several after a list of
+# figures (18.44万人、11.02万人,分别占年计划的52.7%、44.1%).
+_SHARE = re.compile(r"占(?:年度|全年|年)?(?:计划|目标|任务)(?:总量|总数)?的?\s*(\d+(?:\.\d+)?)\s*%")
+_SHARES = re.compile(r"分别占(?:年度|全年|年)?(?:计划|目标|任务)(?:总量|总数)?的?\s*((?:\d+(?:\.\d+)?\s*%\s*[、和及]?\s*)+)")
+
+
+def propose_measures(targets: list, text: str) -> list:
+    """Measures the figures of a progress text give: a figure whose unit is a target's and
+    whose words are that target's (新增托位5200个 → 新增托位), with the share of the plan the
+    text states next to it. Each target is measured once, by its best-matching figure; a
+    figure that fits two targets equally is left out."""
+    quantified = [t for t in targets if t.get("value") is not None and not t.get("qualitative") and t.get("unit")]
+    if not quantified or not text:
+        return []
+    in_share = [(m.start(), m.end()) for pattern in (_SHARE, _SHARES) for m in pattern.finditer(text)]
+    segments = quantities.segments(text)
+    figures = []
+    for seg in segments:
+        for q in seg.quantities:
+            if any(a <= q.number_start < b for a, b in in_share):
+                continue
+            figures.append((seg, q))
+    paired = _paired_shares(text, figures)
+    candidates = []
+    target_words = [_bigrams(f"{t.get('metric', '')} {_without_quantities(str(t.get('text', '')))}") for t in quantified]
+    for index, (seg, q) in enumerate(figures):
+        sentence_start = max(text.rfind(c, 0, seg.start) for c in "。；;\n") + 1
+        if _PLANNED.search(re.sub(r"[（(][^（()）]*[）)]", "", text[sentence_start : q.number_start])):
+            continue  # 原计划…投资1.8亿元, (预计6月底实现…300人以上): a plan, not a result
+        words = _bigrams(_without_quantities(text[seg.start : seg.end]))
+        sentence_end = min([i for i in (text.find(c, seg.end) for c in "。；;\n") if i >= 0] or [len(text)])
+        context = _bigrams(_without_quantities(text[sentence_start:sentence_end]))
+        for t_index, t in enumerate(quantified):
+            if str(t.get("unit")) != q.unit:
+                continue
+            own, around = len(words & target_words[t_index]), len(context & target_words[t_index])
+            if own or around:  # its own words count double; a figure compared with the plan (占年计划的80%) is the measure
+                candidates.append((-(2 * own + around + (3 if index in paired else 0)), index, t_index))
+    candidates.sort()
+    best_for_figure: dict = {}
+    for score, index, t_index in candidates:
+        best_for_figure.setdefault(index, []).append((score, t_index))
+    used_figures, used_targets, out = set(), set(), []
+    for score, index, t_index in candidates:
+        ties = [t for s, t in best_for_figure[index] if s == score]
+        if index in used_figures or t_index in used_targets or len(ties) > 1:
+            continue
+        seg, q = figures[index]
+        t = quantified[t_index]
+        percent, end = paired.get(index, (None, seg.end))
+        wording = text[seg.start : end].strip().rstrip("。；;，,")
+        out.append((q.number_start, Figure(str(t.get("metric")), q.value, q.unit, wording, q.comparator, percent, float(t["value"]))))
+        used_figures.add(index)
+        used_targets.add(t_index)
+    return [f for _, f in sorted(out, key=lambda pair: pair[0])]
+
+
+_PLANNED = re.compile(r"预计|(?<![年占])计划|力争|拟")
+
+
+def _without_quantities(text: str) -> str:
+    for q in sorted(quantities.find_quantities(text), key=lambda q: -q.start):
+        text = text[: q.start] + " " + text[q.end :]
+    return text
+
+
+def _paired_shares(text: str, figures: list) -> dict:
+    """figure index → (percent, end of its wording) where the text states its share."""
+    paired: dict = {}
+    for m in _SHARES.finditer(text):
+        percents = [float(p) for p in re.findall(r"\d+(?:\.\d+)?", m.group(1))]
+        sentence_start = max(text.rfind(c, 0, m.start()) for c in "。；;\n") + 1
+        before = [i for i, (_, q) in enumerate(figures) if sentence_start <= q.number_start < m.start() and q.unit != "%"]
+        if len(before) == len(percents):
+            for i, p in zip(before, percents, strict=True):
+                paired[i] = (_plain(p), figures[i][0].end)
+    for i, (_, q) in enumerate(figures):
+        share = _SHARE.search(text, q.end)
+        if i not in paired and share and share.start() - q.end <= 12 and not re.search(r"[\d。；;]|分别", text[q.end : share.start()]):
+            paired[i] = (_plain(float(share.group(1))), share.end())
+    return paired
+
+
+def _plain(value: float):
+    return int(value) if float(value).is_integer() else value
 
 
 def _match_id(value: str, items: dict, where: str, column: str, year_file: str, problems: list):
@@ -487,6 +820,8 @@ def _new_entry(entry: Entry, report: str) -> CommentedMap:
     cm = CommentedMap()
     cm["report"] = _scalar(report)
     _fill(cm, entry)
+    if entry.proposed and "measures" not in entry.fields:  # (an entry that exists keeps its measures)
+        _set_in_order(cm, "measures", _measures(entry.proposed), ENTRY_ORDER)
     return cm
 
 
@@ -495,10 +830,16 @@ def _fill(cm: CommentedMap, entry: Entry) -> None:
     for name in entry.fields:
         value = getattr(entry, name)
         value = value.value if isinstance(value, model.Status) else value
+        if name == "measures":
+            value = _measures(entry.measures) if entry.measures else None
         if value is None:
             cm.pop(name, None)
         else:
             _set_in_order(cm, name, _scalar(value), ENTRY_ORDER)
+
+
+def _measures(figures: list) -> CommentedSeq:
+    return CommentedSeq([f.as_map() for f in figures])
 
 
 def _last_slot(container, key) -> tuple:
@@ -657,6 +998,13 @@ def import_progress(year_path: Path, table_path: Path, options: Options, table_l
     entries, skipped, problems = read_entries(table, columns, items, options, rel)
     if problems:
         raise ImportRefused(problems)
+    for entry in entries:
+        if entry.text and entry.measures is None:
+            entry.proposed = propose_measures(_targets_of(items[entry.item_id]), entry.text)
+    if not options.propose_measures:  # listed in the summary only
+        proposals = {id(e): e.proposed for e in entries}
+        for entry in entries:
+            entry.proposed = []
     as_of = {k: str(v) for k, v in reports.items()}
     added, replaced = merge(doc, entries, options.report, as_of, options.replace, table_label, rel)
     after = _dump(yaml, doc)
@@ -670,4 +1018,7 @@ def import_progress(year_path: Path, table_path: Path, options: Options, table_l
     warnings = [str(p) for p in after_problems if (p.path, p.message) not in known_warnings]
     matched = {e.item_id for e in entries}
     absent = [i for i in items if i not in matched]
-    return Outcome(rel, bom + before, bom + after, added, replaced, absent, skipped, warnings)
+    if not options.propose_measures:
+        for entry in entries:
+            entry.proposed = proposals[id(entry)]
+    return Outcome(rel, bom + before, bom + after, added, replaced, absent, skipped, warnings, measures_written=options.propose_measures)

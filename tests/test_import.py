@@ -166,13 +166,38 @@ REFUSALS = {
         ["t.csv:2: 序号: '第三件' is not an item number (expected digits like 20 or 6-3)"],
     ),
     "unmapped status": (
-        [["序号", "完成状态"], ["1", "基本完成"], ["3", "基本完成"], ["2-2", "有序推进中"]],
+        [["序号", "完成状态"], ["1", "见附表"], ["3", "见附表"], ["2-2", "有序推进中"]],
         [],
         [
-            "t.csv:2: 完成状态: '基本完成' (lines 2, 3) is not in the status table; map it with --status-map 基本完成=<status>, "
+            "t.csv:2: 完成状态: '见附表' (lines 2, 3) is not in the status table; map it with --status-map 见附表=<status>, "
             "status one of done, ahead, on_track, behind, not_started, adjusted, cancelled, unknown",
             "t.csv:4: 完成状态: '有序推进中' (line 4) is not in the status table",
         ],
+    ),
+    "ambiguous status": (
+        [["序号", "完成状态"], ["1", "基本完成"], ["3", "基本完成"], ["2-2", "暂停"]],
+        [],
+        [
+            "t.csv:2: 完成状态: '基本完成' (lines 2, 3) is ambiguous: it can mean done if only formalities such as acceptance remain; "
+            "or on_track if part of the work remains. Choose with --status-map 基本完成=done or --status-map 基本完成=on_track",
+            "t.csv:4: 完成状态: '暂停' (line 4) is ambiguous: it can mean behind if the work has stopped and the item is late; "
+            "or adjusted if the plan was officially changed; or cancelled if the item was dropped.",
+        ],
+    ),
+    "completion table without a status": (
+        [["序号", "完成情况", "占全年计划"], ["1", "5200个", "86.7%"]],
+        [],
+        ["t.csv: the table has no status column (looked for: 完成状态, 状态, 进展状态); name it with --status-column, or give every row one status with --status-map =on_track"],
+    ),
+    "completion figure that is no figure": (
+        [["序号", "完成情况", "占全年计划", "完成状态"], ["1", "已过半", "55%", "序时推进"]],
+        [],
+        ["t.csv:2: 完成情况: '已过半' is not one figure with its unit (such as 18.44万人 or 58处)"],
+    ),
+    "completion sub-row before any item": (
+        [["序号", "完成情况", "占全年计划", "完成状态"], ["", "5200个", "86.7%", ""]],
+        [],
+        ["t.csv:2: 序号: empty, and there is no row above with an item for this figure; fill in the item's number"],
     ),
     "empty status": (
         [["序号", "完成状态", "进展情况"], ["3", "", "已建成4处。"]],
@@ -276,6 +301,23 @@ def test_refuses_a_year_file_that_already_has_errors(root, capsys):
 @pytest.mark.parametrize(
     "wording, status",
     [
+        ("按期完成", "done"),
+        ("已按期完成", "done"),
+        ("提前完成", "done"),
+        ("已建成", "done"),
+        ("序时推进", "on_track"),
+        ("正在推进", "on_track"),
+        ("已开工", "on_track"),
+        ("稳步推进", "on_track"),
+        ("进度滞后", "behind"),
+        ("未按期完成", "behind"),
+        ("尚未开始", "not_started"),
+        ("调整", "adjusted"),
+        ("已终止", "cancelled"),
+        ("基本完成", None),
+        ("超额完成", None),
+        ("暂停", None),
+        ("未完成", None),
         ("已完成", "done"),
         ("已完成全年任务", "done"),
         ("已完成二季度任务", "on_track"),
@@ -335,3 +377,126 @@ def test_reimporting_the_published_qixia_table_changes_nothing(tmp_path):
     outcome = importer.import_progress(data_root / "data/qixia/2024.yml", table, importer.Options(report="2024-q2", replace=True))
     assert len(outcome.replaced) == 30 and outcome.absent == []
     assert outcome.diff() == ""
+
+
+# --- status words: the common official wordings, and refusal of the ambiguous ones -------------
+
+
+def test_every_ambiguous_wording_is_refused_and_offers_at_least_two_statuses():
+    for wording, choices in importer.AMBIGUOUS_STATUS.items():
+        assert importer.status_for(wording, {}) is None, wording
+        assert len({status for status, _ in choices}) >= 2, wording
+
+
+def test_no_wording_is_both_mapped_and_ambiguous():
+    assert not set(importer.STATUS_WORDS) & set(importer.AMBIGUOUS_STATUS)
+
+
+def test_an_ambiguous_wording_is_imported_once_the_maintainer_chooses(root):
+    table = write_table(root, [["序号", "完成状态"], ["1", "基本完成"]])
+    assert run(root, table, "--report", "2024-q3", "--status-map", "基本完成=done") == 0
+    assert (progress_of(root, "1")[-1].status, progress_of(root, "1")[-1].status_text) == (Status.done, "基本完成")
+
+
+# --- measures: proposed from a progress text ---------------------------------------------------------
+
+
+def test_a_figure_in_the_progress_text_becomes_a_measure_of_the_matching_target(root, capsys):
+    assert run(root, "table.csv", "--report", "2024-q3") == 0
+    (measure,) = progress_of(root, "1")[-1].measures
+    assert (measure.metric, measure.value, measure.unit, measure.percent, measure.text) == ("新增托位", 5200, "个", 86.7, "新增托位5200个，占年计划的86.7%")
+    out = capsys.readouterr().out
+    assert "measures proposed from the progress texts (1, written into the entries; check each" in out
+    assert "1: 新增托位 5,200 个 = 86.7% of the target 6,000, the report says 86.7% ← 新增托位5200个，占年计划的86.7%" in out
+
+
+def test_without_propose_measures_the_figures_are_listed_but_not_written(root):
+    outcome = importer.import_progress(root / YEAR_FILE, root / "table.csv", importer.Options(report="2024-q3", propose_measures=False))
+    assert "measures:" not in outcome.diff()
+    assert "measures proposed from the progress texts (1, not written" in outcome.summary("2024-q3")
+
+
+def test_an_entry_that_exists_keeps_its_measures_when_replaced(root):
+    table = write_table(root, [["序号", "进展情况", "完成状态"], ["1", "新增托位5400个。", "已完成二季度任务"]])
+    assert run(root, table, "--report", "2024-q2", "--replace") == 0
+    assert progress_of(root, "1")[0].measures == []
+
+
+TARGETS = [
+    {"metric": "城镇新增就业", "text": "实现城镇新增就业35万人", "value": 350000, "unit": "人"},
+    {"metric": "引才聚才", "text": "引才聚才25万人", "value": 250000, "unit": "人"},
+    {"metric": "服务职工设施", "text": "打造服务职工设施105处", "value": 105, "unit": "处"},
+]
+
+
+def test_a_list_of_figures_is_paired_with_the_list_of_shares_that_follows_it():
+    text = "就业创业方面,全市城镇新增就业18.44万人、引才聚才11.02万人,分别占年计划的52.7%、44.1%。"
+    found = [(f.metric, f.value, f.percent, f.text) for f in importer.propose_measures(TARGETS, text)]
+    assert found == [("城镇新增就业", 184400, 52.7, "全市城镇新增就业18.44万人"), ("引才聚才", 110200, 44.1, "引才聚才11.02万人")]
+
+
+def test_a_planned_figure_is_not_proposed():
+    assert importer.propose_measures(TARGETS, "(预计6月底实现城镇新增就业30万人以上)") == []
+
+
+def test_a_figure_whose_unit_no_target_has_is_not_proposed():
+    assert importer.propose_measures(TARGETS, "城镇新增就业18.44万人次。") == []
+
+
+def test_a_figure_that_fits_two_targets_equally_is_not_proposed():
+    targets = [{"metric": "新建口袋公园", "text": "新建口袋公园10处", "value": 10, "unit": "处"}, {"metric": "改造口袋公园", "text": "改造口袋公园10处", "value": 10, "unit": "处"}]
+    assert importer.propose_measures(targets, "口袋公园8处。") == []
+
+
+def test_proposed_measures_agree_with_the_hand_made_ones(ds):
+    """Measurement: the hand-made measures of the real data (青岛 2021 half-year, 栖霞 2024 Q2)
+    that measure one of the item's targets, against the proposals for the same progress texts."""
+    from generator.model import walk_items as walk
+
+    expected = proposed = agreed = 0
+    for key in (("qingdao", 2021), ("qixia", 2024)):
+        for item, _, _ in walk(ds.lists[key].data.items):
+            metrics = {t.metric for t in item.targets if t.value is not None}
+            targets = [t.model_dump(mode="json") for t in item.targets]
+            for entry in item.progress:
+                hand = {(m.metric, m.value, m.unit, m.percent) for m in entry.measures if m.metric in metrics and m.value is not None}
+                ours = {(f.metric, float(f.value), f.unit, f.percent) for f in importer.propose_measures(targets, entry.text or "")}
+                expected, proposed, agreed = expected + len(hand), proposed + len(ours), agreed + len(hand & ours)
+    assert agreed / expected >= 0.85, (agreed, expected)
+    assert agreed / proposed >= 0.7, (agreed, proposed)
+
+
+# --- completion tables: 完成情况 | 占全年计划, sub-rows under the row above ------------------------
+
+
+def test_a_completion_table_imports_its_figures_with_rows_without_number_under_the_row_above(root):
+    path = root / YEAR_FILE
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "    topics: [laojiu-xiaoqu]\n",
+            "    topics: [laojiu-xiaoqu]\n    targets:\n      - {text: 改造老旧小区200个, metric: 改造老旧小区, value: 200, unit: 个}\n"
+            "      - {text: 加装电梯100部, metric: 加装电梯, value: 100, unit: 部}\n",
+        ),
+        encoding="utf-8",
+    )
+    table = write_table(
+        root,
+        [
+            ["序号", "项目名称", "年度目标", "完成情况", "占全年计划"],
+            ["1", "新增托位", "新增托位6000个以上", "5200个", "86.7%"],
+            ["2", "改造老旧小区和加装电梯", "改造老旧小区200个", "150个", "75%"],
+            ["", "", "加装电梯100部", "30部", "30"],
+        ],
+    )
+    assert run(root, table, "--report", "2024-q3", "--status-map", "=on_track") == 0
+    one, two = progress_of(root, "1")[-1], progress_of(root, "2")[-1]
+    assert (one.status, one.percent, [(m.metric, m.value, m.unit, m.percent, m.text) for m in one.measures]) == (Status.on_track, 86.7, [("新增托位", 5200, "个", 86.7, "5200个")])
+    assert two.percent is None  # two figures: no one overall percent
+    assert [(m.metric, m.value, m.unit, m.percent) for m in two.measures] == [("改造老旧小区", 150, "个", 75), ("加装电梯", 30, "部", 30)]
+
+
+def test_a_completion_figure_with_a_target_of_its_own_words_keeps_the_row_name_as_metric(root):
+    table = write_table(root, [["序号", "指标", "完成情况", "占全年计划", "完成状态"], ["3", "建成口袋公园", "4处", "40%", "序时推进"]])
+    assert run(root, table, "--report", "2024-q3") == 0
+    (measure,) = progress_of(root, "3")[-1].measures
+    assert (measure.metric, measure.value, measure.unit, measure.percent) == ("建成口袋公园", 4, "处", 40)
