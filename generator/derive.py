@@ -1,14 +1,17 @@
-"""Figures we compute from the data (never typed by hand): latest status, percents, pace.
+"""Figures we compute from the data (never typed by hand): latest status, percents, pace,
+who said a status, how old it is, and the labels that say so.
 
 The rules here are the ones the methodology page (content/about/methodology.md) explains;
-change both together.
+change both together. Nothing here reads the clock: ages are measured against a build date
+the caller passes in (`build_date`: SOURCE_DATE_EPOCH, else the newest date in the data).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from . import model
 from .model import walk_items
@@ -60,10 +63,23 @@ class Latest:
 
     status: str  # a Status value, or "none" when no report mentions the item
     status_text: str | None
-    percent: float | None  # reported (or computed) percent of target, see item_percent
+    percent: float | None  # reported (or computed) percent of target, see entry_percent
     pace: float | None  # expected percent at the report's as_of date
     report: model.Report | None
     entry: model.Progress | None
+    basis: str = "none"  # who said it: see Judgement.basis
+    reason: str | None = None  # ours, one line: why we assessed or summarised the status
+    note: str | None = None  # ours: where the city's status and the pace line disagree
+    rule: str | None = None  # anchor of the rule on the methodology page
+
+    @property
+    def official(self) -> bool:
+        return self.basis == OFFICIAL
+
+    @property
+    def assessed(self) -> bool:
+        """The status is ours (assessed or summarised), not the city's words."""
+        return self.basis in (ASSESSED, SUMMARY)
 
 
 def reports_by_id(pl: model.PledgeList) -> dict:
@@ -113,6 +129,25 @@ def target_measure(target: model.Target, entry: model.Progress | None) -> model.
     return found
 
 
+# A percent that measures one stage of the work (主体结构施工完成90%), not the item or one of its
+# targets, is never the item's completion. Until the data marks such measures (a `stage` field
+# on Measure), this wording rule finds them: a measure that reports on none of the item's
+# targets and reads "<stage>完成N%" without relating N to a plan, a target or a whole.
+_STAGE_WORDING = re.compile(r"完成\s*[0-9]+(\.[0-9]+)?\s*[%％]\s*$")
+_WHOLE_WORDING = re.compile(r"占|计划|目标|总量|全年|年度|全部")
+
+
+def is_stage_measure(item: model.Item, m: model.Measure) -> bool:
+    """True when the measure's percent is the progress of one stage of the work."""
+    marked = getattr(m, "stage", None)  # the data's own marker, once the format has one
+    if marked is not None:
+        return bool(marked)
+    if m.percent is None or any(t.metric == m.metric for t in item.targets):
+        return False
+    text = m.text or ""
+    return bool(_STAGE_WORDING.search(text)) and not _WHOLE_WORDING.search(text)
+
+
 def measure_percent(item: model.Item, m: model.Measure) -> float | None:
     """The reported percent, else value / target where the metric matches a target."""
     if m.percent is not None:
@@ -125,10 +160,11 @@ def measure_percent(item: model.Item, m: model.Measure) -> float | None:
 
 
 def entry_percent(item: model.Item, entry: model.Progress) -> float | None:
-    """Overall percent of one entry: the reported one, else the lowest of its measures."""
+    """Overall percent of one entry: the reported one, else the lowest of its measures
+    (stage measures left out: they say how far one step is, not the item)."""
     if entry.percent is not None:
         return entry.percent
-    found = [p for p in (measure_percent(item, m) for m in entry.measures) if p is not None]
+    found = [p for p in (measure_percent(item, m) for m in entry.measures if not is_stage_measure(item, m)) if p is not None]
     return min(found) if found else None
 
 
@@ -149,8 +185,8 @@ def latest(item: model.Item, pl: model.PledgeList, parent: model.Item | None = N
         return Latest("none", None, None, None, None, None)
     entry = entries[-1]
     report = reports[entry.report]
-    pace = expected_pace(pl.period.start, item_deadline(item, pl, parent), report.as_of)
-    return Latest(entry.status.value, entry.status_text, entry_percent(item, entry), pace, report, entry)
+    j = judge(item, entry, pl, parent)
+    return Latest(j.status, entry.status_text, j.percent, j.pace, report, entry, j.basis, j.reason, j.note, j.rule)
 
 
 def _summarise_children(item: model.Item, pl: model.PledgeList) -> Latest:
@@ -160,7 +196,206 @@ def _summarise_children(item: model.Item, pl: model.PledgeList) -> Latest:
         return Latest("none", None, None, None, None, None)
     worst = max(kids, key=lambda k: _SEVERITY[k.status])
     report, newest = max(reported, key=lambda rk: rk[0].as_of)
-    return Latest(worst.status, None, None, newest.pace, report, None)
+    reason = f"本站按{len(kids)}个子项中最不利的状态概括"
+    return Latest(worst.status, None, None, newest.pace, report, None, SUMMARY, reason, None, RULE_SUBITEMS)
+
+
+# --- who said it: the city's status, or ours -------------------------------------------------
+
+OFFICIAL = "official"  # the report's own status words for the item (status_text): the city's status
+ASSESSED = "assessed"  # no status words: the status is ours, by the rule in `assess`
+SUMMARY = "summary"  # a parent without its own progress: ours, the least favourable of its sub-items
+BASIS_LABELS = {OFFICIAL: "官方表述", ASSESSED: "本站判断", SUMMARY: "本站概括"}
+RULE_ASSESSMENT = "assessment"  # anchors of content/about/methodology.md
+RULE_SUBITEMS = "subitems"
+RULE_STALE = "stale"
+RULE_PERCENT = "percent"
+_PERCENT_RULED = ("done", "ahead", "on_track", "behind")  # what a percent can decide; the rest come from wording
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The status of one progress entry as the site shows it, and who said it.
+
+    One rule decides the badge and the bar together (`assess`): where the report has no
+    status words for the item, the status is ours and follows from the same percent and the
+    same pace line the bar draws, so the two can never contradict each other."""
+
+    status: str
+    basis: str  # OFFICIAL, ASSESSED or SUMMARY
+    percent: float | None  # the bar (entry_percent)
+    pace: float | None  # the bar's pace line (expected_pace at the report's as_of)
+    reason: str | None = None  # ours, one line: why this status (ASSESSED, SUMMARY)
+    note: str | None = None  # ours: an official status the pace line seems to contradict
+    rule: str | None = None  # methodology anchor of the rule that decided it
+
+
+def _pct(value: float) -> str:
+    return f"{value:g}%"
+
+
+def assess(percent: float | None, pace: float | None, as_of: dt.date, deadline: dt.date | None, recorded: str) -> tuple[str, str]:
+    """Our status for an entry without the city's status words, and the one-line reason.
+
+    1. percent ≥ 100: 已完成 when the report is dated at or after the deadline, else 超前
+       (the figures reach the target, but the work is not due yet and the report does not
+       say it is finished);
+    2. percent below the pace line by more than PACE_TOLERANCE points: 滞后;
+    3. any other percent: 按计划推进;
+    4. no percent (or no pace line to compare a percent below 100 with): the maintainers'
+       reading of the report's words (`recorded`, the data's `status`).
+    Statuses no number can decide (未启动, 已调整, 已取消, 情况不明) are always read from the words."""
+    if percent is not None and recorded in _PERCENT_RULED:
+        if percent >= 100:
+            if deadline is not None and as_of >= deadline:
+                return "done", f"期限已到，报告的数字达到目标的{_pct(percent)}"
+            return "ahead", f"报告的数字已达到目标的{_pct(percent)}，但期限未到，报告也没有说已完成"
+        if pace is not None:
+            gap = round(pace - percent, 1)
+            if gap > PACE_TOLERANCE:
+                return "behind", f"完成比例{_pct(percent)}，比序时进度{_pct(pace)}低{gap:g}个百分点，超过{PACE_TOLERANCE:g}个百分点"
+            if gap > 0:
+                return "on_track", f"完成比例{_pct(percent)}，比序时进度{_pct(pace)}低{gap:g}个百分点，未超过{PACE_TOLERANCE:g}个百分点"
+            return "on_track", f"完成比例{_pct(percent)}，不低于序时进度{_pct(pace)}"
+    if recorded in _PERCENT_RULED and percent is not None:
+        return recorded, "报告没有逐项状态，也没有可比的序时进度，本站据报告文字判断"
+    return recorded, "报告没有逐项状态和完成比例，本站据报告文字判断"
+
+
+def _official_note(status: str, words: str, percent: float | None, pace: float | None) -> str | None:
+    """Where the city's own status and the bar's pace line seem to disagree, say so: the
+    city's words stand (the pace line only spreads the work evenly over the time)."""
+    if percent is None or pace is None or status not in ("done", "ahead", "on_track", "behind"):
+        return None
+    gap = round(pace - percent, 1)
+    if status != "behind" and gap > PACE_TOLERANCE:
+        return f"官方称“{words}”，但完成比例{_pct(percent)}比序时进度{_pct(pace)}低{gap:g}个百分点；以官方表述为准，数字照录"
+    if status == "behind" and percent >= pace:
+        return f"官方称“{words}”，完成比例{_pct(percent)}却不低于序时进度{_pct(pace)}：序时进度只按时间平均计算，以官方表述为准"
+    return None
+
+
+def judge(item: model.Item, entry: model.Progress, pl: model.PledgeList, parent: model.Item | None = None) -> Judgement:
+    """The status of one progress entry, with its figures and who said it."""
+    report = reports_by_id(pl)[entry.report]
+    deadline = item_deadline(item, pl, parent)
+    pace = expected_pace(pl.period.start, deadline, report.as_of)
+    percent = entry_percent(item, entry)
+    if entry.status_text:
+        note = _official_note(entry.status.value, entry.status_text, percent, pace)
+        return Judgement(entry.status.value, OFFICIAL, percent, pace, None, note, RULE_ASSESSMENT if note else None)
+    status, reason = assess(percent, pace, report.as_of, deadline, entry.status.value)
+    return Judgement(status, ASSESSED, percent, pace, reason, None, RULE_ASSESSMENT)
+
+
+# --- how old a status is -----------------------------------------------------------------------
+
+STALE_AFTER_DAYS = 200
+"""A status whose newest official information is older than this at the build date is stale:
+half-yearly reports come about 183 days apart, plus a few weeks until they are published."""
+
+
+def cn_date(value: dt.date | None) -> str:
+    """2024-06-30 → 2024年6月30日."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def newest_data_date(lists) -> dt.date:
+    """The newest date in the data (sources' dates and retrieval dates, reports' and lists'
+    publication dates): what a build without SOURCE_DATE_EPOCH takes for its date."""
+    dates = [dt.date(1970, 1, 1)]
+    for pl in lists:
+        dates += [s.date for s in pl.sources] + [s.retrieved for s in pl.sources if s.retrieved]
+        dates += [r.published for r in pl.reports] + ([pl.published] if pl.published else [])
+    return max(dates)
+
+
+def build_date(lists, source_date_epoch: str | None = None) -> dt.date:
+    """The date a build measures ages against: SOURCE_DATE_EPOCH (seconds since 1970, its UTC
+    date) when set — `make site` sets it from the last commit — else the newest date in the
+    data. Never the clock: the same data and commit always give the same pages."""
+    if source_date_epoch and source_date_epoch.strip().lstrip("-").isdigit():
+        return dt.datetime.fromtimestamp(int(source_date_epoch.strip()), tz=dt.UTC).date()
+    return newest_data_date(lists)
+
+
+def list_date(pl: model.PledgeList) -> dt.date:
+    """When the list was published; without `published`, the date of the list's source."""
+    return pl.published or list_source(pl).date
+
+
+def deadline_inferred(item: model.Item, pl: model.PledgeList, parent: model.Item | None = None) -> str | None:
+    """The reason, when the item's deadline is one of the list's inferred facts (it comes from
+    the list's `deadline` or `period` and `inferred` names that field); None when stated."""
+    if item.deadline or (parent is not None and parent.deadline):
+        return None
+    if pl.deadline is not None:
+        return pl.inferred.get("deadline")
+    return pl.inferred.get("period") or pl.inferred.get("deadline")
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How old the official information behind a status is, at the build date."""
+
+    as_of: dt.date | None  # as-of date of the newest official information; None: none yet
+    since: dt.date  # what the age counts from: as_of, else the list's publication
+    deadline: dt.date | None
+    deadline_inferred: bool
+    build_date: dt.date
+    why: str | None  # "deadline" or "age" when stale (the deadline is named first), else None
+    final_report: str  # what a reader waits for: 年终报告, or 期满报告 for a multi-year list
+
+    @property
+    def stale(self) -> bool:
+        return self.why is not None
+
+    @property
+    def days(self) -> int:
+        """Days from `since` to the build date."""
+        return (self.build_date - self.since).days
+
+    @property
+    def label(self) -> str:
+        """One line for readers: 最新官方信息截至2024年6月30日；完成期限2024年12月31日已过，尚未见年终报告."""
+        deadline = cn_date(self.deadline) + ("（本站推定）" if self.deadline_inferred else "")
+        if self.as_of is None:
+            if self.why == "deadline":
+                return f"尚未见任何官方进展信息；完成期限{deadline}已过"
+            if self.why == "age":
+                return f"清单发布于{cn_date(self.since)}，{self.days}天来尚未见任何官方进展信息"
+            return "尚未见官方进展信息"
+        head = f"最新官方信息截至{cn_date(self.as_of)}"
+        if self.why == "deadline":
+            return f"{head}；完成期限{deadline}已过，尚未见{self.final_report}"
+        if self.why == "age":
+            return f"{head}；此后{self.days}天未见新的官方信息"
+        return head
+
+
+def freshness(item: model.Item, pl: model.PledgeList, parent: model.Item | None, lt: Latest, on: dt.date) -> Freshness:
+    """Whether an item's status is stale at the build date `on`.
+
+    Stale: the newest official information is dated before the item's deadline and the
+    deadline has passed at `on`, or it is older than STALE_AFTER_DAYS at `on`. An item no
+    report mentions counts from the list's publication. A status the report gives as 已完成
+    or 已取消 is never stale: there is nothing left to report."""
+    deadline = item_deadline(item, pl, parent)
+    as_of = lt.report.as_of if lt.report else None
+    since = as_of or list_date(pl)
+    why = None
+    if lt.status not in FINISHED:
+        if deadline is not None and since < deadline < on:
+            why = "deadline"
+        elif (on - since).days > STALE_AFTER_DAYS:
+            why = "age"
+    final = "年终报告" if deadline is None or deadline.year == pl.period.start.year else "期满后的报告"
+    return Freshness(as_of, since, deadline, deadline_inferred(item, pl, parent) is not None, on, why, final)
+
+
+def stale_count(pl: model.PledgeList, on: dt.date) -> int:
+    """Leaf items whose status is stale at `on` (what list, city and home pages count)."""
+    return sum(1 for item, parent in leaves(pl.items) if freshness(item, pl, parent, latest(item, pl, parent), on).stale)
 
 
 def leaves(items):
@@ -227,6 +462,12 @@ class Snapshot:
     status_text: str | None
     percent: float | None
     pace: float | None  # 序时进度 at the report's as_of
+    basis: str = OFFICIAL  # who said the status (Judgement.basis)
+    reason: str | None = None  # ours, for an assessed status
+
+    @property
+    def assessed(self) -> bool:
+        return self.basis in (ASSESSED, SUMMARY)
 
     @property
     def pace_gap(self) -> float | None:
@@ -296,7 +537,12 @@ class Flagged:
     item: model.Item
     parent: model.Item | None
     last: Snapshot | None  # None: no report has mentioned the item
-    days_since: int | None = None  # from `last` to the newest report's as_of (stale items)
+    fresh: Freshness | None = None  # stale items: how old their newest information is at the build date
+
+    @property
+    def days_since(self) -> int | None:
+        """Days from the newest official information (or the list's publication) to the build date."""
+        return self.fresh.days if self.fresh else None
 
 
 def _same_percent(a: float | None, b: float | None) -> bool:
@@ -319,8 +565,8 @@ def reports_in_order(pl: model.PledgeList) -> list:
 
 def snapshot(item: model.Item, entry: model.Progress, pl: model.PledgeList, parent: model.Item | None = None) -> Snapshot:
     report = reports_by_id(pl)[entry.report]
-    pace = expected_pace(pl.period.start, item_deadline(item, pl, parent), report.as_of)
-    return Snapshot(report, entry.status.value, entry.status_text, entry_percent(item, entry), pace)
+    j = judge(item, entry, pl, parent)
+    return Snapshot(report, j.status, entry.status_text, j.percent, j.pace, j.basis, j.reason)
 
 
 def changes(pl: model.PledgeList) -> list:
@@ -365,20 +611,116 @@ def behind_pace(pl: model.PledgeList) -> list:
     return found
 
 
-def stale(pl: model.PledgeList) -> list:
-    """Tracked items the newest report does not mention (never-reported ones included),
-    unless their newest entry says done or cancelled. Dated against the newest report's
-    as_of, never the build date, so two builds of the same data are identical."""
-    if not pl.reports:
-        return []
-    newest = reports_in_order(pl)[-1]
+def stale(pl: model.PledgeList, on: dt.date) -> list:
+    """Tracked items whose status is stale at the build date `on` (see `freshness`), in source
+    order, never-reported ones included. `on` is passed in, never read from the clock, so two
+    builds of the same data (and SOURCE_DATE_EPOCH) are identical."""
     found = []
     for item, parent in tracked_items(pl.items):
-        if any(e.report == newest.id for e in item.progress):
-            continue
-        last = _last_snapshot(item, pl, parent)
-        if last and last.status in FINISHED:
-            continue
-        days = (newest.as_of - last.report.as_of).days if last else None
-        found.append(Flagged(item, parent, last, days))
+        fresh = freshness(item, pl, parent, latest(item, pl, parent), on)
+        if fresh.stale:
+            found.append(Flagged(item, parent, _last_snapshot(item, pl, parent), fresh))
     return found
+
+
+# --- the official summary beside our counts (top of a list page) -------------------------------
+
+# How a report's own count wording (Report.counts keys) corresponds to our scale: the first
+# entry whose words the wording contains wins (未完成 before 完成, 超额完成 before 完成).
+COUNT_WORDING = (
+    (("未完成", "缓慢", "滞后", "落后", "未达"), "behind"),
+    (("未启动", "未开工"), "not_started"),
+    (("超额", "超前", "提前"), "ahead"),
+    (("已完成", "已实现", "完成", "实现"), "done"),
+    (("按计划", "序时", "有序推进", "正常推进", "推进"), "on_track"),
+    (("调整",), "adjusted"),
+    (("取消", "终止"), "cancelled"),
+)
+
+
+def count_status(wording: str) -> str | None:
+    """Our status for a report's count wording (`进展较为缓慢` → behind); None when no rule fits."""
+    for words, status in COUNT_WORDING:
+        if any(w in wording for w in words):
+            return status
+    return None
+
+
+@dataclass
+class CountRow:
+    """One line of the reconciliation: the report's count beside ours for the same status."""
+
+    wording: str | None  # the report's own words; None: a status of ours the report gives no count for
+    official: int | None  # the count the report states
+    status: str | None  # our status the wording corresponds to (None: none does)
+    ours: int  # items of this report we show with that status
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.official is None or self.status is None else self.ours - self.official
+
+
+@dataclass
+class Reconciliation:
+    """A report's own totals and summary beside our counts of the same report's entries."""
+
+    report: model.Report
+    source: model.Source | None
+    rows: list  # CountRow: the report's counts in its order, then our statuses it has no count for
+    mentioned: int  # items (leaves, and parents with their own entry) the report has an entry for
+    bases: dict = field(default_factory=dict)  # basis (OFFICIAL, ASSESSED) → entries
+
+    @property
+    def official_total(self) -> int:
+        return sum(r.official for r in self.rows if r.official is not None)
+
+    @property
+    def disagrees(self) -> bool:
+        return any(r.difference for r in self.rows)
+
+
+def reconcile(pl: model.PledgeList, report: model.Report) -> Reconciliation:
+    """Our counts of one report's entries (as the site shows them) beside the counts the report
+    states, matched through COUNT_WORDING: the difference is shown, never smoothed over."""
+    ours: dict = {}
+    bases: dict = {}
+    for item, parent in tracked_items(pl.items):
+        for entry in item.progress:
+            if entry.report == report.id:
+                j = judge(item, entry, pl, parent)
+                ours[j.status] = ours.get(j.status, 0) + 1
+                bases[j.basis] = bases.get(j.basis, 0) + 1
+    rows = []
+    matched = set()
+    for wording, n in report.counts.items():
+        status = count_status(wording)
+        rows.append(CountRow(wording, n, status, ours.get(status, 0) if status else 0))
+        if status:
+            matched.add(status)
+    for status in STATUS_ORDER:
+        if ours.get(status) and status not in matched:
+            rows.append(CountRow(None, None, status, ours[status]))
+    source = next((s for s in pl.sources if s.id == report.source), None)
+    return Reconciliation(report, source, rows, sum(ours.values()), bases)
+
+
+def summarised_reports(pl: model.PledgeList) -> list:
+    """Reports that state totals or a summary, newest first."""
+    return [r for r in reversed(reports_in_order(pl)) if r.counts or r.summary]
+
+
+def cite_quote(text: str, limit: int = 60) -> str:
+    """A pledge shortened for a citation, without its closing punctuation: the citation puts
+    its own 。 after the closing quotation mark (“…以上”。, not “…以上。”。)."""
+    return short(text, limit).rstrip("。；;，,、：: ")
+
+
+def status_phrase(lt: Latest, fresh: Freshness | None = None) -> str:
+    """A status in words, with who said it and as of when: what a citation and a link preview
+    carry. 滞后（官方表述“未完成二季度任务”，截至2024年6月30日，信息已过时）."""
+    label = STATUS_LABELS[lt.status]
+    if lt.report is None:
+        return label + (f"（{fresh.label}）" if fresh and fresh.stale else "")
+    who = f"官方表述“{short(lt.status_text, 16)}”" if lt.official and lt.status_text else BASIS_LABELS.get(lt.basis, "")
+    stale = "，信息已过时" if fresh and fresh.stale else ""
+    return f"{label}（{who}，截至{cn_date(lt.report.as_of)}{stale}）"

@@ -14,6 +14,7 @@ together.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -38,14 +39,20 @@ CSV_COLUMNS = [
     "latest_status",
     "latest_status_label",
     "latest_status_text",
+    "latest_status_basis",
+    "latest_status_reason",
     "latest_percent",
     "expected_pace",
     "latest_as_of",
     "latest_report",
+    "stale",
+    "stale_reason",
+    "deadline_inferred",
     "progress_count",
     "url",
     "source_title",
     "source_date",
+    "source_archive_url",
 ]
 
 
@@ -90,17 +97,29 @@ def section_heading(item: model.Item, pl: model.PledgeList, parent: model.Item |
     return " › ".join(f"{s.label}{s.title}" for s in derive.item_sections(item, pl, parent))
 
 
-def derived_figures(item: model.Item, pl: model.PledgeList, parent: model.Item | None, site_url: str) -> dict:
-    """Our computed figures for one item (the same ones the item page shows)."""
+def derived_figures(item: model.Item, pl: model.PledgeList, parent: model.Item | None, site_url: str, on: dt.date) -> dict:
+    """Our computed figures for one item (the same ones the item page shows); `on` is the
+    build date staleness is judged at (derive.build_date)."""
     lt = derive.latest(item, pl, parent)
+    fresh = derive.freshness(item, pl, parent, lt, on)
     return {
         "status": lt.status,
         "status_label": derive.STATUS_LABELS[lt.status],
+        "status_basis": lt.basis,
+        "status_reason": lt.reason,
         "percent": lt.percent,
         "expected_pace": lt.pace,
         "as_of": lt.report.as_of.isoformat() if lt.report else None,
+        "stale": fresh.stale,
+        "stale_reason": fresh.label if fresh.stale else None,
+        "deadline_inferred": derive.deadline_inferred(item, pl, parent),
         "url": urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
     }
+
+
+def archive_url(site_url: str, source: model.Source) -> str | None:
+    """The full URL of the page of a source's archived copy, when it has one."""
+    return urls.absolute(site_url, urls.source(urls.capture_stem(source.archive))) if source.archive else None
 
 
 def _city_dump(ds: Dataset, slug: str):
@@ -111,9 +130,15 @@ def _city_dump(ds: Dataset, slug: str):
 # --- the files ------------------------------------------------------------------------
 
 
-def list_json(ds: Dataset, lf: ListFile, site_url: str) -> bytes:
+def _on(ds: Dataset, on: dt.date | None) -> dt.date:
+    """The build date staleness is judged at: given, else the newest date in the data."""
+    return on or derive.newest_data_date(lf.data for lf in ds.lists.values())
+
+
+def list_json(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = None) -> bytes:
     pl = lf.data
-    derived = {item.id: derived_figures(item, pl, parent, site_url) for item, _, parent in walk_items(pl.items)}
+    on = _on(ds, on)
+    derived = {item.id: derived_figures(item, pl, parent, site_url, on) for item, _, parent in walk_items(pl.items)}
     return _json(
         {
             "city": _city_dump(ds, pl.city),
@@ -124,16 +149,18 @@ def list_json(ds: Dataset, lf: ListFile, site_url: str) -> bytes:
     )
 
 
-def list_csv(ds: Dataset, lf: ListFile, site_url: str) -> bytes:
+def list_csv(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = None) -> bytes:
     """One row per item and sub-item, in source order; UTF-8 with BOM so Excel reads it."""
     pl = lf.data
     city = ds.cities.get(pl.city)
     src = derive.list_source(pl)
+    on = _on(ds, on)
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for item, _, parent in walk_items(pl.items):
         lt = derive.latest(item, pl, parent)
+        fresh = derive.freshness(item, pl, parent, lt, on)
         deadline = derive.item_deadline(item, pl, parent)
         row = {
             "city": pl.city,
@@ -152,20 +179,26 @@ def list_csv(ds: Dataset, lf: ListFile, site_url: str) -> bytes:
             "latest_status": lt.status,
             "latest_status_label": derive.STATUS_LABELS[lt.status],
             "latest_status_text": lt.status_text or "",
+            "latest_status_basis": lt.basis,
+            "latest_status_reason": lt.reason or "",
             "latest_percent": _number(lt.percent),
             "expected_pace": _number(lt.pace),
             "latest_as_of": lt.report.as_of.isoformat() if lt.report else "",
             "latest_report": lt.report.id if lt.report else "",
+            "stale": "yes" if fresh.stale else "no",
+            "stale_reason": fresh.label if fresh.stale else "",
+            "deadline_inferred": derive.deadline_inferred(item, pl, parent) or "",
             "progress_count": len(item.progress),
             "url": urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
             "source_title": src.title,
             "source_date": src.date.isoformat(),
+            "source_archive_url": archive_url(site_url, src) or "",
         }
         writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
     return buf.getvalue().encode("utf-8-sig")
 
 
-def item_json(ds: Dataset, lf: ListFile, item: model.Item, parent: model.Item | None, site_url: str) -> bytes:
+def item_json(ds: Dataset, lf: ListFile, item: model.Item, parent: model.Item | None, site_url: str, on: dt.date | None = None) -> bytes:
     """One item with its sub-items, our figures for each, and the sources a citation needs."""
     pl = lf.data
     city = ds.cities.get(pl.city)
@@ -174,6 +207,7 @@ def item_json(ds: Dataset, lf: ListFile, item: model.Item, parent: model.Item | 
     reports = [r for r in pl.reports if r.id in used_reports]
     report_source_ids = {r.source for r in reports}
     src = derive.list_source(pl)
+    on = _on(ds, on)
     return _json(
         {
             "city": pl.city,
@@ -185,8 +219,9 @@ def item_json(ds: Dataset, lf: ListFile, item: model.Item, parent: model.Item | 
             "list_url": urls.absolute(site_url, urls.city_year(pl.city, pl.year)),
             "list_title": pl.title,
             "item": item.model_dump(mode="json"),
-            "derived": {it.id: derived_figures(it, pl, par, site_url) for it, par in family},
+            "derived": {it.id: derived_figures(it, pl, par, site_url, on) for it, par in family},
             "source": src.model_dump(mode="json"),
+            "source_archive_url": archive_url(site_url, src),
             "reports": [r.model_dump(mode="json") for r in reports],
             "report_sources": [s.model_dump(mode="json") for s in pl.sources if s.id in report_source_ids],
             "generated_from": lf.path,
@@ -204,25 +239,26 @@ def all_json(ds: Dataset) -> bytes:
     )
 
 
-def list_files(ds: Dataset, lf: ListFile, site_url: str) -> dict[str, bytes]:
+def list_files(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = None) -> dict[str, bytes]:
     """The downloads of one list: its JSON and CSV, and one JSON per item."""
     pl = lf.data
     out = {
-        urls.list_json(pl.city, pl.year): list_json(ds, lf, site_url),
-        urls.list_csv(pl.city, pl.year): list_csv(ds, lf, site_url),
+        urls.list_json(pl.city, pl.year): list_json(ds, lf, site_url, on),
+        urls.list_csv(pl.city, pl.year): list_csv(ds, lf, site_url, on),
     }
     for item, _, parent in walk_items(pl.items):
-        out[urls.item_json(pl.city, pl.year, item.id)] = item_json(ds, lf, item, parent, site_url)
+        out[urls.item_json(pl.city, pl.year, item.id)] = item_json(ds, lf, item, parent, site_url, on)
     return out
 
 
-def export_files(ds: Dataset, site_url: str, workers: int = 0) -> dict[str, bytes]:
+def export_files(ds: Dataset, site_url: str, workers: int = 0, on: dt.date | None = None) -> dict[str, bytes]:
     """All download files: {site-relative path: bytes}, in a fixed order (`workers`: see parallel.py).
 
     Write them under the built site's directory (e.g. in MkDocs' on_post_build)."""
     out: dict[str, bytes] = {}
     n_items = sum(len(lf.data.items) for lf in ds.lists.values())
-    for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url), sorted(ds.lists), n_items, workers):
+    on = _on(ds, on)
+    for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url, on), sorted(ds.lists), n_items, workers):
         out.update(files)
     out[urls.all_json()] = all_json(ds)
     for name in schema.SCHEMAS:

@@ -85,10 +85,12 @@ def _report_entry(ds: Dataset, lf: ListFile, report: model.Report, site_url: str
     pl = lf.data
     name = _city_short(ds, pl.city)
     found: dict = {s: [] for s in FEED_STATUSES}
-    for item, _, _parent in walk_items(pl.items):
+    for item, _, parent in walk_items(pl.items):
         for entry in item.progress:
-            if entry.report == report.id and entry.status.value in found:
-                found[entry.status.value].append((item, entry))
+            if entry.report == report.id:
+                j = derive.judge(item, entry, pl, parent)
+                if j.status in found:
+                    found[j.status].append((item, entry, j))
     parts = [f"<p>{html.escape(report.title)}（截至 {report.as_of.isoformat()}，发布于 {report.published.isoformat()}）</p>"]
     if report.summary:
         parts.append(_quote(report.summary))
@@ -98,10 +100,10 @@ def _report_entry(ds: Dataset, lf: ListFile, report: model.Report, site_url: str
             continue
         parts.append(f"<p>本站归类为“{derive.STATUS_LABELS[status]}”的事项（{len(rows)} 项）：</p>")
         lis = []
-        for item, entry in rows[:MAX_ITEMS_PER_STATUS]:
+        for item, entry, j in rows[:MAX_ITEMS_PER_STATUS]:
             href = urls.absolute(site_url, urls.progress(pl.city, pl.year, item.id, report.id))
             label = item.title or derive.short(item.text, 30)
-            extra = f"（原文：{html.escape(entry.status_text)}）" if entry.status_text else ""
+            extra = f"（原文：{html.escape(entry.status_text)}）" if entry.status_text else f"（{derive.BASIS_LABELS[j.basis]}）"
             lis.append(f'<li><a href="{html.escape(href, quote=True)}">{html.escape(item.id)} {html.escape(label)}</a>{extra}</li>')
         if len(rows) > MAX_ITEMS_PER_STATUS:
             lis.append(f"<li>……另有 {len(rows) - MAX_ITEMS_PER_STATUS} 项，见清单页</li>")

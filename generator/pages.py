@@ -24,7 +24,7 @@ from typing import NamedTuple
 import jinja2
 from markupsafe import Markup, escape
 
-from . import derive, model, parallel, urls
+from . import captures, derive, model, parallel, urls
 from .dataset import Dataset, ListFile
 from .model import walk_items
 
@@ -52,6 +52,7 @@ class ItemRow(NamedTuple):
     item: model.Item
     latest: derive.Latest
     children: tuple = ()  # ItemRow of its sub-items, where the page shows them
+    fresh: derive.Freshness | None = None  # how old its status is at the build date
 
 
 class Group(NamedTuple):
@@ -73,6 +74,7 @@ class TargetRow(NamedTuple):
 class MeasureRow(NamedTuple):
     measure: model.Measure
     percent: float | None  # reported, or value / target
+    stage: bool = False  # the percent is one stage of the work, not the item's completion
 
 
 class TimelineEntry(NamedTuple):
@@ -83,6 +85,17 @@ class TimelineEntry(NamedTuple):
     source: model.Source | None
     percent: float | None
     measures: list  # MeasureRow
+    judgement: derive.Judgement
+    archived: str | None  # URL of the archived source, at the line that holds the entry's text
+
+
+class SourceRef(NamedTuple):
+    """A document as an item or list page cites it: once, with what it is cited for."""
+
+    source: model.Source
+    uses: list  # what the page takes from it: 事项清单, a report's title
+    archived: str | None  # URL of our archived copy (at the quoted line), None without one
+    absolute: str | None = None  # the same as a full URL (for citations)
 
 
 class RelatedItem(NamedTuple):
@@ -99,6 +112,7 @@ class TopicRow(NamedTuple):
     item: model.Item
     lead: list  # the item's lead units, else its parent's
     latest: derive.Latest
+    fresh: derive.Freshness | None = None
 
 
 class TopicCount(NamedTuple):
@@ -112,6 +126,7 @@ class YearCard(NamedTuple):
     pl: model.PledgeList
     counts: dict  # status → leaf items
     total: int
+    stale: int  # leaf items whose status is stale at the build date
 
 
 class CityCard(NamedTuple):
@@ -122,6 +137,31 @@ class CityCard(NamedTuple):
     counts: dict  # status → leaf items of the newest list
     total: int
     n_lists: int
+    stale: int  # leaf items of the newest list whose status is stale at the build date
+
+
+class OfficialSummary(NamedTuple):
+    """A report that states totals or a summary, beside our counts of the same report."""
+
+    reconciliation: derive.Reconciliation
+    archived: str | None  # URL of the report's archived source, at its summary
+
+
+class SourceLine(NamedTuple):
+    n: int  # line number in the archived file
+    text: str
+    quoted: bool  # our data quotes (part of) this line
+
+
+class Citing(NamedTuple):
+    """A list that cites an archived source, and what for."""
+
+    city: str
+    city_name: str
+    year: int
+    pl: model.PledgeList
+    source: model.Source
+    uses: list  # 事项清单, report titles
 
 
 class RecentReport(NamedTuple):
@@ -148,8 +188,7 @@ def yaml_str(text: str) -> Markup:
     return Markup(_YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", value))
 
 
-def cn_date(value: dt.date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+cn_date = derive.cn_date
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -189,6 +228,7 @@ def _env() -> jinja2.Environment:
         short=derive.short,
         paragraphs=paragraphs,
         pct=lambda v: "" if v is None else f"{v:g}%",
+        status_phrase=derive.status_phrase,
     )
     env.globals.update(
         urls=urls,
@@ -196,6 +236,10 @@ def _env() -> jinja2.Environment:
         STATUS_SYMBOLS=derive.STATUS_SYMBOLS,
         CITY_LEVEL_LABELS=derive.CITY_LEVEL_LABELS,
         SCRIPT_NOTES=derive.SCRIPT_NOTES,
+        BASIS_LABELS=derive.BASIS_LABELS,
+        INFERRED_LABEL="本站推定",
+        STALE_AFTER_DAYS=derive.STALE_AFTER_DAYS,
+        PACE_TOLERANCE=derive.PACE_TOLERANCE,
     )
     return env
 
@@ -209,12 +253,17 @@ def _ref(ref: str) -> tuple:
 class Site:
     """Builds all pages; holds lookups that several templates need."""
 
-    def __init__(self, ds: Dataset, edit_base: str | None = None, site_url: str = "", workers: int = 0):
+    def __init__(self, ds: Dataset, edit_base: str | None = None, site_url: str = "", workers: int = 0, build_date: dt.date | None = None):
         self.ds = ds
         self.workers = workers  # processes for the list pages (0: one per core, at most 4; parallel.py)
         self.env = _env()
         self.edit_base = edit_base
         self.site_url = site_url
+        lists = [lf.data for _, lf in self.by_city_year()]
+        self.newest = derive.newest_data_date(lists)  # the newest date in the data
+        # what ages are measured against: the plugin passes derive.build_date (SOURCE_DATE_EPOCH)
+        self.build_date = build_date or self.newest
+        self.captures = self._load_captures()
         self.topic_items: dict = {t: [] for t in ds.topics}
         self.related_back: dict = {}  # (city, year, id) → the items whose `related` names it
         for (slug, year), lf in self.by_city_year():
@@ -223,6 +272,43 @@ class Site:
                     self.topic_items.setdefault(t, []).append((lf, item, parent))
                 for ref in item.related:
                     self.related_back.setdefault(_ref(ref), []).append((slug, year, item.id))
+
+    # --- archived sources ------------------------------------------------------------
+
+    def _load_captures(self) -> dict:
+        """archive path → captures.Capture, for every archived source whose file exists."""
+        found: dict = {}
+        stems: dict = {}
+        for _, lf in self.by_city_year():
+            for s in lf.data.sources:
+                if not s.archive or s.archive in found:
+                    continue
+                stem = urls.capture_stem(s.archive)
+                if stems.get(stem, s.archive) != s.archive or stem == "index":
+                    raise ValueError(f"{s.archive}: archived files need distinct names (not `index`) to get a page each; rename it (see {stems.get(stem)})")
+                capture = captures.load(self.ds.root, s.archive, s.script == model.Script.traditional_converted)
+                if capture is not None:
+                    found[s.archive], stems[stem] = capture, s.archive
+        return found
+
+    def archived(self, source: model.Source | None, *texts: str | None) -> str | None:
+        """URL of the archived copy of `source`, at the line where the first of `texts` that it
+        holds begins (the page itself when none is there); None without an archived copy."""
+        capture = self.captures.get(source.archive) if source and source.archive else None
+        if capture is None:
+            return None
+        return urls.source_line(urls.capture_stem(capture.archive), capture.line_of(*texts))
+
+    def citing(self) -> dict:
+        """archive path → the lists (Citing) whose sources point at it, in city and year order."""
+        out: dict = {}
+        for (slug, year), lf in self.by_city_year():
+            pl = lf.data
+            for s in pl.sources:
+                if s.archive in self.captures:
+                    uses = (["事项清单"] if s.id == pl.source else []) + [f"进展报告（截至{derive.cn_date(r.as_of)}）" for r in pl.reports if r.source == s.id]
+                    out.setdefault(s.archive, []).append(Citing(slug, self.city_name(slug), year, pl, s, uses))
+        return out
 
     # --- lookups ---------------------------------------------------------------------
 
@@ -266,6 +352,10 @@ class Site:
             out.extend(list_pages)
         for topic_id in self.ds.topics:
             out.append(self.topic_page(topic_id))
+        citing = self.citing()
+        out.append(self.sources_index(citing))
+        for archive in sorted(citing):
+            out.append(self.source_page(archive, citing[archive]))
         return out
 
     def list_pages(self, key: tuple) -> list[Page]:
@@ -283,6 +373,8 @@ class Site:
     def _render(self, template: str, src: str, **ctx) -> Page:
         url = urls.from_src(src)
         ctx["link"] = lambda to: urls.relative(url, to)
+        ctx.setdefault("build_date", self.build_date)
+        ctx.setdefault("newest", self.newest)
         return Page(src, self._template(template).render(**ctx))
 
     @functools.cache  # noqa: B019 - one Site per build: template edits still show at the next build
@@ -294,6 +386,29 @@ class Site:
         pl = lf.data
         return {"lf": lf, "pl": pl, "city_name": self.city_name(pl.city)}
 
+    def row(self, item: model.Item, pl: model.PledgeList, parent: model.Item | None = None, children: tuple = ()) -> ItemRow:
+        """An item as a list shows it: its status, and how old that status is."""
+        lt = derive.latest(item, pl, parent)
+        return ItemRow(item, lt, children, derive.freshness(item, pl, parent, lt, self.build_date))
+
+    def _cited(self, pl: model.PledgeList, item: model.Item, timeline: list, latest_report: model.Report | None) -> list:
+        """The documents an item page cites, each once: the list's source (at the pledge), then
+        the sources of the reports, newest report first."""
+        sources = {s.id: s for s in pl.sources}
+        refs: dict = {}
+        list_src = derive.list_source(pl)
+        refs[list_src.id] = SourceRef(list_src, ["事项清单"], self.archived(list_src, item.text, item.goal))
+        for t in sorted(timeline, key=lambda t: t.report is not latest_report):
+            src = sources.get(t.report.source)
+            if src is None:
+                continue
+            use = f"进展报告（截至{derive.cn_date(t.report.as_of)}）"
+            if src.id in refs:
+                refs[src.id].uses.append(use)
+            else:
+                refs[src.id] = SourceRef(src, [use], t.archived)
+        return [r._replace(absolute=urls.absolute(self.site_url, r.archived) if r.archived else None) for r in refs.values()]
+
     def item_page(self, lf: ListFile, item, parent, prev_item, next_item) -> Page:
         pl = lf.data
         reports = derive.reports_by_id(pl)
@@ -301,9 +416,13 @@ class Site:
         timeline = []
         for e in derive.sorted_progress(item, reports):
             report = reports[e.report]
-            measures = [MeasureRow(m, derive.measure_percent(item, m)) for m in e.measures]
-            timeline.append(TimelineEntry(e, report, sources.get(report.source), derive.entry_percent(item, e), measures))
+            source = sources.get(report.source)
+            measures = [MeasureRow(m, derive.measure_percent(item, m), derive.is_stage_measure(item, m)) for m in e.measures]
+            j = derive.judge(item, e, pl, parent)
+            texts = derive_texts(e)
+            timeline.append(TimelineEntry(e, report, source, j.percent, measures, j, self.archived(source, *texts)))
         latest = derive.latest(item, pl, parent)
+        fresh = derive.freshness(item, pl, parent, latest, self.build_date)
         targets = []
         for t in item.targets:
             m = derive.target_measure(t, latest.entry)
@@ -325,14 +444,18 @@ class Site:
             item=item,
             parent=parent,
             latest=latest,
-            children=[ItemRow(c, derive.latest(c, pl, item)) for c in item.subitems],
+            children=[self.row(c, pl, item) for c in item.subitems],
             targets=targets,
             timeline=timeline,
-            report_sources=[t for t in timeline if t.source and t.source.id != pl.source],
+            cited=self._cited(pl, item, timeline, latest.report),
             section=derive.item_sections(item, pl, parent),
             deadline=derive.item_deadline(item, pl, parent),
+            deadline_inferred=derive.deadline_inferred(item, pl, parent),
+            fresh=fresh,
             list_source=list_source,
-            as_of=latest.report.as_of if latest.report else list_source.date,  # what the citation is as of
+            list_archived=self.archived(list_source, item.text, item.goal),
+            latest_archived=next((t.archived for t in timeline if t.report is latest.report), None),
+            quote=derive.cite_quote(item.text),
             topics=[self.ds.topics[t] for t in item.topics if t in self.ds.topics],
             related=related,
             prev_item=prev_item,
@@ -344,14 +467,24 @@ class Site:
     def city_year_page(self, lf: ListFile) -> Page:
         pl = lf.data
         counts = derive.status_counts(pl)
+        sources = {s.id: s for s in pl.sources}
+        list_source = derive.list_source(pl)
+        summaries = []
+        for r in derive.summarised_reports(pl):
+            first = (r.summary or "").split("\n")[0]
+            summaries.append(OfficialSummary(derive.reconcile(pl, r), self.archived(sources.get(r.source), first, r.title)))
         return self._render(
             "city_year.md.j2",
             urls.city_year_src(pl.city, pl.year),
             **self._list_context(lf),
             counts=counts,
             total=sum(counts.values()),
+            stale=derive.stale_count(pl, self.build_date),
             groups=self._grouped(pl),
-            list_source=derive.list_source(pl),
+            list_source=list_source,
+            list_archived=self.archived(list_source, pl.title, list_source.title),
+            report_archived={r.id: self.archived(sources.get(r.source), r.title, (r.summary or "").split("\n")[0]) for r in pl.reports},
+            summaries=summaries,
             edit_url=self.edit_url(lf),
         )
 
@@ -364,7 +497,7 @@ class Site:
             **self._list_context(lf),
             reports=derive.changes(pl),
             behind=derive.behind_pace(pl),
-            stale=derive.stale(pl),
+            stale=derive.stale(pl, self.build_date),
             tolerance=derive.PACE_TOLERANCE,
         )
 
@@ -389,8 +522,7 @@ class Site:
             items_in.setdefault(item.section, []).append(item)
 
         def row(item):
-            subs = tuple(ItemRow(c, derive.latest(c, pl, item)) for c in item.subitems)
-            return ItemRow(item, derive.latest(item, pl), subs)
+            return self.row(item, pl, None, tuple(self.row(c, pl, item) for c in item.subitems))
 
         out = []
 
@@ -409,7 +541,7 @@ class Site:
         cards = []
         for lf in self.years_of(slug):
             counts = derive.status_counts(lf.data)
-            cards.append(YearCard(lf.data, counts, sum(counts.values())))
+            cards.append(YearCard(lf.data, counts, sum(counts.values()), derive.stale_count(lf.data, self.build_date)))
         return self._render("city.md.j2", urls.city_src(slug), city=self.ds.cities[slug], years=cards)
 
     def latest_reports(self, limit: int = 10) -> list[RecentReport]:
@@ -426,7 +558,8 @@ class Site:
             years = self.years_of(slug)
             if years:
                 counts = derive.status_counts(years[0].data)
-                cities.append(CityCard(self.ds.cities[slug], years[0].data, counts, sum(counts.values()), len(years)))
+                stale = derive.stale_count(years[0].data, self.build_date)
+                cities.append(CityCard(self.ds.cities[slug], years[0].data, counts, sum(counts.values()), len(years), stale))
         n_items = sum(len(list(walk_items(lf.data.items))) for lf in self.ds.lists.values())
         return self._render(
             "home.md.j2",
@@ -446,9 +579,43 @@ class Site:
         for lf, item, parent in self.topic_items.get(topic_id, []):
             pl = lf.data
             lead = derive.item_lead(item, parent)
-            rows.append(TopicRow(pl.city, self.city_name(pl.city), pl.year, item, lead, derive.latest(item, pl, parent)))
+            lt = derive.latest(item, pl, parent)
+            rows.append(TopicRow(pl.city, self.city_name(pl.city), pl.year, item, lead, lt, derive.freshness(item, pl, parent, lt, self.build_date)))
         rows.sort(key=lambda r: (r.city, -r.year))
         return self._render("topic.md.j2", urls.topic_src(topic_id), topic=self.ds.topics[topic_id], rows=rows)
+
+
+    def sources_index(self, citing: dict) -> Page:
+        rows = [(urls.capture_stem(a), self.captures[a], citing[a]) for a in sorted(citing)]
+        return self._render("sources_index.md.j2", urls.sources_index_src(), rows=rows)
+
+    def source_page(self, archive: str, citing: list) -> Page:
+        """One archived source: what it is, who cites it, and its text from the first to the
+        last line our data quotes (see generator/captures.py), each line with its own anchor."""
+        capture = self.captures[archive]
+        texts = [t for c in citing for t in captures.quoted_texts(c.pl)]
+        span = captures.published_span(capture, texts)
+        first, last = (span.first, span.last) if span else (1, len(capture.lines))
+        quoted = span.quoted if span else frozenset()
+        lines = [SourceLine(n, capture.lines[n - 1], n in quoted) for n in range(first, last + 1)]
+        return self._render(
+            "source.md.j2",
+            urls.source_src(urls.capture_stem(archive)),
+            archive=archive,
+            main=citing[0].source,
+            citing=citing,
+            lines=lines,
+            first=first,
+            last=last,
+            total=len(capture.lines),
+            traditional=capture.traditional,
+            repository_url=urls.edit(self.edit_base, archive),
+        )
+
+
+def derive_texts(entry: model.Progress) -> list:
+    """The texts of a progress entry to look for in its archived source, most telling first."""
+    return [p for p in (entry.text or "").split("\n") if p.strip()] + [m.text for m in entry.measures if m.text] + [entry.status_text]
 
 
 # Provinces in the order of their administrative division codes (GB/T 2260), as Chinese

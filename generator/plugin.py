@@ -31,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
-from . import exports, feeds, incremental, published, sitesearch, urls
+from . import derive, exports, feeds, incremental, published, sitesearch, urls
 from . import pages as pages_mod
 from .dataset import load_dataset
 from .model import walk_items
@@ -57,6 +57,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self.generated: list = []
         self.engine = "material"
         self._epoch_before: str | None = None
+        self.build_date: dt.date | None = None  # what ages are measured against (derive.build_date)
 
     def on_startup(self, *, command, dirty):
         self.incremental = incremental.Incremental(command, dirty)
@@ -75,7 +76,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         for word in search_words(ds, Path(self.config.userdict)):  # our domain words as single search tokens
             jieba.add_word(word, freq=2000)
         edit_base = self.config.edit_base or repository_blob_url(Path(self.config.data_dir), os.environ)
-        site = pages_mod.Site(ds, edit_base=edit_base, site_url=config.get("site_url") or "", workers=self.config.workers)
+        self.build_date = derive.build_date([lf.data for lf in ds.lists.values()], os.environ.get("SOURCE_DATE_EPOCH"))
+        site = pages_mod.Site(ds, edit_base=edit_base, site_url=config.get("site_url") or "", workers=self.config.workers, build_date=self.build_date)
         self.ds, self.generated = ds, site.pages()
         if not self.incremental.serving:  # one build per process: the data and pages live until the end,
             gc.freeze()  # so keep the cycle collector from walking them on every pass
@@ -108,11 +110,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self._epoch_before = os.environ.get("SOURCE_DATE_EPOCH")
         if self._epoch_before:
             return
-        dates = [dt.date(1970, 1, 1)]
-        for lf in ds.lists.values():
-            pl = lf.data
-            dates += [s.date for s in pl.sources] + [r.published for r in pl.reports] + ([pl.published] if pl.published else [])
-        newest = max(dates)
+        newest = derive.newest_data_date(lf.data for lf in ds.lists.values())
         os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp()))
 
     def _restore_source_date_epoch(self) -> None:
@@ -147,7 +145,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             return
         site_url = config.get("site_url") or ""
         out = Path(config["site_dir"])
-        files = {**exports.export_files(self.ds, site_url, self.config.workers), **feeds.feed_files(self.ds, site_url)}
+        files = {**exports.export_files(self.ds, site_url, self.config.workers, self.build_date), **feeds.feed_files(self.ds, site_url)}
         for rel, data in sorted(files.items()):
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)

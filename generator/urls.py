@@ -109,6 +109,41 @@ def topic_src(topic_id: str) -> str:
     return f"topics/{topic_id}.md"
 
 
+def sources_index() -> str:
+    """`sources/`: every archived source the site publishes."""
+    return "sources/"
+
+
+def sources_index_src() -> str:
+    return "sources/index.md"
+
+
+def capture_stem(archive: str) -> str:
+    """The name of an archived copy in URLs: `sources/captures/001_bf6b.txt` → `001_bf6b`
+    (the file name without its folder and extension; captures are named so that it is unique)."""
+    name = archive.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+
+
+def source(stem: str) -> str:
+    """`sources/001_bf6b/`: the page of one archived source (see capture_stem)."""
+    return f"sources/{stem}/"
+
+
+def source_src(stem: str) -> str:
+    return f"sources/{stem}.md"
+
+
+def source_line_anchor(line: int) -> str:
+    """The id of one line of an archived source's page: `L12` (lines as numbered in the file)."""
+    return f"L{line}"
+
+
+def source_line(stem: str, line: int | None) -> str:
+    """`sources/001_bf6b/#L12`: one line of an archived source; without a line, the page."""
+    return source(stem) + (f"#{source_line_anchor(line)}" if line else "")
+
+
 def search() -> str:
     """The Pagefind search page (large sites only: generator/sitesearch.py)."""
     return "search/"

@@ -2,20 +2,26 @@
 fixture, the Markdown it renders to, and the built HTML at /ceshi/2024/changes/.
 
 The fixture tests/fixtures/mini/data/ceshi/2024.yml has two reports, 2024-h1 (as_of
-2024-06-30) and 2024-q3 (as_of 2024-09-30), and items chosen so that every case occurs:
+2024-06-30) and 2024-q3 (as_of 2024-09-30), and items chosen so that every case occurs.
+1-1 and 1-4 have no status words of the city: their status is the site's assessment
+(derive.assess), decided by the percent and the pace line; the others are official.
 
-    1-1  on_track 55% → on_track 55%   unchanged; 19.8 points below pace (74.8%) at q3
-    1-2  behind 20%   → (not in q3)    missing from q3; behind; stale for 92 days
-    1-3  not_started  → on_track       status change
-    1-4  on_track 40% → on_track 60%   percent change; 14.8 points below pace at q3
+    1-1  on_track 55% → behind 55%     assessed: 19.8 points below pace (74.8%) at q3
+    1-2  behind 20%   → (not in q3)    missing from q3; behind (official)
+    1-3  not_started  → on_track       status change (official)
+    1-4  on_track 40% → behind 60%     assessed: 9.6 below pace at h1 (within 10), 14.8 at q3
     1-5  (not in h1)  → done 100%      first reported in q3
-    2    never reported                stale (no entry at all)
+    2    never reported                stale: 262 days since the list was published
     1    parent without its own progress: summarises 1-1…1-5, never compared itself
+
+The build date of the fixture (its newest date) is 2024-10-20; tests of staleness pass
+their own dates.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import inspect
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -84,21 +90,24 @@ def test_first_report_counts_every_mentioned_item_as_new(pl):
 
 def test_second_report_against_each_items_previous_entry(pl):
     q3 = derive.changes(pl)[1]
-    assert ids(q3.changed) == ["1-3", "1-4"]
-    status_change, percent_change = q3.changed
+    assert ids(q3.changed) == ["1-1", "1-3", "1-4"]
+    assessed_same_percent, status_change, both = q3.changed
+    # 3300/6000 computed = the reported 55%, but at q3 that is 19.8 points below pace: assessed 滞后
+    assert brief(assessed_same_percent.before) == ("2024-h1", "on_track", 55, 49.6)
+    assert brief(assessed_same_percent.after) == ("2024-q3", "behind", 55, 74.8)
+    assert assessed_same_percent.status_changed and not assessed_same_percent.percent_changed
+    assert assessed_same_percent.after.assessed and "低19.8个百分点" in assessed_same_percent.after.reason
     assert brief(status_change.before) == ("2024-h1", "not_started", None, 49.6)
     assert brief(status_change.after) == ("2024-q3", "on_track", None, 74.8)
     assert status_change.status_changed and not status_change.percent_changed
     assert status_change.percent_delta is None
-    assert brief(percent_change.before) == ("2024-h1", "on_track", 40, 49.6)
-    assert brief(percent_change.after) == ("2024-q3", "on_track", 60, 74.8)
-    assert percent_change.percent_changed and not percent_change.status_changed
-    assert percent_change.percent_delta == 20
+    assert not status_change.after.assessed  # the city's own words (序时推进)
+    assert brief(both.before) == ("2024-h1", "on_track", 40, 49.6)
+    assert brief(both.after) == ("2024-q3", "behind", 60, 74.8)
+    assert both.percent_changed and both.status_changed
+    assert both.percent_delta == 20
 
-    assert ids(q3.unchanged) == ["1-1"]
-    (same,) = q3.unchanged
-    assert brief(same.before) == ("2024-h1", "on_track", 55, 49.6)
-    assert brief(same.after) == ("2024-q3", "on_track", 55, 74.8)  # 3300/6000 computed = reported 55%
+    assert q3.unchanged == []
 
     assert ids(q3.new) == ["1-5"] and q3.new[0].before is None
     assert brief(q3.new[0].after) == ("2024-q3", "done", 100, 74.8)
@@ -107,7 +116,7 @@ def test_second_report_against_each_items_previous_entry(pl):
     assert brief(q3.missing[0].before) == ("2024-h1", "behind", 20, 49.6)
 
     assert q3.mentioned == 4
-    assert q3.counts == {"done": 1, "on_track": 3}
+    assert q3.counts == {"done": 1, "on_track": 1, "behind": 2}
 
 
 def test_parent_without_own_progress_is_not_compared_but_with_it_is(pl):
@@ -139,7 +148,10 @@ def test_list_without_reports(pl):
     pl.reports = []
     for item in [find(pl.items, i) for i in ("1-1", "1-2", "1-3", "1-4", "1-5")]:
         item.progress = []
-    assert derive.changes(pl) == [] and derive.stale(pl) == [] and derive.behind_pace(pl) == []
+    assert derive.changes(pl) == [] and derive.behind_pace(pl) == []
+    # no report at all: every item counts from the list's publication (2024-02-01)
+    assert derive.stale(pl, dt.date(2024, 8, 1)) == []
+    assert ids(derive.stale(pl, dt.date(2024, 8, 20))) == ["1-1", "1-2", "1-3", "1-4", "1-5", "2"]  # 201 days
 
 
 # --- flags ---------------------------------------------------------------------------------
@@ -149,7 +161,8 @@ def test_behind_pace_by_status_or_by_more_than_the_tolerance(pl):
     found = derive.behind_pace(pl)
     assert ids(found) == ["1-1", "1-2", "1-4"]
     by_id = {f.item.id: f.last for f in found}
-    assert (by_id["1-1"].pace_gap, by_id["1-1"].below_pace) == (19.8, True)  # on_track, but 55% at 74.8%
+    assert (by_id["1-1"].pace_gap, by_id["1-1"].below_pace) == (19.8, True)  # 55% at 74.8%: assessed 滞后
+    assert by_id["1-1"].status == "behind" and by_id["1-1"].assessed
     assert (by_id["1-2"].pace_gap, by_id["1-2"].status) == (29.6, "behind")  # its latest entry is h1's
     assert by_id["1-2"].report.id == "2024-h1"
     assert (by_id["1-4"].pace_gap, by_id["1-4"].below_pace) == (14.8, True)
@@ -178,18 +191,32 @@ def test_behind_rule_and_tolerance(status, percent, pace, behind):
     assert _snap(status, percent, pace).behind is behind
 
 
-def test_stale_items_are_dated_against_the_newest_report(pl):
-    found = derive.stale(pl)
-    assert [(f.item.id, f.last.report.id if f.last else None, f.days_since) for f in found] == [("1-2", "2024-h1", 92), ("2", None, None)]
+def test_stale_items_are_measured_against_the_build_date(pl):
+    # at the fixture's own date (2024-10-20) only the never-reported item is stale: 262 days
+    (only,) = derive.stale(pl, dt.date(2024, 10, 20))
+    assert (only.item.id, only.last, only.days_since, only.fresh.why) == ("2", None, 262, "age")
+    assert only.fresh.label == "清单发布于2024年2月1日，262天来尚未见任何官方进展信息"
+    # after the deadline, everything not reported as finished is stale, counted to the build date
+    found = derive.stale(pl, dt.date(2025, 1, 10))
+    assert [(f.item.id, f.last.report.id if f.last else None, f.days_since, f.fresh.why) for f in found] == [
+        ("1-1", "2024-q3", 102, "deadline"),
+        ("1-2", "2024-h1", 194, "deadline"),
+        ("1-3", "2024-q3", 102, "deadline"),
+        ("1-4", "2024-q3", 102, "deadline"),
+        ("2", None, 344, "deadline"),
+    ]
+    assert found[1].fresh.label == "最新官方信息截至2024年6月30日；完成期限2024年12月31日已过，尚未见年终报告"
 
 
 def test_finished_items_are_not_stale(pl):
     find(pl.items, "1-2").progress[0].status = model.Status.done
-    assert ids(derive.stale(pl)) == ["2"]
+    assert "1-2" not in ids(derive.stale(pl, dt.date(2025, 1, 10)))
+    assert "1-5" not in ids(derive.stale(pl, dt.date(2030, 1, 1)))  # 已完成 in the q3 report
 
 
 def test_no_wall_clock():
-    """Flags are dated against the newest report, never the build date: builds stay
+    """Ages are measured against the build date the caller passes (derive.build_date:
+    SOURCE_DATE_EPOCH, else the newest date in the data), never the clock: builds stay
     byte-reproducible and a page does not change by itself over time."""
     source = inspect.getsource(derive)
     assert "today(" not in source and "now(" not in source
@@ -212,14 +239,18 @@ def test_changes_page_markdown(rendered):
     assert md.index("{#2024-h1}") < md.index("{#behind}") < md.index("{#stale}")
     changed = md[md.index("{#2024-q3-changed}"): md.index("{#2024-q3-new}")]
     rows = [r for r in changed.splitlines() if r.startswith("<tr><th scope=\"row\">")]
-    assert len(rows) == 2
+    assert len(rows) == 3
+    assert 'href="../1-1/#progress-2024-q3"' in rows[0]
+    rows = rows[1:]
     assert 'href="../1-3/#progress-2024-q3"' in rows[0]
     assert '<span class="ml-badge__sym" aria-hidden="true">○</span> 未启动<span class="ml-badge__own">（尚未启动）</span>' in rows[0]
     assert '<span class="ml-badge__sym" aria-hidden="true">●</span> 按计划推进<span class="ml-badge__own">（序时推进）</span>' in rows[0]
     assert rows[0].endswith("<td>状态</td></tr>")
+    assert "本站判断" not in rows[0]  # the city's own words
     assert 'href="../1-4/#progress-2024-q3"' in rows[1]
-    assert "完成 40%" in rows[1] and "完成 60%" in rows[1] and "完成比例 +20 个百分点" in rows[1]
+    assert "完成 40%" in rows[1] and "完成 60%" in rows[1] and "状态、完成比例 +20 个百分点" in rows[1]
     assert "⚑ 落后：低于序时进度 14.8 个百分点" in rows[1]
+    assert rows[1].count('<span class="ml-assessed"') == 2  # before and after: the site's assessment
     new = md[md.index("{#2024-q3-new}"): md.index("{#2024-q3-missing}")]
     assert 'href="../1-5/#progress-2024-q3"' in new and "完成 100%" in new and "⚑" not in new
     missing = md[md.index("{#2024-q3-missing}"): md.index("{#2024-h1}")]
@@ -232,7 +263,8 @@ def test_changes_page_markdown(rendered):
     assert [h for h in ("../1-1/#progress-2024-q3", "../1-2/#progress-2024-h1", "../1-4/#progress-2024-q3") if h in behind] == ["../1-1/#progress-2024-q3", "../1-2/#progress-2024-h1", "../1-4/#progress-2024-q3"]
     assert "74.8%（低 19.8 个百分点）" in behind
     stale = md[md.index("{#stale}"):]
-    assert "92 天" in stale and 'href="../2/"' in stale and "暂无进展报告" in stale
+    assert "262 天" in stale and 'href="../2/"' in stale and "暂无进展报告" in stale
+    assert "截至本站数据更新日（2024年10月20日）" in stale
 
 
 def test_changes_page_is_linked_from_the_list_and_from_item_pages(rendered):
@@ -250,7 +282,10 @@ def test_list_without_reports_says_so(mini):
     site = pages.Site(ds)
     md = site.changes_page(ds.lists[("ceshi", 2024)]).content
     assert "本清单还没有进展报告，暂无可比较的变化。" in md
-    assert "{#behind}" not in md and "<table" not in md
+    assert "{#behind}" not in md
+    # still measured against the build date: 262 days after publication, nothing reported
+    stale = md[md.index("{#stale}"):]
+    assert stale.count("<tr><th scope=\"row\">") == 6 and "262 天" in stale
     assert "进展变化" not in site.city_year_page(ds.lists[("ceshi", 2024)]).content.split("## 完成情况概览")[0]
 
 

@@ -71,9 +71,12 @@ def test_list_json_round_trips_to_the_model(ds, files):
         assert list(doc["derived"]) == ids
         for item, _, parent in walk_items(lf.data.items):
             d = doc["derived"][item.id]
-            assert set(d) == {"status", "status_label", "percent", "expected_pace", "as_of", "url"}
+            assert set(d) == {"status", "status_label", "status_basis", "status_reason", "percent", "expected_pace", "as_of", "stale", "stale_reason", "deadline_inferred", "url"}
             lt = derive.latest(item, lf.data, parent)
             assert d["status"] == lt.status and d["status_label"] == derive.STATUS_LABELS[lt.status]
+            assert (d["status_basis"], d["status_reason"]) == (lt.basis, lt.reason)
+            fresh = derive.freshness(item, lf.data, parent, lt, derive.newest_data_date(x.data for x in ds.lists.values()))
+            assert (d["stale"], d["stale_reason"]) == (fresh.stale, fresh.label if fresh.stale else None)
             assert d["percent"] == lt.percent and d["expected_pace"] == lt.pace
             assert d["url"] == f"{SITE}{city}/{year}/{item.id}/"
 
@@ -151,6 +154,7 @@ def test_csv_shape(ds, files):
             assert rec["latest_status"] == lt.status
             assert rec["latest_status_label"] == derive.STATUS_LABELS[lt.status]
             assert rec["latest_as_of"] == (lt.report.as_of.isoformat() if lt.report else "")
+            assert rec["latest_status_basis"] == lt.basis and rec["stale"] in ("yes", "no")
             if lt.percent is not None:
                 assert float(rec["latest_percent"]) == lt.percent
             assert rec["deadline"] == derive.item_deadline(item, lf.data, parent).isoformat()
@@ -171,6 +175,10 @@ def test_csv_values_on_the_fixture():
     assert rec["2"]["topics"] == "gongyuan;chongdianzhuang"
     assert rec["2"]["latest_status"] == "none" and rec["2"]["latest_report"] == ""
     assert rec["1-1"]["url"] == "https://example.org/ceshi/2024/1-1/"
+    # 1-1 has no status words: 55% at q3 is 19.8 points below pace, so the site's assessment is 滞后
+    assert (rec["1-1"]["latest_status"], rec["1-1"]["latest_status_basis"]) == ("behind", "assessed")
+    assert "低19.8个百分点" in rec["1-1"]["latest_status_reason"]
+    assert (rec["1-2"]["latest_status_basis"], rec["1-2"]["latest_status_reason"]) == ("official", "")
 
 
 def test_target_text():
@@ -252,12 +260,8 @@ def test_feed_entries_match_the_data(ds, atom):
             assert e.find(f"{ATOM}link").get("href") == f"{page}changes/#{r.id}"  # what this report changed
             content = e.find(f"{ATOM}content").text
             linked = set(re.findall(r'href="([^"]+)"', content))
-            news = [
-                (item, p.status.value)
-                for item, _, _ in walk_items(pl.items)
-                for p in item.progress
-                if p.report == r.id and p.status.value in ("behind", "done")
-            ]
+            judged = [(item, derive.judge(item, p, pl, parent).status) for item, _, parent in walk_items(pl.items) for p in item.progress if p.report == r.id]
+            news = [(item, status) for item, status in judged if status in ("behind", "done")]
             expected = {f"{SITE}{city}/{year}/{item.id}/#progress-{r.id}" for item, _ in news}
             capped = any(sum(1 for _, s in news if s == status) > feeds.MAX_ITEMS_PER_STATUS for status in ("behind", "done"))
             assert linked <= expected if capped else linked == expected

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -26,7 +27,9 @@ from conftest import FIXTURES, ROOT, all_items
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 A = {"a": ATOM_NS}
-SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1).rstrip("/") + "/"
+# mkdocs.yml: `site_url: https://…/`, or `site_url: !ENV [SITE_URL, "https://…/"]` (the default when SITE_URL is unset)
+_DEFAULT_SITE_URL = re.search(r"^site_url:.*?[\"']?(https?://[^\s\"'\]]+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)
+SITE_URL = (os.environ.get("SITE_URL") or _DEFAULT_SITE_URL).rstrip("/") + "/"
 
 
 def norm(text) -> str:

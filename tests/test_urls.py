@@ -40,6 +40,12 @@ GENERATOR = ROOT / "generator"
         (urls.data_page(), "data/"),
         (urls.methodology(), "about/methodology/"),
         (urls.methodology("changes"), "about/methodology/#changes"),
+        (urls.sources_index(), "sources/"),
+        (urls.source("001_bf6b56c9ad327146"), "sources/001_bf6b56c9ad327146/"),
+        (urls.source_line("001_bf6b56c9ad327146", 99), "sources/001_bf6b56c9ad327146/#L99"),
+        (urls.source_line("001_bf6b56c9ad327146", None), "sources/001_bf6b56c9ad327146/"),
+        (urls.source_line_anchor(99), "L99"),
+        (urls.capture_stem("sources/captures/001_bf6b56c9ad327146.txt"), "001_bf6b56c9ad327146"),
     ],
 )
 def test_every_page_has_its_permanent_url(url, expected):
@@ -56,6 +62,8 @@ def test_every_page_has_its_permanent_url(url, expected):
         (urls.changes_src("qingdao", 2024), "qingdao/2024/changes.md"),
         (urls.topics_src(), "topics/index.md"),
         (urls.topic_src("tuoyu"), "topics/tuoyu.md"),
+        (urls.sources_index_src(), "sources/index.md"),
+        (urls.source_src("001_bf6b56c9ad327146"), "sources/001_bf6b56c9ad327146.md"),
     ],
 )
 def test_every_generated_page_has_its_markdown_source(src, expected):
@@ -72,6 +80,8 @@ def test_every_generated_page_has_its_markdown_source(src, expected):
         (urls.changes_src("qingdao", 2024), urls.changes("qingdao", 2024)),
         (urls.topics_src(), urls.topics()),
         (urls.topic_src("tuoyu"), urls.topic("tuoyu")),
+        (urls.sources_index_src(), urls.sources_index()),
+        (urls.source_src("001_bf6b56c9ad327146"), urls.source("001_bf6b56c9ad327146")),
     ],
 )
 def test_a_pages_source_becomes_its_url_the_way_mkdocs_makes_it(src, url):
@@ -115,10 +125,11 @@ def test_every_download_and_feed_the_build_writes_has_a_urls_function(ds):
 
 def test_every_generated_page_is_at_a_urls_source(ds):
     site = pages.Site(ds, site_url="https://example.org/")
-    known = {urls.home_src(), urls.topics_src()}
+    known = {urls.home_src(), urls.topics_src(), urls.sources_index_src()}
     known |= {urls.city_src(slug) for slug in ds.cities}
     known |= {urls.topic_src(t) for t in ds.topics}
     for (city, year), lf in ds.lists.items():
+        known |= {urls.source_src(urls.capture_stem(s.archive)) for s in lf.data.sources if s.archive}
         known |= {urls.city_year_src(city, year), urls.changes_src(city, year)}
         known |= {urls.item_src(city, year, item.id) for item, _, _ in walk_items(lf.data.items)}
         known |= {urls.item_src(city, year, old) for old in lf.data.removed_ids}
@@ -127,7 +138,7 @@ def test_every_generated_page_is_at_a_urls_source(ds):
 
 def test_the_sites_own_top_level_folders_are_reserved():
     """A city slug that took one of these would collide with the site's own pages or files."""
-    own = {urls.topics(), urls.data_page(), urls.feed_all(), urls.methodology(), urls.list_csv("x", 2024)}
+    own = {urls.topics(), urls.data_page(), urls.feed_all(), urls.methodology(), urls.list_csv("x", 2024), urls.sources_index(), urls.source("x")}
     assert {u.split("/")[0] for u in own} <= urls.RESERVED
     assert {"search", "assets"} <= urls.RESERVED  # Material's search page and theme files
 
