@@ -273,11 +273,12 @@ def ends_sentence(text: str) -> bool:
 
 
 def _in_sequence(numbers: list) -> bool:
-    """Each number follows the one before, or the numbering starts again at 1."""
+    """Each number follows the one before, or the numbering starts again at 1 (the first may
+    be any: a list published in parts goes on from 116)."""
     if len(numbers) < 2:
         return False
     good = sum(1 for a, b in zip(numbers, numbers[1:], strict=False) if b == a + 1 or b == 1)
-    return numbers[0] in (0, 1) and good >= 0.8 * (len(numbers) - 1)
+    return good >= 0.8 * (len(numbers) - 1)
 
 
 # --- lead units -----------------------------------------------------------------------------
@@ -305,7 +306,9 @@ def split_units(text: str) -> list:
 
 
 def take_lead(text: str) -> tuple:
-    """(text without its lead bracket, [units]) for `…。（牵头单位：市卫健委）`."""
+    """(text without its lead bracket, [units], [other roles]) for `…。（牵头单位：市卫健委）`.
+    With both (牵头单位：A；责任单位：B、C) the 牵头 units lead; the others are returned as
+    written (责任单位：B、C), for a comment."""
     for m in _LEAD_OPEN.finditer(text):
         opener = text[m.start()]
         depth, i = 1, m.end()
@@ -316,8 +319,14 @@ def take_lead(text: str) -> tuple:
                 depth -= 1
             i += 1
         if depth == 0 and text[i - 1] == _CLOSE[opener] and re.fullmatch(r"[\s。.；;]*", text[i:]):
-            return text[: m.start()].strip(), split_units(text[m.end() : i - 1])
-    return text, []
+            inside = text[m.start() + 1 : i - 1]
+            parts = [p.strip() for p in re.split(r"[；;](?=[^；;：:]{1,12}[:：])", inside) if p.strip()]
+            roles = [(re.match(r"[^:：]*", p).group(), p) for p in parts]  # type: ignore[union-attr]
+            leading = [p for role, p in roles if "牵头" in role] or [roles[0][1]]
+            others = [p for _, p in roles if p not in leading]
+            units = [u for p in leading for u in split_units(re.split(r"[:：]", p, maxsplit=1)[1])]
+            return text[: m.start()].strip(), units, others
+    return text, [], []
 
 
 # --- the draft's content --------------------------------------------------------------------
@@ -455,7 +464,7 @@ def _walk(classified: list, item_form: str, section_forms: list, sub_forms: list
         if stack and lead and attached:
             stack[-1].lead.extend(split_units(lead.group(1)))
         elif stack and not stack[-1].text:
-            stack[-1].text, stack[-1].lead = _text_and_lead(ln.text, stack[-1].lead)
+            stack[-1].text, stack[-1].lead = _text_and_lead(ln.text, stack[-1].lead, stack[-1].notes)
         elif plain_headings and heading_like(ln.text) and index + 1 < len(classified) and classified[index + 1].form == item_form:
             pending_heading = ln
             stack = []
@@ -476,15 +485,17 @@ def _open_plain_section(draft: Draft, ln: Line, open_sections: list) -> None:
     open_sections[0] = sec
 
 
-def _text_and_lead(text: str, lead: list) -> tuple:
-    body, units = take_lead(text)
+def _text_and_lead(text: str, lead: list, notes: Optional[list] = None) -> tuple:
+    body, units, others = take_lead(text)
+    if notes is not None:
+        notes.extend(f"TODO: the source also names {other} (lead has the 牵头 units only)" for other in others)
     return body, lead + units
 
 
 def _new_node(ln: Line) -> Node:
     node = Node(ln.no, ln.label, ln.number)
     if ln.rest:
-        node.text, node.lead = _text_and_lead(ln.rest, [])
+        node.text, node.lead = _text_and_lead(ln.rest, [], node.notes)
     return node
 
 
@@ -532,7 +543,7 @@ def _parse_unnumbered(classified: list) -> Draft:
             draft.items[-1].lead.extend(split_units(_LEAD_LINE.match(ln.text).group(1)))  # type: ignore[union-attr]
         elif kinds[i] == "item":
             node = Node(ln.no, None, None)
-            node.text, node.lead = _text_and_lead(ln.text, [])
+            node.text, node.lead = _text_and_lead(ln.text, [], node.notes)
             node.section = section.id if section else None
             draft.items.append(node)
         else:
@@ -589,12 +600,32 @@ def _drop_empty_sections(draft: Draft) -> None:
                 if n.section == only.id:
                     n.section = None
     draft.unplaced.sort()
+    _name_sections(draft)
+
+
+def _name_sections(draft: Draft) -> None:
+    """Section ids from the source's numbers: s1, s2 … for the outermost categories, s1-3 for
+    the third inside s1 (after dropping the outline, so that ids do not carry its number)."""
+    names: dict = {}
+    for s in draft.sections:
+        base = names[s.parent] if s.parent else "s"
+        new = f"{base}-{s.number}" if s.parent else f"s{s.number}"
+        while new in names.values():
+            new += "x"
+        names[s.id] = new
+    for s in draft.sections:
+        s.id, s.parent = names[s.id], names.get(s.parent) if s.parent else None
+    for n in draft.items:
+        n.section = names.get(n.section) if n.section else None
 
 
 # --- tables ---------------------------------------------------------------------------------
 
 ID_HEADERS = ("序号", "编号", "序")
-TEXT_HEADERS = ("事项名称", "项目名称", "实事名称", "任务名称", "实事项目", "民生实事", "重点任务", "工作任务", "事项", "项目", "名称", "工作内容", "具体内容", "主要内容", "实施内容", "内容")
+TEXT_HEADERS = (
+    "事项名称", "项目名称", "实事名称", "任务名称", "实事项目", "民生实事", "民生实事项目", "重点任务", "主要工作任务", "主要任务", "工作任务", "重点工作",
+    "事项", "项目", "任务", "名称", "工作内容", "具体内容", "主要内容", "实施内容", "项目内容", "内容",
+)
 GOAL_HEADERS = ("任务目标", "目标任务", "年度目标", "工作目标", "主要目标", "具体目标", "预期目标", "建设内容", "建设规模及内容", "目标")
 LEAD_HEADERS = ("责任单位", "牵头单位", "牵头部门", "责任部门", "牵头责任单位", "主责单位", "责任主体", "牵头单位(部门)", "牵头单位（部门）")
 CATEGORY_HEADERS = ("类别", "分类", "领域", "类型")
@@ -719,7 +750,7 @@ def parse_table(header: list, rows: list) -> Draft:
         raw_id = cell("id")
         normal = re.sub(r"[.、]$", "", _squash(raw_id).translate(_DASHES))
         node = Node(line, None, int(normal) if normal.isdigit() else None)
-        node.text, node.lead = _text_and_lead(cell("text"), split_units(cell("lead")))
+        node.text, node.lead = _text_and_lead(cell("text"), split_units(cell("lead")), node.notes)
         node.goal = cell("goal") or None
         node.deadline = deadline_of(cell("deadline"))
         node.section = category.id if category else None
@@ -906,7 +937,7 @@ _PUBLISHED = re.compile(r"(?:发布时间|发布日期|时间|日期)[:：]?\s*(
 _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 
 
-def list_facts(draft: Draft, lines: list, year: int) -> dict:
+def list_facts(draft: Draft, lines: list, year: int, today: Optional[dt.date] = None) -> dict:
     """Title, kind and publication date where the text states them (all to be checked)."""
     first = min([n.line for n in draft.items] or [10**9])
     before = [text for no, text in lines if no < first]
@@ -920,10 +951,22 @@ def list_facts(draft: Draft, lines: list, year: int) -> dict:
                 date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 continue
-            if dt.date(year - 1, 1, 1) <= date <= min(dt.date(year, 12, 31), dt.date.today()):
+            if dt.date(year - 1, 1, 1) <= date <= min(dt.date(year, 12, 31), today or dt.date.today()):
                 published = date
                 break
-    return {"title": title, "kind": kind, "published": published}
+    deadline = None
+    outside = [(no, text) for no, text in draft.intro + draft.unplaced]
+    for no, text in outside:
+        m = _LIST_DEADLINE.search(text)
+        due = deadline_of(m.group(1)) if m else None
+        if m and due and due.year in (year, year + 1, year + 2):
+            deadline = (due, no, m.group(0))
+            break
+    return {"title": title, "kind": kind, "published": published, "deadline": deadline}
+
+
+# 确保在2024年11月底前完成全部任务: a completion date for the whole list.
+_LIST_DEADLINE = re.compile(r"(\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?)前?(?:全面|全部)?完成(?:全部|所有|各项)(?:任务|项目|目标)")
 
 
 # --- YAML -------------------------------------------------------------------------------------
@@ -1157,8 +1200,13 @@ def year_data(city: str, year: int, draft: Draft, facts: dict, source_entry: dic
         d["published"] = Commented(facts["published"], "TODO: check: a date found in the source")
     else:
         d["#published"] = CommentLines("published: YYYY-MM-DD  # TODO: when the list was published; if no source says, leave it out and explain in `inferred`")
-    d["period"] = {"start": dt.date(year, 1, 1), "end": Commented(dt.date(year, 12, 31), "TODO: check: a multi-year plan covers all its years")}
-    d["#deadline"] = CommentLines("deadline: YYYY-MM-DD  # TODO: the completion date the source states for every item, if it states one")
+    if facts.get("deadline"):
+        date, line, words = facts["deadline"]
+        d["period"] = {"start": Commented(dt.date(year, 1, 1), "TODO: the source states no start: say so in `inferred`"), "end": date}
+        d["deadline"] = Commented(date, f"TODO: check: line {line} of the source says 「{words}」")
+    else:
+        d["period"] = {"start": dt.date(year, 1, 1), "end": Commented(dt.date(year, 12, 31), "TODO: check: a multi-year plan covers all its years")}
+        d["#deadline"] = CommentLines("deadline: YYYY-MM-DD  # TODO: the completion date the source states for every item, if it states one")
     d["issuer"] = Commented("待填写：发布机关", "TODO: who issued the list")
     d["source"] = "list"
     intro = [t for _, t in draft.intro if ends_sentence(t) and len(t) >= 20]
@@ -1220,7 +1268,17 @@ def archive_source(root: Path, city: str, year: int, path: Path, source: SourceT
     raise DraftRefused([f"sources/captures/ already has 999 captures named {city}-{year}-list"])
 
 
-def draft_year_file(root: Path, city: str, year: int, path: Path, force: bool = False, url: Optional[str] = None, split: str = "auto", from_explanation: bool = True) -> Outcome:
+def draft_year_file(
+    root: Path,
+    city: str,
+    year: int,
+    path: Path,
+    force: bool = False,
+    url: Optional[str] = None,
+    split: str = "auto",
+    from_explanation: bool = True,
+    today: Optional[dt.date] = None,
+) -> Outcome:
     """Read `path`, draft the year file and write it (and city.yml when the city is new)."""
     from .dataset import load_dataset
     from .scaffold import CITY_TEMPLATE
@@ -1228,7 +1286,7 @@ def draft_year_file(root: Path, city: str, year: int, path: Path, force: bool = 
     root = Path(root)
     if not re.fullmatch(model.SLUG_PATTERN, city):
         raise DraftRefused([f"city slug {city!r}: use lowercase pinyin without tones, e.g. qingdao"])
-    if not 1990 <= year <= dt.date.today().year + 1:
+    if not 1990 <= year <= (today or dt.date.today()).year + 1:
         raise DraftRefused([f"year {year} is not plausible"])
     if not path.is_file():
         raise DraftRefused([f"{path}: no such file"])
@@ -1239,9 +1297,9 @@ def draft_year_file(root: Path, city: str, year: int, path: Path, force: bool = 
         raise DraftRefused([f"--url {url!r}: give an http:// or https:// address"])
     source = read_source(path)
     draft = build_draft(source, split, from_explanation, load_topics(root))
-    facts = list_facts(draft, source.lines, year)
+    facts = list_facts(draft, source.lines, year, today)
     archive = archive_source(root, city, year, path, source)
-    today = dt.date.today()
+    today = today or dt.date.today()
     entry: dict = {
         "id": "list",
         "title": Commented(facts["title"] or "待填写：来源标题", "TODO: check: the document's title"),
@@ -1264,7 +1322,5 @@ def draft_year_file(root: Path, city: str, year: int, path: Path, force: bool = 
         city_path.write_text(CITY_TEMPLATE.format(city=city), encoding="utf-8")
         outcome.city_written = True
     year_path.write_text(text, encoding="utf-8")
-    rel = year_path.relative_to(root).as_posix()
-    outcome.problems = load_dataset(root, only=[str(year_path)], cache=False).problems
-    del rel
+    outcome.problems = load_dataset(root, only=[str(year_path)], today=today, cache=False).problems
     return outcome
