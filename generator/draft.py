@@ -277,7 +277,7 @@ def _in_sequence(numbers: list) -> bool:
     be any: a list published in parts goes on from 116)."""
     if len(numbers) < 2:
         return False
-    good = sum(1 for a, b in zip(numbers, numbers[1:], strict=False) if b == a + 1 or b == 1)
+    good = sum(1 for a, b in zip(numbers, numbers[1:], strict=False) if a < b <= a + 3 or b == 1)  # (a number or two may be missing)
     return good >= 0.8 * (len(numbers) - 1)
 
 
@@ -461,8 +461,12 @@ def _walk(classified: list, item_form: str, section_forms: list, sub_forms: list
                 draft.intro.append((ln.no, ln.text))
             continue
         lead = _LEAD_LINE.match(ln.text)
+        bracket = take_lead(ln.text)
         if stack and lead and attached:
             stack[-1].lead.extend(split_units(lead.group(1)))
+        elif stack and attached and not bracket[0] and bracket[1]:  # （牵头单位：…） on a line of its own
+            stack[-1].lead.extend(bracket[1])
+            stack[-1].notes.extend(f"TODO: the source also names {other} (lead has the 牵头 units only)" for other in bracket[2])
         elif stack and not stack[-1].text:
             stack[-1].text, stack[-1].lead = _text_and_lead(ln.text, stack[-1].lead, stack[-1].notes)
         elif plain_headings and heading_like(ln.text) and index + 1 < len(classified) and classified[index + 1].form == item_form:
@@ -735,7 +739,7 @@ def parse_table(header: list, rows: list) -> Draft:
         filled = [c for c in cells if c.strip()]
         if not filled:
             continue
-        if len(filled) == 1 and not cell("id"):
+        if len(filled) == 1 and not re.fullmatch(r"\d+", _squash(filled[0])):  # 一、民生保障 alone on its row
             marker = classify(line, filled[0])
             number = len(draft.sections) + 1
             title = marker.rest if marker.form else filled[0]
