@@ -110,7 +110,8 @@ class _TextOfPage(html.parser.HTMLParser):
         if self.skip_depth:
             return
         if tag in ("td", "th") and self.cell is not None and self.cells is not None:
-            self.cells.append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
+            joined = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])", "", "".join(self.cell))  # 城市用气<br>提升工程
+            self.cells.append(re.sub(r"\s+", " ", joined).strip())
             self.cell = None
         elif tag == "tr" and self.cells is not None:
             if any(self.cells):
@@ -703,11 +704,17 @@ def find_table(lines: list) -> Optional[tuple]:
     return None
 
 
-def _column(headers: list, names: tuple) -> Optional[int]:
+def _column(headers: list, names: tuple, taken: tuple = ()) -> Optional[int]:
+    """The column with one of `names` as its header; else (for the text, goal and lead
+    columns) one whose header contains the telling word: 项目建设规模及内容 is a goal."""
     squashed = [_squash(h) for h in headers]
     for name in names:
-        if name in squashed:
+        if name in squashed and squashed.index(name) not in taken:
             return squashed.index(name)
+    words = {TEXT_HEADERS: ("名称", "事项", "项目", "任务"), GOAL_HEADERS: ("目标", "内容", "规模"), LEAD_HEADERS: ("单位", "部门")}.get(names, ())
+    for i, header in enumerate(squashed):
+        if i not in taken and any(w in header for w in words) and not any(h in header for h in ID_HEADERS[:2]):
+            return i
     return None
 
 
@@ -716,14 +723,12 @@ def parse_table(header: list, rows: list) -> Draft:
     a row with no number but text under the row above it is a sub-item; a row with only one
     cell filled is a category heading."""
     draft = Draft()
-    col = {
-        "id": _column(header, ID_HEADERS),
-        "text": _column(header, TEXT_HEADERS),
-        "goal": _column(header, GOAL_HEADERS),
-        "lead": _column(header, LEAD_HEADERS),
-        "category": _column(header, CATEGORY_HEADERS),
-        "deadline": _column(header, DEADLINE_HEADERS),
-    }
+    col: dict = {}
+    for role, names in (("id", ID_HEADERS), ("lead", LEAD_HEADERS), ("category", CATEGORY_HEADERS), ("deadline", DEADLINE_HEADERS), ("goal", GOAL_HEADERS), ("text", TEXT_HEADERS)):
+        exact = _column(header, names, tuple(i for i in col.values() if i is not None))
+        col[role] = exact
+    if col["text"] is not None and col["goal"] is not None and col["goal"] < col["text"] and _squash(header[col["goal"]]) not in GOAL_HEADERS:
+        col["text"], col["goal"] = col["goal"], col["text"]  # (the first of two worded columns names the item)
     if col["text"] is None and col["goal"] is not None:
         col["text"], col["goal"] = col["goal"], None
     if col["text"] is None:
