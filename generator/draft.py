@@ -321,9 +321,10 @@ def take_lead(text: str) -> tuple:
             i += 1
         if depth == 0 and text[i - 1] == _CLOSE[opener] and re.fullmatch(r"[\s。.；;]*", text[i:]):
             inside = text[m.start() + 1 : i - 1]
-            parts = [p.strip() for p in re.split(r"[；;](?=[^；;：:]{1,12}[:：])", inside) if p.strip()]
+            parts = [p.strip() for p in re.split(r"[；;，,](?=[^；;，,：:]{1,12}[:：])", inside) if p.strip()]
             roles = [(re.match(r"[^:：]*", p).group(), p) for p in parts]  # type: ignore[union-attr]
-            leading = [p for role, p in roles if "牵头" in role] or [roles[0][1]]
+            units_roles = [(role, p) for role, p in roles if not re.search("领导|负责人|联系人", role)]  # (牵头领导：a person)
+            leading = [p for role, p in units_roles if "牵头" in role] or [p for _, p in units_roles[:1]]
             others = [p for _, p in roles if p not in leading]
             units = [u for p in leading for u in split_units(re.split(r"[:：]", p, maxsplit=1)[1])]
             return text[: m.start()].strip(), units, others

@@ -218,6 +218,12 @@ def test_with_牵头_and_责任单位_in_one_bracket_the_牵头_units_lead(root)
     assert "the source also names 责任单位:市经信局、市水务局" in outcome.text
 
 
+def test_a_牵头领导_is_a_person_not_a_lead_unit(root):
+    outcome, pl = drafted(root, "1.医疗服务能力提升工程。(牵头领导:庞超静,责任单位:区卫生健康局)\n2.养老托育服务提升工程。(牵头领导:庞超静,责任单位:区民政局、区卫生健康局)\n")
+    assert [i.lead for i in pl.items] == [["区卫生健康局"], ["区民政局", "区卫生健康局"]]
+    assert "the source also names 牵头领导:庞超静" in outcome.text
+
+
 def test_lead_units_from_a_牵头单位_column_are_split_on_spaces_and_顿号(root):
     _, pl = drafted(root, source=DRAFT / "table.tsv")
     assert [i.lead for i in pl.items] == [["市卫健委"], ["市住建局", "各区政府"]]
