@@ -468,7 +468,7 @@ def _walk(classified: list, item_form: str, section_forms: list, sub_forms: list
             stack[-1].lead.extend(split_units(lead.group(1)))
         elif stack and attached and not bracket[0] and bracket[1]:  # （牵头单位：…） on a line of its own
             stack[-1].lead.extend(bracket[1])
-            stack[-1].notes.extend(f"TODO: the source also names {other} (lead has the 牵头 units only)" for other in bracket[2])
+            stack[-1].notes.extend(f"TODO: the source also names {other}; `lead` holds only the leading units" for other in bracket[2])
         elif stack and not stack[-1].text:
             stack[-1].text, stack[-1].lead = _text_and_lead(ln.text, stack[-1].lead, stack[-1].notes)
         elif plain_headings and heading_like(ln.text) and index + 1 < len(classified) and classified[index + 1].form == item_form:
@@ -494,7 +494,7 @@ def _open_plain_section(draft: Draft, ln: Line, open_sections: list) -> None:
 def _text_and_lead(text: str, lead: list, notes: Optional[list] = None) -> tuple:
     body, units, others = take_lead(text)
     if notes is not None:
-        notes.extend(f"TODO: the source also names {other} (lead has the 牵头 units only)" for other in others)
+        notes.extend(f"TODO: the source also names {other}; `lead` holds only the leading units" for other in others)
     return body, lead + units
 
 
