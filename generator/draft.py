@@ -914,7 +914,6 @@ def share_parent_targets(node: Node) -> None:
         if best and (len(scores) == 1 or scores[1][0] < best) and node.children[i] in bare:
             copy = dict(t)
             copy["_note"] = "TODO: the parent's target, given to this sub-item by the words they share; check"
-            copy.pop("_shared", None)
             node.children[i].targets.append(copy)
 
 
