@@ -7,7 +7,7 @@ PORT ?= 8000
 # Material 9.7 prints a banner about a future MkDocs 2 on every build; it says nothing about our site.
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv validate schema site recover-site serve test test-fast lint bench lock clean
+.PHONY: help venv validate schema site recover-site serve draft test test-fast lint bench lock clean
 
 help:
 	@echo "make serve     set up .venv, validate data, build and serve http://127.0.0.1:8000 (PORT=… for another port)"

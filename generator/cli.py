@@ -94,6 +94,7 @@ def cmd_import_progress(args) -> int:
             percent_column=args.percent_column,
             status_map=parse_status_map(args.status_map),
             replace=args.replace,
+            propose_measures=not args.no_measures,
         )
         outcome = import_progress(year_path, table_path, options, table_label=args.table)
     except ImportRefused as refused:
@@ -178,6 +179,7 @@ def main(argv=None) -> int:
     p.add_argument("--percent-column", help="column with a reported percent (default: 完成比例, 完成进度, 进度 or 完成率)")
     p.add_argument("--status-map", action="append", metavar="WORDING=STATUS,…", help="extra or overriding status wordings, e.g. 基本完成=on_track (repeatable)")
     p.add_argument("--replace", action="store_true", help="overwrite entries that already exist for this report")
+    p.add_argument("--no-measures", action="store_true", help="do not write the measures proposed from the figures in progress texts")
     p.add_argument("--dry-run", action="store_true", help="print the change as a diff; write nothing")
     p.set_defaults(func=cmd_import_progress)
 
