@@ -23,6 +23,7 @@ from .model import walk_items
 _QUOTES_AND_DASHES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 _SPACE = re.compile(r"\s+")
 LABEL_ROOM = 8  # characters a line may start with before the quote (a label such as 第十一件 or 29.)
+MAX_OCCURRENCES = 50  # a short quote (a lead unit) can occur all over a page: look at this many
 
 
 def normalise(text: str) -> str:
@@ -69,22 +70,25 @@ class Capture:
 
     def find(self, text: str | None) -> tuple[int, int] | None:
         """(first, last) line of the quote in the capture, 1-based; None when it is not there.
-        Of several occurrences, the first that begins a line (after a short label) wins, else
-        the first: a sub-item's own heading rather than its mention in the parent's text."""
+        Of several occurrences, the one that begins a line (after a short label) and fills
+        most of it wins: a sub-item's own heading (`1.实现城镇新增就业35万人`) rather than its
+        mention inside the parent's line."""
         wanted = normalise(text or "")
         if not wanted:
             return None
-        first = None
+        best, best_key = None, None
         at = self._text.find(wanted)
-        while at != -1:
-            line = self._line_at(at)
-            span = (line, self._line_at(at + len(wanted) - 1))
-            if first is None:
-                first = span
-            if at - self._starts[line - 1] <= LABEL_ROOM:
-                return span
+        for _ in range(MAX_OCCURRENCES):
+            if at == -1:
+                break
+            first, last = self._line_at(at), self._line_at(at + len(wanted) - 1)
+            start = self._starts[first - 1]
+            end = self._starts[last] if last < len(self._starts) else len(self._text)
+            key = (at - start > LABEL_ROOM, (end - start) - len(wanted), at)
+            if best_key is None or key < best_key:
+                best, best_key = (first, last), key
             at = self._text.find(wanted, at + 1)
-        return first
+        return best
 
     def line_of(self, *texts: str | None) -> int | None:
         """The line where the first of `texts` that the capture holds begins."""
@@ -150,11 +154,13 @@ class Published:
         return self.first - 1
 
 
-def published_span(capture: Capture, texts) -> Published | None:
+def published_span(capture: Capture, texts, signatures=()) -> Published | None:
     """From the first to the last line that any of `texts` (the data's quotes) occupies; None
     when none of them is in the capture (the page then shows the whole file). Short texts (a
     lead unit, a status word such as 已完成) occur all over a page and say nothing about where
-    the document is: they mark lines as quoted but do not stretch the span by themselves."""
+    the document is: they mark lines as quoted but do not stretch the span by themselves.
+    A document's closing line (落款: the issuer's name, e.g. 宜昌市人民政府办公室 2024年4月3日印发)
+    a few lines after the last quote belongs to it: `signatures` are the names to look for."""
     quoted: set = set()
     span: set = set()
     for text in texts:
@@ -167,7 +173,14 @@ def published_span(capture: Capture, texts) -> Published | None:
     span = span or quoted
     if not span:
         return None
-    return Published(min(span), max(span), frozenset(quoted))
+    last = max(span)
+    names = [normalise(n) for n in signatures if n and len(normalise(n)) >= MIN_SPAN_QUOTE]
+    for n in range(last + 1, min(last + SIGNATURE_ROOM, len(capture.lines)) + 1):
+        if any(name in normalise(capture.lines[n - 1]) for name in names):
+            last = n
+            break
+    return Published(min(span), last, frozenset(quoted))
 
 
 MIN_SPAN_QUOTE = 6  # normalised characters a quote needs to decide where the document is
+SIGNATURE_ROOM = 4  # lines after the last quote where a document's closing line may stand

@@ -594,7 +594,7 @@ class Site:
         last line our data quotes (see generator/captures.py), each line with its own anchor."""
         capture = self.captures[archive]
         texts = [t for c in citing for t in captures.quoted_texts(c.pl)]
-        span = captures.published_span(capture, texts)
+        span = captures.published_span(capture, texts, [c.source.publisher for c in citing])
         first, last = (span.first, span.last) if span else (1, len(capture.lines))
         quoted = span.quoted if span else frozenset()
         lines = [SourceLine(n, capture.lines[n - 1], n in quoted) for n in range(first, last + 1)]
