@@ -488,3 +488,26 @@ def test_an_item_pages_source_link_opens_the_archived_copy_at_the_quoted_line(br
         assert captures.normalise(item.text)[:10] in text, f"{city}/{year}/{item.id}: the targeted line does not hold the pledge"
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_the_new_pages_and_labels_pass_axe(browser, later_server):
+    """Source pages, the official-summary table, the stale and assessment labels: no serious
+    accessibility violation (axe-core), the same bar as tests/test_a11y.py."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    report = []
+    try:
+        pg = context.new_page()
+        for url in ["sources/", "sources/004_5b83448298b42065/#L14", "qingdao/2021/", "qixia/2024/", "qingdao/2021/9-29/", "qingdao/2021/changes/"]:
+            pg.goto(later_server + url)
+            pg.wait_for_load_state("load")
+            for v in axe.run(pg).response["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    targets = "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+                    report.append(f"{url}: {v['impact']} {v['id']}: {v['help']} — e.g. {targets}")
+    finally:
+        context.close()
+    assert not report, "axe-core violations:\n" + "\n".join(report)
