@@ -3,23 +3,30 @@
 Material's search ships one index of the whole site that every reader downloads first
 (~4.5 KB per page); Pagefind fetches only the chunks a query needs. The switch is a
 threshold (`MINSHENG_SEARCH=auto`) that the first tests check without building anything;
-the browser test forces Pagefind on a small synthetic site, so it stays fast.
+the others force Pagefind on a small synthetic site, so they stay fast: the bundle the build
+writes must be complete, and the header's search box must find items in the browser.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import json
+import shutil
+import sys
 import threading
-from urllib.parse import urlsplit
+import zlib
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import build_site
+from conftest import ROOT, build_site
 from generator import sitesearch
-from generator.synthetic import write_dataset
-from conftest import ROOT
 from generator.dataset import load_dataset, walk_items
+from generator.synthetic import write_dataset
 
 # --- the threshold -----------------------------------------------------------------------
 
@@ -56,7 +63,7 @@ def test_an_unknown_engine_is_refused_with_the_choices():
         sitesearch.choose_engine(10, "lunr")
 
 
-# --- a Pagefind build in the browser --------------------------------------------------------
+# --- a Pagefind build, and its search in the browser ---------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -72,26 +79,88 @@ def pagefind_site(tmp_path_factory):
     return out, ds
 
 
+def _incomplete_bundle(folder: Path) -> list[str]:
+    """What is missing or cut short in the Pagefind bundle: its entry file must parse and name
+    an index that exists, and every compressed file (index, fragments, WebAssembly) must
+    decompress. The search UI never retries a load, so one cut-short file breaks search."""
+    problems = [f"{p.name}: empty" for p in sorted(folder.rglob("*")) if p.is_file() and p.stat().st_size == 0]
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        problems += [f"pagefind.{lang['hash']}.pf_meta: missing" for lang in entry["languages"].values() if not (folder / f"pagefind.{lang['hash']}.pf_meta").is_file()]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        problems.append(f"pagefind-entry.json: {exc!r}")
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and (path.suffix.startswith(".pf_") or path.suffix == ".pagefind"):
+            try:
+                gzip.decompress(path.read_bytes())
+            except (OSError, EOFError, zlib.error) as exc:
+                problems.append(f"{path.relative_to(folder)}: {exc}")
+    return problems
+
+
+def test_the_build_writes_a_complete_pagefind_bundle(pagefind_site):
+    site, _ = pagefind_site
+    assert not (site / "search" / "search_index.json").exists(), "Material's search index was built too"
+    for name in ("pagefind-entry.json", "pagefind.js", "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css"):
+        assert (site / "pagefind" / name).is_file(), name
+    problems = _incomplete_bundle(site / "pagefind")
+    assert not problems, "the build left the Pagefind bundle incomplete (generator/sitesearch.py):\n" + "\n".join(problems)
+
+
+def test_an_incomplete_pagefind_bundle_is_noticed(pagefind_site, tmp_path):
+    site, _ = pagefind_site
+    copy = tmp_path / "pagefind"
+    shutil.copytree(site / "pagefind", copy)
+    wasm = next(copy.glob("wasm.*.pagefind"))
+    wasm.write_bytes(wasm.read_bytes()[:-100])  # cut short
+    (copy / "pagefind-worker.js").write_bytes(b"")
+    (copy / "pagefind-entry.json").write_bytes(b"")
+    flagged = {p.split(":")[0] for p in _incomplete_bundle(copy)}
+    assert {wasm.name, "pagefind-worker.js", "pagefind-entry.json"} <= flagged, flagged
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that drops a connection mid-download (a page closed or left) is no error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="module")
 def pagefind_server(pagefind_site):
     site, _ = pagefind_site
+    server = _Server(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+def _watch(page) -> tuple[list, list]:
+    """Every URL the page and its workers request, and everything that went wrong loading."""
+    requests: list[str] = []
+    problems: list[str] = []
+    page.context.on("request", lambda r: requests.append(r.url))
+    page.context.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+    page.context.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return requests, problems
 
 
 @pytest.mark.browser
-def test_pagefind_build_has_no_material_index_and_finds_chinese_words(pagefind_site, pagefind_server, page):
+def test_the_header_search_box_finds_chinese_words_with_pagefind(pagefind_site, pagefind_server, page):
     site, ds = pagefind_site
-    assert not (site / "search" / "search_index.json").exists(), "Material's search index was built too"
-    assert (site / "pagefind" / "pagefind-entry.json").is_file()
-    assert (site / "pagefind" / "pagefind-ui.js").is_file()
+    assert not _incomplete_bundle(site / "pagefind"), "the Pagefind bundle is incomplete: see test_the_build_writes_a_complete_pagefind_bundle"
     expected = {
         f"/{city}/{year}/{item.id}/"
         for (city, year), lf in ds.lists.items()
@@ -100,18 +169,27 @@ def test_pagefind_build_has_no_material_index_and_finds_chinese_words(pagefind_s
     }
     assert expected, "the synthetic data has no 托育 item (generator/synthetic.py cycles through all topics)"
 
-    requests = []
-    page.on("request", lambda r: requests.append(r.url))
+    requests, problems = _watch(page)
     page.goto(pagefind_server)
     box = page.locator(".ml-hsearch__input")  # the header's search box opens the search page
     box.fill("托育")
     box.press("Enter")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=20000)
-    hrefs = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(a => a.getAttribute('href'))")
+    page.wait_for_url(f"{pagefind_server}search/?q={quote('托育')}")
+    # Pagefind's UI loads its script, worker, WebAssembly and index chunks, then the fragments
+    # of the first results. A load that fails leaves it waiting for good (it never retries),
+    # so a missing result is reported with what failed, not as a bare timeout.
+    links = page.locator(".pagefind-ui__result-link")
+    try:
+        links.first.wait_for(state="attached")
+    except PlaywrightTimeoutError:
+        message = page.locator(".pagefind-ui__message").all_inner_texts()
+        pytest.fail(f"no Pagefind result for 托育 (message: {message}); went wrong: {problems or 'nothing reported'}")
+    hrefs = links.evaluate_all("els => els.map(a => a.getAttribute('href'))")
     found = [h for h in hrefs if h in expected]
     assert found, f"searching 托育 found none of the 托育 item pages; results: {hrefs}"
     page.goto(pagefind_server + found[0].lstrip("/"))
     assert "托育" in page.locator("[data-pagefind-body]").inner_text()
 
+    assert not problems, "\n".join(problems)
     hosts = {urlsplit(u).netloc for u in requests if urlsplit(u).scheme in ("http", "https")}
     assert hosts == {urlsplit(pagefind_server).netloc}, f"requests to other hosts: {hosts}"
