@@ -140,7 +140,7 @@ def run_search(page, query: str) -> list[str]:
             page.wait_for_function(
                 "n => document.querySelectorAll('.md-search-result__list > li.md-search-result__item').length > n",
                 arg=shown,
-                timeout=1_000,
+                timeout=5_000,  # returns as soon as they render; a loaded machine may take seconds
             )
             stalls = 0
         except PlaywrightTimeoutError:
