@@ -44,12 +44,13 @@ site: recover-site validate
 recover-site:
 	@if [ ! -d site ] && [ -d site.old ]; then mv site.old site && echo "site/: put back the previous site (an earlier make site was interrupted)"; fi
 
-# PORT=8001 when 8000 is taken.
+# PORT=8001 when 8000 is taken. Dated like make site (the last commit), so the preview judges
+# the age of every status as the published site will.
 serve: validate
 	@$(BIN)/python -c "import socket, sys; sys.exit(socket.socket().connect_ex(('127.0.0.1', $(PORT))) == 0)" \
 		|| { echo "Port $(PORT) is already in use (another make serve?). Choose another: make serve PORT=8001"; exit 1; }
 	@echo "Serving the site at http://127.0.0.1:$(PORT)/ — edits to data/ show up after a few seconds; Ctrl-C stops."
-	@$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT) --livereload
+	@SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || date +%s) $(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT) --livereload
 
 test: lint
 	$(BIN)/python -m pytest -n 2 -q

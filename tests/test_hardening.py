@@ -279,6 +279,26 @@ def test_hostile_pages_in_the_browser_are_inert_literal_text(browser, hostile_si
 
 
 @pytest.mark.browser
+def test_hostile_pages_fit_a_phone_even_with_text_that_has_no_break(browser, hostile_site, hostile_server):
+    """At 375 px no page is wider than the screen: long unbroken text (a 480-letter unit name)
+    wraps instead of widening the page."""
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN", is_mobile=True)
+    pg = context.new_page()
+    too_wide = []
+    try:
+        for rel in html_pages(hostile_site):
+            url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
+            pg.goto(hostile_server + url)
+            pg.wait_for_load_state("load")
+            width = pg.evaluate("document.documentElement.scrollWidth")
+            if width > 376:
+                too_wide.append(f"{url}: {width} px")
+    finally:
+        context.close()
+    assert not too_wide, "\n".join(too_wide)
+
+
+@pytest.mark.browser
 def test_hostile_search_results_are_inert_literal_text(browser, hostile_server):
     """Material's search renders titles and text from its index as HTML."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
