@@ -13,7 +13,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import model, urls
+from . import derive, model, urls
 from .messages import Reporter, unknown
 from .model import walk_items
 from .problems import Code, Severity, format_path
@@ -43,6 +43,7 @@ def check_list(pl: model.PledgeList, rep: Reporter, ds, today: dt.date) -> None:
     walked = list(walk_items(pl.items))
     all_ids = _check_items(pl, walked, rep, ds, sections, reports)
     _check_redirects(pl, walked, all_ids, rep)
+    _check_assessed_statuses(pl, walked, rep)
     check_verbatim(pl, walked, rep, ds.root)
 
 
@@ -216,6 +217,29 @@ def _check_progress(item, path: tuple, rep: Reporter, reports: dict, report_date
                         f"value {m.value:g} is {_share(computed)} of the target {target:g}; is a unit missing (1.6万 is 16000, not 1.6)?",
                         WARNING,
                     )
+
+
+def _check_assessed_statuses(pl, walked: list, rep: Reporter) -> None:
+    """Where the report has no status words for an item, the site shows its own assessment
+    (derive.assess, the rule on the methodology page); a `status` in the data that says
+    otherwise would be shown nowhere and mislead whoever reads the file."""
+    as_of = {r.id: r.as_of for r in pl.reports}
+    for item, path, parent in walked:
+        for j, entry in enumerate(item.progress):
+            if entry.status_text or entry.report not in as_of:
+                continue
+            deadline = derive.item_deadline(item, pl, parent)
+            pace = derive.expected_pace(pl.period.start, deadline, as_of[entry.report])
+            percent = derive.entry_percent(item, entry)
+            assessed, reason = derive.assess(percent, pace, as_of[entry.report], deadline, entry.status.value)
+            if assessed != entry.status.value:
+                rep.add(
+                    path + ("progress", j, "status"),
+                    Code.STATUS_DISAGREES,
+                    f"`{entry.status.value}` but the site's rule gives `{assessed}` ({reason}); without the city's status words "
+                    "the rule decides: write status: " + assessed,
+                    WARNING,
+                )
 
 
 def _check_redirects(pl, walked: list, all_ids: dict, rep: Reporter) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, field
 
 from . import model
@@ -129,23 +128,10 @@ def target_measure(target: model.Target, entry: model.Progress | None) -> model.
     return found
 
 
-# A percent that measures one stage of the work (主体结构施工完成90%), not the item or one of its
-# targets, is never the item's completion. Until the data marks such measures (a `stage` field
-# on Measure), this wording rule finds them: a measure that reports on none of the item's
-# targets and reads "<stage>完成N%" without relating N to a plan, a target or a whole.
-_STAGE_WORDING = re.compile(r"完成\s*[0-9]+(\.[0-9]+)?\s*[%％]\s*$")
-_WHOLE_WORDING = re.compile(r"占|计划|目标|总量|全年|年度|全部")
-
-
 def is_stage_measure(item: model.Item, m: model.Measure) -> bool:
-    """True when the measure's percent is the progress of one stage of the work."""
-    marked = getattr(m, "stage", None)  # the data's own marker, once the format has one
-    if marked is not None:
-        return bool(marked)
-    if m.percent is None or any(t.metric == m.metric for t in item.targets):
-        return False
-    text = m.text or ""
-    return bool(_STAGE_WORDING.search(text)) and not _WHOLE_WORDING.search(text)
+    """True when the measure's percent is the progress of one stage of the work (the data
+    marks it `stage: true`): it is never the item's completion."""
+    return m.stage
 
 
 def measure_percent(item: model.Item, m: model.Measure) -> float | None:

@@ -222,6 +222,9 @@ class Measure(Strict):
     comparator: Optional[Comparator] = Field(None, description="When the report qualifies the figure: 约 → about, 余/以上 → at_least.")
     percent: Optional[Number] = Field(None, ge=0, le=1000, description="Percent of the annual/whole target, as reported.")
     text: Optional[ShortText] = Field(None, description="The wording of this figure, verbatim.")
+    stage: StrictBool = Field(
+        False, description="Ours: true when the percent is the progress of one stage of the work (主体结构施工完成90%), never the item's completion."
+    )
 
 
 class Progress(Strict):

@@ -141,19 +141,13 @@ def test_stage_percents_are_not_the_items_completion(ds):
     assert derive.latest(five, pl).percent == 92
 
 
-@pytest.mark.parametrize(
-    "text, metric, stage",
-    [
-        ("主体结构施工完成90%", "主体结构施工", True),
-        ("钢筋加工完成70%", "钢筋加工", True),
-        ("累计已完成工程总量的92%", "工程总量", False),
-        ("已完成12处朗读亭设置,占年计划的60%", "朗读亭", False),
-        ("新增托位完成55%", "新增托位", False),  # the metric of a target: it measures the target
-    ],
-)
-def test_stage_wording(text, metric, stage):
+def test_only_a_measure_the_data_marks_as_a_stage_is_left_out_of_the_completion():
     item = model.Item(id="1", text="x", targets=[model.Target(text="新增托位6000个", metric="新增托位", value=6000)])
-    assert derive.is_stage_measure(item, model.Measure(metric=metric, percent=50, text=text)) is stage
+    stage = model.Measure(metric="主体结构施工", percent=90, text="主体结构施工完成90%", stage=True)
+    whole = model.Measure(metric="新增托位", value=3300, percent=55, text="新增托位3300个,占年计划的55%")
+    assert derive.is_stage_measure(item, stage) and not derive.is_stage_measure(item, whole)
+    entry = model.Progress(report="h1", status="on_track", measures=[stage, whole])
+    assert derive.entry_percent(item, entry) == 55
 
 
 # --- freshness ---------------------------------------------------------------------------------
