@@ -150,7 +150,8 @@ def _watch(page) -> tuple[list, list]:
     requests: list[str] = []
     problems: list[str] = []
     page.context.on("request", lambda r: requests.append(r.url))
-    page.context.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+    # (net::ERR_ABORTED: the browser dropped a request because the page was left; no failure)
+    page.context.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})") if r.failure != "net::ERR_ABORTED" else None)
     page.context.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
