@@ -18,10 +18,8 @@ from __future__ import annotations
 import concurrent.futures
 import csv
 import datetime as dt
-import functools
 import gzip
 import hashlib
-import http.server
 import io
 import json
 import os
@@ -30,7 +28,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -39,7 +36,7 @@ import feedparser
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, ROOT, _QuietHandler, build_site
+from conftest import FIXTURES, ROOT, build_site, serve_folder
 from generator.dataset import load_dataset, walk_items
 
 HOSTILE = FIXTURES / "hostile"
@@ -82,10 +79,8 @@ def hostile_site(tmp_path_factory, hostile_ds) -> Path:
 
 @pytest.fixture(scope="session")
 def hostile_server(hostile_site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(hostile_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve_folder(hostile_site) as base:
+        yield base
 
 
 def html_pages(site: Path) -> list[str]:

@@ -7,17 +7,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, build_site, copy_data_root
+from conftest import FIXTURES, ROOT, build_site, copy_data_root, serve_folder
 from generator import published
 from generator.dataset import load_dataset
 
@@ -215,27 +212,22 @@ def test_removed_and_redirected_at_once_is_an_error(tmp_path):
 
 @pytest.mark.browser
 def test_old_urls_land_on_the_new_pages_with_their_anchor(renamed_site, browser):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(renamed_site))
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    context = browser.new_context()
-    page = context.new_page()
-    try:
-        cases = {
-            "ceshi/2024/1-1/#cite": "ceshishi/2024/1-9/#cite",
-            "ceshishi/2024/1-1/": "ceshishi/2024/1-9/",
-            "ceshi/2024/": "ceshishi/2024/",
-            "ceshi/": "ceshishi/",
-        }
-        for old, new in cases.items():
-            page.goto(base + old)
-            page.wait_for_url(base + new, timeout=10_000)
-            assert page.locator("h1").count() == 1, old
-        page.goto(base + "ceshi/2024/1-1/")
-        page.wait_for_url(base + "ceshishi/2024/1-9/")
-        assert "新增托位" in page.locator("h1").inner_text()
-    finally:
-        context.close()
-        server.shutdown()
+    with serve_folder(renamed_site) as base:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            cases = {
+                "ceshi/2024/1-1/#cite": "ceshishi/2024/1-9/#cite",
+                "ceshishi/2024/1-1/": "ceshishi/2024/1-9/",
+                "ceshi/2024/": "ceshishi/2024/",
+                "ceshi/": "ceshishi/",
+            }
+            for old, new in cases.items():
+                page.goto(base + old)
+                page.wait_for_url(base + new, timeout=10_000)
+                assert page.locator("h1").count() == 1, old
+            page.goto(base + "ceshi/2024/1-1/")
+            page.wait_for_url(base + "ceshishi/2024/1-9/")
+            assert "新增托位" in page.locator("h1").inner_text()
+        finally:
+            context.close()

@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
-import http.server
 import re
-import threading
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, ROOT, all_items, build_site, copy_data_root
+from conftest import FIXTURES, ROOT, all_items, build_site, copy_data_root, serve_folder
 from generator import captures, derive, model, pages, urls
 from generator.dataset import load_dataset, walk_items
 
@@ -384,17 +381,10 @@ def later_site(tmp_path_factory):
     return out
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def later_server(later_site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(later_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve_folder(later_site) as base:
+        yield base
 
 
 @pytest.mark.browser
