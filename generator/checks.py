@@ -146,6 +146,7 @@ _AFTER = {"以上": model.Comparator.at_least, "余": model.Comparator.at_least,
 _QUANTITY = re.compile(r"(不少于|不低于|不超过|超过|控制在|约)?(\d+(?:\.\d+)?)(余)?([万亿])?")
 _UNIT_THEN_WORD = re.compile(r"[^\d\s，,；;。、的（）()]{0,4}?(以上|以下|以内)")  # 个以上, %以内 (not 的二级以上)
 _MULTIPLIER = {None: 1, "万": 10_000, "亿": 100_000_000}
+_ANY_WORD = re.compile("|".join([*_BEFORE, *_AFTER]))  # most texts have none: they skip the rest
 
 
 def stated_comparator(text: str, value: float):
@@ -165,7 +166,7 @@ def stated_comparator(text: str, value: float):
 
 
 def _check_comparator(text: str | None, value, comparator, path: tuple, rep: Reporter) -> None:
-    stated = stated_comparator(text, value) if text and value is not None else None
+    stated = stated_comparator(text, value) if text and value is not None and _ANY_WORD.search(text) else None
     if stated and comparator != stated[1] and comparator != model.Comparator.range:
         given = f"`{comparator.value}`" if comparator else "no comparator"
         rep.add(path, Code.COMPARATOR_MISMATCH, f"the text says “{stated[0]}” for {value:,.10g} but has {given}; write comparator: {stated[1].value}", WARNING)
