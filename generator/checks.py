@@ -24,10 +24,10 @@ WARNING = Severity.WARNING
 PLAUSIBLE_PERCENT = 300
 
 
-def check_list(pl: model.PledgeList, rep: Reporter, ds, today: dt.date) -> None:
-    """All checks of one list; `ds` is the Dataset (cities, topics, other lists' ids)."""
-    if pl.city not in ds.cities and pl.city not in ds.folders:  # (a folder with a broken city.yml has its own errors)
-        rep.add(("city",), Code.UNKNOWN_REFERENCE, f"no city `{pl.city}`: add data/{pl.city}/city.yml")
+def check_file(pl: model.PledgeList, rep: Reporter, today: dt.date) -> None:
+    """The checks that need nothing but the list itself: a file that passes them (and reads
+    cleanly) goes into the content cache, and they are not run again while its bytes stay
+    the same. (Dates in the future can only become past.)"""
     if pl.period.end < pl.period.start:
         rep.add(("period", "end"), Code.DATE_IMPLAUSIBLE, "the period ends before it starts")
     if pl.published and not (dt.date(pl.year - 1, 1, 1) <= pl.published <= dt.date(pl.year, 12, 31)):
@@ -38,12 +38,35 @@ def check_list(pl: model.PledgeList, rep: Reporter, ds, today: dt.date) -> None:
     sources = _unique(pl.sources, "sources", rep)
     reports = _unique(pl.reports, "reports", rep)
     sections = _unique(pl.sections, "sections", rep)
-    _check_sources_and_reports(pl, rep, ds.root, today, sources)
+    _check_sources_and_reports(pl, rep, today, sources)
     _check_sections(pl, rep, sections)
     walked = list(walk_items(pl.items))
-    all_ids = _check_items(pl, walked, rep, ds, sections, reports)
+    all_ids = _check_items(pl, walked, rep, sections, reports)
     _check_redirects(pl, walked, all_ids, rep)
     _check_assessed_statuses(pl, walked, rep)
+
+
+def check_links(pl: model.PledgeList, rep: Reporter, ds) -> None:
+    """The checks that look beyond the file, run on every load: its city, its topics, the
+    items it relates to, its archived sources (and its text against them). `ds` is the
+    Dataset."""
+    if pl.city not in ds.cities and pl.city not in ds.folders:  # (a folder with a broken city.yml has its own errors)
+        rep.add(("city",), Code.UNKNOWN_REFERENCE, f"no city `{pl.city}`: add data/{pl.city}/city.yml")
+    for i, s in enumerate(pl.sources):
+        problem = _archive_problem(ds.root, s.archive) if s.archive else None
+        if problem:
+            rep.add(("sources", i, "archive"), Code.UNKNOWN_REFERENCE, problem)
+    walked = list(walk_items(pl.items))
+    for item, path, _ in walked:
+        for j, t in enumerate(item.topics):
+            if t not in ds.topics:
+                rep.add(path + ("topics", j), Code.UNKNOWN_REFERENCE, unknown("topic", t, ds.topics) + "; topics are defined in data/topics.yml")
+        for j, ref in enumerate(item.related):
+            city, year, rid = ref.split("/")
+            if rid not in ds.item_ids((city, int(year))):
+                rep.add(path + ("related", j), Code.UNKNOWN_REFERENCE, f"related item `{ref}` does not exist (form: <city>/<year>/<id>)")
+            elif city == pl.city and int(year) == pl.year and rid == item.id:
+                rep.add(path + ("related", j), Code.UNKNOWN_REFERENCE, "an item cannot be related to itself")
     check_verbatim(pl, walked, rep, ds.root)
 
 
@@ -87,13 +110,10 @@ def _archive_problem(root: str, archive: str) -> str | None:
     return None
 
 
-def _check_sources_and_reports(pl, rep: Reporter, root: str, today: dt.date, sources: dict) -> None:
+def _check_sources_and_reports(pl, rep: Reporter, today: dt.date, sources: dict) -> None:
     if pl.source not in sources:
         rep.add(("source",), Code.UNKNOWN_REFERENCE, unknown("source", pl.source, sources))
     for i, s in enumerate(pl.sources):
-        problem = _archive_problem(root, s.archive) if s.archive else None
-        if problem:
-            rep.add(("sources", i, "archive"), Code.UNKNOWN_REFERENCE, problem)
         if s.date > today:
             rep.add(("sources", i, "date"), Code.DATE_IMPLAUSIBLE, f"date {s.date} is in the future")
     latest_plausible = pl.period.end + dt.timedelta(days=730)
@@ -110,7 +130,7 @@ def _check_sources_and_reports(pl, rep: Reporter, root: str, today: dt.date, sou
             rep.add(("reports", i, "published"), Code.DATE_IMPLAUSIBLE, f"published {r.published}, before the list it reports on ({pl.published}); check both dates")
 
 
-def _check_items(pl, walked: list, rep: Reporter, ds, sections: dict, reports: dict) -> dict:
+def _check_items(pl, walked: list, rep: Reporter, sections: dict, reports: dict) -> dict:
     """Checks of every item and sub-item; returns id → path of each."""
     all_ids: dict = {}
     report_dates = {r.id: r.as_of for r in pl.reports}
@@ -124,17 +144,8 @@ def _check_items(pl, walked: list, rep: Reporter, ds, sections: dict, reports: d
             rep.add(path + ("id",), Code.BAD_ITEM_ID, f"top-level id `{item.id}` contains `-`; put it under `subitems` of item `{item.id.split('-')[0]}`")
         if item.section is not None and item.section not in sections:
             rep.add(path + ("section",), Code.UNKNOWN_REFERENCE, unknown("section", item.section, sections))
-        for j, t in enumerate(item.topics):
-            if t not in ds.topics:
-                rep.add(path + ("topics", j), Code.UNKNOWN_REFERENCE, unknown("topic", t, ds.topics) + "; topics are defined in data/topics.yml")
         _check_targets(item, path, rep)
         _check_progress(item, path, rep, reports, report_dates)
-        for j, ref in enumerate(item.related):
-            city, year, rid = ref.split("/")
-            if rid not in ds.item_ids((city, int(year))):
-                rep.add(path + ("related", j), Code.UNKNOWN_REFERENCE, f"related item `{ref}` does not exist (form: <city>/<year>/<id>)")
-            elif city == pl.city and int(year) == pl.year and rid == item.id:
-                rep.add(path + ("related", j), Code.UNKNOWN_REFERENCE, "an item cannot be related to itself")
     return all_ids
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import model
-from .checks import check_list, check_url_space
+from .checks import check_file, check_links, check_url_space
 from .messages import Reporter, validate
 from .model import walk_items
 from .problems import Code, Problem, Severity, format_path
@@ -162,12 +162,16 @@ class _Loader:
         for slug, rel in self.city_folders(data_dir):
             checks.extend(self.load_list(slug, rel) for rel in self.year_files(slug, rel))
         for rep, pl, left_out in filter(None, checks):
-            start = len(self.ds.problems)
-            check_list(pl, rep, self.ds, self.today)
-            if left_out:  # a reference to an entry left out for its own errors is not a new problem
-                self.ds.problems[start:] = [p for p in self.ds.problems[start:] if not _refers_to(p, left_out)]
+            self.check(left_out, check_links, pl, rep, self.ds)
         check_url_space(self.ds, self.reporters)
         return self.ds
+
+    def check(self, left_out: set, checks, *args) -> None:
+        """Run checks; a reference to an entry left out for its own errors is not a new problem."""
+        start = len(self.ds.problems)
+        checks(*args)
+        if left_out:
+            self.ds.problems[start:] = [p for p in self.ds.problems[start:] if not _refers_to(p, left_out)]
 
     # --- reading -----------------------------------------------------------------------
 
@@ -289,13 +293,16 @@ class _Loader:
                 if pl is None:
                     return None
                 self.ds.lists[(slug, year)] = ListFile(rel, pl, {})  # never published: it has errors
-                return _Relocating(rep, where), pl, left_out
+                relocating = _Relocating(rep, where)
+                self.check(left_out, check_file, pl, relocating, self.today)
+                return relocating, pl, left_out
             if pl.city != slug:
                 rep.add(("city",), Code.NAME_MISMATCH, f"city `{pl.city}` does not match the folder `{slug}`")
             if pl.year != year:
                 rep.add(("year",), Code.NAME_MISMATCH, f"year {pl.year} does not match the file name {year}.yml")
             lines = item_lines(pl, loaded.key_positions)
-            if self.cache and len(self.ds.problems) == before:  # only files that read cleanly
+            check_file(pl, rep, self.today)
+            if self.cache and len(self.ds.problems) == before:  # only files without any problem of their own
                 self.cache.put(key, (pl, lines))
         self.ds.lists[(slug, year)] = ListFile(rel, pl, lines)
         return rep, pl, set()
