@@ -9,13 +9,9 @@ writes must be complete, and the header's search box must find items in the brow
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import json
 import shutil
-import sys
-import threading
 import zlib
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -23,7 +19,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import ROOT, build_site
+from conftest import ROOT, build_site, serve_folder
 from generator import sitesearch
 from generator.dataset import load_dataset, walk_items
 from generator.synthetic import write_dataset
@@ -119,30 +115,10 @@ def test_an_incomplete_pagefind_bundle_is_noticed(pagefind_site, tmp_path):
     assert {wasm.name, "pagefind-worker.js", "pagefind-entry.json"} <= flagged, flagged
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        """A browser that drops a connection mid-download (a page closed or left) is no error."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="module")
 def pagefind_server(pagefind_site):
-    site, _ = pagefind_site
-    server = _Server(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_folder(pagefind_site[0]) as base:
+        yield base
 
 
 def _watch(page) -> tuple[list, list]:
