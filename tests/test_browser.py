@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import ROOT, all_items
+from conftest import all_items
 from generator.dataset import walk_items
 
 pytestmark = pytest.mark.browser

@@ -43,13 +43,13 @@ class _Site:
     def __init__(self, root: Path):
         self.root = root
         self.html_files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+        self.tree = functools.cache(self._tree)  # per site: the caches go with it
+        self.ids = functools.cache(self._ids)
 
-    @functools.lru_cache(maxsize=None)
-    def tree(self, rel: str):
+    def _tree(self, rel: str):
         return lxml.html.fromstring((self.root / rel).read_bytes())
 
-    @functools.lru_cache(maxsize=None)
-    def ids(self, rel: str) -> frozenset:
+    def _ids(self, rel: str) -> frozenset:
         return frozenset(self.tree(rel).xpath("//@id"))
 
     def resolve(self, rel_path: str) -> str | None:
