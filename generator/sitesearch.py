@@ -18,8 +18,9 @@ only the ones a query needs. The switch:
 
 from __future__ import annotations
 
-import asyncio
+import json
 import os
+import subprocess
 from pathlib import Path
 
 from . import urls
@@ -70,7 +71,6 @@ def run_pagefind(site_dir: str | os.PathLike) -> int:
     Writes `<site_dir>/pagefind/`: the index chunks, the fragments and the default UI.
     """
     try:
-        from pagefind.index import IndexConfig, PagefindIndex
         from pagefind.service import get_executable
     except ImportError:  # pragma: no cover - depends on the environment
         raise RuntimeError("pagefind is not installed: run `make venv` (pip install -r requirements.txt)") from None
@@ -78,15 +78,16 @@ def run_pagefind(site_dir: str | os.PathLike) -> int:
     if executable is None or "extended" not in Path(executable).name:
         raise RuntimeError(f"Pagefind's extended build (pagefind-bin-extended, which segments Chinese) was not found (found: {executable}); run `make venv`")
     site_dir = Path(site_dir).resolve()
-
-    async def index() -> int:
-        config = IndexConfig(
-            exclude_selectors=EXCLUDE_SELECTORS,
-            force_language="zh",
-            output_path=str(site_dir / "pagefind"),
-        )
-        async with PagefindIndex(config=config) as pf:
-            result = await pf.add_directory(str(site_dir))
-        return int(result.get("page_count", 0))
-
-    return asyncio.run(index())
+    output = site_dir / "pagefind"
+    # The command line, not pagefind's Python API: the API stops its indexer as soon as the
+    # indexer answers "files written", before the last files are on disk; under load that
+    # left empty or cut-short files (an empty pagefind-entry.json breaks all search).
+    # The command line exits when everything is written, with the same bytes.
+    command = [str(executable), "--site", str(site_dir), "--output-path", str(output), "--force-language", "zh"]
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=site_dir)  # (no stray pagefind.yml is read)
+    if result.returncode != 0:
+        raise RuntimeError(f"pagefind exited with {result.returncode}: {result.stderr.strip() or result.stdout.strip()}")
+    entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(int(language["page_count"]) for language in entry["languages"].values())
