@@ -186,3 +186,11 @@ def _with_limits(depth: int, values: int, fn, *args):
         return fn(*args)
     finally:
         reading.MAX_PARSE_DEPTH, reading.MAX_VALUES = saved
+
+
+def test_the_value_limit_holds_exactly_at_its_bound():
+    at_limit = "[" + "a," * (reading.MAX_VALUES - 2) + "a]\n"  # the list and its entries: MAX_VALUES values
+    assert reading.load_yaml(at_limit).problems == []
+    with pytest.raises(reading.YamlProblem) as exc:
+        reading.load_yaml("[" + "a," * (reading.MAX_VALUES - 1) + "a]\n")
+    assert exc.value.code == Code.YAML_TOO_BIG

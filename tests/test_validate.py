@@ -575,3 +575,10 @@ def test_a_recorded_status_the_rule_would_not_give_is_a_warning(root):
     ds = run(root, text)
     assert [(p.path, p.line) for p in ds.warnings if p.code == Code.STATUS_DISAGREES] == [("items[0].subitems[0].progress[0].status", line_of(text, "status: behind"))]
     assert "write status: on_track" in ds.warnings[0].message
+
+
+@pytest.mark.parametrize("percent, warned", [(56, False), (57, True)])
+def test_the_percent_tolerance_holds_at_its_bound(root, percent, warned):
+    """3300 of 6000 is 55 %: a reported 56 % is within max(1, 2 % of 56) points, 57 % is not."""
+    ds = run(root, base().replace("percent: 55", f"percent: {percent}", 1))
+    assert any(p.code == Code.PERCENT_MISMATCH for p in ds.warnings) is warned
