@@ -11,6 +11,7 @@ import functools
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import derive, model, urls
@@ -46,28 +47,57 @@ def check_file(pl: model.PledgeList, rep: Reporter, today: dt.date) -> None:
     _check_assessed_statuses(pl, walked, rep)
 
 
-def check_links(pl: model.PledgeList, rep: Reporter, ds) -> None:
+@dataclass(frozen=True)
+class Links:
+    """What a list refers to outside itself and what others may refer to in it: all the
+    checks across files need. Kept in the cache beside the list, so that a warm load runs
+    them without reading the list back."""
+
+    city: str
+    year: int
+    archives: tuple  # (index in sources, path) of every archived source
+    topics: tuple  # (path of the reference, topic id)
+    related: tuple  # (path of the reference, <city>/<year>/<id>, the referring item's id)
+    ids: frozenset  # every item and sub-item id
+    accounted: frozenset  # ids, ids redirected from and ids removed: what keeps a published URL
+
+
+def links_of(pl: model.PledgeList) -> Links:
+    walked = list(walk_items(pl.items))
+    ids = frozenset(item.id for item, _, _ in walked)
+    return Links(
+        pl.city,
+        pl.year,
+        tuple((i, s.archive) for i, s in enumerate(pl.sources) if s.archive),
+        tuple((path + ("topics", j), t) for item, path, _ in walked for j, t in enumerate(item.topics)),
+        tuple((path + ("related", j), ref, item.id) for item, path, _ in walked for j, ref in enumerate(item.related)),
+        ids,
+        ids | {old for item, _, _ in walked for old in item.redirect_from} | set(pl.removed_ids),
+    )
+
+
+def check_links(links: Links, rep: Reporter, ds, the_list) -> None:
     """The checks that look beyond the file, run on every load: its city, its topics, the
-    items it relates to, its archived sources (and its text against them). `ds` is the
-    Dataset."""
-    if pl.city not in ds.cities and pl.city not in ds.folders:  # (a folder with a broken city.yml has its own errors)
-        rep.add(("city",), Code.UNKNOWN_REFERENCE, f"no city `{pl.city}`: add data/{pl.city}/city.yml")
-    for i, s in enumerate(pl.sources):
-        problem = _archive_problem(ds.root, s.archive) if s.archive else None
+    items it relates to, its archived sources and its text against them. `ds` is the
+    Dataset; `the_list()` gives the list itself, needed only for the verbatim check."""
+    if links.city not in ds.cities and links.city not in ds.folders:  # (a folder with a broken city.yml has its own errors)
+        rep.add(("city",), Code.UNKNOWN_REFERENCE, f"no city `{links.city}`: add data/{links.city}/city.yml")
+    for i, archive in links.archives:
+        problem = _archive_problem(ds.root, archive)
         if problem:
             rep.add(("sources", i, "archive"), Code.UNKNOWN_REFERENCE, problem)
-    walked = list(walk_items(pl.items))
-    for item, path, _ in walked:
-        for j, t in enumerate(item.topics):
-            if t not in ds.topics:
-                rep.add(path + ("topics", j), Code.UNKNOWN_REFERENCE, unknown("topic", t, ds.topics) + "; topics are defined in data/topics.yml")
-        for j, ref in enumerate(item.related):
-            city, year, rid = ref.split("/")
-            if rid not in ds.item_ids((city, int(year))):
-                rep.add(path + ("related", j), Code.UNKNOWN_REFERENCE, f"related item `{ref}` does not exist (form: <city>/<year>/<id>)")
-            elif city == pl.city and int(year) == pl.year and rid == item.id:
-                rep.add(path + ("related", j), Code.UNKNOWN_REFERENCE, "an item cannot be related to itself")
-    check_verbatim(pl, walked, rep, ds.root)
+    for path, t in links.topics:
+        if t not in ds.topics:
+            rep.add(path, Code.UNKNOWN_REFERENCE, unknown("topic", t, ds.topics) + "; topics are defined in data/topics.yml")
+    for path, ref, own_id in links.related:
+        city, year, rid = ref.split("/")
+        if rid not in ds.item_ids((city, int(year))):
+            rep.add(path, Code.UNKNOWN_REFERENCE, f"related item `{ref}` does not exist (form: <city>/<year>/<id>)")
+        elif city == links.city and int(year) == links.year and rid == own_id:
+            rep.add(path, Code.UNKNOWN_REFERENCE, "an item cannot be related to itself")
+    if links.archives:
+        pl = the_list()
+        check_verbatim(pl, list(walk_items(pl.items)), rep, ds.root)
 
 
 def _unique(entries, name: str, rep: Reporter) -> dict:

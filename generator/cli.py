@@ -9,13 +9,12 @@ from pathlib import Path
 
 from . import model, published, schema
 from .dataset import load_dataset, problems_in
-from .model import walk_items
 from .problems import Severity, visible
 
 
 def cmd_validate(args) -> int:
     started = time.perf_counter()
-    ds = load_dataset(args.root, only=args.paths or None, cache=not args.no_cache)
+    ds = load_dataset(args.root, only=args.paths or None, cache=not args.no_cache, read_lists=False)
     if not args.no_published_check:
         try:
             gone = published.check_against_git(ds, Path(args.root), args.since or None)
@@ -27,7 +26,7 @@ def cmd_validate(args) -> int:
         print(p, file=sys.stderr if p.severity == Severity.ERROR else sys.stdout)
         if args.github:
             print(github_annotation(p))
-    n_items = sum(1 for lf in ds.lists.values() for _ in walk_items(lf.data.items))
+    n_items = sum(len(lf.links.ids) for lf in ds.lists.values())
     elapsed = time.perf_counter() - started
     summary = f"{len(ds.lists)} lists, {n_items} items: {len(ds.errors)} errors, {len(ds.warnings)} warnings ({elapsed:.2f} s)"
     print(summary, file=sys.stderr if ds.errors else sys.stdout)

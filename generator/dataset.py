@@ -25,7 +25,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import model
-from .checks import check_file, check_links, check_url_space
+from .checks import Links, check_file, check_links, check_url_space, links_of
 from .messages import Reporter, validate
 from .model import walk_items
 from .problems import Code, Problem, Severity, format_path
@@ -37,13 +37,23 @@ YEAR_FILE = re.compile(r"[0-9]{4}\.yml")
 CACHE_FOLDER = Path(".cache") / "ledger"  # under the repository root; .gitignore lists .cache/
 
 
-@dataclass
 class ListFile:
-    """One validated year file and what the pages need to point back into it."""
+    """One validated year file and what the pages need to point back into it. A list taken
+    from the cache is read back only when something asks for `data`: validation needs only
+    its `links`, so a warm `make validate` reads no list at all."""
 
-    path: str  # relative to the repository root, with forward slashes
-    data: model.PledgeList
-    lines: dict  # item id → line of its `id:` key; ("report", id) → line; ("field", "items") → line
+    def __init__(self, path: str, data: model.PledgeList | None, lines: dict, links: Links | None = None, load=None):
+        self.path = path  # relative to the repository root, with forward slashes
+        self.lines = lines  # item id → line of its `id:` key; ("report", id) → line; ("field", "items") → line
+        self._data, self._load = data, load
+        self.links = links if links is not None else links_of(data)  # type: ignore[arg-type]
+
+    @property
+    def data(self) -> model.PledgeList:
+        if self._data is None:
+            with _cyclic_gc_paused(freeze=False):
+                self._data = self._load()
+        return self._data
 
 
 @dataclass
@@ -64,7 +74,7 @@ class Dataset:
         """The ids of every item and sub-item of a list (empty for an unknown list)."""
         if key not in self._ids:
             lf = self.lists.get(key)
-            self._ids[key] = {item.id for item, _, _ in walk_items(lf.data.items)} if lf else set()
+            self._ids[key] = lf.links.ids if lf else frozenset()
         return self._ids[key]
 
     def lists_with_errors(self) -> set:
@@ -88,6 +98,7 @@ def load_dataset(
     overrides: dict | None = None,
     cache: bool = True,
     freeze: bool = True,
+    read_lists: bool = True,
 ) -> Dataset:
     """Load and check everything under `<root>/data`.
 
@@ -96,11 +107,15 @@ def load_dataset(
     instead of the file on disk (or as a new file): the importer checks an edit before it
     writes it. `cache`: use and fill the content cache (`<root>/.cache/ledger/`).
     `freeze`: the data lives as long as the process (see `_cyclic_gc_paused`); pass False
-    where data is loaded again and again (`mkdocs serve`)."""
+    where data is loaded again and again (`mkdocs serve`). `read_lists=False`: lists taken
+    from the cache are read back only when asked for (`make validate` needs none of them)."""
     root = Path(root)
     list_cache = ListCache(root / CACHE_FOLDER) if cache else None
     with _cyclic_gc_paused(freeze=freeze):
         ds = _Loader(root, today or dt.date.today(), _normalise(root, overrides), list_cache).load()
+        if read_lists:  # here, while the cycle collector is paused
+            for lf in ds.lists.values():
+                lf.data  # noqa: B018
     if list_cache is not None and not overrides:
         list_cache.prune()
     if only:
@@ -161,8 +176,8 @@ class _Loader:
         checks: list = []
         for slug, rel in self.city_folders(data_dir):
             checks.extend(self.load_list(slug, rel) for rel in self.year_files(slug, rel))
-        for rep, pl, left_out in filter(None, checks):
-            self.check(left_out, check_links, pl, rep, self.ds)
+        for rep, lf, left_out in filter(None, checks):
+            self.check(left_out, check_links, lf.links, rep, self.ds, lambda lf=lf: lf.data)
         check_url_space(self.ds, self.reporters)
         return self.ds
 
@@ -278,9 +293,10 @@ class _Loader:
             return None
         key = self.cache.key(rel, raw) if self.cache else ""
         hit = self.cache.get(key) if self.cache else None
-        if hit is not None:
-            pl, lines = hit
-            rep = Reporter(rel, self.positions(rel), self.ds.problems)
+        if hit is not None and self.cache:
+            links, lines = hit
+            lf = self.ds.lists[(slug, year)] = ListFile(rel, None, lines, links, self.cache.loader(key))
+            return Reporter(rel, self.positions(rel), self.ds.problems), lf, set()
         else:
             before = len(self.ds.problems)
             loaded = self.read(rel)
@@ -292,20 +308,20 @@ class _Loader:
                 pl, where, left_out = _salvage(loaded.data)
                 if pl is None:
                     return None
-                self.ds.lists[(slug, year)] = ListFile(rel, pl, {})  # never published: it has errors
+                lf = self.ds.lists[(slug, year)] = ListFile(rel, pl, {})  # never published: it has errors
                 relocating = _Relocating(rep, where)
                 self.check(left_out, check_file, pl, relocating, self.today)
-                return relocating, pl, left_out
+                return relocating, lf, left_out
             if pl.city != slug:
                 rep.add(("city",), Code.NAME_MISMATCH, f"city `{pl.city}` does not match the folder `{slug}`")
             if pl.year != year:
                 rep.add(("year",), Code.NAME_MISMATCH, f"year {pl.year} does not match the file name {year}.yml")
             lines = item_lines(pl, loaded.key_positions)
             check_file(pl, rep, self.today)
+            lf = self.ds.lists[(slug, year)] = ListFile(rel, pl, lines)
             if self.cache and len(self.ds.problems) == before:  # only files without any problem of their own
-                self.cache.put(key, (pl, lines))
-        self.ds.lists[(slug, year)] = ListFile(rel, pl, lines)
-        return rep, pl, set()
+                self.cache.put(key, (lf.links, lines), pl)
+        return rep, lf, set()
 
 
 def _salvage(data, attempts: int = 10):

@@ -179,16 +179,11 @@ def check_published(ds: Dataset, published: list[PublishedIds]) -> list[Problem]
 
 
 def _missing_items(lf, old_ids: dict) -> list[Problem]:
-    current, redirected = set(), set()
-    for item, _, _ in walk_items(lf.data.items):
-        current.add(item.id)
-        redirected.update(item.redirect_from)
-    accounted = current | redirected | set(lf.data.removed_ids)
-    pl = lf.data
+    accounted, (city, year) = lf.links.accounted, (lf.links.city, lf.links.year)
     return [
         Problem(
             lf.path, lf.lines.get(("field", "items"), 1), 1, "items", Code.PUBLISHED_GONE,
-            f"item `{old}` is published ({old_ids[old]}) at /{urls.item(pl.city, pl.year, old)} and is gone. "
+            f"item `{old}` is published ({old_ids[old]}) at /{urls.item(city, year, old)} and is gone. "
             f"If its id changed, add `redirect_from: [\"{old}\"]` to the item under its new id; "
             f"if it was removed on purpose, add \"{old}\" to `removed_ids`.",
         )

@@ -398,8 +398,9 @@ def _code_version() -> str:
 
 
 class ListCache:
-    """Validated year files by content: {key: (PledgeList, item lines)}, one pickle per file in
-    `folder` (`.cache/ledger/` in the repository, ignored by git). Every load unpickles its
+    """Validated year files by content, in `folder` (`.cache/ledger/` in the repository,
+    ignored by git): per file `<key>` holds what validation needs (the list's links and item
+    lines), `<key>.list` the list itself, read only when asked for. Every load unpickles its
     own objects, so nothing one load changes leaks into the next.
 
     The folder holds the entries of one code version; folders of other versions are removed
@@ -422,14 +423,25 @@ class ListCache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
             return None  # not there, or unreadable: the file is read again
 
-    def put(self, key: str, entry) -> None:
+    def loader(self, key: str):
+        """A function that reads the list of entry `key` back (for ListFile.data)."""
+        path = self.folder / f"{key}.list"
+
+        def load():
+            with open(path, "rb") as f:
+                return pickle.load(f)
+
+        return load
+
+    def put(self, key: str, entry, the_list) -> None:
         self.used.add(key)
         try:
             self._make_folder()
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / key)
+            for name, value in ((f"{key}.list", the_list), (key, entry)):  # the list first: an entry never lacks it
+                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+                with os.fdopen(fd, "wb") as f:
+                    pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.folder / name)
         except OSError:
             pass  # a read-only checkout works, only without the cache
 
@@ -447,6 +459,6 @@ class ListCache:
         """Forget the entries the last load did not use (edited files' earlier contents)."""
         if self.folder.is_dir():
             for entry in self.folder.iterdir():
-                if entry.name not in self.used and not entry.name.startswith(".tmp-"):
+                if entry.name.removesuffix(".list") not in self.used and not entry.name.startswith(".tmp-"):
                     entry.unlink(missing_ok=True)
         self.used = set()

@@ -56,14 +56,21 @@ def test_removed_item_is_an_error_with_file_line_and_fix():
     assert "redirect_from" in p.message and "removed_ids" in p.message
 
 
-def test_redirect_from_or_removed_ids_account_for_an_old_id():
-    ds = _mini_ds()
-    lf = ds.lists[("ceshi", 2024)]
-    lf.data.items[0].redirect_from.append("7-7")
-    assert published.check_published(ds, [_pub(lists={("ceshi", 2024): {"7-7"}})]) == []
-    lf.data.items[0].redirect_from.clear()
-    lf.data.removed_ids.append("7-7")
-    assert published.check_published(ds, [_pub(lists={("ceshi", 2024): {"7-7"}})]) == []
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ('    label: 第一件\n', '    label: 第一件\n    redirect_from: ["7"]\n'),
+        ("items:\n", 'removed_ids: ["7"]\nitems:\n'),
+    ],
+    ids=["redirect_from", "removed_ids"],
+)
+def test_redirect_from_or_removed_ids_account_for_an_old_id(tmp_path, edit):
+    root = copy_data_root(tmp_path, MINI)
+    year_file = root / "data/ceshi/2024.yml"
+    year_file.write_text(year_file.read_text(encoding="utf-8").replace(*edit, 1), encoding="utf-8")
+    ds = load_dataset(root)
+    assert ds.errors == []
+    assert published.check_published(ds, [_pub(lists={("ceshi", 2024): {"7"}})]) == []
 
 
 def test_removed_city_and_removed_list_are_errors():

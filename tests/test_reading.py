@@ -194,3 +194,13 @@ def test_the_value_limit_holds_exactly_at_its_bound():
     with pytest.raises(reading.YamlProblem) as exc:
         reading.load_yaml("[" + "a," * (reading.MAX_VALUES - 1) + "a]\n")
     assert exc.value.code == Code.YAML_TOO_BIG
+
+
+def test_a_warm_validation_reads_no_list_back_until_one_is_asked_for(tmp_path):
+    root = tmp_path / "root"
+    write_dataset(root, 60)
+    first = load_dataset(root)
+    warm = load_dataset(root, read_lists=False)
+    assert warm.errors == [] and all(lf._data is None for lf in warm.lists.values())
+    key = next(iter(warm.lists))
+    assert warm.lists[key].data == first.lists[key].data and warm.lists[key].links == first.lists[key].links
