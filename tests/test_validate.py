@@ -582,3 +582,15 @@ def test_the_percent_tolerance_holds_at_its_bound(root, percent, warned):
     """3300 of 6000 is 55 %: a reported 56 % is within max(1, 2 % of 56) points, 57 % is not."""
     ds = run(root, base().replace("percent: 55", f"percent: {percent}", 1))
     assert any(p.code == Code.PERCENT_MISMATCH for p in ds.warnings) is warned
+
+
+def test_a_tiny_target_leaves_no_infinite_number_in_the_downloads(root):
+    import json
+
+    from generator import exports
+
+    text = base().replace("        value: 6000\n", "        value: 1e-300\n").replace("value: 3300", "value: 1e10", 1).replace("                percent: 55\n", "")
+    ds = run(root, text)
+    for name, data in exports.export_files(ds, "https://example.org/").items():
+        if name.endswith(".json"):
+            json.loads(data, parse_constant=lambda c, name=name: pytest.fail(f"{name} holds {c}"))
