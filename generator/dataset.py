@@ -18,6 +18,7 @@ import copy
 import datetime as dt
 import gc
 import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,7 @@ class ListFile:
         if self._data is None:
             with _cyclic_gc_paused(freeze=False):
                 self._data = self._load()
+            self._load = None  # (it holds the file's bytes)
         return self._data
 
 
@@ -211,6 +213,21 @@ class _Loader:
             self.ds.problems.append(Problem(rel, p.line, p.col, format_path(p.path), p.code, p.message, p.severity))
         return loaded if loaded.data is not None else None
 
+    def list_loader(self, key: str, raw: bytes):
+        """Reads a cached list back; if its cache file went missing or is damaged since (another
+        process pruned it), reads the bytes it was made from again, strictly."""
+        from_cache = self.cache.loader(key) if self.cache else None
+
+        def load() -> model.PledgeList:
+            try:
+                if from_cache is not None:
+                    return from_cache()
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+                pass
+            return model.PledgeList.model_validate(parse(raw).data)
+
+        return load
+
     def positions(self, rel: str):
         """For a file taken from the cache: its positions, read only if a check needs them."""
         return lambda: self.read_quietly(rel)
@@ -295,7 +312,7 @@ class _Loader:
         hit = self.cache.get(key) if self.cache else None
         if hit is not None and self.cache:
             links, lines = hit
-            lf = self.ds.lists[(slug, year)] = ListFile(rel, None, lines, links, self.cache.loader(key))
+            lf = self.ds.lists[(slug, year)] = ListFile(rel, None, lines, links, self.list_loader(key, raw))
             return Reporter(rel, self.positions(rel), self.ds.problems), lf, set()
         else:
             before = len(self.ds.problems)

@@ -204,3 +204,13 @@ def test_a_warm_validation_reads_no_list_back_until_one_is_asked_for(tmp_path):
     assert warm.errors == [] and all(lf._data is None for lf in warm.lists.values())
     key = next(iter(warm.lists))
     assert warm.lists[key].data == first.lists[key].data and warm.lists[key].links == first.lists[key].links
+
+
+def test_a_cached_list_whose_file_went_missing_is_read_from_its_bytes_again(tmp_path):
+    root = tmp_path / "root"
+    write_dataset(root, 30)
+    first = load_dataset(root)
+    warm = load_dataset(root, read_lists=False)
+    for listed in (root / CACHE_FOLDER).glob("*/*.list"):
+        listed.unlink()  # as a concurrent prune would
+    assert all(warm.lists[k].data == first.lists[k].data for k in first.lists)
