@@ -36,9 +36,10 @@ schema: $(STAMP)
 # The swap ignores Ctrl-C (it takes milliseconds), and a swap cut short anyway (power, kill -9)
 # is repaired first thing on the next run: site/ is never left missing.
 site: recover-site validate
-	rm -rf site.new
-	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict --site-dir site.new
-	trap '' INT TERM HUP; rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old
+	@rm -rf site.new
+	@SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict --site-dir site.new \
+		|| { echo "mkdocs build --strict failed (see above); site/ is unchanged."; exit 1; }
+	@trap '' INT TERM HUP; rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old
 	@echo "Built site/ — open site/index.html or run make serve"
 
 recover-site:
