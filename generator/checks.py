@@ -418,7 +418,10 @@ def _divergence(wanted: str, archives: list) -> str:
             high = mid - 1
     if low == 0:
         return f"「{wanted[:20]}…」 is not there at all"
-    return f"the source has 「…{wanted[max(0, low - 12):low]}」 but then not 「{wanted[low:low + 12]}…」"
+    before = wanted[max(0, low - 12) : low]
+    archive = next(a for a in archives if wanted[:low] in a)
+    at = archive.find(wanted[:low]) + low
+    return f"after 「…{before}」 the source goes on 「{archive[at:at + 12]}…」 where the data has 「{wanted[low:low + 12]}…」"
 
 
 def check_verbatim(pl: model.PledgeList, walked: list, rep: Reporter, root: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import model, published, schema
 from .dataset import load_dataset, problems_in
-from .problems import Severity, visible
+from .problems import Code, Severity, visible
 
 
 def cmd_validate(args) -> int:
@@ -137,10 +137,15 @@ def cmd_draft(args) -> int:
         print(f"wrote data/{args.city}/city.yml (new city: fill in its 待填写 fields)")
     print(f"wrote {rel}")
     print(outcome.summary(rel))
-    errors = [p for p in outcome.problems if p.severity == Severity.ERROR]
-    for p in outcome.problems:
+    placeholders = [p for p in outcome.problems if p.code == Code.PLACEHOLDER]
+    others = [p for p in outcome.problems if p.code != Code.PLACEHOLDER]
+    errors = [p for p in others if p.severity == Severity.ERROR]
+    for p in others:
         print(p, file=sys.stderr if p.severity == Severity.ERROR else sys.stdout)
-    print(f"validate: {len(errors)} errors, {len(outcome.problems) - len(errors)} warnings. Next: fill in every TODO, then make validate and make serve.")
+    print(
+        f"validate: {len(errors)} errors, {len(others) - len(errors)} warnings, and {len(placeholders)} 待填写 placeholders to fill in "
+        "(make validate lists them; the site is not built while any is left). Next: fill in every TODO, then make validate and make serve."
+    )
     return 0
 
 

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import model, quantities
+from .problems import Code
 from .reading import YamlProblem, load_yaml
 
 # --- reading the source -------------------------------------------------------------------
@@ -1028,7 +1029,7 @@ def scalar(value) -> str:
         if text not in _PLAIN_CACHE:
             try:
                 loaded = load_yaml(f"k: {text}\n")
-                _PLAIN_CACHE[text] = not loaded.problems and loaded.data == {"k": text}
+                _PLAIN_CACHE[text] = not [p for p in loaded.problems if p.code != Code.PLACEHOLDER] and loaded.data == {"k": text}
             except YamlProblem:
                 _PLAIN_CACHE[text] = False
         if _PLAIN_CACHE[text]:
@@ -1318,7 +1319,8 @@ def draft_year_file(
     if url:
         entry["url"] = url
     entry["obtained"] = {"html": "网页存档(web page capture)", "table": "表格文件(table file)"}.get(source.kind, "文本存档(text capture)")
-    entry["retrieved"] = Commented(today, "TODO: check: when the copy was taken")
+    if not path.resolve().is_relative_to((root / "sources").resolve()):  # a copy taken now, not one archived before
+        entry["retrieved"] = Commented(today, "TODO: check: when the copy was taken")
     entry["archive"] = archive
     if source.traditional:
         entry["script"] = "traditional_converted"

@@ -46,6 +46,7 @@ class Code(str, enum.Enum):
     AMBIGUOUS_VALUE = "ambiguous-value"  # yes/no/on/off, 08, 0x1F, 1_000, 1:30 … read differently by YAML versions
     NUMBER_TOO_LARGE = "number-too-large"  # a number too large to be a number (1e400)
     CONTROL_CHARACTER = "control-character"  # an invisible control character (an escape such as \\0 or \\x1b)
+    PLACEHOLDER = "placeholder"  # 待填写 left by `generator new` or `draft`
     YAML_FEATURE = "yaml-feature"  # anchors, aliases, merge keys, custom tags or complex keys, which the format does not use
     # the schema
     FIELD_MISSING = "field-missing"  # a required field is missing

@@ -65,6 +65,7 @@ class _Loader(_BaseLoader):
     def resolve(self, kind, value, implicit):
         return _DEFAULT_TAGS[kind]
 
+PLACEHOLDER = "待填写"  # what `generator new` and `draft` write where a person must decide: never published
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 40
 # libyaml's composer recurses in C: some 30 000 nested `[` overflow the stack and kill the
@@ -304,6 +305,10 @@ def _scalar(node, path: Path, out: Loaded):
     if bad:
         out.problems.append(YamlProblem(*_pos(node), path, bad, Code.CONTROL_CHARACTER))
         value = _CONTROL.sub("", value)
+    if PLACEHOLDER in value:  # `generator new` and `draft` leave it where only a person can fill in
+        out.problems.append(
+            YamlProblem(*_pos(node), path, f"still holds the placeholder “{PLACEHOLDER}”: write what the source says, or leave the field out if it is optional", Code.PLACEHOLDER)
+        )
     if "<" in value and HTML_TAG.search(value):  # any text field: pages show it as text, never run it
         out.problems.append(
             YamlProblem(

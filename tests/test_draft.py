@@ -27,7 +27,7 @@ from generator import draft, importer, model, quantities
 from generator.cli import main
 from generator.dataset import load_dataset
 from generator.model import walk_items
-from generator.problems import Severity
+from generator.problems import Code, Severity
 from generator.reading import load_yaml
 
 DRAFT = FIXTURES / "draft"
@@ -50,7 +50,7 @@ def drafted(root: Path, text: str | None = None, *, source: Path | None = None, 
         source = root.parent / name
         source.write_text(text or "", encoding="utf-8")
     outcome = draft.draft_year_file(root, city, year, source, today=TODAY, **options)
-    errors = [p for p in outcome.problems if p.severity == Severity.ERROR]
+    errors = [p for p in outcome.problems if p.severity == Severity.ERROR and p.code != Code.PLACEHOLDER]  # (待填写 is for a person)
     assert errors == [], "\n".join(map(str, errors))
     ds = load_dataset(root, today=TODAY, cache=False)
     return outcome, ds.lists[(city, year)].data
@@ -462,7 +462,7 @@ def test_a_table_with_progress_columns_says_which_columns_it_did_not_use(root):
 def test_the_draft_reads_back_exactly_the_data_it_was_written_from(root):
     outcome, _ = drafted(root, source=DRAFT / "page.html")
     loaded = load_yaml(outcome.text)
-    assert loaded.problems == []
+    assert [p for p in loaded.problems if p.code != Code.PLACEHOLDER] == []
 
     def as_read(value):
         if isinstance(value, dict):
@@ -620,7 +620,8 @@ def test_drafts_of_the_seed_documents_agree_with_the_hand_made_data(key, ds, tmp
         f"targets {agree}/{hand} = {a['targets']:.1%} (drafted {drafted_n}, {agree / drafted_n:.0%} of them as hand-made); "
         + (f"lead units {a['lead_n'][0]}/{a['lead_n'][1]} = {a['lead']:.0%}" if a["lead"] is not None else "no lead units in the source")
     )
-    assert a["problems"] == [], "\n".join(map(str, a["problems"]))  # no error, and no warning (comparator-mismatch included)
+    problems = [p for p in a["problems"] if p.code != Code.PLACEHOLDER]  # (待填写: left for a person, never published)
+    assert problems == [], "\n".join(map(str, problems))  # no error, and no warning (comparator-mismatch included)
     assert (a["structure"], a["texts"], a["sections"]) == (1.0, 1.0, 1.0)
     assert a["targets"] >= 0.9
     assert a["lead"] is None or a["lead"] >= 0.9
