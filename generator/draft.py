@@ -947,6 +947,19 @@ _PUBLISHED = re.compile(r"(?:发布时间|发布日期|时间|日期)[:：]?\s*(
 _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 
 
+def _second_thoughts(root: Path, year_path: Path, year: int, facts: dict, archive: str) -> list:
+    """What the maintainer should know before going on: a year that the source's title does
+    not name, and a source that another list already cites."""
+    notes = []
+    named = re.findall(r"(\d{4})年", facts["title"] or "")
+    if named and str(year) not in named:
+        notes.append(f"check the year: the source's title names {'/'.join(named)} («{facts['title']}») but the file is for {year} (year files are named after the year of publication)")
+    for other in sorted((root / "data").glob("*/[0-9][0-9][0-9][0-9].yml")):
+        if other.resolve() != year_path.resolve() and f"archive: {archive}" in other.read_text(encoding="utf-8", errors="replace"):
+            notes.append(f"{other.relative_to(root).as_posix()} already cites {archive}: is this list already in the data?")
+    return notes
+
+
 def list_facts(draft: Draft, lines: list, year: int, today: Optional[dt.date] = None) -> dict:
     """Title, kind and publication date where the text states them (all to be checked)."""
     first = min([n.line for n in draft.items] or [10**9])
@@ -1309,6 +1322,7 @@ def draft_year_file(
     draft = build_draft(source, split, from_explanation, load_topics(root))
     facts = list_facts(draft, source.lines, year, today)
     archive = archive_source(root, city, year, path, source)
+    draft.notes.extend(_second_thoughts(root, year_path, year, facts, archive))
     today = today or dt.date.today()
     entry: dict = {
         "id": "list",

@@ -641,3 +641,21 @@ def test_every_official_text_of_a_seed_draft_is_an_exact_substring_of_its_source
             assert piece in text, (item.id, piece)
     for s in pl.sections:
         assert s.title in text
+
+
+def test_the_summary_warns_when_the_year_asked_for_is_not_the_sources_year(root):
+    text = "宜昌市2024年十大民生项目工作方案\n1.新增托位1680个\n2.改造老旧小区200个\n"
+    outcome, _ = drafted(root, text, year=2025)
+    assert "check the year: the source's title names 2024" in outcome.summary("data/ceshi/2025.yml")
+    outcome, _ = drafted(root, text, year=2024, force=True)
+    assert "check the year" not in outcome.summary("data/ceshi/2024.yml")
+
+
+def test_the_summary_says_when_another_list_already_cites_the_source(root):
+    capture = root / "sources/captures/shared.txt"
+    capture.parent.mkdir(parents=True)
+    capture.write_text("测试市2024年民生实事\n1.新增托位1680个\n2.改造老旧小区200个\n", encoding="utf-8")
+    (root / "data/other").mkdir()
+    (root / "data/other/2024.yml").write_text("sources:\n  - archive: sources/captures/shared.txt\n", encoding="utf-8")
+    outcome, _ = drafted(root, source=capture)
+    assert "data/other/2024.yml already cites sources/captures/shared.txt" in outcome.summary("data/ceshi/2024.yml")
