@@ -82,10 +82,13 @@ def check_links(links: Links, rep: Reporter, ds, the_list) -> None:
     Dataset; `the_list()` gives the list itself, needed only for the verbatim check."""
     if links.city not in ds.cities and links.city not in ds.folders:  # (a folder with a broken city.yml has its own errors)
         rep.add(("city",), Code.UNKNOWN_REFERENCE, f"no city `{links.city}`: add data/{links.city}/city.yml")
+    usable = set()  # archives that exist inside sources/: the verbatim check reads only these
     for i, archive in links.archives:
         problem = _archive_problem(ds.root, archive)
         if problem:
             rep.add(("sources", i, "archive"), Code.UNKNOWN_REFERENCE, problem)
+        else:
+            usable.add(archive)
     for path, t in links.topics:
         if t not in ds.topics:
             rep.add(path, Code.UNKNOWN_REFERENCE, unknown("topic", t, ds.topics) + "; topics are defined in data/topics.yml")
@@ -95,9 +98,9 @@ def check_links(links: Links, rep: Reporter, ds, the_list) -> None:
             rep.add(path, Code.UNKNOWN_REFERENCE, f"related item `{ref}` does not exist (form: <city>/<year>/<id>)")
         elif city == links.city and int(year) == links.year and rid == own_id:
             rep.add(path, Code.UNKNOWN_REFERENCE, "an item cannot be related to itself")
-    if links.archives:
+    if usable:
         pl = the_list()
-        check_verbatim(pl, list(walk_items(pl.items)), rep, ds.root)
+        check_verbatim(pl, list(walk_items(pl.items)), rep, ds.root, usable)
 
 
 def _unique(entries, name: str, rep: Reporter) -> dict:
@@ -424,13 +427,14 @@ def _divergence(wanted: str, archives: list) -> str:
     return f"after 「…{before}」 the source goes on 「{archive[at:at + 12]}…」 where the data has 「{wanted[low:low + 12]}…」"
 
 
-def check_verbatim(pl: model.PledgeList, walked: list, rep: Reporter, root: str) -> None:
+def check_verbatim(pl: model.PledgeList, walked: list, rep: Reporter, root: str, usable: set) -> None:
     """Every official text of a list whose sources are archived must occur in one of those
-    archives (see `normalise` for what may differ): a changed number or word is an error.
-    Lists without an archived source are not checked (the format page says so)."""
+    archives (`usable`: the ones check_links found inside sources/; see `normalise` for what
+    may differ): a changed number or word is an error. Lists without an archived source are
+    not checked (the format page says so)."""
     archives, names = [], []
     for s in pl.sources:
-        if s.archive and _archive_problem(root, s.archive) is None:
+        if s.archive and s.archive in usable:
             full = Path(root) / s.archive
             stat = full.stat()
             archives.append(archived_text(str(full), s.script == model.Script.traditional_converted, (stat.st_size, stat.st_mtime_ns)))

@@ -70,14 +70,11 @@ class Dataset:
     lists: dict = field(default_factory=dict)  # (slug, year) -> ListFile
     year_files: dict = field(default_factory=dict)  # (slug, year) -> path of every year file, valid or not
     problems: list = field(default_factory=list)
-    _ids: dict = field(default_factory=dict, repr=False)  # (slug, year) -> item ids, filled on demand
 
-    def item_ids(self, key: tuple) -> set:
+    def item_ids(self, key: tuple) -> frozenset:
         """The ids of every item and sub-item of a list (empty for an unknown list)."""
-        if key not in self._ids:
-            lf = self.lists.get(key)
-            self._ids[key] = lf.links.ids if lf else frozenset()
-        return self._ids[key]
+        lf = self.lists.get(key)
+        return lf.links.ids if lf else frozenset()
 
     def lists_with_errors(self) -> set:
         """(slug, year) of the year files that exist but have errors."""

@@ -128,12 +128,6 @@ def target_measure(target: model.Target, entry: model.Progress | None) -> model.
     return found
 
 
-def is_stage_measure(item: model.Item, m: model.Measure) -> bool:
-    """True when the measure's percent is the progress of one stage of the work (the data
-    marks it `stage: true`): it is never the item's completion."""
-    return m.stage
-
-
 def measure_percent(item: model.Item, m: model.Measure) -> float | None:
     """The reported percent, else value / target where the metric matches a target."""
     if m.percent is not None:
@@ -150,7 +144,7 @@ def entry_percent(item: model.Item, entry: model.Progress) -> float | None:
     (stage measures left out: they say how far one step is, not the item)."""
     if entry.percent is not None:
         return entry.percent
-    found = [p for p in (measure_percent(item, m) for m in entry.measures if not is_stage_measure(item, m)) if p is not None]
+    found = [p for p in (measure_percent(item, m) for m in entry.measures if not m.stage) if p is not None]
     return min(found) if found else None
 
 

@@ -417,7 +417,7 @@ class Site:
         for e in derive.sorted_progress(item, reports):
             report = reports[e.report]
             source = sources.get(report.source)
-            measures = [MeasureRow(m, derive.measure_percent(item, m), derive.is_stage_measure(item, m)) for m in e.measures]
+            measures = [MeasureRow(m, derive.measure_percent(item, m), m.stage) for m in e.measures]
             j = derive.judge(item, e, pl, parent)
             texts = derive_texts(e)
             timeline.append(TimelineEntry(e, report, source, j.percent, measures, j, self.archived(source, *texts)))

@@ -131,10 +131,10 @@ def test_stage_percents_are_not_the_items_completion(ds):
     pl = ds.lists[("qixia", 2024)].data
     for item_id in ("8", "12"):
         item = find(pl.items, item_id)
-        assert all(derive.is_stage_measure(item, m) for m in item.progress[0].measures), item_id
+        assert all(m.stage for m in item.progress[0].measures), item_id
         assert derive.latest(item, pl).percent is None, f"qixia {item_id}: a stage percent shown as completion"
     five = find(pl.items, "5")  # 累计已完成工程总量的92%: the whole work, not a stage
-    assert not any(derive.is_stage_measure(five, m) for m in five.progress[0].measures)
+    assert not any(m.stage for m in five.progress[0].measures)
     assert derive.latest(five, pl).percent == 92
 
 
@@ -142,7 +142,7 @@ def test_only_a_measure_the_data_marks_as_a_stage_is_left_out_of_the_completion(
     item = model.Item(id="1", text="x", targets=[model.Target(text="新增托位6000个", metric="新增托位", value=6000)])
     stage = model.Measure(metric="主体结构施工", percent=90, text="主体结构施工完成90%", stage=True)
     whole = model.Measure(metric="新增托位", value=3300, percent=55, text="新增托位3300个,占年计划的55%")
-    assert derive.is_stage_measure(item, stage) and not derive.is_stage_measure(item, whole)
+    assert stage.stage and not whole.stage
     entry = model.Progress(report="h1", status="on_track", measures=[stage, whole])
     assert derive.entry_percent(item, entry) == 55
 
