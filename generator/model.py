@@ -153,6 +153,20 @@ class TopicsFile(Strict):
     topics: list[Topic]
 
 
+# --- data/synonyms.yml ---------------------------------------------------------------
+
+
+class Synonym(Strict):
+    words: list[ShortText] = Field(min_length=1, description="What readers type: 吃饭, 看病.")
+    means: list[ShortText] = Field(min_length=1, description="The words the lists use for it: 助餐, 食堂. A search for a word also finds these.")
+
+
+class SynonymsFile(Strict):
+    """`data/synonyms.yml` (optional): everyday words that site search widens to the official ones."""
+
+    synonyms: list[Synonym]
+
+
 # --- data/<city>/<year>.yml ----------------------------------------------------------
 
 
