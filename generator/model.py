@@ -144,7 +144,7 @@ class Topic(Strict):
     id: Slug
     name: ShortText = Field(description="Ours: the topic in Chinese: 托育.")
     description: Optional[Text] = Field(None, description="Ours: one sentence on what the topic covers.")
-    keywords: list[ShortText] = Field(default_factory=list, description="Words that usually mark an item of this topic; also added to the search dictionary.")
+    keywords: list[ShortText] = Field(default_factory=list, description="Words that usually mark an item of this topic: `draft` suggests topics by them, search suggests the topic when nothing is found.")
 
 
 class TopicsFile(Strict):
