@@ -430,8 +430,11 @@
   }
   more.addEventListener("click", () => { results.dataset.state = "searching"; showMore(++seq); });
 
-  /* The whole ranked and checked result list of a query (no filters): for the benchmark
-     (generator/bench_search.py) and tests; the box shows the first page of the same list. */
+  /* For the benchmark (generator/bench_search.py) and tests; the box shows the first page of
+     the same list. all(q): the whole ranked and checked result list of a query (no filters), as
+     URLs; it fetches every candidate's texts. pages(q): the ranked candidates before the check,
+     as page numbers (d/<n>.json), fetching nothing more: the check never drops a page that
+     contains the query, so recall measured on it is the recall of all(q). */
   window.mlSearch = {
     all: async (q) => {
       await start();
@@ -439,6 +442,10 @@
       const cands = await candidates(parsed);
       const { shown } = await confirmed(cands, parsed, 0, cands.length);
       return shown.map((c) => new URL(c.fragment.u, siteRoot).href);
+    },
+    pages: async (q) => {
+      await start();
+      return (await candidates(parse(q))).map((c) => c.d);
     },
   };
 
