@@ -211,8 +211,8 @@ def build(ds, build_date, synonyms: dict[str, list[str]]) -> dict[str, bytes]:
         split[fnv1a(g) % shards][g] = encoded[g]
 
     files: dict[str, bytes] = {}
-    for i, part in enumerate(split):
-        files[urls.search_shard(i)] = _json(part)
+    for i, shard in enumerate(split):
+        files[urls.search_shard(i)] = _json(shard)
     for n, doc in enumerate(docs):
         files[urls.search_doc(n)] = _json(doc.fragment())
     n_items = sum(1 for d in docs if d.kind == "item")

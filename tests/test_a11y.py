@@ -47,6 +47,7 @@ def a11y_pages(ds):
         "city-year": f"{biggest[0]}/{biggest[1]}/",
         "item": f"{item[0]}/{item[1]}/{item[2].id}/",
         "topic": f"topics/{topic}/",
+        "search": "search/?q=" + ds.topics[topic].name,  # results, badges, marks and filters
     }
 
 
@@ -62,6 +63,8 @@ def test_axe_finds_no_serious_violations(browser, site_server, a11y_pages):
         for name, url in a11y_pages.items():
             pg.goto(site_server + url)
             pg.wait_for_load_state("load")
+            if name == "search":
+                pg.wait_for_selector("#ml-search-results[data-state=done] li.ml-result")
             result = axe.run(pg)
             for v in result.response["violations"]:
                 if v["impact"] in SERIOUS:
