@@ -434,10 +434,10 @@ def main_text(page_html: str) -> str:
 
 @dataclass
 class Build:
-    build_s: float = 0.0
+    build_s: float | None = None  # None: a kept site measured again (--reuse)
     index_s: float | None = None  # the indexer's own time, from its log line
     indexed: int | None = None
-    peak_tree_mb: float = 0.0  # the most the process tree held at once (sampled)
+    peak_tree_mb: float | None = None  # the most the process tree held at once (sampled)
     peak_parts_mb: dict = field(default_factory=dict)  # process name → its own peak (VmHWM)
 
 
@@ -521,9 +521,11 @@ _INIT = "window.__bench = {lastInput: 0}; document.addEventListener('input', () 
 _ML_TOP = f"() => Array.from(document.querySelectorAll('#ml-search-results li.ml-result a.ml-result__link')).slice(0, {TOP}).map(a => a.getAttribute('href'))"
 _ML_TOTAL = "() => { const r = document.querySelector('#ml-search-results'); return r ? parseInt(r.dataset.total, 10) : null; }"
 _ML_ALL = "q => window.mlSearch.all(q)"
-# The Pagefind UI's own module instance (an import of the same URL), so the same index and options.
+# Pagefind's module with the base URL the search page gives its UI (assets/search.js): the
+# engine behind the box, asked for every result rather than the first five the UI shows.
 _PF_ALL = """async ([q, bundle]) => {
   const pf = await import(bundle);
+  await pf.options({baseUrl: new URL('..', bundle).pathname});
   const search = await pf.search(q);
   const data = await Promise.all(search.results.map(r => r.data()));
   return data.map(d => d.url);
@@ -532,29 +534,31 @@ _INPUT = {"ml": "#ml-search-input", "pagefind": ".pagefind-ui__search-input"}
 
 
 class Driver:
-    """One browser page on the search page; `run(query)` types it and measures."""
+    """The search page in two browser contexts (each with its own cache): one where queries
+    are typed and measured as a reader would see them, one that asks the engine for every
+    result (recall) — fetching all of them must not warm the cache of the first."""
 
     def __init__(self, browser, base: str, engine: str, typing: str):
         self.base, self.engine, self.typing = base, engine, typing
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        self.page = self.context.new_page()
-        self.page.add_init_script(_INIT)
-        self.recording: list | None = None
-        self.finished: set[int] = set()
-        self.page.on("request", self._on_request)
-        self.page.on("requestfinished", lambda req: self.finished.add(id(req)))
-        self.page.on("requestfailed", lambda req: self.finished.add(id(req)))
         self.url = urljoin(base, urls.search())
-        self.recording = []
+        self.contexts = [browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN") for _ in range(2)]
+        self.page, self.recall_page = (c.new_page() for c in self.contexts)
+        self.page.add_init_script(_INIT)
+        self.recording: list | None = []
+        self.finished: set = set()  # Request objects (kept, so that no id is reused)
+        self.page.on("request", self._on_request)
+        self.page.on("requestfinished", lambda req: self.finished.add(req))
+        self.page.on("requestfailed", lambda req: self.finished.add(req))
         self.page.goto(self.url, wait_until="load")
         self.box = self.page.locator(_INPUT[engine])
         try:
             self.box.wait_for(state="visible", timeout=30_000)
         except Exception:
             raise SystemExit(f"no search box {_INPUT[engine]} on {self.url}: is the site built with the {engine} engine?") from None
-        loaded, self.recording = self.recording, None
+        loaded, self.recording = self.recording or [], None
         self._quiet(loaded)
-        self.load_bytes = sum(self._body_size(r) for r in loaded if id(r) in self.finished)  # the page, before any query
+        self.load_bytes = sum(self._body_size(r) for r in loaded if r in self.finished)  # the page, before any query
+        self.recall_page.goto(self.url, wait_until="load")
 
     def _on_request(self, req) -> None:
         if self.recording is not None:
@@ -565,7 +569,7 @@ class Driver:
         deadline = time.monotonic() + limit_s
         seen, calm_since = -1, time.monotonic()
         while time.monotonic() < deadline:
-            pending = [r for r in (requests or []) if id(r) not in self.finished]
+            pending = [r for r in (requests or []) if r not in self.finished]
             count = len(requests or [])
             if count != seen:
                 seen, calm_since = count, time.monotonic()
@@ -590,7 +594,7 @@ class Driver:
         recorded = self.recording
         self._quiet(recorded)
         self.recording = None
-        out.bytes = sum(self._body_size(r) for r in recorded if id(r) in self.finished)
+        out.bytes = sum(self._body_size(r) for r in recorded if r in self.finished)
         if timing is None:
             out.error = f"no results shown within {QUERY_TIMEOUT_MS / 1000:.0f} s"
             return out
@@ -599,9 +603,9 @@ class Driver:
             if self.engine == "ml":
                 top = self.page.evaluate(_ML_TOP)
                 out.total = self.page.evaluate(_ML_TOTAL)
-                found = self.page.evaluate(_ML_ALL, query.text)
+                found = self.recall_page.evaluate(_ML_ALL, query.text)
             else:
-                found = self.page.evaluate(_PF_ALL, [query.text, urljoin(self.base, "pagefind/pagefind.js")])
+                found = self.recall_page.evaluate(_PF_ALL, [query.text, urljoin(self.base, "pagefind/pagefind.js")])
                 top = found[:TOP]  # the UI shows five, then "load more": the same ranking
                 out.total = len(found)
         except Exception as exc:  # a broken engine is a finding, not a crash of the benchmark
@@ -619,7 +623,8 @@ class Driver:
             return 0
 
     def close(self) -> None:
-        self.context.close()
+        for context in self.contexts:
+            context.close()
 
 
 def judge_top(outcomes: list[Outcome], base: str, item_urls: set[str]) -> None:
@@ -647,30 +652,41 @@ def top_ok(top: Sequence[str], text_ok: Sequence[bool], relevant_urls: frozenset
     return [p in relevant_urls if p in item_urls else ok for p, ok in zip(top, text_ok, strict=True)]
 
 
-def measure(site_dir: Path, engine: str, queries: list[Query], truth: dict[str, frozenset[str]], typing: str, item_urls: set[str]) -> tuple[list[Outcome], int]:
+def measure(site_dir: Path, engine: str, queries: list[Query], truth: dict[str, frozenset[str]], typing: str, item_urls: set[str], browser=None) -> tuple[list[Outcome], int]:
     """Every query in the built site's search page, one after the other in one tab; also
-    the bytes the search page itself loaded before the first keystroke."""
-    from playwright.sync_api import sync_playwright
-
+    the bytes the search page itself loaded before the first keystroke. Launches Chromium
+    unless given a Playwright browser."""
     server, base = serve_dir(site_dir)
-    outcomes: list[Outcome] = []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            driver = Driver(browser, base, engine, typing)
-            for k, q in enumerate(queries, 1):
-                o = driver.run(q, truth[q.text])
-                outcomes.append(o)
-                recall = "–" if o.recall is None else f"{o.recall:.0%}"
-                log(f"  [{k}/{len(queries)}] {q.text!r} ({q.kind}): {o.hits}/{len(o.relevant)} found, {len(o.found)} results, "
-                    f"{'–' if o.latency_ms is None else f'{o.latency_ms:.0f} ms'}, {o.bytes or 0:,} B, recall {recall}{' — ' + o.error if o.error else ''}")
-            load_bytes = driver.load_bytes
-            driver.close()
-            browser.close()
+        if browser is not None:
+            outcomes, load_bytes = _measure_in(browser, base, engine, queries, truth, typing)
+        else:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as p:
+                launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                outcomes, load_bytes = _measure_in(launched, base, engine, queries, truth, typing)
+                launched.close()
         judge_top(outcomes, base, item_urls)
     finally:
         server.shutdown()
+        server.server_close()
     return outcomes, load_bytes
+
+
+def _measure_in(browser, base: str, engine: str, queries: list[Query], truth: dict[str, frozenset[str]], typing: str) -> tuple[list[Outcome], int]:
+    driver = Driver(browser, base, engine, typing)
+    outcomes = []
+    try:
+        for k, q in enumerate(queries, 1):
+            o = driver.run(q, truth[q.text])
+            outcomes.append(o)
+            recall = "–" if o.recall is None else f"{o.recall:.0%}"
+            log(f"  [{k}/{len(queries)}] {q.text!r} ({q.kind}): {o.hits}/{len(o.relevant)} found, {len(o.found)} results, "
+                f"{num(o.latency_ms)} ms, {o.bytes or 0:,} B, recall {recall}{' — ' + o.error if o.error else ''}")
+    finally:
+        driver.close()
+    return outcomes, driver.load_bytes
 
 
 # --- the report -------------------------------------------------------------------------------------
@@ -749,6 +765,12 @@ def record(o: Outcome) -> dict:
     }
 
 
+def out_path(n: int, engine: str) -> Path:
+    """.bench/search-<N>.json; the baseline's search-pagefind-<N>.json beside it."""
+    stem = "-".join(["search"] + ([] if engine == "ml" else [engine]) + [str(n)])
+    return (OUT_DIR / stem).with_suffix(".json")
+
+
 def git_commit() -> str | None:
     result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     return result.stdout.strip() or None
@@ -760,14 +782,14 @@ def run(n: int, engine: str, seed: int, typing: str, keep: Path | None, show_all
     try:
         if reuse and (site / "index.html").exists():  # measuring the search again, not the build
             log(f"[{n}] reusing {site} (no build figures)")
-            build = Build(build_s=0.0)
+            build = Build()
         else:
             shutil.rmtree(site, ignore_errors=True)
             log(f"[{n}] writing synthetic data into {root}")
             synthetic.write_dataset(root, n)
             log(f"[{n}] building the site ({engine})")
             build = build_site(root, site, engine)
-            log(f"[{n}] built in {build.build_s:.1f} s; index {num(build.index_s, '.1f')} s; peak memory {build.peak_tree_mb:,.0f} MB")
+            log(f"[{n}] built in {num(build.build_s, '.1f')} s; index {num(build.index_s, '.1f')} s; peak memory {num(build.peak_tree_mb)} MB")
         pages, cities = load_pages(root)
         queries = sample_queries(pages, cities, seed)
         truth = {q.text: relevant(parse_terms(q.truth, cities), pages) for q in queries}
@@ -784,7 +806,7 @@ def run(n: int, engine: str, seed: int, typing: str, keep: Path | None, show_all
         "build": asdict(build), "summary": summary, "queries": [record(o) for o in outcomes],
     }
     OUT_DIR.mkdir(exist_ok=True)
-    path = OUT_DIR / (f"search-{n}.json" if engine == "ml" else f"search-{engine}-{n}.json")
+    path = out_path(n, engine)
     path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     log(f"[{n}] written {path}")
     print(f"\n### {n:,} items ({engine})\n\n{kinds_table(outcomes)}")

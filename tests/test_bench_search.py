@@ -233,3 +233,64 @@ def test_failures_list_each_query_with_the_pages_it_missed_or_got_wrong():
     o.top = ["a", "x"]
     [text] = bs.failures([o, outcome(["a"], ["a"], (True,))])
     assert "'电梯'" in text and "missing 2/3: b c" in text and "wrong in the first 10: x" in text
+
+
+# --- the harness in Chromium, against a stand-in engine with known faults -----------------------
+
+# A search page that follows the contract of issue #14's search page, over an index with known
+# faults: it misses qixia/2024/1/, wrongly has 电梯 for qingdao/2024/2/, and knows no
+# traditional characters. The index is fetched at the first search; results come 20 ms later.
+FAKE_SEARCH = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>搜索</title></head><body><article>
+<input id="ml-search-input"><ol id="ml-search-results" data-state="idle" data-query="" data-total="0"></ol></article>
+<script>
+let index = null;
+window.mlSearch = {all: async q => {
+  index = index || await (await fetch('../fake-index.json')).json();
+  await new Promise(r => setTimeout(r, 20));
+  const terms = q.split(/\\s+/).filter(Boolean);
+  return index.filter(p => terms.every(t => p.text.includes(t))).map(p => p.url);
+}};
+const box = document.getElementById('ml-search-input'), out = document.getElementById('ml-search-results');
+box.addEventListener('input', async () => {
+  const q = box.value;
+  if (!q) { out.dataset.state = 'idle'; out.dataset.query = ''; out.innerHTML = ''; return; }
+  out.dataset.state = 'searching';
+  const found = await mlSearch.all(q);
+  if (box.value !== q) return;
+  out.innerHTML = found.slice(0, 10).map(u => '<li class="ml-result"><a class="ml-result__link" href="../' + u + '">' + u + '</a></li>').join('');
+  Object.assign(out.dataset, {total: found.length, query: q, state: 'done'});
+});
+</script></body></html>"""
+
+
+@pytest.mark.browser
+def test_the_harness_measures_a_search_page_that_follows_the_contract(tmp_path, browser):
+    import json
+
+    lift, parking, lift_2023, lift_qixia = (urls.item("qingdao", 2024, "1"), urls.item("qingdao", 2024, "2"), urls.item("qingdao", 2023, "1"), urls.item("qixia", 2024, "1"))
+    topic = urls.topic("dianti")
+    texts = {lift: "加装电梯200部", parking: "新建停车泊位", lift_2023: "电梯更新", lift_qixia: "老旧小区加装电梯", topic: "专题：电梯"}
+    for url, text in texts.items():
+        (tmp_path / url).mkdir(parents=True)
+        (tmp_path / url / "index.html").write_text(f"<html><body><nav>导航</nav><article><h1>{text}</h1></article></body></html>", encoding="utf-8")
+    (tmp_path / urls.search()).mkdir()
+    (tmp_path / urls.search() / "index.html").write_text(FAKE_SEARCH, encoding="utf-8")
+    index = [{"url": topic, "text": "电梯"}, {"url": lift, "text": "加装电梯"}, {"url": lift_2023, "text": "电梯"}, {"url": parking, "text": "停车电梯"}]
+    (tmp_path / "fake-index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    pages = [page(lift, text=texts[lift]), page(parking, text=texts[parking]), page(lift_2023, year=2023, text=texts[lift_2023]),
+             page(lift_qixia, city="qixia", text=texts[lift_qixia])]
+    queries = [bs.Query("电梯", "电梯", "word", lift), bs.Query("電梯", "电梯", "traditional", lift)]
+    truth = {q.text: bs.relevant(bs.parse_terms(q.truth, CITIES), pages) for q in queries}
+
+    (word, traditional), load_bytes = bs.measure(tmp_path, "ml", queries, truth, "fill", {p.url for p in pages}, browser=browser)
+
+    assert word.error is None and word.found == [topic, lift, lift_2023, parking] and word.top == word.found
+    assert (word.hits, word.missing, word.total) == (2, [lift_qixia], 4)
+    assert word.top_ok == [True, True, True, False]  # the topic page shows 电梯; qingdao/2024/2/ does not
+    assert word.top_text_ok == [True, True, True, False]
+    assert word.latency_ms is not None and 15 <= word.latency_ms < 5000
+    assert word.bytes == len((tmp_path / "fake-index.json").read_bytes())  # fetched at the first keystroke
+    assert traditional.error is None and traditional.found == [] and traditional.recall == 0 and traditional.bytes == 0
+    assert load_bytes >= len(FAKE_SEARCH.encode("utf-8"))
+    s = bs.summarise([word, traditional])
+    assert (s["recall_micro"], s["recall_macro"], s["precision_at_10"]) == (pytest.approx(2 / 6), pytest.approx(1 / 3), 0.75)
