@@ -613,6 +613,17 @@ class Site:
         )
 
 
+def search_page() -> str:
+    """The search page (theme_overrides/assets/search.js runs it on the index searchindex.py writes)."""
+    here = urls.search()
+    return _env().get_template("search.md.j2").render(
+        index=urls.relative(here, urls.search_data()),
+        root=urls.relative(here, urls.home()),
+        home=urls.relative(here, urls.home()),
+        topics=urls.relative(here, urls.topics()),
+    )
+
+
 def derive_texts(entry: model.Progress) -> list:
     """The texts of a progress entry to look for in its archived source, most telling first."""
     return [p for p in (entry.text or "").split("\n") if p.strip()] + [m.text for m in entry.measures if m.text] + [entry.status_text]

@@ -17,7 +17,7 @@ functions, and tests/test_urls.py fails on a URL put together by hand anywhere e
 
 from __future__ import annotations
 
-RESERVED = frozenset({"about", "all", "assets", "data", "feeds", "index", "pagefind", "search", "sources", "topics", "404"})
+RESERVED = frozenset({"about", "all", "assets", "data", "feeds", "index", "search", "sources", "topics", "404"})
 """Names a city slug (or an old slug in `redirect_from`) must not take: the first path segments
 the site uses for itself (content/about, theme and Material assets, downloads, feeds, search,
 topics, archived sources, the 404 page), `index`, and `all` (feeds/all.atom is the feed of
@@ -145,8 +145,31 @@ def source_line(stem: str, line: int | None) -> str:
 
 
 def search() -> str:
-    """The Pagefind search page (large sites only: generator/sitesearch.py)."""
+    """The search page (generator/searchindex.py, theme_overrides/assets/search.js)."""
     return "search/"
+
+
+def search_data() -> str:
+    """The folder of the search index files (generator/searchindex.py)."""
+    return "search/data/"
+
+
+def search_meta() -> str:
+    return search_data() + "meta.json"
+
+
+def search_manifest() -> str:
+    return search_data() + "manifest.json"
+
+
+def search_shard(n: int) -> str:
+    """Shard n of the index; search.js asks for `g/<n>.json` under search_data()."""
+    return f"{search_data()}g/{n}.json"
+
+
+def search_doc(n: int) -> str:
+    """Page n's own texts as search shows them; search.js asks for `d/<n>.json`."""
+    return f"{search_data()}d/{n}.json"
 
 
 def search_src() -> str:
