@@ -53,7 +53,7 @@ import tempfile
 import time
 import unicodedata
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -69,6 +69,7 @@ QUERY_MIX = {"word": 16, "compound": 12, "phrase": 12, "two_terms": 10, "city": 
 ENGINES = ("ml", "pagefind")  # ml: the site's own search page (issue #14); pagefind: the baseline
 YEAR_RANGE = (1990, 2100)  # the format's years: a term like 2024 or 2024年 in it is a year filter
 TOP = 10
+RECALL_ALL_UP_TO = 3000  # item pages; above, recall comes from mlSearch.pages() (recall_mode)
 QUERY_TIMEOUT_MS = 30_000
 MISSING_KEPT = 200  # missing pages kept per query in the JSON (all are counted)
 SPECIFIC_SHARE = 0.05  # every second query of a kind matches at most this share of item pages
@@ -491,6 +492,9 @@ def build_site(root: Path, site_dir: Path, engine: str) -> Build:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"mkdocs build failed (log: {log_path}):\n{text[-3000:]}")
     out.peak_tree_mb = max(sampler.tree_peak, usage.ru_maxrss / 1024)
+    if engine == "pagefind" and not (site_dir / "pagefind").is_dir():
+        raise SystemExit("this code no longer builds a Pagefind site (replaced by the site's own search): build the baseline at an "
+                         "earlier commit and measure it with --keep DIR --reuse (DIR/pagefind-<N>/root and site)")
     found = _INDEX_LINE.search(text)
     if found:
         out.indexed, out.index_s = int(found.group(1)), float(found.group(2))
@@ -527,6 +531,7 @@ _INIT = "window.__bench = {lastInput: 0}; document.addEventListener('input', () 
 _ML_TOP = f"() => Array.from(document.querySelectorAll('#ml-search-results li.ml-result a.ml-result__link')).slice(0, {TOP}).map(a => a.getAttribute('href'))"
 _ML_TOTAL = "() => { const r = document.querySelector('#ml-search-results'); return r ? parseInt(r.dataset.total, 10) : null; }"
 _ML_ALL = "q => window.mlSearch.all(q)"
+_ML_PAGES = "q => window.mlSearch.pages(q)"
 # Pagefind's module with the base URL the search page gives its UI (assets/search.js): the
 # engine behind the box, asked for every result rather than the first five the UI shows.
 _PF_ALL = """async ([q, bundle]) => {
@@ -544,8 +549,9 @@ class Driver:
     are typed and measured as a reader would see them, one that asks the engine for every
     result (recall) — fetching all of them must not warm the cache of the first."""
 
-    def __init__(self, browser, base: str, engine: str, typing: str):
+    def __init__(self, browser, base: str, engine: str, typing: str, doc_url: Callable[[int], str] | None = None):
         self.base, self.engine, self.typing = base, engine, typing
+        self.doc_url = doc_url  # recall from mlSearch.pages(): page number → site path
         self.url = urljoin(base, urls.search())
         self.contexts = [browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN") for _ in range(2)]
         self.page, self.recall_page = (c.new_page() for c in self.contexts)
@@ -609,7 +615,10 @@ class Driver:
             if self.engine == "ml":
                 top = self.page.evaluate(_ML_TOP)
                 out.total = self.page.evaluate(_ML_TOTAL)
-                found = self.recall_page.evaluate(_ML_ALL, query.text)
+                if self.doc_url:
+                    found = [self.doc_url(n) for n in self.recall_page.evaluate(_ML_PAGES, query.text)]
+                else:
+                    found = self.recall_page.evaluate(_ML_ALL, query.text)
             else:
                 found = self.recall_page.evaluate(_PF_ALL, [query.text, urljoin(self.base, "pagefind/pagefind.js")])
                 top = found[:TOP]  # the UI shows five, then "load more": the same ranking
@@ -658,20 +667,23 @@ def top_ok(top: Sequence[str], text_ok: Sequence[bool], relevant_urls: frozenset
     return [p in relevant_urls if p in item_urls else ok for p, ok in zip(top, text_ok, strict=True)]
 
 
-def measure(site_dir: Path, engine: str, queries: list[Query], truth: dict[str, frozenset[str]], typing: str, item_urls: set[str], browser=None) -> tuple[list[Outcome], int]:
+def measure(
+    site_dir: Path, engine: str, queries: list[Query], truth: dict[str, frozenset[str]], typing: str, item_urls: set[str], browser=None, recall: str = "all"
+) -> tuple[list[Outcome], int]:
     """Every query in the built site's search page, one after the other in one tab; also
     the bytes the search page itself loaded before the first keystroke. Launches Chromium
-    unless given a Playwright browser."""
+    unless given a Playwright browser. recall="pages": recall from mlSearch.pages()."""
     server, base = serve_dir(site_dir)
+    doc_url = doc_urls(site_dir) if recall == "pages" else None
     try:
         if browser is not None:
-            outcomes, load_bytes = _measure_in(browser, base, engine, queries, truth, typing)
+            outcomes, load_bytes = _measure_in(browser, base, engine, queries, truth, typing, doc_url)
         else:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as p:
                 launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                outcomes, load_bytes = _measure_in(launched, base, engine, queries, truth, typing)
+                outcomes, load_bytes = _measure_in(launched, base, engine, queries, truth, typing, doc_url)
                 launched.close()
         judge_top(outcomes, base, item_urls)
     finally:
@@ -680,8 +692,20 @@ def measure(site_dir: Path, engine: str, queries: list[Query], truth: dict[str, 
     return outcomes, load_bytes
 
 
-def _measure_in(browser, base: str, engine: str, queries: list[Query], truth: dict[str, frozenset[str]], typing: str) -> tuple[list[Outcome], int]:
-    driver = Driver(browser, base, engine, typing)
+def doc_urls(site_dir: Path) -> Callable[[int], str]:
+    """Page number → site path, read from the index files the build wrote (d/<n>.json: "u")."""
+    cache: dict[int, str] = {}
+
+    def url(n: int) -> str:
+        if n not in cache:
+            cache[n] = json.loads((site_dir / urls.search_doc(n)).read_bytes())["u"]
+        return cache[n]
+
+    return url
+
+
+def _measure_in(browser, base: str, engine: str, queries: list[Query], truth: dict[str, frozenset[str]], typing: str, doc_url=None) -> tuple[list[Outcome], int]:
+    driver = Driver(browser, base, engine, typing, doc_url)
     outcomes = []
     try:
         for k, q in enumerate(queries, 1):
@@ -782,7 +806,18 @@ def git_commit() -> str | None:
     return result.stdout.strip() or None
 
 
-def run(n: int, engine: str, seed: int, typing: str, keep: Path | None, show_all: bool, reuse: bool = False) -> dict:
+def recall_mode(setting: str, n: int, engine: str) -> str:
+    """all: mlSearch.all(), every result checked (it fetches every candidate's texts);
+    pages: mlSearch.pages(), the candidates before the check, which drops only pages that do
+    not contain the query — so the same recall — without fetching every candidate."""
+    if engine != "ml":
+        return "all"
+    if setting == "auto":
+        return "all" if n <= RECALL_ALL_UP_TO else "pages"
+    return setting
+
+
+def run(n: int, engine: str, seed: int, typing: str, keep: Path | None, show_all: bool, reuse: bool = False, recall: str = "auto") -> dict:
     work = keep / f"{engine}-{n}" if keep else Path(tempfile.mkdtemp(prefix=f"minsheng-search-{n}-"))
     root, site = work / "root", work / "site"
     try:
@@ -800,14 +835,15 @@ def run(n: int, engine: str, seed: int, typing: str, keep: Path | None, show_all
         queries = sample_queries(pages, cities, seed)
         truth = {q.text: relevant(parse_terms(q.truth, cities), pages) for q in queries}
         log(f"[{n}] {len(queries)} queries (seed {seed}), {len(pages)} item pages; typing them into {urls.search()}")
-        outcomes, load_bytes = measure(site, engine, queries, truth, typing, {p.url for p in pages})
+        recall = recall_mode(recall, n, engine)
+        outcomes, load_bytes = measure(site, engine, queries, truth, typing, {p.url for p in pages}, recall=recall)
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
     summary = summarise(outcomes)
     summary["bytes_page_load"] = load_bytes
     result = {
-        "items": n, "engine": engine, "seed": seed, "typing": typing, "item_pages": len(pages), "commit": git_commit(),
+        "items": n, "engine": engine, "seed": seed, "typing": typing, "recall_via": recall, "item_pages": len(pages), "commit": git_commit(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "cores": os.cpu_count(),
         "build": asdict(build), "summary": summary, "queries": [record(o) for o in outcomes],
     }
@@ -829,6 +865,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", default="ml", choices=ENGINES, help="ml: the site's search page; pagefind: the baseline (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=SEED, help="query sample seed (default: %(default)s)")
     parser.add_argument("--typing", default="fill", choices=("fill", "keys"), help="fill: one input event per query (an input method's commit); keys: one per character")
+    parser.add_argument("--recall", default="auto", choices=("auto", "all", "pages"), help=f"where recall is read: mlSearch.all() or mlSearch.pages() (auto: all up to {RECALL_ALL_UP_TO:,} items)")
     parser.add_argument("--keep", type=Path, default=None, help="write the data and sites under this folder and keep them")
     parser.add_argument("--reuse", action="store_true", help="with --keep: measure the site kept there again instead of building it")
     parser.add_argument("--verbose", action="store_true", help="print every query with its ground truth")
@@ -841,7 +878,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     log(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    rows = [run(n, args.engine, args.seed, args.typing, args.keep, args.verbose, args.reuse) for n in sizes]
+    rows = [run(n, args.engine, args.seed, args.typing, args.keep, args.verbose, args.reuse, args.recall) for n in sizes]
     print("\n" + table(rows))
     return 0
 

@@ -249,6 +249,9 @@ window.mlSearch = {all: async q => {
   await new Promise(r => setTimeout(r, 20));
   const terms = q.split(/\\s+/).filter(Boolean);
   return index.filter(p => terms.every(t => p.text.includes(t))).map(p => p.url);
+}, pages: async q => {
+  const found = await mlSearch.all(q);
+  return found.map(u => index.findIndex(p => p.url === u));
 }};
 const box = document.getElementById('ml-search-input'), out = document.getElementById('ml-search-results');
 box.addEventListener('input', async () => {
@@ -277,6 +280,9 @@ def test_the_harness_measures_a_search_page_that_follows_the_contract(tmp_path, 
     (tmp_path / urls.search() / "index.html").write_text(FAKE_SEARCH, encoding="utf-8")
     index = [{"url": topic, "text": "电梯"}, {"url": lift, "text": "加装电梯"}, {"url": lift_2023, "text": "电梯"}, {"url": parking, "text": "停车电梯"}]
     (tmp_path / "fake-index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    for n, entry in enumerate(index):  # what recall="pages" reads back: page n's link
+        (tmp_path / urls.search_doc(n)).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / urls.search_doc(n)).write_text(json.dumps({"u": entry["url"]}), encoding="utf-8")
     pages = [page(lift, text=texts[lift]), page(parking, text=texts[parking]), page(lift_2023, year=2023, text=texts[lift_2023]),
              page(lift_qixia, city="qixia", text=texts[lift_qixia])]
     queries = [bs.Query("电梯", "电梯", "word", lift), bs.Query("電梯", "电梯", "traditional", lift)]
@@ -294,3 +300,22 @@ def test_the_harness_measures_a_search_page_that_follows_the_contract(tmp_path, 
     assert load_bytes >= len(FAKE_SEARCH.encode("utf-8"))
     s = bs.summarise([word, traditional])
     assert (s["recall_micro"], s["recall_macro"], s["precision_at_10"]) == (pytest.approx(2 / 6), pytest.approx(1 / 3), 0.75)
+
+    [by_pages], _ = bs.measure(tmp_path, "ml", queries[:1], truth, "fill", {p.url for p in pages}, browser=browser, recall="pages")
+    assert by_pages.found == word.found and by_pages.top == word.top
+
+
+def test_recall_is_read_from_every_checked_result_up_to_3000_items_and_from_the_candidates_above():
+    assert [bs.recall_mode("auto", n, "ml") for n in (300, 3000, 3001, 30000)] == ["all", "all", "pages", "pages"]
+    assert bs.recall_mode("all", 30000, "ml") == "all" and bs.recall_mode("pages", 300, "ml") == "pages"
+    assert bs.recall_mode("pages", 30000, "pagefind") == "all"  # Pagefind has no pages()
+
+
+def test_page_numbers_become_links_through_the_index_files(tmp_path):
+    import json
+
+    for n, url in enumerate([urls.item("qingdao", 2024, "6"), urls.topic("tuoyu")]):
+        (tmp_path / urls.search_doc(n)).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / urls.search_doc(n)).write_text(json.dumps({"u": url, "t": "x"}), encoding="utf-8")
+    url_of = bs.doc_urls(tmp_path)
+    assert [url_of(1), url_of(0)] == [urls.topic("tuoyu"), urls.item("qingdao", 2024, "6")]
