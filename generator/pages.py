@@ -590,7 +590,7 @@ class Site:
 
     def city_page(self, slug: str) -> Page:
         cards = [self.year_card(lf.data) for lf in self.years_of(slug)]
-        pairs = [self.year_pair(older, newer) for newer, older in zip(cards, cards[1:])]
+        pairs = [self.year_pair(older, newer) for newer, older in zip(cards, cards[1:], strict=False)]  # newest first: each with the one before it
         return self._render("city.md.j2", urls.city_src(slug), city=self.ds.cities[slug], years=cards, pairs=pairs)
 
     def year_pair(self, older: YearCard, newer: YearCard) -> YearPair:
