@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -73,6 +74,8 @@ def material_error(message: dict) -> bool:
 def vnu_messages(built_site, tmp_path_factory) -> list:
     """vnu's errors over every built page and the canary page, in one JVM (it is slow to start)."""
     java = shutil.which("java")
+    if java is None and os.environ.get("CI"):
+        pytest.fail("java not found in CI: .ci/run must install default-jre-headless")
     if java is None:
         pytest.skip("java not found: the Nu HTML Checker needs Java 17 (apt-get install -y default-jre-headless; .ci/run installs it)")
     canary = tmp_path_factory.mktemp("vnu") / "canary.html"
