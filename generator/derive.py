@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 
 from . import model
@@ -704,3 +705,35 @@ def status_phrase(lt: Latest, fresh: Freshness | None = None) -> str:
     who = f"官方表述“{short(lt.status_text, 16)}”" if lt.official and lt.status_text else BASIS_LABELS.get(lt.basis, "")
     stale = "，信息已过时" if fresh and fresh.stale else ""
     return f"{label}（{who}，截至{cn_date(lt.report.as_of)}{stale}）"
+
+
+# --- counting in a list's own unit (home, cities index, city pages) ----------------------------
+
+_LABEL_UNIT = re.compile(r"^第[〇零一二三四五六七八九十百千两\d]+([件项条个])$")
+
+
+def list_unit(pl: model.PledgeList) -> str:
+    """The word a list counts its own items with: 件 when its items are 第一件, 第二件 … (青岛),
+    else 项 — so a reader sees "15件", the number the city announced, not our leaf count."""
+    units = {m.group(1) for m in (_LABEL_UNIT.match((i.label or "").strip()) for i in pl.items) if m}
+    return units.pop() if len(units) == 1 else "项"
+
+
+def count_phrase(pl: model.PledgeList) -> str:
+    """The list's size as the city states it: `15件`; with its finer items when there are more
+    of them, since status counts are made over those: `15件（细分为48项）`."""
+    n_top, n_leaves = len(pl.items), len(leaves(pl.items))
+    phrase = f"{n_top}{list_unit(pl)}"
+    return phrase if n_leaves == n_top else f"{phrase}（细分为{n_leaves}项）"
+
+
+def latest_report_date(pl: model.PledgeList) -> dt.date | None:
+    """The as-of date of the list's newest progress report, None without one."""
+    return max((r.as_of for r in pl.reports), default=None)
+
+
+def count_basis(pl: model.PledgeList) -> str:
+    """What a status chart's counts count, in words: `共30项`, or `状态按细分的48项统计`
+    when the list's own items have sub-items (the chart counts the finest level)."""
+    n_top, n_leaves = len(pl.items), len(leaves(pl.items))
+    return f"共{n_top}{list_unit(pl)}" if n_leaves == n_top else f"状态按细分的{n_leaves}项统计"
