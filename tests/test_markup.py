@@ -117,7 +117,7 @@ ALLOWED_WORDS = {
     "BOM", "CRLF", "GBK", "NFKC", "NUL", "MB", "KB", "GMT", "YYYY-MM-DD",
     # software, services and projects named on the about pages
     "Python", "Java", "MkDocs", "Material", "Markdown", "Debian", "Chromium", "chromium", "Playwright", "playwright",
-    "Pagefind", "OpenCC", "Datasette", "Frictionless", "GitHub", "git", "Git", "CI", "PyPI", "pip", "npm", "VS", "Code", "Nu", "QR",
+    "Pagefind", "lunr", "MiniSearch", "FlexSearch", "Lucene", "Elasticsearch", "OpenCC", "Datasette", "Frictionless", "GitHub", "git", "Git", "CI", "PyPI", "pip", "npm", "VS", "Code", "Nu", "QR",
     "jieba", "PyYAML", "libyaml", "C", "pytest", "pytest-xdist", "ruff", "mypy", "pydantic", "rapidyaml", "hypothesis",
     "feedgen", "axe", "axe-playwright-python", "opencc-python-reimplemented", "mkdocs-redirects", "extended",
 }
