@@ -354,6 +354,7 @@ class Node:
     notes: list = field(default_factory=list)  # comment lines for the maintainer
     topics: list = field(default_factory=list)  # (topic id, [keywords]) suggestions
     split: bool = False  # a sub-item split from its parent's ；-list
+    title: str = ""  # a suggested short title (ours), written as a comment
 
 
 @dataclass
@@ -846,9 +847,9 @@ def targets_of(text: str, where: str) -> list:
         seg_text = text[seg.start : seg.end]
         lead_ws = len(seg_text) - len(seg_text.lstrip())
         stripped = seg_text.strip().rstrip("。.")
-        metric = quantities.metric_of(seg_text, seg.quantities, seg.start) or stripped[:30]
-        for q in seg.quantities:
-            target: dict = {"text": stripped, "metric": metric, "value": q.value}
+        metrics = quantities.metrics_for(seg_text, seg.quantities, seg.start)
+        for q, metric in zip(seg.quantities, metrics, strict=True):
+            target: dict = {"text": stripped, "metric": metric or stripped[:30], "value": q.value}
             if q.value_max is not None:
                 target["value_max"] = q.value_max
             target["unit"] = q.unit
@@ -857,6 +858,11 @@ def targets_of(text: str, where: str) -> list:
             target["_offset"] = seg.start + lead_ws
             out.append(target)
     return out
+
+
+# What a figure in these units measures, to tell apart two figures of one thing (改造老旧小区
+# 3.5万户、350万平方米 → 改造老旧小区户数, 改造老旧小区面积).
+UNIT_MEASURES = {"平方米": "面积", "平方公里": "面积", "亩": "面积", "公顷": "面积", "户": "户数", "人": "人数", "名": "人数", "人次": "人次", "元": "金额", "公里": "里程", "千米": "里程"}
 
 
 def draft_targets(node: Node, from_explanation: bool) -> None:
@@ -879,7 +885,10 @@ def draft_targets(node: Node, from_explanation: bool) -> None:
     for t in kept:
         metrics.setdefault(t["metric"], []).append(t)
     for metric, group in metrics.items():
-        if len(group) > 1:
+        if len(group) > 1 and len({t["unit"] for t in group}) == len(group):
+            for t in group:  # 700平方米多功能运动场1处 → 多功能运动场面积, 多功能运动场
+                t["metric"] = metric + UNIT_MEASURES.get(t["unit"], "")
+        if len(group) > 1 and len({t["metric"] for t in group}) < len(group):
             for k, t in enumerate(group, 1):
                 t["metric"] = f"{metric}（{k}）"
                 t["_note"] = "TODO: several figures share these words; name what each one counts"
@@ -916,6 +925,53 @@ def share_parent_targets(node: Node) -> None:
             copy = dict(t)
             copy["_note"] = "TODO: the parent's target, given to this sub-item by the words they share; check"
             node.children[i].targets.append(copy)
+
+
+# Opening words a short title does without: verbs of doing, hedges, time frames (the rest of
+# quantities.py's leading words, plus 做好, 加快 …). 提升, 加强, 新增, 新建 stay: they say what changes.
+_TITLE_LEADING = re.compile(r"^(?:做好|加快|持续|深入|积极|全面|继续|着力|大力|启动|推行)")
+_TITLE_TRAILING = re.compile(r"(?:方面|工作|项目|任务|行动|建设)$")
+TITLE_MAX = 20
+
+
+def suggest_title(text: str) -> str:
+    """A short title for an item, by a rule a maintainer can predict: the first clause of its
+    text, without bracketed asides, quantities, and opening verbs and time frames (开展/实施/
+    年内 …) or closing 方面/工作/项目; cut at the first 、 (or at 20 characters) when longer than
+    20. 开展儿童龋病防治工作 → 儿童龋病防治; 新增3岁以下婴幼儿托位1680个 → 新增3岁以下婴幼儿托位."""
+    first = text[: quantities.clauses(text)[0][1]] if quantities.clauses(text) else text
+    baseline = quantities.BASELINE.search(first)  # 补助标准由1000元提高到3000元 → 补助标准
+    first = first[: baseline.start()] if baseline else first
+    cuts = [(q.number_start, q.end) for q in quantities.find_quantities(first)]
+    for a, b in sorted(cuts, reverse=True):
+        first = first[:a] + first[b:]
+    depths = quantities.bracket_depth(first)
+    first = "".join(ch for ch, d in zip(first, depths, strict=True) if d == 0 and ch not in "（(〔【[）)〕】]")
+    title = re.sub(r"\s+", "", first)
+    previous = None
+    while previous != title:
+        previous = title
+        title = quantities.strip_leading(_TITLE_LEADING.sub("", title) if len(title) > 5 else title)
+        title = _TITLE_TRAILING.sub("", title) if len(title) > 5 else title
+        title = re.sub(r"^[的、和及与]+|[的、和及与等。.]+$", "", title)
+    if len(title) > TITLE_MAX:
+        head = title.split("、")[0]
+        title = head if 4 <= len(head) <= TITLE_MAX else _cut_at_word(title, TITLE_MAX)
+    return title
+
+
+def _cut_at_word(text: str, limit: int) -> str:
+    """The longest start of `text` of at most `limit` characters that ends at a word boundary
+    (jieba's cut, as search uses)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    out = ""
+    for word in jieba.cut(text):
+        if len(out) + len(word) > limit:
+            break
+        out += word
+    return out or text[:limit]
 
 
 def load_topics(root: Path) -> list:
@@ -1104,7 +1160,10 @@ def item_data(node: Node) -> dict:
     if node.section:
         d["section"] = node.section
     d["text"] = node.text
-    d["#title"] = CommentLines("title:   # TODO: a short title of ours, under 20 characters")
+    if node.title:
+        d["#title"] = CommentLines(f"title: {scalar(node.title)}  # TODO: suggested (ours, from the text's first clause); check or shorten, then remove the # in front")
+    else:
+        d["#title"] = CommentLines("title:   # TODO: a short title of ours, under 20 characters")
     if node.goal:
         d["goal"] = node.goal
     if node.explanation:
@@ -1204,6 +1263,8 @@ def build_draft(source: SourceText, split: str = "auto", from_explanation: bool 
         draft_targets(node, from_explanation)
         share_parent_targets(node)
         suggest_topics(node, topics or [])
+    for node in _walk_nodes(draft.items):
+        node.title = suggest_title(node.text)
     return draft
 
 
