@@ -1393,7 +1393,7 @@ def draft_year_file(
     }
     if url:
         entry["url"] = url
-    entry["obtained"] = {"html": "网页存档(web page capture)", "table": "表格文件(table file)"}.get(source.kind, "文本存档(text capture)")
+    entry["obtained"] = {"html": "网页存档", "table": "表格文件"}.get(source.kind, "文本存档")
     if not path.resolve().is_relative_to((root / "sources").resolve()):  # a copy taken now, not one archived before
         entry["retrieved"] = Commented(today, "TODO: check: when the copy was taken")
     entry["archive"] = archive
