@@ -378,6 +378,7 @@ class Draft:
     notes: list = field(default_factory=list)  # comment lines for the top of the file
     unused_columns: list = field(default_factory=list)
     renumbered: bool = False
+    table_in_text: bool = False  # a table found inside a text (its lines before are listed if unused)
 
 
 class DraftRefused(Exception):
@@ -1041,7 +1042,22 @@ def list_facts(draft: Draft, lines: list, year: int, today: Optional[dt.date] = 
         if m and due and due.year in (year, year + 1, year + 2):
             deadline = (due, no, m.group(0))
             break
-    return {"title": title, "kind": kind, "published": published, "deadline": deadline}
+    report = progress_report(title, before, draft.unused_columns)
+    return {"title": title, "kind": kind, "published": published, "deadline": deadline, "report": report}
+
+
+_REPORT_TITLE = re.compile(r"进展情况|完成情况|进展|进度|季度|半年|督查|通报")
+_REPORT_COLUMNS = ("进展情况", "完成情况", "工作进展", "完成进度", "进展", "进度")
+
+
+def progress_report(title: Optional[str], before: list, unused_columns: list) -> Optional[str]:
+    """Why the source is a progress report rather than the list itself (None when it is not):
+    its title says 进展情况/完成情况/季度 …, or its table has a 进展情况/完成情况 column. Its
+    title, date and introduction are then the report's, not the list's."""
+    named = next((t for t in ([title] if title else []) + [t for t in before if len(t) <= 60] if _REPORT_TITLE.search(t) and re.search(r"\d{4}年", t)), None)
+    columns = [c for c in unused_columns if _squash(c) in _REPORT_COLUMNS]
+    reasons = ([f"its title «{named}»"] if named else []) + ([f"its table's {'/'.join(columns)} column"] if columns else [])
+    return " and ".join(reasons) or None
 
 
 # 确保在2024年11月底前完成全部任务: a completion date for the whole list.
@@ -1250,6 +1266,7 @@ def build_draft(source: SourceText, split: str = "auto", from_explanation: bool 
         if table:
             first, last, header, rows = table
             draft = parse_table(header, rows)
+            draft.table_in_text = True
             draft.intro = [(no, t) for no, t in source.lines[:first]]
             draft.unplaced += [(no, t) for no, t in source.lines[last:]]
         else:
@@ -1278,9 +1295,20 @@ def year_data(city: str, year: int, draft: Draft, facts: dict, source_entry: dic
     d: dict = {}
     d["city"] = city
     d["year"] = year
-    d["title"] = Commented(facts["title"], "TODO: check: the list's title as the source writes it") if facts["title"] else Commented("待填写：清单标题（原文）", "TODO: the list's title, verbatim")
+    report = facts.get("report")
+    if report:  # the title, date and introduction found are the report's
+        d["title"] = Commented("待填写：清单标题（原文）", "TODO: the source is a progress report: the list's own name as a source writes it (e.g. 2024年30项重点民生实事)")
+    elif facts["title"]:
+        d["title"] = Commented(facts["title"], "TODO: check: the list's title as the source writes it")
+    else:
+        d["title"] = Commented("待填写：清单标题（原文）", "TODO: the list's title, verbatim")
     d["kind"] = Commented(facts["kind"] or "民生实事", "TODO: check: the source's own name for the list (市办实事, 民生实事, 重点任务清单 …)")
-    if facts["published"]:
+    if report:
+        d["#published"] = CommentLines(
+            f"published: YYYY-MM-DD  # TODO: the source is a progress report{' dated ' + str(facts['published']) if facts['published'] else ''}; "
+            "the list's own date if a source states it, else leave it out and say why in `note`"
+        )
+    elif facts["published"]:
         d["published"] = Commented(facts["published"], "TODO: check: a date found in the source")
     else:
         d["#published"] = CommentLines("published: YYYY-MM-DD  # TODO: when the list was published; if no source says, leave it out and explain in `inferred`")
@@ -1293,7 +1321,7 @@ def year_data(city: str, year: int, draft: Draft, facts: dict, source_entry: dic
         d["#deadline"] = CommentLines("deadline: YYYY-MM-DD  # TODO: the completion date the source states for every item, if it states one")
     d["issuer"] = Commented("待填写：发布机关", "TODO: who issued the list")
     d["source"] = "list"
-    intro = [t for _, t in draft.intro if ends_sentence(t) and len(t) >= 20]
+    intro = [] if report else summary_lines(draft)
     if intro:
         d["summary"] = Commented("\n".join(intro), "TODO: check: the source's introduction, verbatim; remove what is not")
     d["sources"] = [source_entry]
@@ -1303,6 +1331,19 @@ def year_data(city: str, year: int, draft: Draft, facts: dict, source_entry: dic
         ]
     d["items"] = [item_data(n) for n in draft.items]
     return d
+
+
+def summary_lines(draft: Draft) -> list:
+    """The introduction's sentences, drafted as the list's `summary`."""
+    return [t for _, t in draft.intro if ends_sentence(t) and len(t) >= 20]
+
+
+def unused_intro(draft: Draft, facts: dict) -> list:
+    """Lines before the list that the draft put nowhere (not the title, the date line or the
+    summary): listed with the lines not placed, so that nothing is lost unseen. A progress
+    report's introduction is its own: all of it is listed."""
+    used = set() if facts.get("report") else set(summary_lines(draft)) | {facts["title"]}
+    return [(no, t) for no, t in draft.intro if t not in used and not _DATE_LINE.match(t)]
 
 
 def _section_data(s: SectionDraft) -> dict:
@@ -1384,6 +1425,15 @@ def draft_year_file(
     facts = list_facts(draft, source.lines, year, today)
     archive = archive_source(root, city, year, path, source)
     draft.notes.extend(_second_thoughts(root, year_path, year, facts, archive))
+    if facts["report"]:
+        draft.notes.insert(
+            0,
+            f"the source is a progress report ({facts['report']}): its title, date and introduction are the report's, not the list's, "
+            "so the list's title and date are left as placeholders; add the report to `reports` (its title, date and introduction as its "
+            "`summary`), then import its progress with import-progress",
+        )
+    if facts["report"] or draft.table_in_text:
+        draft.unplaced = sorted(set(draft.unplaced) | set(unused_intro(draft, facts)))
     today = today or dt.date.today()
     entry: dict = {
         "id": "list",

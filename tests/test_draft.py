@@ -543,6 +543,32 @@ def test_a_table_with_progress_columns_says_which_columns_it_did_not_use(root):
     assert "table columns not used: 进展情况, 完成情况 (progress columns: use import-progress" in outcome.summary("x")
 
 
+def test_a_progress_report_is_recognised_and_its_facts_are_not_taken_for_the_lists(root):
+    outcome, pl = drafted(root, source=ROOT / "sources" / "captures" / "004_5b83448298b42065.txt", city="qixia")
+    summary = outcome.summary("x")
+    assert "the source is a progress report (its title «2024年二季度30项重点民生实事进展情况表» and its table's 进展情况/完成情况 column)" in summary
+    assert pl.title.startswith("待填写") and pl.published is None and pl.summary is None
+    assert (pl.sources[0].title, pl.sources[0].date) == ("2024年二季度30项重点民生实事进展情况表", dt.date(2024, 7, 10))  # the source is the report
+
+
+def test_a_list_whose_title_names_no_report_is_no_progress_report(root):
+    outcome, pl = drafted(root, "测试市2024年民生实事项目\n1.新增托位6000个以上。\n2.建设口袋公园10处。\n")
+    assert "progress report" not in outcome.summary("x")
+    assert pl.title == "测试市2024年民生实事项目"
+
+
+def test_a_progress_column_alone_marks_a_progress_report(root):
+    table = "序号 | 事项名称 | 任务目标 | 完成情况\n1 | 新增托位 | 新增托位6000个 | 已完成\n2 | 口袋公园 | 建设口袋公园10处 | 推进中\n"
+    outcome, _ = drafted(root, table, name="list.md")
+    assert "the source is a progress report (its table's 完成情况 column)" in outcome.summary("x")
+
+
+def test_lines_before_a_table_inside_a_text_are_listed_when_not_used(root):
+    text = "测试市2024年民生实事项目\n附件\n序号 | 事项名称 | 任务目标\n1 | 新增托位 | 新增托位6000个\n2 | 口袋公园 | 建设口袋公园10处\n"
+    outcome, _ = drafted(root, text)
+    assert "lines not placed (1; page furniture, closing remarks — or something to add by hand):\n  2: 附件" in outcome.summary("x")
+
+
 # --- writing ----------------------------------------------------------------------------------------
 
 
