@@ -34,7 +34,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from . import model, quantities
+from . import derive, model, quantities
 from .dataset import load_dataset
 from .problems import Severity
 from .reading import YamlProblem, load_yaml
@@ -249,9 +249,9 @@ class Figure:
         return cm
 
     def describe(self) -> str:
-        share = f" = {self.value / self.target * 100:.1f}% of the target {self.target:,.10g}" if self.target else ""
-        said = f", the report says {self.percent:g}%" if self.percent is not None else ""
-        return f"{self.metric} {self.value:,.10g} {self.unit}{share}{said} ← {self.text}"
+        share = f" = {self.value / self.target * 100:,.1f}% of the target {derive.format_number(self.target)}" if self.target else ""
+        said = f", the report says {derive.format_number(self.percent)}%" if self.percent is not None else ""
+        return f"{self.metric} {derive.format_number(self.value)} {self.unit}{share}{said} ← {self.text}"
 
 
 @dataclass
