@@ -861,11 +861,6 @@ def targets_of(text: str, where: str) -> list:
     return out
 
 
-# What a figure in these units measures, to tell apart two figures of one thing (改造老旧小区
-# 3.5万户、350万平方米 → 改造老旧小区户数, 改造老旧小区面积).
-UNIT_MEASURES = {"平方米": "面积", "平方公里": "面积", "亩": "面积", "公顷": "面积", "户": "户数", "人": "人数", "名": "人数", "人次": "人次", "元": "金额", "公里": "里程", "千米": "里程"}
-
-
 def draft_targets(node: Node, from_explanation: bool) -> None:
     found = targets_of(node.text, "text")
     if node.goal:
@@ -888,7 +883,7 @@ def draft_targets(node: Node, from_explanation: bool) -> None:
     for metric, group in metrics.items():
         if len(group) > 1 and len({t["unit"] for t in group}) == len(group):
             for t in group:  # 700平方米多功能运动场1处 → 多功能运动场面积, 多功能运动场
-                t["metric"] = metric + UNIT_MEASURES.get(t["unit"], "")
+                t["metric"] = metric + quantities.UNIT_MEASURES.get(t["unit"], "")
         if len(group) > 1 and len({t["metric"] for t in group}) < len(group):
             for k, t in enumerate(group, 1):
                 t["metric"] = f"{metric}（{k}）"

@@ -50,6 +50,9 @@ QUANTITY = re.compile(
     rf"(?P<unit>{_UNIT})(?P<paren>[（(](?:户|间|套|个|人|处|座|台)[）)])?"
     r"(?P<rate>(?:每(?:人|户|月|年|天|日|小时|次))+)?"
 )
+# What a figure in these units measures, to tell apart two figures of one thing (改造老旧小区
+# 3.5万户、350万平方米 → 改造老旧小区户数, 改造老旧小区面积).
+UNIT_MEASURES = {"平方米": "面积", "平方公里": "面积", "亩": "面积", "公顷": "面积", "户": "户数", "人": "人数", "名": "人数", "人次": "人次", "元": "金额", "公里": "里程", "千米": "里程"}
 # Words the validator's rule (checks.stated_comparator) does not know.
 MORE_BEFORE = {"超": "at_least", "突破": "at_least", "至少": "at_least", "最少": "at_least", "最低": "at_least", "最多": "at_most", "最高": "at_most"}
 MORE_AFTER = {"左右": "about", "多": "at_least"}
