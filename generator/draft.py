@@ -355,6 +355,7 @@ class Node:
     topics: list = field(default_factory=list)  # (topic id, [keywords]) suggestions
     split: bool = False  # a sub-item split from its parent's ；-list
     title: str = ""  # a suggested short title (ours), written as a comment
+    deadline_words: Optional[str] = None  # the words of the text that give `deadline` (预计2024年5月完工)
 
 
 @dataclass
@@ -804,6 +805,33 @@ def deadline_of(text: str) -> Optional[dt.date]:
     return following - dt.timedelta(days=1)
 
 
+# 预计2024年5月完工, 2024年上半年建成, 2024年12月底前完成: when the text says the item is done.
+_DONE_BY = re.compile(
+    r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?(?:底|末)?|(上半年|下半年|年底|底|末))前?[^，,。；;\d]{0,4}?"
+    r"(?:完工|完成|建成|竣工|投用|投入使用|落地|交付|开通|上线)"
+)
+
+
+def deadline_in_text(texts: list, year: int) -> tuple:
+    """(date, words) of the first completion date in the list's year that the item's texts
+    state (预计2024年5月完工 → 2024-05-31; 上半年 → 06-30; 年底 → 12-31), else (None, None)."""
+    for text in texts:
+        for m in _DONE_BY.finditer(text or ""):
+            if int(m.group(1)) != year:
+                continue
+            half = m.group(4)
+            month = int(m.group(2)) if m.group(2) else (6 if half == "上半年" else 12)
+            if not 1 <= month <= 12:
+                continue
+            if m.group(3):
+                try:
+                    return dt.date(year, month, int(m.group(3))), m.group(0)
+                except ValueError:
+                    continue
+            return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1), m.group(0)
+    return None, None
+
+
 # --- content: sub-items, targets, topics ----------------------------------------------------
 
 _PROGRESS_CUE = re.compile(r"已|完成|占年计划|累计|开工|启动|实施|印发|上线|截至")
@@ -1188,7 +1216,8 @@ def item_data(node: Node) -> dict:
     else:
         d["#topics"] = CommentLines("topics: []  # TODO: ids from data/topics.yml (no keyword matched)")
     if node.deadline:
-        d["deadline"] = Commented(node.deadline, "TODO: check: from the source's 完成时限")
+        said = f"the text says 「{node.deadline_words}」" if node.deadline_words else "from the source's 完成时限"
+        d["deadline"] = Commented(node.deadline, f"TODO: check: {said}")
     if node.targets:
         d["targets"] = [_target_data(t) for t in node.targets]
     if node.notes:
@@ -1417,6 +1446,9 @@ def draft_year_file(
         raise DraftRefused([f"--url {url!r}: give an http:// or https:// address"])
     source = read_source(path)
     draft = build_draft(source, split, from_explanation, load_topics(root))
+    for node in _walk_nodes(draft.items):
+        if node.deadline is None:
+            node.deadline, node.deadline_words = deadline_in_text([node.text, node.goal, *node.explanation], year)
     facts = list_facts(draft, source.lines, year, today)
     archive = archive_source(root, city, year, path, source)
     draft.notes.extend(_second_thoughts(root, year_path, year, facts, archive))

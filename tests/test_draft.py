@@ -475,6 +475,27 @@ def test_titles_and_topics_are_left_as_todo_comments_with_suggested_topics(root)
     assert "    # topics: [laojiu-xiaoqu]  # TODO: suggested by the words 老旧小区; check, then remove the # in front\n" in outcome.text
 
 
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("项目位于西城储备库北侧,预计2024年5月完工,可新增1.6万吨储备粮。", dt.date(2024, 5, 31)),
+        ("2024年上半年建成城市大脑平台。", dt.date(2024, 6, 30)),
+        ("2024年3月开始施工,2024年12月前完工。", dt.date(2024, 12, 31)),
+        ("2024年12月底前完成主体验收,2025年6月回迁安置。", dt.date(2024, 12, 31)),
+        ("2025年6月底前完成设备安装调试。", None),  # (not the list's year: the maintainer decides)
+        ("组织各医疗机构扎实开展儿童龋病防治服务。", None),
+    ],
+)
+def test_an_item_deadline_is_taken_from_the_completion_date_its_text_states(text, date):
+    assert draft.deadline_in_text([text], 2024)[0] == date
+
+
+def test_a_drafted_item_deadline_says_which_words_gave_it(root):
+    outcome, pl = drafted(root, "1.新建口袋公园10处,预计2024年5月完工。\n2.建设口袋公园10处。\n")
+    assert pl.items[0].deadline == dt.date(2024, 5, 31) and pl.items[1].deadline is None
+    assert "deadline: 2024-05-31  # TODO: check: the text says 「2024年5月完工」" in outcome.text
+
+
 def test_the_list_deadline_is_taken_from_the_source_when_it_states_one(root):
     outcome, pl = drafted(root, "为办好民生实事，确保在2024年11月底前完成全部任务。\n1.新增托位6000个以上。\n2.改造老旧小区200个。\n")
     assert (pl.deadline, pl.period.end) == (dt.date(2024, 11, 30), dt.date(2024, 11, 30))
