@@ -26,8 +26,11 @@ judgement to the maintainer, in `# TODO` comments:
    （牵头单位：…）, 〔牵头部门：…〕, a 牵头单位：… line or a 牵头/责任单位 column, one per entry;
    a paragraph under an item is its `explanation`; a single-sentence item listing several
    short pledges separated by ；/; becomes sub-items (`--split`); structured targets from
-   every stated quantity (`generator/quantities.py`); titles and topics left for the
-   maintainer, with topics suggested from data/topics.yml keywords as comments.
+   every stated quantity (`generator/quantities.py`), their metrics named by its rules; an
+   item's deadline from the completion date its text states (预计2024年5月完工); titles and
+   topics left for the maintainer as commented suggestions (`suggest_title`, topics from
+   data/topics.yml keywords). A progress report taken for a source (进展情况表) is said so,
+   and its title, date and introduction are not taken for the list's.
 5. **Writing**: YAML written the way the data files are (plain scalars unless our strict
    reader would read them otherwise, `|-` blocks for paragraphs, `# TODO` comments), read
    back exactly (tests/test_draft.py), never over an existing file without `--force`.

@@ -20,6 +20,9 @@ One parser for the tools that read official text: `draft` (targets of a pledge) 
   word in front of the first number of a list carries over to the rest (分别不低于70%和30%);
   otherwise `exactly`. 达到 and 达 are not qualifiers: 签约率达到75% is exactly 75 (达到75%以上
   is at_least, from 以上).
+- **Clauses and metrics**: nothing inside brackets is split; a metric is a segment's words
+  without its quantities, asides and the opening words that name nothing (年内, 争取, 完成 …;
+  新增 stays), with one name per member of a series (一、二、三级… → 一级…, 二级…).
 """
 
 from __future__ import annotations
