@@ -16,7 +16,7 @@ help:
 	@echo "make site      build the site into site/ (strict; invalid data stops the build)"
 	@echo "make bench     benchmark load/generate/build at growing data sizes"
 	@echo "make bench-search   search recall, precision, speed and bytes in Chromium (SIZES=300 ENGINE=pagefind VERBOSE=1)"
-	@echo "make draft CITY=qingdao YEAR=2024 FROM=list.txt   draft data/<city>/<year>.yml from an official text, page or table"
+	@echo "make draft CITY=qingdao YEAR=2024 FROM=list.txt [URL=https://…]   draft data/<city>/<year>.yml from an official text, page or table"
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "Setting up $(VENV) with the pinned packages (first run, or after requirements change)…"
@@ -65,7 +65,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
 
-draft: $(STAMP) ; @$(BIN)/python -m generator draft $(CITY) $(YEAR) "$(FROM)"
+draft: $(STAMP) ; @$(BIN)/python -m generator draft $(CITY) $(YEAR) "$(FROM)" $(if $(URL),--url "$(URL)")
 
 # SIZES=300,3000 to choose the item counts (default 300, 3,000, 30,000); figures: README.md.
 bench: $(STAMP)

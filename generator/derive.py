@@ -282,11 +282,13 @@ def cn_date(value: dt.date | None) -> str:
 
 
 def newest_data_date(lists) -> dt.date:
-    """The newest date in the data (sources' dates and retrieval dates, reports' and lists'
-    publication dates): what a build without SOURCE_DATE_EPOCH takes for its date."""
+    """The date of the newest official document in the data (sources' dates, reports' and
+    lists' publication dates): the footer's 收录的最新官方文件, and what a build without
+    SOURCE_DATE_EPOCH takes for its date. Not `retrieved`: that is when we copied a page, and
+    a copy taken today of a 2024 notice is no newer official news."""
     dates = [dt.date(1970, 1, 1)]
     for pl in lists:
-        dates += [s.date for s in pl.sources] + [s.retrieved for s in pl.sources if s.retrieved]
+        dates += [s.date for s in pl.sources]
         dates += [r.published for r in pl.reports] + ([pl.published] if pl.published else [])
     return max(dates)
 
