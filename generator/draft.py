@@ -989,7 +989,7 @@ def suggest_title(text: str) -> str:
 
 def _cut_at_word(text: str, limit: int) -> str:
     """The longest start of `text` of at most `limit` characters that ends at a word boundary
-    (jieba's cut, as search uses)."""
+    (jieba's cut: a title is not cut inside a word)."""
     import jieba
 
     jieba.setLogLevel(60)
