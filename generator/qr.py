@@ -10,35 +10,31 @@ built site). Error correction level M survives a crease or a smudge on a printou
 
 from __future__ import annotations
 
+import functools
+import re
+
 import segno
 from markupsafe import Markup, escape
 
 MASK = 0
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks: scanners need it
+_DARK_RUN = re.compile(b"\x01+")
 
 
-def modules(url: str) -> list[tuple[int, ...]]:
+def modules(url: str) -> list[bytes]:
     """The code's dark (1) and light (0) modules, row by row, without the quiet zone."""
-    return [tuple(row) for row in segno.make(url, error="m", mode="byte", micro=False, mask=MASK, boost_error=False).matrix]
+    return [bytes(row) for row in segno.make(url, error="m", mode="byte", micro=False, mask=MASK, boost_error=False).matrix]
 
 
-def path(matrix: list) -> str:
+def path(matrix: list[bytes]) -> str:
     """SVG path data: one `M x y h n` run per stretch of dark modules, shifted by the quiet zone,
     each run drawn as a one-module-high line through the middle of its row."""
-    parts = []
-    for y, row in enumerate(matrix):
-        x, n = 0, len(row)
-        while x < n:
-            if row[x]:
-                start = x
-                while x < n and row[x]:
-                    x += 1
-                parts.append(f"M{start + QUIET_ZONE} {y + QUIET_ZONE}.5h{x - start}")
-            else:
-                x += 1
-    return "".join(parts)
+    return "".join(
+        f"M{run.start() + QUIET_ZONE} {y + QUIET_ZONE}.5h{run.end() - run.start()}" for y, row in enumerate(matrix) for run in _DARK_RUN.finditer(row)
+    )
 
 
+@functools.lru_cache(maxsize=65536)  # `mkdocs serve` renders the same pages again and again: their codes never change
 def svg(url: str, label: str = "本页网址的二维码") -> Markup:
     """The QR code of `url` as an inline <svg> with an accessible name; sizes come from CSS."""
     matrix = modules(url)
