@@ -4,8 +4,8 @@ anywhere, prints with the page): readers pass an item on by scanning it, as in W
 segno encodes; the SVG is written here, one path of horizontal runs, because segno's own
 writer costs several milliseconds per code. The mask is fixed: choosing the best of
 segno's eight masks scores each of them (about 4 ms per code, four times the encoding),
-while any mask is valid and decodes (tests/test_qr.py decodes every item's code on the
-built site). Error correction level M survives a crease or a smudge on a printout.
+while any mask is valid and decodes (tests/test_qr.py decodes the code of every item
+page with an independent reader). Error correction level M survives a crease or a smudge on a printout.
 """
 
 from __future__ import annotations

@@ -151,6 +151,8 @@ def test_the_sites_own_top_level_folders_are_reserved():
     own = {urls.topics(), urls.data_page(), urls.feed_all(), urls.methodology(), urls.list_csv("x", 2024), urls.sources_index(), urls.source("x"), urls.database()}
     assert {u.split("/")[0] for u in own} <= urls.RESERVED
     assert {"search", "assets"} <= urls.RESERVED  # Material's search page and theme files
+    # the Data Package's folder sits beside the cities' download folders (data/<city>/): a reserved name
+    assert urls.package_descriptor().split("/")[1] in urls.RESERVED
 
 
 def test_no_city_uses_a_reserved_name(ds):
