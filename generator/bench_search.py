@@ -766,8 +766,8 @@ def record(o: Outcome) -> dict:
 
 
 def out_path(n: int) -> Path:
-    """.bench/search-<N>.json"""
-    return OUT_DIR / f"search-{n}.json"
+    """.bench/search-<N>.json (a file of ours on disk, not a page of the site)"""
+    return (OUT_DIR / f"search-{n}").with_suffix(".json")
 
 
 def git_commit() -> str | None:

@@ -249,6 +249,19 @@ def md_text(text: str) -> Markup:
     return Markup(_MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(1))};" if m.group(1) in "<>&=:~^" else "\\" + m.group(1), flat))
 
 
+_LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_./\-]*")
+
+
+def ids_as_code(text: str) -> Markup:
+    """HTML of a description that names codes among Chinese words (official, at_least,
+    qingdao/2024): each Latin token in <code>, the rest escaped; readers see them as codes."""
+    out, at = [], 0
+    for m in _LATIN_TOKEN.finditer(text):
+        out += [str(escape(text[at : m.start()])), f"<code>{escape(m.group())}</code>"]
+        at = m.end()
+    return Markup("".join(out) + str(escape(text[at:])))
+
+
 def yaml_str(text: str) -> Markup:
     """A front-matter value. MkDocs/Material templates insert `title` and `description`
     unescaped (in <title>, <meta content="…">, the header), so the value is HTML-escaped
@@ -290,6 +303,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters.update(
         md=md_text,
+        ids_as_code=ids_as_code,
         yaml=yaml_str,
         cn_date=cn_date,
         num=derive.format_number,

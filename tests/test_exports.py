@@ -345,10 +345,10 @@ def test_data_page_explains_every_csv_column_with_a_real_example():
     ds = _load(ROOT)
     md = pages.Site(ds, site_url=SITE).data_page().content
     guide = md.split("{#columns}", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"<tr><td><code>([a-z_]+)</code></td><td>([^<]+)</td><td>(.*?)</td></tr>", guide)
+    rows = re.findall(r"<tr><td><code>([a-z_]+)</code></td><td>(.+?)</td><td>(.*?)</td></tr>", guide)
     assert [r[0] for r in rows] == exports.CSV_COLUMNS
-    assert all(meaning.strip() for _, meaning, _ in rows)
-    examples = {name: example for name, _, example in rows}
+    assert all(re.sub(r"<[^>]+>", "", meaning).strip() for _, meaning, _ in rows)
+    examples = {name: re.sub(r"</?code>", "", example) for name, _, example in rows}
     assert examples["city_name"] in {c.name for c in ds.cities.values()}
     assert examples["url"].startswith("https://example.org/ledger/")
 

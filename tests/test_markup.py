@@ -117,12 +117,12 @@ ALLOWED_WORDS = {
     "BOM", "CRLF", "GBK", "NFKC", "NUL", "MB", "KB", "GMT", "YYYY-MM-DD",
     # software, services and projects named on the about pages
     "Python", "Java", "MkDocs", "Material", "Markdown", "Debian", "Chromium", "chromium", "Playwright", "playwright",
-    "Pagefind", "lunr", "MiniSearch", "FlexSearch", "Lucene", "Elasticsearch", "OpenCC", "Datasette", "Frictionless", "GitHub", "git", "Git", "CI", "PyPI", "pip", "npm", "VS", "Code", "Nu", "QR",
+    "Pagefind", "segno", "sqlite-utils", "frictionless", "zxing-cpp", "SVG", "SQL", "R", "lunr", "MiniSearch", "FlexSearch", "Lucene", "Elasticsearch", "OpenCC", "Datasette", "Frictionless", "GitHub", "git", "Git", "CI", "PyPI", "pip", "npm", "VS", "Code", "Nu", "QR",
     "jieba", "PyYAML", "libyaml", "C", "pytest", "pytest-xdist", "ruff", "mypy", "pydantic", "rapidyaml", "hypothesis",
     "feedgen", "axe", "axe-playwright-python", "opencc-python-reimplemented", "mkdocs-redirects", "extended",
 }
 # Names of more than one word (standards and products), taken out before the words are counted.
-ALLOWED_PHRASES = ("Frictionless Data Package", "Data Package", "Table Schema", "JSON Schema", "Nu HTML Checker", "VS Code")
+ALLOWED_PHRASES = ("DB Browser for SQLite", "Frictionless Data Package", "Data Package", "Table Schema", "JSON Schema", "Nu HTML Checker", "VS Code")
 # Pages for maintainers (and the download page, whose column names are the files' own): their
 # code elements (field names, commands, file paths) are code, not page text.
 CODE_PAGES = {"about/format/", "about/contribute/", "about/dependencies/", "about/methodology/", "data/"}
