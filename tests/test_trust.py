@@ -312,7 +312,7 @@ def test_stale_and_assessed_statuses_are_labelled_in_lists_and_counted(ds, rende
         md = rendered[urls.city_year_src(city, year)]
         n = derive.stale_count(lf.data, LATER)
         assert f"其中信息已过时 <strong>{n}</strong> 项" in md
-        rows = [r for r in md.splitlines() if r.startswith('<li class="ml-row">')]
+        rows = [r for r in md.splitlines() if r.startswith('<tr class="ml-ptable__row ')]
         flat = list(walk_items(lf.data.items))
         assert len(rows) == len(flat)
         for row, (item, _, parent) in zip(rows, flat, strict=True):
