@@ -125,11 +125,11 @@ def test_target_comparison_adds_each_pledge_once(ds):
 
 
 def test_target_comparison_adds_within_a_list_and_lists_rates():
-    t = dict(metric="新增托位", unit="个", value=100.0, comparator=model.Comparator.at_least)
+    t = {"metric": "新增托位", "unit": "个", "value": 100.0, "comparator": model.Comparator.at_least}
     items = [
         ("甲", 2024, make_item("1", targets=[model.Target(text="a", **t)])),
         ("甲", 2024, make_item("2", targets=[model.Target(text="b", **t)])),
-        ("乙", 2023, make_item("1", targets=[model.Target(text="c", **dict(t, value=50.0))])),
+        ("乙", 2023, make_item("1", targets=[model.Target(text="c", **{**t, "value": 50.0})])),
         ("甲", 2024, make_item("3", targets=[model.Target(text="d", metric="覆盖率", unit="%", value=90.0)])),
         ("甲", 2024, make_item("4", targets=[model.Target(text="e", metric="覆盖率", unit="%", value=80.0)])),
         ("乙", 2023, make_item("2", targets=[model.Target(text="f", metric="覆盖率", unit="%", value=70.0)])),
@@ -155,13 +155,13 @@ def test_topic_page_and_index_count_the_same_pledges(ds):
 @pytest.mark.parametrize(
     ("target", "words"),
     [
-        (dict(metric="新增停车泊位", value=20000.0, unit="个", comparator="at_least"), "新增停车泊位2万个以上"),
-        (dict(metric="新设岗位", value=16500.0, unit="个", comparator="at_least"), "新设岗位1.65万个以上"),
-        (dict(metric="两癌筛查", value=29410.0, unit="人"), "两癌筛查29410人"),
-        (dict(metric="投资", value=120000000.0, unit="元"), "投资1.2亿元"),
-        (dict(metric="示范点", value=3.0, value_max=4.0, unit="个", comparator="range"), "示范点3至4个"),
-        (dict(metric="费用", value=5.0, unit="%", comparator="at_most"), "费用不超过5%"),
-        (dict(metric="地铁开通", qualitative=True), "推动地铁6号线一期开通运营"),
+        ({"metric": "新增停车泊位", "value": 20000.0, "unit": "个", "comparator": "at_least"}, "新增停车泊位2万个以上"),
+        ({"metric": "新设岗位", "value": 16500.0, "unit": "个", "comparator": "at_least"}, "新设岗位1.65万个以上"),
+        ({"metric": "两癌筛查", "value": 29410.0, "unit": "人"}, "两癌筛查29410人"),
+        ({"metric": "投资", "value": 120000000.0, "unit": "元"}, "投资1.2亿元"),
+        ({"metric": "示范点", "value": 3.0, "value_max": 4.0, "unit": "个", "comparator": "range"}, "示范点3至4个"),
+        ({"metric": "费用", "value": 5.0, "unit": "%", "comparator": "at_most"}, "费用不超过5%"),
+        ({"metric": "地铁开通", "qualitative": True}, "推动地铁6号线一期开通运营"),
     ],
 )
 def test_targets_in_words_readers_use(target, words):
