@@ -46,21 +46,12 @@ class Page:
 # --- what templates receive: named rows instead of tuples ---------------------------------
 
 
-class ItemRow(NamedTuple):
-    """An item in a list of the same list's items (list page, an item's sub-items)."""
-
-    item: model.Item
-    latest: derive.Latest
-    children: tuple = ()  # ItemRow of its sub-items, where the page shows them
-    fresh: derive.Freshness | None = None  # how old its status is at the build date
-
-
 class Group(NamedTuple):
     """A section of the list page with the items directly in it."""
 
     level: int  # heading level of its section chain
     section: model.Section | None  # None: items before the first section
-    rows: list  # ItemRow
+    items: list  # model.Item directly in the section, in source order
 
 
 class TargetRow(NamedTuple):
@@ -437,11 +428,6 @@ class Site:
         pl = lf.data
         return {"lf": lf, "pl": pl, "city_name": self.city_name(pl.city)}
 
-    def row(self, item: model.Item, pl: model.PledgeList, parent: model.Item | None = None, children: tuple = ()) -> ItemRow:
-        """An item as a list shows it: its status, and how old that status is."""
-        lt = derive.latest(item, pl, parent)
-        return ItemRow(item, lt, children, derive.freshness(item, pl, parent, lt, self.build_date))
-
     def _cited(self, pl: model.PledgeList, item: model.Item, timeline: list, latest_report: model.Report | None) -> list:
         """The documents an item page cites, each once: the list's source (at the pledge), then
         the sources of the reports, newest report first."""
@@ -571,7 +557,7 @@ class Site:
         )
 
     def _grouped(self, pl) -> list[Group]:
-        """The list's sections in source order, each with its items and their sub-items."""
+        """The list's sections in source order, each with its items."""
         children: dict = {}
         for s in pl.sections:
             children.setdefault(s.parent, []).append(s)
@@ -579,18 +565,15 @@ class Site:
         for item in pl.items:
             items_in.setdefault(item.section, []).append(item)
 
-        def row(item):
-            return self.row(item, pl, None, tuple(self.row(c, pl, item) for c in item.subitems))
-
         out = []
 
         def visit(section, level):
-            out.append(Group(level, section, [row(i) for i in items_in.get(section.id, [])]))
+            out.append(Group(level, section, items_in.get(section.id, [])))
             for child in children.get(section.id, []):
                 visit(child, level + 1)
 
         if items_in.get(None):
-            out.append(Group(2, None, [row(i) for i in items_in[None]]))
+            out.append(Group(2, None, items_in[None]))
         for top in children.get(None, []):
             visit(top, 2)
         return out
@@ -622,7 +605,7 @@ class Site:
 
     def _table(self, pl: model.PledgeList, leads: dict) -> list[TableGroup]:
         """The list's sections in source order, as groups of a progress table."""
-        return [TableGroup(g.level, (g.section.label + g.section.title) if g.section else None, None, self._rows(pl, [r.item for r in g.rows], leads)) for g in self._grouped(pl)]
+        return [TableGroup(g.level, (g.section.label + g.section.title) if g.section else None, None, self._rows(pl, g.items, leads)) for g in self._grouped(pl)]
 
     def _filters(self, table: list, leads: dict) -> Filters:
         """The options of a table's filters: the statuses, topics and lead units its rows have."""

@@ -396,13 +396,13 @@ def test_stale_and_assessment_labels_show_on_the_affected_items_of_every_list(br
     try:
         pg = context.new_page()
         pg.goto(later_server + urls.city_year(city, year))
-        rows = pg.locator("ol.ml-list li.ml-row")
+        rows = pg.locator("table.ml-ptable tr.ml-ptable__row")
         flat = list(walk_items(pl.items))
         assert rows.count() == len(flat)
         n_stale = n_assessed = 0
         for i, (item, _, parent) in enumerate(flat):
             row = rows.nth(i)
-            assert row.locator(".ml-row__id").inner_text().strip() == item.id
+            assert row.locator(".ml-ptable__title a").get_attribute("href") == f"{item.id}/"
             lt = derive.latest(item, pl, parent)
             stale = derive.freshness(item, pl, parent, lt, LATER).stale
             label = row.locator(".ml-stale")

@@ -91,7 +91,6 @@
       }
       showHeadings(bodies);
       table.classList.toggle("ml-ptable--flat", !!how);
-      table.classList.toggle("ml-ptable--filtered", filters.some(function (f) { return f.value; }));
       count.textContent = "显示 " + shown + " / " + counted.length + " 项";
       if (empty) empty.hidden = shown > 0;
     }
