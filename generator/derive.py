@@ -738,6 +738,12 @@ def own_label(item: model.Item) -> str:
     return label
 
 
+def item_unit(item: model.Item) -> str:
+    """What an item is counted as: 件 where the source numbers it 第…件, else 项."""
+    found = _COUNTED.match(own_label(item))
+    return "件" if found and found.group(2) == "件" else "项"
+
+
 def item_label(item: model.Item, parent: model.Item | None = None) -> str:
     """The plain label of an item, its parent's first: `第六件 · 第4项` (never `4.（编号 6-4）`)."""
     return f"{own_label(parent)} · {own_label(item)}" if parent is not None else own_label(item)
@@ -776,7 +782,7 @@ class Counting:
 
 def counting(pl: model.PledgeList) -> Counting:
     """The list's own count (its top-level items, in 件 or 项) beside what statuses count (leaves)."""
-    top_unit = "件" if pl.items and all(own_label(i).endswith("件") for i in pl.items) else "项"
+    top_unit = "件" if pl.items and all(item_unit(i) == "件" for i in pl.items) else "项"
     return Counting(len(pl.items), top_unit, len(leaves(pl.items)), sum(1 for i in pl.items if i.subitems))
 
 

@@ -7,6 +7,8 @@ a phone gets one card per item and never scrolls sideways.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import all_items
@@ -48,6 +50,11 @@ def make_item(item_id: str, label: str | None = None, **kw) -> model.Item:
 )
 def test_own_label_in_plain_words(label, item_id, expected):
     assert derive.own_label(make_item(item_id, label)) == expected
+
+
+def test_item_unit():
+    assert derive.item_unit(make_item("6", "第六件")) == "件"
+    assert [derive.item_unit(make_item("1", label)) for label in ("第3项", "3.", None, "第六件事")] == ["项"] * 4
 
 
 def test_item_label_names_the_parent_first(ds):
@@ -178,7 +185,8 @@ def test_list_table_has_a_row_for_every_item_and_filters_for_what_it_holds(ds):
         md = site.city_year_page(lf).content
         n = sum(1 for _ in walk_items(lf.data.items))
         assert md.count('<tr class="ml-ptable__row ') == n
-        assert md.count("<form class=\"ml-ptable-tools\" data-ml-tools hidden") == 1  # hidden until the script runs
+        forms = re.findall(r"<form class=\"ml-ptable-tools\"[^>]*>", md)
+        assert len(forms) == 1 and " hidden " in forms[0], "one filter form, hidden until the script runs"
         has_lead = any(derive.item_lead(i, p) for i, _, p in walk_items(lf.data.items))
         assert ("data-ml-filter=\"lead\"" in md) == has_lead
         assert ('<th scope="col" class="ml-ptable__h--lead">' in md) == has_lead
