@@ -7,7 +7,7 @@ PORT ?= 8000
 # Material 9.7 prints a banner about a future MkDocs 2 on every build; it says nothing about our site.
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv validate schema site recover-site serve draft test test-fast lint bench lock clean
+.PHONY: help venv validate schema site recover-site serve draft test test-fast lint bench bench-search lock clean
 
 help:
 	@echo "make serve     set up .venv, validate data, build and serve http://127.0.0.1:8000 (PORT=… for another port)"
@@ -15,7 +15,8 @@ help:
 	@echo "make validate  check data/ and print every problem as file:line:col"
 	@echo "make site      build the site into site/ (strict; invalid data stops the build)"
 	@echo "make bench     benchmark load/generate/build at growing data sizes"
-	@echo "make draft CITY=qingdao YEAR=2024 FROM=list.txt   draft data/<city>/<year>.yml from an official text, page or table"
+	@echo "make bench-search   search recall, precision, speed and bytes in Chromium (SIZES=300 ENGINE=pagefind VERBOSE=1)"
+	@echo "make draft CITY=qingdao YEAR=2024 FROM=list.txt [URL=https://…]   draft data/<city>/<year>.yml from an official text, page or table"
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "Setting up $(VENV) with the pinned packages (first run, or after requirements change)…"
@@ -64,11 +65,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
 
-draft: $(STAMP) ; @$(BIN)/python -m generator draft $(CITY) $(YEAR) "$(FROM)"
+draft: $(STAMP) ; @$(BIN)/python -m generator draft $(CITY) $(YEAR) "$(FROM)" $(if $(URL),--url "$(URL)")
 
 # SIZES=300,3000 to choose the item counts (default 300, 3,000, 30,000); figures: README.md.
 bench: $(STAMP)
 	$(BIN)/python -m generator.bench $(if $(SIZES),--sizes $(SIZES))
+
+# Issue #14's search benchmark: queries sampled from synthetic data, typed into the built site's
+# search page in headless Chromium. SIZES=300,3000 · ENGINE=pagefind for the baseline · VERBOSE=1
+# prints every query's ground truth. Figures: README.md; every query: .bench/search-<size>.json.
+bench-search: $(STAMP)
+	$(BIN)/python -m generator.bench_search $(if $(SIZES),--sizes $(SIZES)) $(if $(ENGINE),--engine $(ENGINE)) $(if $(VERBOSE),--verbose)
 
 lock: $(STAMP)
 	(echo "# Pinned lock of requirements.in, generated with: make lock"; $(BIN)/pip freeze --exclude-editable) > requirements.txt

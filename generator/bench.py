@@ -1,4 +1,4 @@
-"""Benchmark: how the generator, the MkDocs build and search scale with the number of items.
+"""Benchmark: how the generator and the MkDocs build scale with the number of items.
 
     make bench                        # 300, 3,000 and 30,000 item pages
     make bench SIZES=300,3000         # or: python -m generator.bench --sizes 300,3000
@@ -12,12 +12,12 @@ years) is written to a temporary folder and:
    finds every file in the cache (every later run until a file changes);
 2. turned into pages (`Site.pages()`) and downloads/feeds (`export_files`, `feed_files`);
 3. built with `mkdocs build --strict`, as `make site` does (wall time, peak RSS of the build
-   process and its children from os.wait4, site size, search index size);
-4. searched in headless Chromium: from loading the home page, typing 托育 and pressing End
-   (Material) or Enter (Pagefind's header box) to the first result shown, and the bytes the
-   search downloaded for that query;
-5. for the smallest size, served with `mkdocs serve`: the time from editing one YAML file
+   process and its children from os.wait4, site size, search index size and build time);
+4. for the smallest size, served with `mkdocs serve`: the time from editing one YAML file
    to the served page showing the change.
+
+Search quality and speed in the browser have their own benchmark: `make bench-search`
+(generator/bench_search.py).
 
 This is a measurement, not a test: nothing fails on slow figures. The figures in README.md
 ("Performance") come from this script.
@@ -42,7 +42,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, feeds, sitesearch, synthetic, urls
+from . import exports, feeds, synthetic, urls
 from . import pages as pages_mod
 from .dataset import load_dataset
 from .reading import load_yaml
@@ -50,7 +50,6 @@ from .reading import load_yaml
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-QUERY = "托育"
 DEFAULT_SIZES = (300, 3000, 30000)
 
 
@@ -64,16 +63,12 @@ class Result:
     pages_s: float = 0.0
     exports_s: float = 0.0
     build_s: float = 0.0
-    pagefind_s: float | None = None
+    index_s: float | None = None  # the search index (generator/searchindex.py), as the build logs it
     pages: int = 0
     rss_mb: float = 0.0  # the build process tree (os.wait4)
     rss_parts: dict = field(default_factory=dict)  # process name → peak RSS MB (sampled VmHWM)
     site_mb: float = 0.0
-    search: str = ""
     index_mb: float = 0.0
-    first_result_s: float | None = None
-    query_kb: float | None = None  # Pagefind: index chunks + fragments + metadata for one query
-    query_total_kb: float | None = None  # everything search fetched, scripts and wasm included
     serve_s: list = field(default_factory=list)  # `mkdocs serve`
     serve_dirty_s: list = field(default_factory=list)  # `mkdocs serve --dirty` (generator/incremental.py)
     notes: list = field(default_factory=list)
@@ -130,8 +125,8 @@ def measure_generator(root: Path, r: Result) -> None:
 # --- 3: the MkDocs build -----------------------------------------------------------------
 
 
-def measure_build(root: Path, site_dir: Path, r: Result, search: str) -> None:
-    env = dict(os.environ, MINSHENG_ROOT=str(root), MINSHENG_SEARCH=search)
+def measure_build(root: Path, site_dir: Path, r: Result) -> None:
+    env = dict(os.environ, MINSHENG_ROOT=str(root))
     log_path = site_dir.parent / "build.log"
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), "-f", str(ROOT / "mkdocs.yml")]
     with open(log_path, "w", encoding="utf-8") as out:
@@ -146,13 +141,11 @@ def measure_build(root: Path, site_dir: Path, r: Result, search: str) -> None:
     if proc.returncode != 0:
         raise SystemExit(f"mkdocs build failed for N={r.n} (log: {log_path}):\n{text[-3000:]}")
     r.rss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
-    found = re.search(r"Pagefind indexed \d+ pages .* in ([0-9.]+) s", text)
-    r.pagefind_s = float(found.group(1)) if found else None
-    r.search = "pagefind" if (site_dir / "pagefind").is_dir() else "material"
+    found = re.search(r"search: indexed \d+ pages in ([0-9.]+) s", text)
+    r.index_s = float(found.group(1)) if found else None
     r.pages = sum(1 for _ in site_dir.rglob("index.html"))
     r.site_mb = dir_size(site_dir) / 1e6
-    index = site_dir / "pagefind" if r.search == "pagefind" else site_dir / "search" / "search_index.json"
-    r.index_mb = (dir_size(index) if index.is_dir() else index.stat().st_size) / 1e6
+    r.index_mb = dir_size(site_dir / urls.search_data()) / 1e6
 
 
 class PeakSampler(threading.Thread):
@@ -195,67 +188,19 @@ class PeakSampler(threading.Thread):
         return self.peaks
 
 
-# --- 4: search in Chromium ---------------------------------------------------------------
-
-
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
 
 def serve_dir(path: Path):
+    """Serve a built site on 127.0.0.1 (a free port): (server, base URL); shut it down after."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def measure_search(site_dir: Path, r: Result) -> None:
-    if not Path(CHROMIUM).exists():
-        r.notes.append(f"no {CHROMIUM}: search not measured")
-        return
-    from playwright.sync_api import sync_playwright
-
-    server, base = serve_dir(site_dir)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-            page = context.new_page()
-            fetched: list = []
-            page.on("requestfinished", lambda req: fetched.append(req))
-            start = time.perf_counter()
-            page.goto(base, wait_until="domcontentloaded")
-            if r.search == "pagefind":
-                box = page.locator(".ml-hsearch__input")
-                box.fill(QUERY)
-                box.press("Enter")
-                page.wait_for_selector(".pagefind-ui__result-link", timeout=120_000)
-            else:
-                box = page.locator(".md-search__input")
-                box.click()
-                box.fill(QUERY)
-                box.press("End")  # Material's search listens to keyup
-                page.wait_for_selector(".md-search-result__item", timeout=300_000)
-            r.first_result_s = time.perf_counter() - start
-            page.wait_for_load_state("networkidle")
-            sizes = {}
-            for req in fetched:
-                try:
-                    sizes[req.url] = req.sizes()["responseBodySize"]
-                except Exception:  # a request without a response body
-                    continue
-            searched = {u: s for u, s in sizes.items() if "/pagefind/" in u or u.endswith("search_index.json") or "/workers/search" in u}
-            r.query_total_kb = sum(searched.values()) / 1024
-            if r.search == "pagefind":
-                data = {u: s for u, s in searched.items() if re.search(r"\.(pf_index|pf_fragment|pf_meta|pf_filter)$|pagefind-entry\.json", u.split("?")[0])}
-                r.query_kb = sum(data.values()) / 1024
-            context.close()
-            browser.close()
-    finally:
-        server.shutdown()
-
-
-# --- 5: `mkdocs serve` after editing one YAML file -----------------------------------------
+# --- 4: `mkdocs serve` after editing one YAML file -----------------------------------------
 
 
 def free_port() -> int:
@@ -272,12 +217,12 @@ def fetch(url: str) -> str | None:
         return None
 
 
-def measure_serve(root: Path, search: str, dirty: bool, edits: int = 3) -> list[float]:
+def measure_serve(root: Path, dirty: bool, edits: int = 3) -> list[float]:
     """Seconds from saving an edited year file to `mkdocs serve` serving the changed item page."""
     year_file = next(p for p in sorted((root / "data").glob("*/*.yml")) if p.name != "city.yml")
     city, year = year_file.parent.name, year_file.stem
     port = free_port()
-    env = dict(os.environ, MINSHENG_ROOT=str(root), MINSHENG_SEARCH=search)
+    env = dict(os.environ, MINSHENG_ROOT=str(root))
     log_path = root.parent / "serve.log"
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload", "-f", str(ROOT / "mkdocs.yml")]
     cmd += ["--dirty"] if dirty else []
@@ -337,23 +282,19 @@ def fmt(value, spec: str, none: str = "–") -> str:
 def table(results: list[Result]) -> str:
     head = (
         "| items | pages | YAML MB | load+validate s (cold / warm) | pages s | exports+feeds s | build s | generator share "
-        "| ms/page | peak RSS MB (MkDocs / Pagefind) | site MB | search | index MB | first result s | per-query KB (index+fragments / all) |"
+        "| ms/page | peak RSS MB | site MB | search index MB (build s) |"
     )
     rows = [head, "|" + "|".join(["---:"] * (head.count("|") - 1)) + "|"]
     for r in results:
-        mkdocs_mb = max((v for k, v in r.rss_parts.items() if k.startswith("python")), default=r.rss_mb)
-        pagefind_mb = max((v for k, v in r.rss_parts.items() if "pagefind" in k), default=None)
-        rss = f"{mkdocs_mb:,.0f}" + ("" if pagefind_mb is None else f" / {pagefind_mb:,.0f}")
-        query = "–" if r.query_total_kb is None else (f"{r.query_kb:,.0f} / {r.query_total_kb:,.0f}" if r.query_kb is not None else f"{r.query_total_kb:,.0f}")
+        rss = f"{max(r.rss_parts.values(), default=r.rss_mb):,.0f}"
         rows.append(
             f"| {r.n:,} | {r.pages:,} | {r.yaml_mb:.1f} | {r.load_s:.2f} / {r.load_warm_s:.2f} | {r.pages_s:.2f} | {r.exports_s:.2f} | {r.build_s:.1f} "
-            f"| {r.generator_share:.0%} | {r.ms_per_page:.1f} | {rss} | {r.site_mb:,.0f} | {r.search}"
-            f"{'' if r.pagefind_s is None else f' ({r.pagefind_s:.1f} s)'} | {r.index_mb:.1f} | {fmt(r.first_result_s, '.2f')} | {query} |"
+            f"| {r.generator_share:.0%} | {r.ms_per_page:.1f} | {rss} | {r.site_mb:,.0f} | {r.index_mb:.1f} ({fmt(r.index_s, '.1f')}) |"
         )
     return "\n".join(rows)
 
 
-def run(n: int, search: str, browser: bool, serve: bool, keep: Path | None, build: bool = True) -> Result:
+def run(n: int, serve: bool, keep: Path | None, build: bool = True) -> Result:
     r = Result(n)
     work = Path(tempfile.mkdtemp(prefix=f"minsheng-bench-{n}-", dir=keep))
     root = work / "root"
@@ -366,16 +307,13 @@ def run(n: int, search: str, browser: bool, serve: bool, keep: Path | None, buil
         log(f"[{n}] load+validate {r.load_s:.2f} s cold, {r.load_warm_s:.2f} s warm, pages {r.pages_s:.2f} s, exports+feeds {r.exports_s:.2f} s")
         if not build:
             return r
-        measure_build(root, work / "site", r, search)
-        log(f"[{n}] build {r.build_s:.1f} s ({r.search}), {r.pages} pages, peak RSS {r.rss_mb:.0f} MB")
-        if browser:
-            measure_search(work / "site", r)
-            log(f"[{n}] first search result after {fmt(r.first_result_s, '.2f')} s")
+        measure_build(root, work / "site", r)
+        log(f"[{n}] build {r.build_s:.1f} s, {r.pages} pages, peak RSS {r.rss_mb:.0f} MB, search index {fmt(r.index_s, '.1f')} s")
         if serve:
             shutil.rmtree(work / "site", ignore_errors=True)
-            r.serve_s = measure_serve(root, search, dirty=False)
+            r.serve_s = measure_serve(root, dirty=False)
             log(f"[{n}] mkdocs serve: edit → page updated in " + ", ".join(f"{s:.1f}" for s in r.serve_s) + " s")
-            r.serve_dirty_s = measure_serve(root, search, dirty=True)
+            r.serve_dirty_s = measure_serve(root, dirty=True)
             log(f"[{n}] mkdocs serve --dirty: edit → page updated in " + ", ".join(f"{s:.1f}" for s in r.serve_dirty_s) + " s")
     finally:
         if keep is None:
@@ -386,10 +324,8 @@ def run(n: int, search: str, browser: bool, serve: bool, keep: Path | None, buil
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="item counts, comma-separated (default: %(default)s)")
-    parser.add_argument("--search", default="auto", choices=sitesearch.ENGINES, help="the search engine for the builds (default: auto)")
-    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search timing")
     parser.add_argument("--serve-size", type=int, default=None, help="size to measure `mkdocs serve` rebuilds at (default: the smallest; 0 = skip)")
-    parser.add_argument("--no-build", action="store_true", help="measure the generator only: no mkdocs build, search or serve")
+    parser.add_argument("--no-build", action="store_true", help="measure the generator only: no mkdocs build or serve")
     parser.add_argument("--keep", type=Path, default=None, help="write the data and sites under this folder and keep them")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in re.split(r"[,\s]+", args.sizes.strip()) if s]
@@ -397,7 +333,7 @@ def main(argv=None) -> int:
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     log(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    results = [run(n, args.search, not args.no_browser, n == serve_size, args.keep, not args.no_build) for n in sizes]
+    results = [run(n, n == serve_size, args.keep, not args.no_build) for n in sizes]
     print()
     print(table(results))
     for r in results:

@@ -259,7 +259,7 @@ def _check_progress(item, path: tuple, rep: Reporter, reports: dict, report_date
                     rep.add(
                         path + ("progress", j, "measures", k, "value"),
                         Code.PERCENT_IMPLAUSIBLE,
-                        f"value {m.value:g} is {_share(computed)} of the target {target:g}; is a unit missing (1.6万 is 16000, not 1.6)?",
+                        f"value {_n(m.value)} is {_share(computed)} of the target {_n(target)}; is a unit missing (1.6万 is 16000, not 1.6)?",
                         WARNING,
                     )
 
@@ -317,7 +317,12 @@ def _share(percent: float) -> str:
 def _percent_message(m: model.Measure, target: float) -> str:
     assert m.value is not None
     computed = m.value / target * 100
-    return f"reported {m.percent:g}% but value/target = {m.value:g}/{target:g} = {computed:.1f}%; check the value, the target, or the unit (万 → ×10000)"
+    return f"reported {_n(m.percent)}% but value/target = {_n(m.value)}/{_n(target)} = {computed:,.1f}%; check the value, the target, or the unit (万 → ×10000)"
+
+
+def _n(value) -> str:
+    """A number as a person writes it in a message: 1,091,546.8, never 1.09155e+06."""
+    return derive.format_number(value)
 
 
 def check_url_space(ds, reporters: dict) -> None:

@@ -64,6 +64,7 @@ class Dataset:
 
     root: str
     topics: dict = field(default_factory=dict)  # id -> model.Topic
+    synonyms: dict = field(default_factory=dict)  # a word readers type -> the words the lists use (data/synonyms.yml)
     cities: dict = field(default_factory=dict)  # slug -> model.City
     city_files: dict = field(default_factory=dict)  # slug -> path
     folders: set = field(default_factory=set)  # slug of every city folder, valid city.yml or not
@@ -172,6 +173,7 @@ class _Loader:
             self.problem("data", Code.NO_DATA_FOLDER, "no data/ folder found; run this from the repository root")
             return self.ds
         self.load_topics()
+        self.load_synonyms()
         checks: list = []
         for slug, rel in self.city_folders(data_dir):
             checks.extend(self.load_list(slug, rel) for rel in self.year_files(slug, rel))
@@ -251,6 +253,25 @@ class _Loader:
             if topic.id in self.ds.topics:
                 rep.add(("topics", i, "id"), Code.DUPLICATE_ID, f"duplicate topic id `{topic.id}`")
             self.ds.topics[topic.id] = topic
+
+    def load_synonyms(self) -> None:
+        """data/synonyms.yml, when there is one: each word once, never its own synonym."""
+        rel = "data/synonyms.yml"
+        if not self.exists(rel):
+            return
+        loaded = self.read(rel)
+        if loaded is None:
+            return
+        rep = self.reporters[rel] = Reporter(rel, loaded, self.ds.problems)
+        parsed = validate(loaded, model.SynonymsFile, rep)
+        for i, entry in enumerate(parsed.synonyms if parsed else []):
+            for j, word in enumerate(entry.words):
+                if word in self.ds.synonyms:
+                    rep.add(("synonyms", i, "words", j), Code.DUPLICATE_ID, f"`{word}` is listed twice: give each word once, with all its meanings")
+                elif word in entry.means:
+                    rep.add(("synonyms", i, "words", j), Code.INVALID_VALUE, f"`{word}` is among its own meanings: leave it out of `means`")
+                else:
+                    self.ds.synonyms[word] = list(entry.means)
 
     def city_folders(self, data_dir: Path):
         """(slug, relative folder) of every city folder, each with its city.yml loaded."""

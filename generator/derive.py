@@ -282,11 +282,13 @@ def cn_date(value: dt.date | None) -> str:
 
 
 def newest_data_date(lists) -> dt.date:
-    """The newest date in the data (sources' dates and retrieval dates, reports' and lists'
-    publication dates): what a build without SOURCE_DATE_EPOCH takes for its date."""
+    """The date of the newest official document in the data (sources' dates, reports' and
+    lists' publication dates): the footer's 收录的最新官方文件, and what a build without
+    SOURCE_DATE_EPOCH takes for its date. Not `retrieved`: that is when we copied a page, and
+    a copy taken today of a 2024 notice is no newer official news."""
     dates = [dt.date(1970, 1, 1)]
     for pl in lists:
-        dates += [s.date for s in pl.sources] + [s.retrieved for s in pl.sources if s.retrieved]
+        dates += [s.date for s in pl.sources]
         dates += [r.published for r in pl.reports] + ([pl.published] if pl.published else [])
     return max(dates)
 
@@ -707,6 +709,38 @@ def status_phrase(lt: Latest, fresh: Freshness | None = None) -> str:
     return f"{label}（{who}，截至{cn_date(lt.report.as_of)}{stale}）"
 
 
+# --- counting in a list's own unit (home, cities index, city pages) ----------------------------
+
+_LABEL_UNIT = re.compile(r"^第[〇零一二三四五六七八九十百千两\d]+([件项条个])$")
+
+
+def list_unit(pl: model.PledgeList) -> str:
+    """The word a list counts its own items with: 件 when its items are 第一件, 第二件 … (青岛),
+    else 项 — so a reader sees "15件", the number the city announced, not our leaf count."""
+    units = {m.group(1) for m in (_LABEL_UNIT.match((i.label or "").strip()) for i in pl.items) if m}
+    return units.pop() if len(units) == 1 else "项"
+
+
+def count_phrase(pl: model.PledgeList) -> str:
+    """The list's size as the city states it: `15件`; with its finer items when there are more
+    of them, since status counts are made over those: `15件（细分为48项）`."""
+    n_top, n_leaves = len(pl.items), len(leaves(pl.items))
+    phrase = f"{n_top}{list_unit(pl)}"
+    return phrase if n_leaves == n_top else f"{phrase}（细分为{n_leaves}项）"
+
+
+def latest_report_date(pl: model.PledgeList) -> dt.date | None:
+    """The as-of date of the list's newest progress report, None without one."""
+    return max((r.as_of for r in pl.reports), default=None)
+
+
+def count_basis(pl: model.PledgeList) -> str:
+    """What a status chart's counts count, in words: `共30项`, or `状态按细分的48项统计`
+    when the list's own items have sub-items (the chart counts the finest level)."""
+    n_top, n_leaves = len(pl.items), len(leaves(pl.items))
+    return f"共{n_top}{list_unit(pl)}" if n_leaves == n_top else f"状态按细分的{n_leaves}项统计"
+
+
 # --- how readers name and count items (list, item and topic pages) -----------------------------
 
 _NUMERAL = "[0-9０-９一二三四五六七八九十百零〇]+"
@@ -754,7 +788,7 @@ class Counting:
     """How a list counts its pledges, in its own unit: 青岛 `15件`, split into 36 项 for status."""
 
     top: int  # items at the top level: what the city's own total counts (15件, 30项, 113项)
-    top_unit: str  # 件 when the source numbers them 第一件…, else 项
+    top_unit: str  # list_unit: 件 when the source numbers them 第一件…, else 项
     leaves: int  # items without sub-items: what our status counts count, each pledge once
     split: int  # top-level items that have sub-items
 
@@ -765,10 +799,10 @@ class Counting:
 
     @property
     def total(self) -> str:
-        """`共15件（按项计36项）` or `共30项`."""
-        if not self.split:
+        """`共15件（细分为36项）` or `共30项` (the words count_phrase gives home and city pages)."""
+        if self.leaves == self.top:
             return f"共{self.top}{self.top_unit}"
-        return f"共{self.top}{self.top_unit}（按项计{self.leaves}项）"
+        return f"共{self.top}{self.top_unit}（细分为{self.leaves}项）"
 
     @property
     def basis(self) -> str:
@@ -782,8 +816,7 @@ class Counting:
 
 def counting(pl: model.PledgeList) -> Counting:
     """The list's own count (its top-level items, in 件 or 项) beside what statuses count (leaves)."""
-    top_unit = "件" if pl.items and all(item_unit(i) == "件" for i in pl.items) else "项"
-    return Counting(len(pl.items), top_unit, len(leaves(pl.items)), sum(1 for i in pl.items if i.subitems))
+    return Counting(len(pl.items), list_unit(pl), len(leaves(pl.items)), sum(1 for i in pl.items if i.subitems))
 
 
 def plain_amount(value: float) -> str:

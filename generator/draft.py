@@ -26,8 +26,11 @@ judgement to the maintainer, in `# TODO` comments:
    （牵头单位：…）, 〔牵头部门：…〕, a 牵头单位：… line or a 牵头/责任单位 column, one per entry;
    a paragraph under an item is its `explanation`; a single-sentence item listing several
    short pledges separated by ；/; becomes sub-items (`--split`); structured targets from
-   every stated quantity (`generator/quantities.py`); titles and topics left for the
-   maintainer, with topics suggested from data/topics.yml keywords as comments.
+   every stated quantity (`generator/quantities.py`), their metrics named by its rules; an
+   item's deadline from the completion date its text states (预计2024年5月完工); titles and
+   topics left for the maintainer as commented suggestions (`suggest_title`, topics from
+   data/topics.yml keywords). A progress report taken for a source (进展情况表) is said so,
+   and its title, date and introduction are not taken for the list's.
 5. **Writing**: YAML written the way the data files are (plain scalars unless our strict
    reader would read them otherwise, `|-` blocks for paragraphs, `# TODO` comments), read
    back exactly (tests/test_draft.py), never over an existing file without `--force`.
@@ -354,6 +357,8 @@ class Node:
     notes: list = field(default_factory=list)  # comment lines for the maintainer
     topics: list = field(default_factory=list)  # (topic id, [keywords]) suggestions
     split: bool = False  # a sub-item split from its parent's ；-list
+    title: str = ""  # a suggested short title (ours), written as a comment
+    deadline_words: Optional[str] = None  # the words of the text that give `deadline` (预计2024年5月完工)
 
 
 @dataclass
@@ -377,6 +382,7 @@ class Draft:
     notes: list = field(default_factory=list)  # comment lines for the top of the file
     unused_columns: list = field(default_factory=list)
     renumbered: bool = False
+    table_in_text: bool = False  # a table found inside a text (its lines before are listed if unused)
 
 
 class DraftRefused(Exception):
@@ -802,6 +808,33 @@ def deadline_of(text: str) -> Optional[dt.date]:
     return following - dt.timedelta(days=1)
 
 
+# 预计2024年5月完工, 2024年上半年建成, 2024年12月底前完成: when the text says the item is done.
+_DONE_BY = re.compile(
+    r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?(?:底|末)?|(上半年|下半年|年底|底|末))前?[^，,。；;\d]{0,4}?"
+    r"(?:完工|完成|建成|竣工|投用|投入使用|落地|交付|开通|上线)"
+)
+
+
+def deadline_in_text(texts: list, year: int) -> tuple:
+    """(date, words) of the first completion date in the list's year that the item's texts
+    state (预计2024年5月完工 → 2024-05-31; 上半年 → 06-30; 年底 → 12-31), else (None, None)."""
+    for text in texts:
+        for m in _DONE_BY.finditer(text or ""):
+            if int(m.group(1)) != year:
+                continue
+            half = m.group(4)
+            month = int(m.group(2)) if m.group(2) else (6 if half == "上半年" else 12)
+            if not 1 <= month <= 12:
+                continue
+            if m.group(3):
+                try:
+                    return dt.date(year, month, int(m.group(3))), m.group(0)
+                except ValueError:
+                    continue
+            return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1), m.group(0)
+    return None, None
+
+
 # --- content: sub-items, targets, topics ----------------------------------------------------
 
 _PROGRESS_CUE = re.compile(r"已|完成|占年计划|累计|开工|启动|实施|印发|上线|截至")
@@ -846,9 +879,9 @@ def targets_of(text: str, where: str) -> list:
         seg_text = text[seg.start : seg.end]
         lead_ws = len(seg_text) - len(seg_text.lstrip())
         stripped = seg_text.strip().rstrip("。.")
-        metric = quantities.metric_of(seg_text, seg.quantities, seg.start) or stripped[:30]
-        for q in seg.quantities:
-            target: dict = {"text": stripped, "metric": metric, "value": q.value}
+        metrics = quantities.metrics_for(seg_text, seg.quantities, seg.start)
+        for q, metric in zip(seg.quantities, metrics, strict=True):
+            target: dict = {"text": stripped, "metric": metric or stripped[:30], "value": q.value}
             if q.value_max is not None:
                 target["value_max"] = q.value_max
             target["unit"] = q.unit
@@ -879,7 +912,10 @@ def draft_targets(node: Node, from_explanation: bool) -> None:
     for t in kept:
         metrics.setdefault(t["metric"], []).append(t)
     for metric, group in metrics.items():
-        if len(group) > 1:
+        if len(group) > 1 and len({t["unit"] for t in group}) == len(group):
+            for t in group:  # 700平方米多功能运动场1处 → 多功能运动场面积, 多功能运动场
+                t["metric"] = metric + quantities.UNIT_MEASURES.get(t["unit"], "")
+        if len(group) > 1 and len({t["metric"] for t in group}) < len(group):
             for k, t in enumerate(group, 1):
                 t["metric"] = f"{metric}（{k}）"
                 t["_note"] = "TODO: several figures share these words; name what each one counts"
@@ -916,6 +952,53 @@ def share_parent_targets(node: Node) -> None:
             copy = dict(t)
             copy["_note"] = "TODO: the parent's target, given to this sub-item by the words they share; check"
             node.children[i].targets.append(copy)
+
+
+# Opening words a short title does without: verbs of doing, hedges, time frames (the rest of
+# quantities.py's leading words, plus 做好, 加快 …). 提升, 加强, 新增, 新建 stay: they say what changes.
+_TITLE_LEADING = re.compile(r"^(?:做好|加快|持续|深入|积极|全面|继续|着力|大力|启动|推行)")
+_TITLE_TRAILING = re.compile(r"(?:方面|工作|项目|任务|行动|建设)$")
+TITLE_MAX = 20
+
+
+def suggest_title(text: str) -> str:
+    """A short title for an item, by a rule a maintainer can predict: the first clause of its
+    text, without bracketed asides, quantities, and opening verbs and time frames (开展/实施/
+    年内 …) or closing 方面/工作/项目; cut at the first 、 (or at 20 characters) when longer than
+    20. 开展儿童龋病防治工作 → 儿童龋病防治; 新增3岁以下婴幼儿托位1680个 → 新增3岁以下婴幼儿托位."""
+    first = text[: quantities.clauses(text)[0][1]] if quantities.clauses(text) else text
+    baseline = quantities.BASELINE.search(first)  # 补助标准由1000元提高到3000元 → 补助标准
+    first = first[: baseline.start()] if baseline else first
+    cuts = [(q.number_start, q.end) for q in quantities.find_quantities(first)]
+    for a, b in sorted(cuts, reverse=True):
+        first = first[:a] + first[b:]
+    depths = quantities.bracket_depth(first)
+    first = "".join(ch for ch, d in zip(first, depths, strict=True) if d == 0 and ch not in "（(〔【[）)〕】]")
+    title = re.sub(r"\s+", "", first)
+    previous = None
+    while previous != title:
+        previous = title
+        title = quantities.strip_leading(_TITLE_LEADING.sub("", title) if len(title) > 5 else title)
+        title = _TITLE_TRAILING.sub("", title) if len(title) > 5 else title
+        title = re.sub(r"^[的、和及与]+|[的、和及与等。.]+$", "", title)
+    if len(title) > TITLE_MAX:
+        head = title.split("、")[0]
+        title = head if 4 <= len(head) <= TITLE_MAX else _cut_at_word(title, TITLE_MAX)
+    return title
+
+
+def _cut_at_word(text: str, limit: int) -> str:
+    """The longest start of `text` of at most `limit` characters that ends at a word boundary
+    (jieba's cut: a title is not cut inside a word)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    out = ""
+    for word in jieba.cut(text):
+        if len(out) + len(word) > limit:
+            break
+        out += word
+    return out or text[:limit]
 
 
 def load_topics(root: Path) -> list:
@@ -985,7 +1068,22 @@ def list_facts(draft: Draft, lines: list, year: int, today: Optional[dt.date] = 
         if m and due and due.year in (year, year + 1, year + 2):
             deadline = (due, no, m.group(0))
             break
-    return {"title": title, "kind": kind, "published": published, "deadline": deadline}
+    report = progress_report(title, before, draft.unused_columns)
+    return {"title": title, "kind": kind, "published": published, "deadline": deadline, "report": report}
+
+
+_REPORT_TITLE = re.compile(r"进展情况|完成情况|进展|进度|季度|半年|督查|通报")
+_REPORT_COLUMNS = ("进展情况", "完成情况", "工作进展", "完成进度", "进展", "进度")
+
+
+def progress_report(title: Optional[str], before: list, unused_columns: list) -> Optional[str]:
+    """Why the source is a progress report rather than the list itself (None when it is not):
+    its title says 进展情况/完成情况/季度 …, or its table has a 进展情况/完成情况 column. Its
+    title, date and introduction are then the report's, not the list's."""
+    named = next((t for t in ([title] if title else []) + [t for t in before if len(t) <= 60] if _REPORT_TITLE.search(t) and re.search(r"\d{4}年", t)), None)
+    columns = [c for c in unused_columns if _squash(c) in _REPORT_COLUMNS]
+    reasons = ([f"its title «{named}»"] if named else []) + ([f"its table's {'/'.join(columns)} column"] if columns else [])
+    return " and ".join(reasons) or None
 
 
 # 确保在2024年11月底前完成全部任务: a completion date for the whole list.
@@ -1104,7 +1202,10 @@ def item_data(node: Node) -> dict:
     if node.section:
         d["section"] = node.section
     d["text"] = node.text
-    d["#title"] = CommentLines("title:   # TODO: a short title of ours, under 20 characters")
+    if node.title:
+        d["#title"] = CommentLines(f"title: {scalar(node.title)}  # TODO: suggested (ours, from the text's first clause); check or shorten, then remove the # in front")
+    else:
+        d["#title"] = CommentLines("title:   # TODO: a short title of ours, under 20 characters")
     if node.goal:
         d["goal"] = node.goal
     if node.explanation:
@@ -1118,7 +1219,8 @@ def item_data(node: Node) -> dict:
     else:
         d["#topics"] = CommentLines("topics: []  # TODO: ids from data/topics.yml (no keyword matched)")
     if node.deadline:
-        d["deadline"] = Commented(node.deadline, "TODO: check: from the source's 完成时限")
+        said = f"the text says 「{node.deadline_words}」" if node.deadline_words else "from the source's 完成时限"
+        d["deadline"] = Commented(node.deadline, f"TODO: check: {said}")
     if node.targets:
         d["targets"] = [_target_data(t) for t in node.targets]
     if node.notes:
@@ -1191,6 +1293,7 @@ def build_draft(source: SourceText, split: str = "auto", from_explanation: bool 
         if table:
             first, last, header, rows = table
             draft = parse_table(header, rows)
+            draft.table_in_text = True
             draft.intro = [(no, t) for no, t in source.lines[:first]]
             draft.unplaced += [(no, t) for no, t in source.lines[last:]]
         else:
@@ -1204,6 +1307,8 @@ def build_draft(source: SourceText, split: str = "auto", from_explanation: bool 
         draft_targets(node, from_explanation)
         share_parent_targets(node)
         suggest_topics(node, topics or [])
+    for node in _walk_nodes(draft.items):
+        node.title = suggest_title(node.text)
     return draft
 
 
@@ -1217,9 +1322,20 @@ def year_data(city: str, year: int, draft: Draft, facts: dict, source_entry: dic
     d: dict = {}
     d["city"] = city
     d["year"] = year
-    d["title"] = Commented(facts["title"], "TODO: check: the list's title as the source writes it") if facts["title"] else Commented("待填写：清单标题（原文）", "TODO: the list's title, verbatim")
+    report = facts.get("report")
+    if report:  # the title, date and introduction found are the report's
+        d["title"] = Commented("待填写：清单标题（原文）", "TODO: the source is a progress report: the list's own name as a source writes it (e.g. 2024年30项重点民生实事)")
+    elif facts["title"]:
+        d["title"] = Commented(facts["title"], "TODO: check: the list's title as the source writes it")
+    else:
+        d["title"] = Commented("待填写：清单标题（原文）", "TODO: the list's title, verbatim")
     d["kind"] = Commented(facts["kind"] or "民生实事", "TODO: check: the source's own name for the list (市办实事, 民生实事, 重点任务清单 …)")
-    if facts["published"]:
+    if report:
+        d["#published"] = CommentLines(
+            f"published: YYYY-MM-DD  # TODO: the source is a progress report{' dated ' + str(facts['published']) if facts['published'] else ''}; "
+            "the list's own date if a source states it, else leave it out and say why in `note`"
+        )
+    elif facts["published"]:
         d["published"] = Commented(facts["published"], "TODO: check: a date found in the source")
     else:
         d["#published"] = CommentLines("published: YYYY-MM-DD  # TODO: when the list was published; if no source says, leave it out and explain in `inferred`")
@@ -1232,7 +1348,7 @@ def year_data(city: str, year: int, draft: Draft, facts: dict, source_entry: dic
         d["#deadline"] = CommentLines("deadline: YYYY-MM-DD  # TODO: the completion date the source states for every item, if it states one")
     d["issuer"] = Commented("待填写：发布机关", "TODO: who issued the list")
     d["source"] = "list"
-    intro = [t for _, t in draft.intro if ends_sentence(t) and len(t) >= 20]
+    intro = [] if report else summary_lines(draft)
     if intro:
         d["summary"] = Commented("\n".join(intro), "TODO: check: the source's introduction, verbatim; remove what is not")
     d["sources"] = [source_entry]
@@ -1242,6 +1358,19 @@ def year_data(city: str, year: int, draft: Draft, facts: dict, source_entry: dic
         ]
     d["items"] = [item_data(n) for n in draft.items]
     return d
+
+
+def summary_lines(draft: Draft) -> list:
+    """The introduction's sentences, drafted as the list's `summary`."""
+    return [t for _, t in draft.intro if ends_sentence(t) and len(t) >= 20]
+
+
+def unused_intro(draft: Draft, facts: dict) -> list:
+    """Lines before the list that the draft put nowhere (not the title, the date line or the
+    summary): listed with the lines not placed, so that nothing is lost unseen. A progress
+    report's introduction is its own: all of it is listed."""
+    used = set() if facts.get("report") else set(summary_lines(draft)) | {facts["title"]}
+    return [(no, t) for no, t in draft.intro if t not in used and not _DATE_LINE.match(t)]
 
 
 def _section_data(s: SectionDraft) -> dict:
@@ -1320,9 +1449,21 @@ def draft_year_file(
         raise DraftRefused([f"--url {url!r}: give an http:// or https:// address"])
     source = read_source(path)
     draft = build_draft(source, split, from_explanation, load_topics(root))
+    for node in _walk_nodes(draft.items):
+        if node.deadline is None:
+            node.deadline, node.deadline_words = deadline_in_text([node.text, node.goal, *node.explanation], year)
     facts = list_facts(draft, source.lines, year, today)
     archive = archive_source(root, city, year, path, source)
     draft.notes.extend(_second_thoughts(root, year_path, year, facts, archive))
+    if facts["report"]:
+        draft.notes.insert(
+            0,
+            f"the source is a progress report ({facts['report']}): its title, date and introduction are the report's, not the list's, "
+            "so the list's title and date are left as placeholders; add the report to `reports` (its title, date and introduction as its "
+            "`summary`), then import its progress with import-progress",
+        )
+    if facts["report"] or draft.table_in_text:
+        draft.unplaced = sorted(set(draft.unplaced) | set(unused_intro(draft, facts)))
     today = today or dt.date.today()
     entry: dict = {
         "id": "list",
@@ -1332,7 +1473,7 @@ def draft_year_file(
     }
     if url:
         entry["url"] = url
-    entry["obtained"] = {"html": "网页存档(web page capture)", "table": "表格文件(table file)"}.get(source.kind, "文本存档(text capture)")
+    entry["obtained"] = {"html": "网页存档", "table": "表格文件"}.get(source.kind, "文本存档")
     if not path.resolve().is_relative_to((root / "sources").resolve()):  # a copy taken now, not one archived before
         entry["retrieved"] = Commented(today, "TODO: check: when the copy was taken")
     entry["archive"] = archive

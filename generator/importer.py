@@ -34,7 +34,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from . import model, quantities
+from . import derive, model, quantities
 from .dataset import load_dataset
 from .problems import Severity
 from .reading import YamlProblem, load_yaml
@@ -249,9 +249,9 @@ class Figure:
         return cm
 
     def describe(self) -> str:
-        share = f" = {self.value / self.target * 100:.1f}% of the target {self.target:,.10g}" if self.target else ""
-        said = f", the report says {self.percent:g}%" if self.percent is not None else ""
-        return f"{self.metric} {self.value:,.10g} {self.unit}{share}{said} ← {self.text}"
+        share = f" = {self.value / self.target * 100:,.1f}% of the target {derive.format_number(self.target)}" if self.target else ""
+        said = f", the report says {derive.format_number(self.percent)}%" if self.percent is not None else ""
+        return f"{self.metric} {derive.format_number(self.value)} {self.unit}{share}{said} ← {self.text}"
 
 
 @dataclass
@@ -607,7 +607,7 @@ def _bigrams(text: str) -> set:
 def _target_for(targets: list, unit: str, words: str):
     """The one target a figure measures: same unit, and the most shared words; a target alone
     with its unit needs no shared word. None when no target or a tie."""
-    same_unit = [t for t in targets if str(t.get("unit") or "") == unit]
+    same_unit = [t for t in targets if same_unit_key(str(t.get("unit") or "")) == same_unit_key(unit)]
     if len(same_unit) == 1 and not words.strip():
         return same_unit[0]
     mine = _bigrams(words)
@@ -626,54 +626,108 @@ _SHARES = re.compile(r"分别占(?:年度|全年|年)?(?:计划|目标|任务)(?
 
 
 def propose_measures(targets: list, text: str) -> list:
-    """Measures the figures of a progress text give: a figure whose unit is a target's and
-    whose words are that target's (新增托位5200个 → 新增托位), with the share of the plan the
-    text states next to it. Each target is measured once, by its best-matching figure; a
-    figure that fits two targets equally is left out."""
+    """Measures the figures of a progress text give, to be checked by the maintainer; a wrong
+    figure costs more than a missing one, so a figure is proposed only when:
+
+    - its unit is the target's (名 and 人 count the same people);
+    - its own clause says what the target's metric counts: the metric's last word (托位 of
+      新增托位, 筛查 of 两癌筛查服务) is in it, and half the metric's words are, or the target is
+      the item's only one in that unit (已完成80户…危房现场复核 does not measure 危房改造; 救助金额
+      does not measure 救助限额);
+    - it is not a plan (预计, 计划 …);
+    - it is its best target's best figure: a figure that fits two targets equally is left out,
+      and one that loses its target to a better figure is not given another; a cumulative
+      figure (累计, 截至 …) beats one of a quarter (第二季度…82批次, then 累计…128批次).
+
+    The share of the plan the text states next to a figure (占年计划的86.7%) goes with it."""
     quantified = [t for t in targets if t.get("value") is not None and not t.get("qualitative") and t.get("unit")]
     if not quantified or not text:
         return []
     in_share = [(m.start(), m.end()) for pattern in (_SHARE, _SHARES) for m in pattern.finditer(text)]
-    segments = quantities.segments(text)
-    figures = []
-    for seg in segments:
-        for q in seg.quantities:
-            if any(a <= q.number_start < b for a, b in in_share):
-                continue
-            figures.append((seg, q))
+    figures = [(seg, q) for seg in quantities.segments(text) for q in seg.quantities if not any(a <= q.number_start < b for a, b in in_share)]
     paired = _paired_shares(text, figures)
-    candidates = []
-    target_words = [_bigrams(f"{t.get('metric', '')} {_without_quantities(str(t.get('text', '')))}") for t in quantified]
+    metric_words = [_bigrams(_metric_words(str(t.get("metric") or ""))) for t in quantified]
+    heads = [_head(str(t.get("metric") or ""), str(t.get("unit"))) for t in quantified]
+    per_unit: dict = {}
+    for t in quantified:
+        per_unit[same_unit_key(str(t.get("unit")))] = per_unit.get(same_unit_key(str(t.get("unit"))), 0) + 1
+    best_target: dict = {}  # figure index → (score, target index), None on a tie
     for index, (seg, q) in enumerate(figures):
         sentence_start = max(text.rfind(c, 0, seg.start) for c in "。；;\n") + 1
-        if _PLANNED.search(re.sub(r"[（(][^（()）]*[）)]", "", text[sentence_start : q.number_start])):
+        lead_in = text[sentence_start : q.number_start]
+        if _PLANNED.search(re.sub(r"[（(][^（()）]*[）)]", "", lead_in)):
             continue  # 原计划…投资1.8亿元, (预计6月底实现…300人以上): a plan, not a result
-        words = _bigrams(_without_quantities(text[seg.start : seg.end]))
-        sentence_end = min([i for i in (text.find(c, seg.end) for c in "。；;\n") if i >= 0] or [len(text)])
-        context = _bigrams(_without_quantities(text[sentence_start:sentence_end]))
+        clause_in = text[max(sentence_start, max(text.rfind(c, 0, q.number_start) for c in "，,：:") + 1) : q.number_start]
+        topic = _TOPIC.match(text, sentence_start)  # 城市空间微更新方面,25处已全部开工: the clause's subject
+        own_text = (topic.group(1) if topic else "") + _without_quantities(text[seg.start : seg.end])
+        own = _bigrams(own_text)
+        scored = []
         for t_index, t in enumerate(quantified):
-            if str(t.get("unit")) != q.unit:
+            if same_unit_key(str(t.get("unit"))) != same_unit_key(q.unit) or not heads[t_index] or heads[t_index] not in re.sub(r"\s", "", own_text):
                 continue
-            own, around = len(words & target_words[t_index]), len(context & target_words[t_index])
-            if own or around:  # its own words count double; a figure compared with the plan (占年计划的80%) is the measure
-                candidates.append((-(2 * own + around + (3 if index in paired else 0)), index, t_index))
-    candidates.sort()
-    best_for_figure: dict = {}
-    for score, index, t_index in candidates:
-        best_for_figure.setdefault(index, []).append((score, t_index))
-    used_figures, used_targets, out = set(), set(), []
-    for score, index, t_index in candidates:
-        ties = [t for s, t in best_for_figure[index] if s == score]
-        if index in used_figures or t_index in used_targets or len(ties) > 1:
-            continue
+            words = metric_words[t_index]  # how much of the metric the clause says, or of the clause the metric says
+            coverage = max(len(own & words) / len(words) if words else 0.0, len(own & words) / len(own) if own else 0.0)
+            if coverage < 0.5 and per_unit[same_unit_key(q.unit)] > 1:
+                continue
+            scored.append((10 * coverage + (3 if index in paired else 0) + _period_score(lead_in, clause_in, own_text, str(t.get("metric") or "")), t_index))
+        scored.sort(reverse=True)
+        if scored and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            best_target[index] = scored[0]
+    best_figure: dict = {}  # target index → figure index
+    for index, (score, t_index) in best_target.items():
+        if t_index not in best_figure or score >= best_target[best_figure[t_index]][0]:  # (on a tie, the later: a total follows its parts)
+            best_figure[t_index] = index
+    out = []
+    for t_index, index in best_figure.items():
         seg, q = figures[index]
         t = quantified[t_index]
         percent, end = paired.get(index, (None, seg.end))
         wording = text[seg.start : end].strip().rstrip("。；;，,")
         out.append((q.number_start, Figure(str(t.get("metric")), q.value, q.unit, wording, q.comparator, percent, float(t["value"]))))
-        used_figures.add(index)
-        used_targets.add(t_index)
     return [f for _, f in sorted(out, key=lambda pair: pair[0])]
+
+
+_CUMULATIVE = re.compile(r"累计|共计|总计|累积|共完成|截至|截止")
+_THIS_YEAR = re.compile(r"\d{4}年(?!\d{1,2}月)|今年|年内|全年|当年")
+_PERIOD_ONLY = re.compile(r"季度|本月|当月|本周|一季|二季|三季|四季")
+_INCREMENT = re.compile(r"^(?:新增|新建|新开工|新改扩建|新设)")
+
+
+_TOPIC = re.compile(r"\s*([^，,。；;：:]{2,30}?方面)[，,]")
+
+
+def _period_score(sentence_in: str, clause_in: str, own_text: str, metric: str) -> int:
+    """Which of several figures for one target is the year's result: one its clause counts
+    through the year (累计, 截至, 2024年) beats one of a quarter (第二季度…82批次); for a target of
+    new things (新增, 新建) a figure of new things beats an all-time total (新增5G基站106个,
+    累计建设839个)."""
+    score = 2 if _CUMULATIVE.search(clause_in) else (-4 if _PERIOD_ONLY.search(sentence_in) else 0)
+    score += 2 if _THIS_YEAR.search(clause_in) else 0
+    return score + (1 if _INCREMENT.match(metric) and "新" in own_text else 0)
+_GENERIC_ENDS = re.compile(r"(?:服务|工作|项目|工程|任务|建设|行动)$")
+
+
+def same_unit_key(unit: str) -> str:
+    """名 and 人 count the same people (29410名 ↔ 11553人)."""
+    return {"名": "人"}.get(unit, unit)
+
+
+def _metric_words(metric: str) -> str:
+    """A metric without the draft's numbering (（1）) and quotes: the words a figure shares."""
+    return re.sub(r"[（(]\d+[）)]$", "", metric)
+
+
+def _head(metric: str, unit: str) -> str:
+    """The metric's last word, which a figure's clause must contain: the last two characters,
+    after the draft's numbering, quotes, a word the unit gave (面积 of 平方米) and a generic
+    ending (服务, 工作, 项目 …). 适龄妇女免费两癌筛查服务 → 筛查."""
+    words = re.sub(r"[“”\"'‘’「」]", "", _metric_words(metric))
+    given = quantities.UNIT_MEASURES.get(unit, "")
+    if given and words.endswith(given) and len(words) > len(given) + 1:
+        words = words[: -len(given)]
+    if len(words) > 4:
+        words = _GENERIC_ENDS.sub("", words)
+    return words[-2:]
 
 
 _PLANNED = re.compile(r"预计|(?<![年占])计划|力争|拟")

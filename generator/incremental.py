@@ -9,8 +9,6 @@ and unchanged pages report `is_modified() == False`, so MkDocs leaves their HTML
 What a dirty build would otherwise get wrong, and how it is kept right:
 - the navigation and the theme are in every page: when the nav changes (a city added or
   renamed), or a file in the theme folder or mkdocs.yml changed, everything is rendered again;
-- Material's search index: its own dirty-build merge assumes one changed page; we hand it
-  the previous entries minus those of every page rendered again (`carry_search_entries`);
 - MkDocs warns about dirty builds in general, which `strict: true` turns into a failure; the
   warning is filtered only when a build runs with these guarantees (`on_startup`).
 
@@ -87,10 +85,6 @@ class Incremental:
         self.pages = {page.src: page.content for page in generated}
         self.site_key = key
 
-    def carry_search_entries(self, files, config) -> None:
-        if self.active:
-            carry_search_entries(files, config)
-
 
 def _site_key(config) -> str:
     """What every page shows besides its own content: the nav, the theme files, mkdocs.yml."""
@@ -108,21 +102,3 @@ def _unmodified() -> bool:
 
 def _modified() -> bool:
     return True
-
-
-# Material's search plugin keeps, between builds of one `mkdocs serve`, the previous index in
-# `search_index_prev` and merges it on its own only for the one page it thinks changed. These
-# are its only attributes we touch; tests/test_incremental.py checks that Material still has
-# them (a Material upgrade that renames them fails there, not silently in a reader's search).
-MATERIAL_SEARCH_STATE = ("search_index", "search_index_prev")
-
-
-def carry_search_entries(files, config) -> None:
-    """Start Material's search index with the previous entries of the pages not rendered again."""
-    plugin = config["plugins"].get("material/search")
-    if plugin is None or not plugin.config.enabled or getattr(plugin, "search_index_prev", None) is None:
-        return
-    rebuilt = {f.url for f in files.documentation_pages() if f.is_modified()}
-    kept = [e for e in plugin.search_index_prev.entries if e["location"].split("#", 1)[0] not in rebuilt]
-    plugin.search_index.entries = kept + plugin.search_index.entries
-    plugin.search_index_prev = None  # its own merge would duplicate entries

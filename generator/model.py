@@ -144,13 +144,27 @@ class Topic(Strict):
     id: Slug
     name: ShortText = Field(description="Ours: the topic in Chinese: 托育.")
     description: Optional[Text] = Field(None, description="Ours: one sentence on what the topic covers.")
-    keywords: list[ShortText] = Field(default_factory=list, description="Words that usually mark an item of this topic; also added to the search dictionary.")
+    keywords: list[ShortText] = Field(default_factory=list, description="Words that usually mark an item of this topic: `draft` suggests topics by them, search suggests the topic when nothing is found.")
 
 
 class TopicsFile(Strict):
     """`data/topics.yml`: the controlled topic vocabulary shared by all cities."""
 
     topics: list[Topic]
+
+
+# --- data/synonyms.yml ---------------------------------------------------------------
+
+
+class Synonym(Strict):
+    words: list[ShortText] = Field(min_length=1, description="What readers type: 吃饭, 看病.")
+    means: list[ShortText] = Field(min_length=1, description="The words the lists use for it: 助餐, 食堂. A search for a word also finds these.")
+
+
+class SynonymsFile(Strict):
+    """`data/synonyms.yml` (optional): everyday words that site search widens to the official ones."""
+
+    synonyms: list[Synonym]
 
 
 # --- data/<city>/<year>.yml ----------------------------------------------------------

@@ -162,12 +162,55 @@ class TargetComparison(NamedTuple):
 
 
 class YearCard(NamedTuple):
-    """One list on its city's page."""
+    """One list on its city's page (and on the cities index)."""
 
     pl: model.PledgeList
     counts: dict  # status → leaf items
     total: int
     stale: int  # leaf items whose status is stale at the build date
+    size: str = ""  # the list's size in its own unit: 15件（细分为48项） (derive.count_phrase)
+    latest_report: dt.date | None = None  # as-of date of its newest progress report
+    basis: str = ""  # what its status counts count (derive.count_basis)
+
+
+class Continued(NamedTuple):
+    """A pledge of one year that the data links (`related`) to a pledge of a later year."""
+
+    older: model.Item
+    newer: model.Item
+
+
+class SharedTopic(NamedTuple):
+    """A topic with items in two years of one city: grouped by us, not a claim of continuity."""
+
+    topic: model.Topic
+    older: list  # model.Item
+    newer: list  # model.Item
+
+
+class YearPair(NamedTuple):
+    """Two consecutive lists of one city, compared on its page."""
+
+    older: YearCard
+    newer: YearCard
+    continued: list  # Continued
+    shared: list  # SharedTopic
+
+
+class CityEntry(NamedTuple):
+    """A city on the cities index: its lists, newest first, and its newest report date."""
+
+    city: model.City
+    lists: list  # YearCard
+    latest_report: dt.date | None
+
+
+class ProvinceGroup(NamedTuple):
+    """A province (or a 直辖市, which is its own province) on the cities index."""
+
+    name: str
+    municipality: bool
+    cities: list  # CityEntry
 
 
 class CityCard(NamedTuple):
@@ -179,6 +222,9 @@ class CityCard(NamedTuple):
     total: int
     n_lists: int
     stale: int  # leaf items of the newest list whose status is stale at the build date
+    size: str = ""  # the newest list's size in its own unit (derive.count_phrase)
+    basis: str = ""  # what its status counts count (derive.count_basis)
+    region: str = ""  # where it is: 山东省, 山东省 · 烟台市代管, 直辖市
 
 
 class OfficialSummary(NamedTuple):
@@ -385,7 +431,7 @@ class Site:
     # --- pages -----------------------------------------------------------------------
 
     def pages(self) -> list[Page]:
-        out = [self.home(), self.topics_index()]
+        out = [self.home(), self.cities_index(), self.topics_index()]
         for slug in sorted(self.ds.cities):
             out.append(self.city_page(slug))
         keys = [key for key, _ in self.by_city_year()]
@@ -626,12 +672,49 @@ class Site:
             [FilterOption(str(leads[u]), u, n) for u, n in sorted(units.items(), key=lambda un: (-un[1], leads[un[0]])) if u in leads],
         )
 
+    def year_card(self, pl: model.PledgeList) -> YearCard:
+        counts = derive.status_counts(pl)
+        stale = derive.stale_count(pl, self.build_date)
+        return YearCard(pl, counts, sum(counts.values()), stale, derive.count_phrase(pl), derive.latest_report_date(pl), derive.count_basis(pl))
+
     def city_page(self, slug: str) -> Page:
-        cards = []
-        for lf in self.years_of(slug):
-            counts = derive.status_counts(lf.data)
-            cards.append(YearCard(lf.data, counts, sum(counts.values()), derive.stale_count(lf.data, self.build_date)))
-        return self._render("city.md.j2", urls.city_src(slug), city=self.ds.cities[slug], years=cards)
+        cards = [self.year_card(lf.data) for lf in self.years_of(slug)]
+        pairs = [self.year_pair(older, newer) for newer, older in zip(cards, cards[1:], strict=False)]  # newest first: each with the one before it
+        return self._render("city.md.j2", urls.city_src(slug), city=self.ds.cities[slug], years=cards, pairs=pairs)
+
+    def year_pair(self, older: YearCard, newer: YearCard) -> YearPair:
+        """Two consecutive lists of a city: the pledges the data links across them (`related`,
+        either direction), and the topics both have items in (our grouping, said as such)."""
+        old_items = {i.id: i for i, _, _ in walk_items(older.pl.items)}
+        new_items = {i.id: i for i, _, _ in walk_items(newer.pl.items)}
+        links: dict = {}
+        for item in old_items.values():
+            for city, year, item_id in map(_ref, item.related):
+                if (city, year) == (newer.pl.city, newer.pl.year) and item_id in new_items:
+                    links[(item.id, item_id)] = Continued(item, new_items[item_id])
+        for item in new_items.values():
+            for city, year, item_id in map(_ref, item.related):
+                if (city, year) == (older.pl.city, older.pl.year) and item_id in old_items:
+                    links[(item_id, item.id)] = Continued(old_items[item_id], item)
+        shared = []
+        for topic in self.ds.topics.values():
+            old = [i for i, _ in derive.leaves(older.pl.items) if topic.id in i.topics]
+            new = [i for i, _ in derive.leaves(newer.pl.items) if topic.id in i.topics]
+            if old and new:
+                shared.append(SharedTopic(topic, old, new))
+        return YearPair(older, newer, list(links.values()), shared)
+
+    def cities_index(self) -> Page:
+        """Every city by province, both in pinyin order (one rule with the nav and the home page)."""
+        groups: dict = {}
+        for slug in cities_in_order(self.ds):
+            city = self.ds.cities[slug]
+            cards = [self.year_card(lf.data) for lf in self.years_of(slug)]
+            latest = max((c.latest_report for c in cards if c.latest_report), default=None)
+            name, municipal = province_of(city)
+            groups.setdefault((name, municipal), []).append(CityEntry(city, cards, latest))
+        provinces = [ProvinceGroup(name, municipal, entries) for (name, municipal), entries in groups.items()]
+        return self._render("cities.md.j2", urls.cities_src(), provinces=provinces, n_cities=len(self.ds.cities))
 
     def latest_reports(self, limit: int = 10) -> list[RecentReport]:
         found = []
@@ -643,12 +726,12 @@ class Site:
 
     def home(self) -> Page:
         cities = []
-        for slug in sorted(self.ds.cities):
+        for slug in cities_in_order(self.ds):
             years = self.years_of(slug)
             if years:
-                counts = derive.status_counts(years[0].data)
-                stale = derive.stale_count(years[0].data, self.build_date)
-                cities.append(CityCard(self.ds.cities[slug], years[0].data, counts, sum(counts.values()), len(years), stale))
+                card = self.year_card(years[0].data)
+                city = self.ds.cities[slug]
+                cities.append(CityCard(city, card.pl, card.counts, card.total, len(years), card.stale, card.size, card.basis, region_of(city)))
         n_items = sum(len(list(walk_items(lf.data.items))) for lf in self.ds.lists.values())
         return self._render(
             "home.md.j2",
@@ -781,34 +864,81 @@ def compare_targets(pledges: list) -> list[TargetComparison]:
         out.append(TargetComparison(metric, unit, shown))
     return out
 
+def search_page() -> str:
+    """The search page (theme_overrides/assets/search.js runs it on the index searchindex.py writes)."""
+    here = urls.search()
+    return _env().get_template("search.md.j2").render(
+        index=urls.relative(here, urls.search_data()),
+        root=urls.relative(here, urls.home()),
+        home=urls.relative(here, urls.home()),
+        topics=urls.relative(here, urls.topics()),
+    )
+
 
 def derive_texts(entry: model.Progress) -> list:
     """The texts of a progress entry to look for in its archived source, most telling first."""
     return [p for p in (entry.text or "").split("\n") if p.strip()] + [m.text for m in entry.measures if m.text] + [entry.status_text]
 
 
-# Provinces in the order of their administrative division codes (GB/T 2260), as Chinese
-# readers expect them; a province not listed here comes after them.
-PROVINCE_ORDER = (
-    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
-    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
-    "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
-)
+# Provinces in pinyin order, the order of city slugs (cities are sorted by their pinyin slug
+# within a province): readers find a name where they look for it in a Chinese index. A province
+# not listed here comes after them, by its name.
+PROVINCE_PINYIN = {
+    "安徽": "anhui", "澳门": "aomen", "北京": "beijing", "重庆": "chongqing", "福建": "fujian",
+    "甘肃": "gansu", "广东": "guangdong", "广西": "guangxi", "贵州": "guizhou", "海南": "hainan",
+    "河北": "hebei", "河南": "henan", "黑龙江": "heilongjiang", "湖北": "hubei", "湖南": "hunan",
+    "吉林": "jilin", "江苏": "jiangsu", "江西": "jiangxi", "辽宁": "liaoning", "内蒙古": "neimenggu",
+    "宁夏": "ningxia", "青海": "qinghai", "山东": "shandong", "山西": "shanxi", "陕西": "shanxi",
+    "上海": "shanghai", "四川": "sichuan", "台湾": "taiwan", "天津": "tianjin", "西藏": "xizang",
+    "香港": "xianggang", "新疆": "xinjiang", "云南": "yunnan", "浙江": "zhejiang",
+}
 
 
 def province_key(province: str) -> tuple:
-    rank = next((i for i, short in enumerate(PROVINCE_ORDER) if province.startswith(short)), len(PROVINCE_ORDER))
-    return rank, province
+    """Sort key of a province name (山东省, 重庆市): its pinyin; 山西 before 陕西 by the name."""
+    short = next((k for k in sorted(PROVINCE_PINYIN, key=len, reverse=True) if province.startswith(k)), None)
+    return (0, PROVINCE_PINYIN[short], province) if short else (1, "", province)
+
+
+def province_of(city: model.City) -> tuple:
+    """(the heading a city is listed under, whether it is a 直辖市): a 直辖市 is its own province,
+    listed under its own name rather than as "重庆市 · 重庆市"."""
+    municipal = city.level == model.CityLevel.municipality
+    return (city.name if municipal else city.province), municipal
+
+
+def region_of(city: model.City) -> str:
+    """Where a city is, in a few words: 山东省 · 烟台市代管; a 直辖市 says so instead of naming
+    itself as its province."""
+    if city.level == model.CityLevel.municipality:
+        return derive.CITY_LEVEL_LABELS["municipality"]
+    return city.province + (f" · {city.parent}代管" if city.parent else "")
+
+
+def cities_in_order(ds: Dataset) -> list[str]:
+    """City slugs by province and then by slug (pinyin): the one order of the nav, the cities
+    index and the home page."""
+    return sorted(ds.cities, key=lambda slug: (province_key(province_of(ds.cities[slug])[0]), slug))
 
 
 def nav_entries(ds: Dataset) -> list:
-    """The navigation: cities grouped by province. Item pages stay out of it: Material renders
+    """The navigation: the cities index, then cities grouped by province (a 直辖市 as a link of
+    its own). Item pages stay out of it: Material renders
     the nav into every page, so with them build time and site size would grow with the square
     of the number of items. With Material's navigation.prune, a page carries the province
     list and the cities of its own province only, so pages do not grow with the number of
     cities either."""
-    by_province: dict = {}
-    for slug in sorted(ds.cities):
+    out: list = [{"全部城市": urls.cities_src()}]
+    groups: dict = {}
+    for slug in cities_in_order(ds):
         city = ds.cities[slug]
-        by_province.setdefault(city.province, []).append({str(escape(city.short_name)): urls.city_src(slug)})  # Material prints nav titles unescaped
-    return [{str(escape(p)): by_province[p]} for p in sorted(by_province, key=province_key)]
+        name, municipal = province_of(city)
+        entry = {str(escape(city.short_name if not municipal else city.name)): urls.city_src(slug)}  # Material prints nav titles unescaped
+        if municipal:
+            out.append(entry)
+        else:
+            if name not in groups:
+                groups[name] = []
+                out.append({str(escape(name)): groups[name]})
+            groups[name].append(entry)
+    return out

@@ -2,14 +2,15 @@
 `mkdocs serve`. It is glue only: every decision is made by the modules it calls.
 
 - on_config: load and validate the data (any data error stops the build before anything is
-  written), generate the pages, choose the search engine, give mkdocs-redirects its map and
-  the navigation its cities;
+  written), generate the pages (the search page among them), give mkdocs-redirects its map
+  and the navigation its cities;
 - on_files: add the generated pages in memory (`File.generated`): no stale files exist;
 - on_serve: watch data/ so that editing YAML re-renders the site;
-- on_post_build: write the downloads and feeds next to the pages, and index for Pagefind.
+- on_post_build: write the downloads, feeds and the search index (generator/searchindex.py)
+  next to the pages, and read the index back: a broken index fails the build.
 
 Settings are the plugin's typed options in mkdocs.yml (tests and `make bench` point
-`data_dir` and `search` elsewhere through MkDocs' own `!ENV` tags there). MkDocs keeps a
+`data_dir` elsewhere through MkDocs' own `!ENV` tags there). MkDocs keeps a
 plugin with `on_startup` for the whole process, so the state between the builds of one
 `mkdocs serve` (generator/incremental.py) lives on this object.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 import logging
 import os
 import re
@@ -31,23 +33,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
-from . import derive, exports, feeds, incremental, published, sitesearch, urls
+from . import derive, exports, feeds, incremental, published, searchindex, urls
 from . import pages as pages_mod
 from .dataset import load_dataset
-from .model import walk_items
 
 log = logging.getLogger("mkdocs.plugins.ledger")
-# jieba announces building its dictionary on every first use; Material's search uses it before
-# our on_config runs, so its logger is quietened when this module is loaded.
-logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
 class LedgerConfig(base.Config):
     data_dir = c.Dir(exists=True, default=".")  # the folder that holds data/ (and sources/)
-    search = c.Type(str, default="auto")  # auto, material or pagefind (generator/sitesearch.py)
     workers = c.Type(int, default=0)  # processes for pages and downloads; 0: one per core, at most 4 (parallel.py)
     edit_base = c.Optional(c.Type(str))  # where "edit this data" links point (a repository blob URL)
-    userdict = c.File(exists=True, default="search/userdict.txt")  # words jieba keeps whole
 
 
 class LedgerPlugin(BasePlugin[LedgerConfig]):
@@ -55,7 +51,6 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self.incremental = incremental.Incremental()
         self.ds = None
         self.generated: list = []
-        self.engine = "material"
         self._epoch_before: str | None = None
         self.build_date: dt.date | None = None  # what ages are measured against (derive.build_date)
 
@@ -63,7 +58,6 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self.incremental = incremental.Incremental(command, dirty)
 
     def on_config(self, config):
-        jieba = _require_jieba()
         # under `mkdocs serve`, data is loaded again and again: nothing may be frozen for good
         ds = load_dataset(self.config.data_dir, freeze=not self.incremental.serving)
         for p in ds.warnings:
@@ -73,15 +67,13 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                 log.error("%s", p)
             raise PluginError(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.")
         self._set_source_date_epoch(ds)
-        for word in search_words(ds, Path(self.config.userdict)):  # our domain words as single search tokens
-            jieba.add_word(word, freq=2000)
         edit_base = self.config.edit_base or repository_blob_url(Path(self.config.data_dir), os.environ)
         self.build_date = derive.build_date([lf.data for lf in ds.lists.values()], os.environ.get("SOURCE_DATE_EPOCH"))
         site = pages_mod.Site(ds, edit_base=edit_base, site_url=config.get("site_url") or "", workers=self.config.workers, build_date=self.build_date)
         self.ds, self.generated = ds, site.pages()
         if not self.incremental.serving:  # one build per process: the data and pages live until the end,
             gc.freeze()  # so keep the cycle collector from walking them on every pass
-        self._choose_search(config, ds)
+        self.generated.append(pages_mod.Page(urls.search_src(), pages_mod.search_page()))
         redirects = config["plugins"].get("redirects")
         if redirects is None:
             raise PluginError("mkdocs.yml must list the `redirects` plugin: old item URLs would break.")
@@ -89,18 +81,6 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         if config.get("nav") is not None:
             config["nav"] = _expand_nav(config["nav"], pages_mod.nav_entries(ds))
         return config
-
-    def _choose_search(self, config, ds) -> None:
-        """Material's search up to a few thousand item pages, Pagefind beyond (generator/sitesearch.py)."""
-        n_item_pages = sum(1 for lf in ds.lists.values() for _ in walk_items(lf.data.items))
-        try:
-            self.engine = sitesearch.choose_engine(n_item_pages, self.config.search)
-        except ValueError as exc:
-            raise PluginError(str(exc)) from None
-        sitesearch.configure(config, self.engine)
-        if self.engine == "pagefind":
-            self.generated.append(pages_mod.Page(urls.search_src(), sitesearch.search_page()))
-        log.debug("search: %s (%d item pages; search: auto switches to Pagefind above %d)", self.engine, n_item_pages, sitesearch.PAGEFIND_THRESHOLD)
 
     def _set_source_date_epoch(self, ds) -> None:
         """Reproducible builds: MkDocs dates the sitemap (and sitemap.xml.gz's header) from the
@@ -127,7 +107,6 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                 )
             files.append(File.generated(config, page.src, content=page.content))
         self.incremental.mark_unchanged(files, self.generated, config)  # `mkdocs serve --dirty`
-        self.incremental.carry_search_entries(files, config)
         return files
 
     def on_env(self, env, config, files):
@@ -150,13 +129,18 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        if self.engine == "pagefind":
-            started = time.perf_counter()
-            try:
-                n = sitesearch.run_pagefind(out)
-            except Exception as exc:  # the site would have no working search
-                raise PluginError(f"Pagefind indexing failed: {exc}") from exc
-            log.info("search: Pagefind indexed %d pages into %s in %.1f s", n, out / "pagefind", time.perf_counter() - started)
+        started = time.perf_counter()
+        index = searchindex.build(self.ds, self.build_date, self.ds.synonyms)
+        for rel, data in index.items():
+            path = out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        try:
+            searchindex.verify(out)
+        except searchindex.IndexBroken as exc:
+            raise PluginError(f"the search index written to {out / urls.search_data()} is broken: {exc}") from None
+        n_docs = json.loads(index[urls.search_meta()])["docs"]
+        log.info("search: indexed %d pages in %.1f s", n_docs, time.perf_counter() - started)
 
     def on_build_error(self, *, error):
         self._restore_source_date_epoch()
@@ -184,27 +168,6 @@ def _origin(src: str) -> str:
     """The data a generated page comes from, for messages: data/topics.yml, data/<city>/…"""
     first = src.split("/", 1)[0]
     return "data/topics.yml" if first == urls.topics().strip("/") else f"data/{first.removesuffix('.md')}/"
-
-
-def _require_jieba():
-    try:
-        import jieba
-    except ImportError:  # Material would silently index Chinese as one long word
-        raise PluginError("jieba is not installed: Chinese search would not work. Run `make venv` (pip install -r requirements.txt).") from None
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
-def search_words(ds, userdict: Path) -> list[str]:
-    """Topic keywords and the words of search/userdict.txt that become single search tokens.
-
-    A word that contains a shorter domain word (老年助餐 ⊃ 助餐) is left out: Material's
-    search matches token prefixes only, so the compound would hide the shorter word.
-    """
-    words = {line.split()[0] for line in userdict.read_text(encoding="utf-8").splitlines() if line.strip()}
-    for topic in ds.topics.values():
-        words.update(k for k in topic.keywords if len(k) > 1)
-    return sorted(w for w in words if not any(o != w and o in w for o in words))
 
 
 def _expand_nav(nav, cities):

@@ -20,6 +20,9 @@ One parser for the tools that read official text: `draft` (targets of a pledge) 
   word in front of the first number of a list carries over to the rest (分别不低于70%和30%);
   otherwise `exactly`. 达到 and 达 are not qualifiers: 签约率达到75% is exactly 75 (达到75%以上
   is at_least, from 以上).
+- **Clauses and metrics**: nothing inside brackets is split; a metric is a segment's words
+  without its quantities, asides and the opening words that name nothing (年内, 争取, 完成 …;
+  新增 stays), with one name per member of a series (一、二、三级… → 一级…, 二级…).
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ QUANTITY = re.compile(
     rf"(?P<unit>{_UNIT})(?P<paren>[（(](?:户|间|套|个|人|处|座|台)[）)])?"
     r"(?P<rate>(?:每(?:人|户|月|年|天|日|小时|次))+)?"
 )
+# What a figure in these units measures, to tell apart two figures of one thing (改造老旧小区
+# 3.5万户、350万平方米 → 改造老旧小区户数, 改造老旧小区面积).
+UNIT_MEASURES = {"平方米": "面积", "平方公里": "面积", "亩": "面积", "公顷": "面积", "户": "户数", "人": "人数", "名": "人数", "人次": "人次", "元": "金额", "公里": "里程", "千米": "里程"}
 # Words the validator's rule (checks.stated_comparator) does not know.
 MORE_BEFORE = {"超": "at_least", "突破": "at_least", "至少": "at_least", "最少": "at_least", "最低": "at_least", "最多": "at_most", "最高": "at_most"}
 MORE_AFTER = {"左右": "about", "多": "at_least"}
@@ -58,7 +64,7 @@ _AFTER_WORDS = re.compile(r"以上|以下|以内|左右")
 _ADVERB_BEFORE = re.compile(r"(至少|最少|最低|最多|最高)(?=[\u4e00-\u9fff]{1,3}$)")  # 至少新增1处
 _RATE_BEFORE = re.compile(r"(?:每(?:人|户|月|年|天|日|小时|次))+$")
 # 由1000元提高到3000元, 由500元、800元分别降低至200元、400元: the numbers before the verb are baselines.
-_BASELINE = re.compile(r"[由从][^，,。；;]*?(?:分别)?(?:提高|降低|增加|减少|提升|上调|下调|调整|扩大|增长|压减|压缩|缩短|延长|增至|降至|提至)(?:到|至|为)?")
+BASELINE = _BASELINE = re.compile(r"[由从][^，,。；;]*?(?:分别)?(?:提高|降低|增加|减少|提升|上调|下调|调整|扩大|增长|压减|压缩|缩短|延长|增至|降至|提至)(?:到|至|为)?")
 _LIST_JOINER = re.compile(r"\s*[、和及与]\s*(?:分别)?\s*$")
 
 
@@ -198,13 +204,30 @@ def _share_in_lists(text: str, quantities: list) -> None:
 # --- clauses and segments ------------------------------------------------------------------
 
 _CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[，；;。！？!?：:\n]")
+_OPEN, _SHUT = "（(〔【[", "）)〕】]"
+
+
+def bracket_depth(text: str) -> list:
+    """How deep inside （）/()/〔〕/【】/[] each character of `text` is: nothing inside brackets
+    is split (多功能运动场1处(含乒乓球台、篮球场,10套健身器械) is one clause and one segment)."""
+    depths, depth = [], 0
+    for ch in text:
+        if ch in _SHUT:
+            depth = max(0, depth - 1)
+        depths.append(depth)
+        if ch in _OPEN:
+            depth += 1
+    return depths
 
 
 def clauses(text: str) -> list:
-    """(start, end) of each clause: the text between ，；。！？： (a comma between digits is a
-    thousands separator)."""
+    """(start, end) of each clause: the text between ，；。！？： outside brackets (a comma
+    between digits is a thousands separator)."""
+    depths = bracket_depth(text)
     out, start = [], 0
     for m in _CLAUSE_BREAK.finditer(text):
+        if depths[m.start()]:
+            continue
         out.append((start, m.start()))
         start = m.end()
     out.append((start, len(text)))
@@ -222,7 +245,10 @@ def segments(text: str) -> list:
         if not inside:
             continue
         pieces, start = [], c0
+        depths = bracket_depth(text)
         for m in re.finditer("、", text[c0:c1]):
+            if depths[c0 + m.start()]:
+                continue
             pieces.append((start, c0 + m.start()))
             start = c0 + m.end()
         pieces.append((start, c1))
@@ -251,19 +277,121 @@ def _has_words(text: str, start: int, end: int, inside: list) -> bool:
     return len(re.sub(r"[\W\d_]", "", rest)) >= 2
 
 
+# Words that open a clause but name nothing it counts: time frames (年内, 2024年底), hedges
+# (力争, 争取, 预计), scope (全市, 其中) and the verbs of doing (实现, 完成, 建设 …). 新增, 新建,
+# 培训, 改造 stay: they are part of official metric names (新增托位).
+_LEADING_WORDS = re.compile(
+    r"^(?:\d{4}年(?:底|末|内)?前?|到\d{4}年底?|年内|(?:[一二三四五两]年内|[一二三四五两]年|当年|全年)(?=[\u4e00-\u9fff]{3})|"
+    r"全市|全县|全区|其中|将|力争|争取|确保|预计|计划|可|进一步|各类|实现|完成|建设|建成|实施|开展|打造|推进|推动|累计|举办|举行|开办|筹集|发布|培育|形成|"
+    r"在[^、，,的]{2,16}?(?:院内|内)?(?=建设|新建|增设|实施|开展|打造|建成|布局))"
+)
+_TRAILING_WORDS = re.compile(r"(?:分别|达到|提高到|提高至|提升到|提升至|增加到|增加至|降低到|降低至|扩大至|扩大到|预计|任务|达|为|至|到)$")
+
+
+def _without_asides(text: str) -> str:
+    """text without its bracketed asides that list or count things ((含乒乓球台、篮球场…));
+    a bracket that names (AED), (点) stays."""
+    depths = bracket_depth(text)
+    out, i = [], 0
+    while i < len(text):
+        if text[i] in _OPEN and depths[i] == 0:
+            j = i + 1
+            while j < len(text) and depths[j] > 0:
+                j += 1
+            inside = text[i + 1 : j]
+            if re.search(r"[、，,；;]|^(?:含|包括|其中)|\d", inside):
+                i = j + 1
+                continue
+            out.append(text[i : j + 1])
+            i = j + 1
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def strip_leading(text: str) -> str:
+    """text without its opening time frames, hedges and verbs of doing (年内完成小区改造 →
+    小区改造), as long as three characters remain."""
+    previous = None
+    while previous != text:
+        previous = text
+        m = _LEADING_WORDS.match(text)
+        if m and len(text) - m.end() >= 3:
+            text = text[m.end() :]
+    return text
+
+
+def _tidy(rest: str) -> str:
+    """Drop what reads badly at either end: joining words, 的, verbs of reaching (分别达到) and,
+    at the start, time frames, hedges and verbs of doing (年内完成小区改造 → 小区改造), as long as
+    three characters remain."""
+    previous = None
+    while previous != rest:
+        previous = rest
+        rest = re.sub(r"^[的、和及与，,]+|[的、和及与等，,]+$", "", rest)
+        rest = strip_leading(_TRAILING_WORDS.sub("", rest))
+    return rest
+
+
 def metric_of(segment_text: str, quantities: list, offset: int) -> str:
-    """What a segment counts, in its own words: the segment without its quantities and
-    qualifiers (全市新增托位6000个以上 → 全市新增托位). Ours: the maintainer checks it."""
+    """What a segment counts, in its own words: the segment without its quantities, its
+    qualifiers, its asides and the words around that name nothing (全市新增托位6000个以上 →
+    新增托位). Ours: the maintainer checks it."""
     rest = segment_text
     cuts = [(q.start - offset, q.end - offset) for q in quantities] + _baselines(segment_text)
     for a, b in sorted(cuts, reverse=True):
         rest = rest[:a] + " " + rest[b:]
-    rest = re.sub(r"\s+", "", rest)
-    previous = None
-    while previous != rest:
-        previous = rest
-        rest = re.sub(r"^[的、和及与]+|[的、和及与等]+$|(分别|达到|提高到|提高至|提升到|提升至|增加到|增加至|降低到|降低至|扩大至|扩大到|达|为|至|到)$", "", rest)
-    return rest[:60]
+    rest = re.sub(r"\s+", "", _without_asides(rest))
+    rest = re.sub(r"按(?:照)?的?(比例|标准)(?:给予|予以)(\w{1,4})$", r"\2\1", rest)  # 按90%的比例给予救助 → 救助比例
+    return _tidy(rest)[:60]
+
+
+def metrics_for(segment_text: str, quantities: list, offset: int) -> list:
+    """One metric per quantity of a segment: a figure in a bracketed aside is named by the
+    words after it (10套健身器械 → 健身器械); the figures of a series (一、二、三级医疗机构报销
+    比例分别达到80%、70%、60%) each by their member (一级医疗机构报销比例 …); the rest share
+    the segment's metric."""
+    base = metric_of(segment_text, quantities, offset)
+    depths = bracket_depth(segment_text)
+    inside = [q for q in quantities if depths[q.number_start - offset] > 0]
+    main = [q for q in quantities if q not in inside]
+    names = {}
+    for q in inside:
+        after = re.match(r"[^、，,；;）)〕】\]\d]{2,20}", segment_text[q.end - offset :])
+        names[id(q)] = _tidy(after.group()) if after else base
+    series = _series(base, len(main)) if len(main) >= 2 else None
+    for k, q in enumerate(main):
+        names[id(q)] = series[k] if series else base
+    return [names[id(q)] for q in quantities]
+
+
+def _series(metric: str, n: int) -> Optional[list]:
+    """一、二、三级医疗机构报销比例 with 3 figures → the metric of each member: the members
+    between the first and the last have one length k; the first member is the last k
+    characters of the first part (what precedes is shared), the last member the first k of
+    the last part (what follows is shared). Two members only when the first is at most four
+    characters (在职职工、退休人员年度最高支付限额)."""
+    parts = metric.split("、")
+    for first in range(0, len(parts) - n + 1):
+        window = parts[first : first + n]
+        middle = window[1:-1]
+        if middle:
+            k = len(middle[0])
+            if any(len(m) != k for m in middle):
+                continue
+        else:
+            k = len(window[0])
+            if k > 4:
+                continue
+        if len(window[0]) < k or len(window[-1]) <= k or (first and len(window[0]) == k):
+            continue  # (the series goes on before the window: its figures are not all here)
+        prefix = "、".join(parts[:first] + [window[0][:-k]]) if first else window[0][:-k]
+        suffix = window[-1][k:]
+        after = "、".join([suffix] + parts[first + n :]) if first + n < len(parts) else suffix
+        members = [window[0][-k:], *middle, window[-1][:k]]
+        return [_tidy(prefix + m + after) for m in members]
+    return None
 
 
 def parse_amount(cell: str) -> Optional[Quantity]:

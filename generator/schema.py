@@ -11,6 +11,7 @@ SCHEMAS = {
     "pledge-list.schema.json": (model.PledgeList, "One pledge list: data/<city>/<year>.yml"),
     "city.schema.json": (model.City, "City facts: data/<city>/city.yml"),
     "topics.schema.json": (model.TopicsFile, "Topic vocabulary: data/topics.yml"),
+    "synonyms.schema.json": (model.SynonymsFile, "Search synonyms: data/synonyms.yml"),
 }
 
 

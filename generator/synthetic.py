@@ -242,7 +242,7 @@ def year_file(slug: str, name: str, year: int, n_pages: int, rng: random.Random,
             "url": f"https://www.example.gov.cn/{slug}/{year}/fabu.html"}
     if rng.random() < 0.5:
         fabu["document_number"] = f"{name[0]}政发〔{year}〕{rng.randint(1, 30)}号"
-    fabu["obtained"] = "网页存档(web page capture)"
+    fabu["obtained"] = "网页存档"
     if rng.random() < 0.4:
         fabu["note"] = f"存档网页为转载页,页面标注“来源:{name}日报”;原文未写明印发日期,发布日期取自网页。"
     sources = [fabu]
@@ -251,7 +251,7 @@ def year_file(slug: str, name: str, year: int, n_pages: int, rng: random.Random,
         as_of = dt.date(year, m, d)
         published = as_of + dt.timedelta(days=rng.randint(8, 25))
         sources.append({"id": f"tongbao-{key}", "title": f"{year}年{title}民生实事进展情况通报", "publisher": f"{name}市政府督查室",
-                        "date": published, "obtained": "网页存档(web page capture)"})
+                        "date": published, "obtained": "网页存档"})
         reports.append({"id": f"{year}-{key}", "title": f"{year}年{title}民生实事进展", "kind": kind, "as_of": as_of,
                         "published": published, "source": f"tongbao-{key}"})
     n_sections = max(1, min(6, n_pages // 15))

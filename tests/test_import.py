@@ -448,6 +448,49 @@ def test_a_figure_that_fits_two_targets_equally_is_not_proposed():
     assert importer.propose_measures(targets, "口袋公园8处。") == []
 
 
+def test_a_figure_in_a_clause_about_something_else_is_not_proposed():
+    """已完成80户…危房现场复核: 80户 were inspected, not rebuilt; the real figure (完工27户) does
+    not name the metric either, so nothing is proposed rather than a wrong figure."""
+    targets = [{"metric": "危房改造", "text": "危房改造80户", "value": 80, "unit": "户"}]
+    text = "已完成80户农村低收入群体危房现场复核及房屋修缮加固方案编制,督促各镇街科学组织施工,目前已完工27户。"
+    assert importer.propose_measures(targets, text) == []
+
+
+def test_a_figure_of_another_metric_in_the_same_unit_is_not_proposed():
+    targets = [{"metric": "年度救助限额", "text": "年度救助限额3万元", "value": 30000, "unit": "元"}]
+    assert importer.propose_measures(targets, "截至2024年二季度,共救助90人次,救助金额1091546.8元。") == []
+
+
+def test_a_figure_that_loses_its_target_to_a_better_one_is_not_given_another():
+    """82批次 of 定量抽检 is a quarter's; the year's 定量检测 is 128批次: 82 measures nothing."""
+    targets = [
+        {"metric": "食品安全监督抽检", "text": "年内完成食品安全监督抽检2177批次", "value": 2177, "unit": "批次"},
+        {"metric": "食用农产品质量安全定量检测", "text": "食用农产品质量安全定量检测740批次", "value": 740, "unit": "批次"},
+        {"metric": "定性检测", "text": "定性检测10000批次", "value": 10000, "unit": "批次"},
+    ]
+    text = "第二季度,市农业农村局完成食用农产品质量安全定量抽检82批次,14个镇街完成定性检测5277批次。2024年累计完成食用农产品质量安全定量检测128批次、定性检测9936批次。"
+    found = [(f.metric, f.value) for f in importer.propose_measures(targets, text)]
+    assert found == [("食用农产品质量安全定量检测", 128), ("定性检测", 9936)]  # the cumulative figures, not the quarter's
+
+
+def test_a_figure_of_new_things_beats_an_all_time_total_for_a_target_of_new_things():
+    targets = [{"metric": "新建5G基站", "text": "新建5G基站100个", "value": 100, "unit": "个"}]
+    found = [(f.metric, f.value) for f in importer.propose_measures(targets, "2024年新增5G基站106个,累计建设5G基站839个,全面提高5G网络覆盖率。")]
+    assert found == [("新建5G基站", 106)]
+
+
+def test_名_and_人_are_one_unit_for_people():
+    targets = [{"metric": "适龄妇女免费两癌筛查服务", "text": "完成29410名适龄妇女免费两癌筛查服务", "value": 29410, "unit": "名"}]
+    (f,) = importer.propose_measures(targets, "截至目前,共完成适龄妇女免费两癌筛查人数11553人。")
+    assert (f.metric, f.value, f.unit, f.target) == ("适龄妇女免费两癌筛查服务", 11553, "人", 29410)
+
+
+def test_a_report_paragraph_on_one_topic_lends_its_topic_to_every_clause():
+    targets = [{"metric": "城市空间微更新", "text": "实施城市空间微更新25处", "value": 25, "unit": "处"}]
+    (f,) = importer.propose_measures(targets, "城市空间微更新方面,25处已全部开工,占年计划的100%,其中2处已基本完工。")
+    assert (f.value, f.percent) == (25, 100)
+
+
 def test_proposed_measures_agree_with_the_hand_made_ones(ds):
     """Measurement: the hand-made measures of the real data (青岛 2021 half-year, 栖霞 2024 Q2)
     that measure one of the item's targets, against the proposals for the same progress texts."""

@@ -87,7 +87,7 @@ def test_item_page_uses_plain_labels(ds):
 def test_counting_in_the_lists_own_unit(ds):
     qingdao = derive.counting(ds.lists[("qingdao", 2024)].data)
     assert (qingdao.top, qingdao.top_unit, qingdao.split, qingdao.leaves) == (15, "件", 12, 36)
-    assert qingdao.total == "共15件（按项计36项）"
+    assert qingdao.total == "共15件（细分为36项）" == "共" + derive.count_phrase(ds.lists[("qingdao", 2024)].data)  # as home and city pages say it
     assert "其余3件各算一项" in qingdao.basis and "每项只计一次" in qingdao.basis
     qixia = derive.counting(ds.lists[("qixia", 2024)].data)
     assert (qixia.total, qixia.leaf_unit) == ("共30项", "项")

@@ -1,10 +1,10 @@
 """The theme overrides (theme_overrides/) add to Material without copying its templates.
 
 A copied Material partial silently forks when Material is upgraded. So main.html extends
-Material's blocks, and the header block makes its two additions to the text Material
-renders. These tests build a one-page site with Material alone and with our overrides, in
-either search mode, and check that the headers differ by exactly those additions; a Material
-release that changes the markup the additions rely on fails them.
+Material's blocks, and the header block adds our search box to the text Material renders.
+These tests build a one-page site with Material alone and with our overrides and check that
+the headers differ by exactly that addition; a Material release that changes the markup the
+addition relies on fails them.
 """
 
 from __future__ import annotations
@@ -30,21 +30,19 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("!ENV", lambda loader, node: None)
 
 
-def _header(tmp_path: Path, *, overrides: bool, engine: str) -> str:
+def _header(tmp_path: Path, *, overrides: bool) -> str:
     """The <header> of a one-page site built with the project's theme settings."""
     theme = dict(yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)["theme"])
     theme.pop("custom_dir")
     if overrides:
         theme["custom_dir"] = str(OVERRIDES)
-    folder = tmp_path / f"{engine}-{'ours' if overrides else 'material'}"
+    folder = tmp_path / ("ours" if overrides else "material")
     (folder / "docs").mkdir(parents=True)
     (folder / "docs" / "index.md").write_text("# 民生实事台账\n", encoding="utf-8")
     config = {
         "site_name": "民生实事台账",
         "theme": theme,
-        # as generator/sitesearch.py configures it: Material's search plugin off for Pagefind
-        "plugins": [{"search": {"enabled": engine == "material"}}],
-        "extra": {"ml_search": engine},
+        "plugins": [],  # as mkdocs.yml: no Material search (generator/searchindex.py is ours)
     }
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
@@ -60,13 +58,9 @@ def _header(tmp_path: Path, *, overrides: bool, engine: str) -> str:
 
 @pytest.fixture(scope="module")
 def headers(tmp_path_factory) -> dict:
-    """(engine, "ours" | "material") → the rendered header."""
+    """"ours" | "material" → the rendered header."""
     tmp = tmp_path_factory.mktemp("theme")
-    return {
-        (engine, side): _header(tmp, overrides=side == "ours", engine=engine)
-        for engine in ("material", "pagefind")
-        for side in ("ours", "material")
-    }
+    return {side: _header(tmp, overrides=side == "ours") for side in ("ours", "material")}
 
 
 def test_the_theme_overrides_copy_no_material_template():
@@ -83,19 +77,8 @@ def test_the_theme_overrides_copy_no_material_template():
     )
 
 
-def test_the_header_keeps_materials_search_and_names_its_dialog(headers):
-    ours, theirs = headers["material", "ours"], headers["material", "material"]
-    dialog = lxml.html.fragment_fromstring(ours).xpath("//div[@data-md-component='search']")
-    assert len(dialog) == 1 and dialog[0].get("role") == "dialog"
-    name = dialog[0].get("aria-label")
-    assert name == "查找", "axe-core requires an accessible name on every role=dialog (Material's word for search)"
-    assert ours.replace(f' aria-label="{name}">', ">", 1) == theirs, "the header differs from Material's by more than the dialog's name"
-    assert 'role="dialog" aria-label' not in theirs, "Material names the dialog itself now: drop our addition in main.html"
-    assert not SEARCH_BOX.search(ours), "the Pagefind search box appears on a site with Material's search"
-
-
-def test_the_header_ends_with_the_pagefind_search_box_on_pagefind_sites(headers):
-    ours, theirs = headers["pagefind", "ours"], headers["pagefind", "material"]
+def test_the_header_ends_with_our_search_box(headers):
+    ours, theirs = headers["ours"], headers["material"]
     tree = lxml.html.fragment_fromstring(ours)
     bar = tree.xpath("self::header/nav[contains(concat(' ', @class, ' '), ' md-header__inner ')]")
     assert len(bar) == 1, "Material's header bar (nav.md-header__inner) is not where main.html expects it"

@@ -158,6 +158,14 @@ def test_the_build_date_is_source_date_epoch_else_the_newest_date_in_the_data(ds
     assert newest == max(r.published for pl in lists for r in pl.reports)  # 2024-07-10 today
 
 
+def test_the_newest_official_document_date_ignores_when_we_copied_a_page(ds):
+    """The footer's 收录的最新官方文件: a capture retrieved today of a 2024 notice is no newer
+    official document."""
+    pl = ds.lists[("qixia", 2024)].data
+    copied_later = pl.model_copy(update={"sources": [s.model_copy(update={"retrieved": dt.date(2026, 11, 27)}) for s in pl.sources]})
+    assert derive.newest_data_date([copied_later]) == derive.newest_data_date([pl]) == dt.date(2024, 7, 10)
+
+
 def test_a_status_is_stale_when_its_deadline_passed_without_a_newer_report(ds):
     pl, item, parent = entry_of(ds, "qixia", 2024, "6")
     lt = derive.latest(item, pl, parent)

@@ -35,6 +35,7 @@ GENERATOR = ROOT / "generator"
         (urls.progress_anchor("2024-h1"), "progress-2024-h1"),
         (urls.changes("qingdao", 2024), "qingdao/2024/changes/"),
         (urls.changes_report("qingdao", 2024, "h1"), "qingdao/2024/changes/#h1"),
+        (urls.cities(), "cities/"),
         (urls.topics(), "topics/"),
         (urls.topic("tuoyu"), "topics/tuoyu/"),
         (urls.data_page(), "data/"),
@@ -125,7 +126,7 @@ def test_every_download_and_feed_the_build_writes_has_a_urls_function(ds):
 
 def test_every_generated_page_is_at_a_urls_source(ds):
     site = pages.Site(ds, site_url="https://example.org/")
-    known = {urls.home_src(), urls.topics_src(), urls.sources_index_src()}
+    known = {urls.home_src(), urls.cities_src(), urls.topics_src(), urls.sources_index_src()}
     known |= {urls.city_src(slug) for slug in ds.cities}
     known |= {urls.topic_src(t) for t in ds.topics}
     for (city, year), lf in ds.lists.items():
@@ -138,7 +139,7 @@ def test_every_generated_page_is_at_a_urls_source(ds):
 
 def test_the_sites_own_top_level_folders_are_reserved():
     """A city slug that took one of these would collide with the site's own pages or files."""
-    own = {urls.topics(), urls.data_page(), urls.feed_all(), urls.methodology(), urls.list_csv("x", 2024), urls.sources_index(), urls.source("x")}
+    own = {urls.cities(), urls.topics(), urls.data_page(), urls.feed_all(), urls.methodology(), urls.list_csv("x", 2024), urls.sources_index(), urls.source("x")}
     assert {u.split("/")[0] for u in own} <= urls.RESERVED
     assert {"search", "assets"} <= urls.RESERVED  # Material's search page and theme files
 

@@ -206,7 +206,7 @@ def test_percent_contradicting_value_and_target_is_a_warning(root):
     ds = run(root, text)
     assert ds.errors == []
     (w,) = [p for p in ds.warnings if p.code == Code.PERCENT_MISMATCH]
-    assert w.line == line_of(text, "percent: 85") and "3300/6000 = 55.0%" in w.message
+    assert w.line == line_of(text, "percent: 85") and "3,300/6,000 = 55.0%" in w.message
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "data:text/html,hi", "http://exa mple.org"])
@@ -355,6 +355,12 @@ def test_a_measure_far_above_its_target_warns_of_a_missing_unit(root):
     assert w.path == "items[0].subitems[0].progress[0].measures[0].value" and "750,000%" in w.message and "万" in w.message
     assert w2.path == "items[0].subitems[0].progress[1].measures[0].value"
     assert w.line == line_of(text, "value: 12000")
+
+
+def test_numbers_in_a_warning_are_written_plainly_never_in_exponent_form(root):
+    text = base().replace("value: 3300", "value: 1091546.8", 1).replace("                percent: 55\n", "")
+    (w,) = [p for p in run(root, text).warnings if p.code == Code.PERCENT_IMPLAUSIBLE]
+    assert "value 1,091,546.8 is 18,192% of the target 6,000" in w.message and "e+" not in w.message
 
 
 def test_a_tiny_target_gives_a_warning_not_an_infinite_percent(root):
