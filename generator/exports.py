@@ -7,8 +7,11 @@ strings, so a download can never disagree with the site or with the data format.
 Output is deterministic: the same data gives byte-identical files (no timestamps other
 than the data's own dates; dictionaries are built in a fixed order).
 
-The files and every CSV column are documented for readers in content/data.md; change both
-together.
+The files are listed for readers on the data page (templates/data.md.j2, with their sizes
+and a plain guide to the CSV columns); the technical details of every file and column are
+in content/about/format.md. Change them together. The whole dataset is also written as
+related tables: a Data Package (datapackage.py) and a SQLite database (database.py), both
+from tables.py.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import datetime as dt
 import io
 import json
 
-from . import derive, model, parallel, schema, urls
+from . import database, datapackage, derive, model, parallel, schema, tables, urls
 from .dataset import Dataset, ListFile
 from .model import walk_items
 
@@ -239,6 +242,25 @@ def all_json(ds: Dataset) -> bytes:
     )
 
 
+def dataset_files(ds: Dataset, site_url: str, on: dt.date | None = None) -> dict[str, bytes]:
+    """The whole dataset in one download each: JSON, the Data Package (CSV tables, unpacked
+    and zipped) and the SQLite database, the last two from the same rows (tables.py)."""
+    rows = tables.rows(ds, site_url, _on(ds, on))
+    return {urls.all_json(): all_json(ds), **datapackage.package_files(rows, site_url), urls.database(): database.database(rows)}
+
+
+def summary_files(ds: Dataset, site_url: str, on: dt.date | None = None) -> dict[str, bytes]:
+    """What the data page lists with its size: each list's CSV and JSON, and the whole-dataset
+    files (for a Site built without the downloads at hand, e.g. in tests and the benchmark)."""
+    out: dict[str, bytes] = {}
+    for key in sorted(ds.lists):
+        lf = ds.lists[key]
+        out[urls.list_csv(lf.data.city, lf.data.year)] = list_csv(ds, lf, site_url, on)
+        out[urls.list_json(lf.data.city, lf.data.year)] = list_json(ds, lf, site_url, on)
+    out.update(dataset_files(ds, site_url, on))
+    return out
+
+
 def list_files(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = None) -> dict[str, bytes]:
     """The downloads of one list: its JSON and CSV, and one JSON per item."""
     pl = lf.data
@@ -260,7 +282,7 @@ def export_files(ds: Dataset, site_url: str, workers: int = 0, on: dt.date | Non
     on = _on(ds, on)
     for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url, on), sorted(ds.lists), n_items, workers):
         out.update(files)
-    out[urls.all_json()] = all_json(ds)
+    out.update(dataset_files(ds, site_url, on))
     for name in schema.SCHEMAS:
         out[urls.schema(name)] = schema.render(name).encode("utf-8")
     return out

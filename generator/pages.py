@@ -13,8 +13,10 @@ here and handed over as the named rows below, and every link is `link(urls.…)`
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from typing import NamedTuple
 import jinja2
 from markupsafe import Markup, escape
 
-from . import captures, derive, model, parallel, urls
+from . import captures, derive, exports, model, parallel, qr, schema, tables, urls
 from .dataset import Dataset, ListFile
 from .model import walk_items
 
@@ -251,6 +253,28 @@ class Citing(NamedTuple):
     uses: list  # 事项清单, report titles
 
 
+class Download(NamedTuple):
+    """A file on the data page: where it is and how big."""
+
+    url: str  # site-relative (urls.*)
+    size: int  # bytes
+
+
+class ListDownloads(NamedTuple):
+    """One list's row on the data page."""
+
+    city_name: str
+    pl: model.PledgeList
+    n_items: int  # items and sub-items: the CSV's rows
+    csv: Download
+    json: Download
+
+
+class ColumnExample(NamedTuple):
+    name: str
+    example: str  # the value in one real row of a list's CSV ("" when it is empty there)
+
+
 class RecentReport(NamedTuple):
     city: str
     city_name: str
@@ -315,6 +339,8 @@ def _env() -> jinja2.Environment:
         short=derive.short,
         paragraphs=paragraphs,
         pct=lambda v: "" if v is None else f"{v:g}%",
+        size=file_size,
+        qr_svg=qr.svg,
         status_phrase=derive.status_phrase,
     )
     env.globals.update(
@@ -341,8 +367,11 @@ def _ref(ref: str) -> tuple:
 class Site:
     """Builds all pages; holds lookups that several templates need."""
 
-    def __init__(self, ds: Dataset, edit_base: str | None = None, site_url: str = "", workers: int = 0, build_date: dt.date | None = None):
+    def __init__(
+        self, ds: Dataset, edit_base: str | None = None, site_url: str = "", workers: int = 0, build_date: dt.date | None = None, downloads: dict | None = None
+    ):
         self.ds = ds
+        self.downloads = downloads  # {path: bytes} of the downloads (exports.export_files), for the data page
         self.workers = workers  # processes for the list pages (0: one per core, at most 4; parallel.py)
         self.env = _env()
         self.edit_base = edit_base
@@ -440,6 +469,7 @@ class Site:
             out.extend(list_pages)
         for topic_id in self.ds.topics:
             out.append(self.topic_page(topic_id))
+        out.append(self.data_page())
         citing = self.citing()
         out.append(self.sources_index(citing))
         for archive in sorted(citing):
@@ -780,6 +810,32 @@ class Site:
             show_lead=any(r.lead for tl in lists for r in _leaf_rows(tl.group.rows)),
         )
 
+    def data_page(self) -> Page:
+        """The downloads, each with its size, and a plain guide to the CSV columns."""
+        files = self.downloads if self.downloads is not None else exports.summary_files(self.ds, self.site_url, self.build_date)
+
+        def download(url: str) -> Download:
+            return Download(url, len(files[url]))
+
+        lists = []
+        for (slug, year), lf in self.by_city_year():
+            n = sum(1 for _ in walk_items(lf.data.items))
+            lists.append(ListDownloads(self.city_name(slug), lf.data, n, download(urls.list_csv(slug, year)), download(urls.list_json(slug, year))))
+        csvs = [files[urls.list_csv(slug, year)] for (slug, year), _ in self.by_city_year()]
+        return self._render(
+            "data.md.j2",
+            urls.data_page_src(),
+            lists=lists,
+            package_zip=download(urls.package_zip()),
+            database=download(urls.database()),
+            all_json=download(urls.all_json()),
+            descriptor=download(urls.package_descriptor()),
+            columns=column_examples(csvs),
+            tables=tables.TABLES,
+            query=tables.BEHIND_BY_CITY,
+            schemas=list(schema.SCHEMAS),
+        )
+
     def sources_index(self, citing: dict) -> Page:
         rows = [(urls.capture_stem(a), self.captures[a], citing[a]) for a in sorted(citing)]
         return self._render("sources_index.md.j2", urls.sources_index_src(), rows=rows)
@@ -873,6 +929,27 @@ def search_page() -> str:
         home=urls.relative(here, urls.home()),
         topics=urls.relative(here, urls.topics()),
     )
+
+
+def file_size(n: int) -> str:
+    """A download's size as readers see it: 850 字节, 12.3 KB, 1.2 MB (1 KB = 1,024 bytes)."""
+    if n < 1024:
+        return f"{n} 字节"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def column_examples(csvs: list[bytes]) -> list[ColumnExample]:
+    """Each CSV column with its value in one real row: the row with the most filled-in
+    cells of all the lists' CSVs (the first of them on a tie), so the examples go together."""
+    best: list = []
+    for data in csvs:
+        for row in list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))[1:]:
+            if sum(1 for v in row if v) > sum(1 for v in best if v):
+                best = row
+    best = best or [""] * len(exports.CSV_COLUMNS)
+    return [ColumnExample(name, derive.short(value, 40)) for name, value in zip(exports.CSV_COLUMNS, best, strict=True)]
 
 
 def derive_texts(entry: model.Progress) -> list:

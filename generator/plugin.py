@@ -2,8 +2,8 @@
 `mkdocs serve`. It is glue only: every decision is made by the modules it calls.
 
 - on_config: load and validate the data (any data error stops the build before anything is
-  written), generate the pages (the search page among them), give mkdocs-redirects its map
-  and the navigation its cities;
+  written), make the downloads (the data page gives their sizes), generate the pages (the
+  search page among them), give mkdocs-redirects its map and the navigation its cities;
 - on_files: add the generated pages in memory (`File.generated`): no stale files exist;
 - on_serve: watch data/ so that editing YAML re-renders the site;
 - on_post_build: write the downloads, feeds and the search index (generator/searchindex.py)
@@ -51,6 +51,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self.incremental = incremental.Incremental()
         self.ds = None
         self.generated: list = []
+        self.downloads: dict = {}  # {path: bytes}: made in on_config, written in on_post_build
         self._epoch_before: str | None = None
         self.build_date: dt.date | None = None  # what ages are measured against (derive.build_date)
 
@@ -69,7 +70,10 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self._set_source_date_epoch(ds)
         edit_base = self.config.edit_base or repository_blob_url(Path(self.config.data_dir), os.environ)
         self.build_date = derive.build_date([lf.data for lf in ds.lists.values()], os.environ.get("SOURCE_DATE_EPOCH"))
-        site = pages_mod.Site(ds, edit_base=edit_base, site_url=config.get("site_url") or "", workers=self.config.workers, build_date=self.build_date)
+        site_url = config.get("site_url") or ""
+        # the downloads are made here, before the pages: the data page lists each with its size
+        self.downloads = exports.export_files(ds, site_url, self.config.workers, self.build_date)
+        site = pages_mod.Site(ds, edit_base=edit_base, site_url=site_url, workers=self.config.workers, build_date=self.build_date, downloads=self.downloads)
         self.ds, self.generated = ds, site.pages()
         if not self.incremental.serving:  # one build per process: the data and pages live until the end,
             gc.freeze()  # so keep the cycle collector from walking them on every pass
@@ -118,13 +122,14 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         return server
 
     def on_post_build(self, config):
-        """Write the downloads (JSON, CSV, schema) and Atom feeds next to the pages."""
+        """Write the downloads (made in on_config), the Atom feeds and the search index next to
+        the pages; the index is read back before the build counts as done."""
         self._restore_source_date_epoch()
         if self.ds is None:
             return
         site_url = config.get("site_url") or ""
         out = Path(config["site_dir"])
-        files = {**exports.export_files(self.ds, site_url, self.config.workers, self.build_date), **feeds.feed_files(self.ds, site_url)}
+        files = {**self.downloads, **feeds.feed_files(self.ds, site_url)}
         for rel, data in sorted(files.items()):
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -186,8 +186,22 @@ def search_src() -> str:
 
 
 def data_page() -> str:
-    """The hand-written page that documents the downloads (content/data.md)."""
+    """The downloads page: every file with its size, and what the columns mean."""
     return "data/"
+
+
+def data_page_src() -> str:
+    return "data.md"
+
+
+def format_page(anchor: str = "") -> str:
+    """The hand-written data format page (content/about/format.md), or one of its sections."""
+    return "about/format/" + (f"#{anchor}" if anchor else "")
+
+
+def about_page() -> str:
+    """The hand-written about page (content/about/index.md)."""
+    return "about/"
 
 
 def methodology(anchor: str = "") -> str:
@@ -212,6 +226,38 @@ def item_json(city: str, year: int, item_id: str) -> str:
 
 def all_json() -> str:
     return "data/all.json"
+
+
+def package_file(name: str) -> str:
+    """A file of the Data Package of the whole dataset: `data/all/items.csv`, `data/all/datapackage.json`
+    (`all` is reserved, so no city's downloads can be in this folder)."""
+    return f"data/all/{name}"
+
+
+def package_table_name(table: str) -> str:
+    """A table's file name inside the Data Package (and its zip): `items.csv`."""
+    return f"{table}.csv"
+
+
+def package_descriptor() -> str:
+    return package_file("datapackage.json")
+
+
+def package_zip() -> str:
+    """The Data Package as one zip file: the whole dataset as CSV tables."""
+    return "data/minsheng-ledger.zip"
+
+
+def database() -> str:
+    """The whole dataset as one SQLite database."""
+    return "data/minsheng-ledger.sqlite"
+
+
+def record_key(city: str, year: int, record_id: str | None = None) -> str:
+    """The key of a row of the Data Package and SQLite tables, shaped like the site's paths:
+    `qingdao/2024` for a list, `qingdao/2024/6-3` for one of its items (or `…/h1` for a
+    report, a source)."""
+    return f"{city}/{year}" + (f"/{record_id}" if record_id else "")
 
 
 def schema(name: str) -> str:

@@ -1,7 +1,8 @@
 """Download files (generator/exports.py) and Atom feeds (generator/feeds.py).
 
 Checked on the small fixture (tests/fixtures/mini) and on the real data: JSON round-trips to
-the model, CSV shape and header (= the columns documented in content/data.md), one JSON per
+the model, CSV shape and header (= the columns documented on the format page and explained
+on the data page), one JSON per
 item, structurally valid Atom 1.0 (RFC 4287), and byte-identical output from two builds.
 """
 
@@ -18,7 +19,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import FIXTURES, ROOT
-from generator import derive, exports, feeds, model, schema, urls
+from generator import derive, exports, feeds, model, pages, schema, urls
 from generator.dataset import load_dataset, walk_items
 
 SITE = "https://example.org/ledger/"
@@ -53,8 +54,8 @@ def _rows(data: bytes) -> list[list[str]]:
 
 
 def _documented_columns() -> list[str]:
-    text = (ROOT / "content" / "data.md").read_text(encoding="utf-8")
-    section = text.split("### CSV 各列", 1)[1].split("\n## ", 1)[0]
+    text = (ROOT / "content" / "about" / "format.md").read_text(encoding="utf-8")
+    section = text.split("#### CSV 各列", 1)[1].split("\n### ", 1)[0]
     return re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.M)
 
 
@@ -312,14 +313,46 @@ def test_site_url_with_or_without_trailing_slash():
     assert feeds.feed_files(ds, "https://example.org/ledger") == feeds.feed_files(ds, "https://example.org/ledger/")
 
 
-def test_data_page_documents_every_file():
-    text = (ROOT / "content" / "data.md").read_text(encoding="utf-8")
-    assert text.lstrip().startswith("---") and "\n# 数据下载\n" in text
+def test_format_page_documents_every_file():
+    text = (ROOT / "content" / "about" / "format.md").read_text(encoding="utf-8")
+    section = text.split("## 下载文件 {#downloads}", 1)[1]
     for path in ("/data/<城市>/<年份>.csv", "/data/<城市>/<年份>.json", "/data/<城市>/<年份>/<编号>.json", "/data/all.json", "/feeds/all.atom", "/feeds/<城市>.atom"):
-        assert f"`{path}`" in text, path
+        assert f"`{path}`" in section, path
+    for path in (urls.package_zip(), urls.database(), urls.package_descriptor()):
+        assert f"`/{path}`" in section, path
     for name in schema.SCHEMAS:
-        assert f"`/data/schema/{name}`" in text
-    # Markdown links only to Markdown pages: links to generated files would fail `mkdocs --strict`
-    for target in re.findall(r"\]\(([^)]+)\)", text):
-        assert target.split("#")[0].endswith(".md"), target
-    assert "BOM" in text
+        assert f"`/data/schema/{name}`" in section
+    assert "BOM" in section and "CRLF" in section
+
+
+def test_data_page_offers_every_list_and_the_whole_dataset_with_sizes():
+    """The data page is generated: a link to each file the build writes, with that file's size."""
+    ds = _load(ROOT)
+    files = exports.export_files(ds, SITE)
+    md = pages.Site(ds, site_url=SITE, downloads=files).data_page().content
+    links = dict(re.findall(r'href="([^"]+)" download>(.*?)</a>', md))
+    expected = [urls.package_zip(), urls.database(), urls.all_json()]
+    expected += [u for city, year in sorted(ds.lists) for u in (urls.list_csv(city, year), urls.list_json(city, year))]
+    for path in expected:
+        rel = urls.relative(urls.data_page(), path)
+        assert rel in links, path
+        assert pages.file_size(len(files[path])) in links[rel], (path, links[rel])
+    assert "KB" in links[urls.relative(urls.data_page(), urls.package_zip())]
+    assert not re.search(r"\bBOM\b|CRLF|\bOurs\b", md), "the developer spec belongs on the format page"
+
+
+def test_data_page_explains_every_csv_column_with_a_real_example():
+    ds = _load(ROOT)
+    md = pages.Site(ds, site_url=SITE).data_page().content
+    guide = md.split("{#columns}", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"<tr><td><code>([a-z_]+)</code></td><td>([^<]+)</td><td>(.*?)</td></tr>", guide)
+    assert [r[0] for r in rows] == exports.CSV_COLUMNS
+    assert all(meaning.strip() for _, meaning, _ in rows)
+    examples = {name: example for name, _, example in rows}
+    assert examples["city_name"] in {c.name for c in ds.cities.values()}
+    assert examples["url"].startswith("https://example.org/ledger/")
+
+
+@pytest.mark.parametrize("size, shown", [(0, "0 字节"), (1023, "1023 字节"), (1024, "1.0 KB"), (71329, "69.7 KB"), (3 * 1024 * 1024, "3.0 MB")])
+def test_file_sizes_read_as_readers_expect(size, shown):
+    assert pages.file_size(size) == shown

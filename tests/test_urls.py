@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator import exports, feeds, pages, schema, urls
+from generator import exports, feeds, pages, schema, tables, urls
 from generator.dataset import walk_items
 
 GENERATOR = ROOT / "generator"
@@ -39,6 +39,8 @@ GENERATOR = ROOT / "generator"
         (urls.topics(), "topics/"),
         (urls.topic("tuoyu"), "topics/tuoyu/"),
         (urls.data_page(), "data/"),
+        (urls.about_page(), "about/"),
+        (urls.format_page("downloads"), "about/format/#downloads"),
         (urls.methodology(), "about/methodology/"),
         (urls.methodology("changes"), "about/methodology/#changes"),
         (urls.sources_index(), "sources/"),
@@ -64,6 +66,7 @@ def test_every_page_has_its_permanent_url(url, expected):
         (urls.topics_src(), "topics/index.md"),
         (urls.topic_src("tuoyu"), "topics/tuoyu.md"),
         (urls.sources_index_src(), "sources/index.md"),
+        (urls.data_page_src(), "data.md"),
         (urls.source_src("001_bf6b56c9ad327146"), "sources/001_bf6b56c9ad327146.md"),
     ],
 )
@@ -96,6 +99,12 @@ def test_a_pages_source_becomes_its_url_the_way_mkdocs_makes_it(src, url):
         (urls.list_json("qingdao", 2024), "data/qingdao/2024.json"),
         (urls.item_json("qingdao", 2024, "6-3"), "data/qingdao/2024/6-3.json"),
         (urls.all_json(), "data/all.json"),
+        (urls.package_zip(), "data/minsheng-ledger.zip"),
+        (urls.package_descriptor(), "data/all/datapackage.json"),
+        (urls.package_file(urls.package_table_name("items")), "data/all/items.csv"),
+        (urls.database(), "data/minsheng-ledger.sqlite"),
+        (urls.record_key("qingdao", 2024), "qingdao/2024"),
+        (urls.record_key("qingdao", 2024, "6-3"), "qingdao/2024/6-3"),
         (urls.schema("pledge-list.schema.json"), "data/schema/pledge-list.schema.json"),
         (urls.feed_all(), "feeds/all.atom"),
         (urls.feed_city("qingdao"), "feeds/qingdao.atom"),
@@ -115,7 +124,8 @@ def test_feed_entry_ids_are_tag_uris_that_never_change():
 
 def test_every_download_and_feed_the_build_writes_has_a_urls_function(ds):
     """exports.py and feeds.py write no file whose path urls.py cannot give."""
-    known = {urls.all_json(), urls.feed_all()}
+    known = {urls.all_json(), urls.feed_all(), urls.package_zip(), urls.database(), urls.package_descriptor()}
+    known |= {urls.package_file(urls.package_table_name(t.name)) for t in tables.TABLES}
     known |= {urls.schema(name) for name in schema.SCHEMAS}
     known |= {urls.feed_city(slug) for slug in ds.cities}
     for (city, year), lf in ds.lists.items():
@@ -126,7 +136,7 @@ def test_every_download_and_feed_the_build_writes_has_a_urls_function(ds):
 
 def test_every_generated_page_is_at_a_urls_source(ds):
     site = pages.Site(ds, site_url="https://example.org/")
-    known = {urls.home_src(), urls.cities_src(), urls.topics_src(), urls.sources_index_src()}
+    known = {urls.home_src(), urls.cities_src(), urls.topics_src(), urls.sources_index_src(), urls.data_page_src()}
     known |= {urls.city_src(slug) for slug in ds.cities}
     known |= {urls.topic_src(t) for t in ds.topics}
     for (city, year), lf in ds.lists.items():
@@ -139,9 +149,11 @@ def test_every_generated_page_is_at_a_urls_source(ds):
 
 def test_the_sites_own_top_level_folders_are_reserved():
     """A city slug that took one of these would collide with the site's own pages or files."""
-    own = {urls.cities(), urls.topics(), urls.data_page(), urls.feed_all(), urls.methodology(), urls.list_csv("x", 2024), urls.sources_index(), urls.source("x")}
+    own = {urls.cities(), urls.topics(), urls.data_page(), urls.feed_all(), urls.methodology(), urls.list_csv("x", 2024), urls.sources_index(), urls.source("x"), urls.database()}
     assert {u.split("/")[0] for u in own} <= urls.RESERVED
     assert {"search", "assets"} <= urls.RESERVED  # Material's search page and theme files
+    # the Data Package's folder sits beside the cities' download folders (data/<city>/): a reserved name
+    assert urls.package_descriptor().split("/")[1] in urls.RESERVED
 
 
 def test_no_city_uses_a_reserved_name(ds):
