@@ -15,7 +15,7 @@ help:
 	@echo "make validate  check data/ and print every problem as file:line:col"
 	@echo "make site      build the site into site/ (strict; invalid data stops the build)"
 	@echo "make bench     benchmark load/generate/build at growing data sizes"
-	@echo "make bench-search   search recall, precision, speed and bytes in Chromium (SIZES=300 ENGINE=pagefind VERBOSE=1)"
+	@echo "make bench-search   search recall, precision, speed and bytes in Chromium (SIZES=300 VERBOSE=1)"
 	@echo "make draft CITY=qingdao YEAR=2024 FROM=list.txt [URL=https://…]   draft data/<city>/<year>.yml from an official text, page or table"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -72,10 +72,10 @@ bench: $(STAMP)
 	$(BIN)/python -m generator.bench $(if $(SIZES),--sizes $(SIZES))
 
 # Issue #14's search benchmark: queries sampled from synthetic data, typed into the built site's
-# search page in headless Chromium. SIZES=300,3000 · ENGINE=pagefind for the baseline · VERBOSE=1
-# prints every query's ground truth. Figures: README.md; every query: .bench/search-<size>.json.
+# search page in headless Chromium. SIZES=300,3000 · VERBOSE=1 prints every query's ground
+# truth. Figures: README.md; every query: .bench/search-<size>.json.
 bench-search: $(STAMP)
-	$(BIN)/python -m generator.bench_search $(if $(SIZES),--sizes $(SIZES)) $(if $(ENGINE),--engine $(ENGINE)) $(if $(VERBOSE),--verbose)
+	$(BIN)/python -m generator.bench_search $(if $(SIZES),--sizes $(SIZES)) $(if $(VERBOSE),--verbose)
 
 lock: $(STAMP)
 	(echo "# Pinned lock of requirements.in, generated with: make lock"; $(BIN)/pip freeze --exclude-editable) > requirements.txt

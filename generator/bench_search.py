@@ -1,7 +1,7 @@
 """Search benchmark (issue #14): does the site's search box find what readers type?
 
     make bench-search                              # 300, 3,000 and 30,000 items
-    make bench-search SIZES=300 ENGINE=pagefind    # the Pagefind baseline
+    make bench-search SIZES=300 VERBOSE=1
     python -m generator.bench_search --sizes 300 --verbose
 
 For each size N:
@@ -28,10 +28,9 @@ For each size N:
    keystroke until the network was quiet (the first query apart: it loads what the engine
    needs once), and those the search page loaded before any query.
 
-A Markdown table goes to stdout, every query with its figures to .bench/search-<N>.json
-(search-pagefind-<N>.json for the baseline). Failing queries are listed with the pages they
-missed; --verbose prints every query's ground truth. A measurement, not a test: nothing fails
-on poor figures.
+A Markdown table goes to stdout, every query with its figures to .bench/search-<N>.json.
+Failing queries are listed with the pages they missed; --verbose prints every query's ground
+truth. A measurement, not a test: nothing fails on poor figures.
 """
 
 from __future__ import annotations
@@ -66,7 +65,6 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / ".bench"
 SEED = 14  # the issue's number; change it only to check that the figures do not hang on one sample
 QUERY_MIX = {"word": 16, "compound": 12, "phrase": 12, "two_terms": 10, "city": 8, "year": 8, "traditional": 10}
-ENGINES = ("ml", "pagefind")  # ml: the site's own search page (issue #14); pagefind: the baseline
 YEAR_RANGE = (1990, 2100)  # the format's years: a term like 2024 or 2024年 in it is a year filter
 TOP = 10
 RECALL_ALL_UP_TO = 3000  # item pages; above, recall comes from mlSearch.pages() (recall_mode)
@@ -75,7 +73,7 @@ MISSING_KEPT = 200  # missing pages kept per query in the JSON (all are counted)
 SPECIFIC_SHARE = 0.05  # every second query of a kind matches at most this share of item pages
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-_INDEX_LINE = re.compile(r"search: (?:Pagefind )?indexed (\d+) pages\b.*? in ([0-9.]+) ?s")
+_INDEX_LINE = re.compile(r"search: indexed (\d+) pages in ([0-9.]+) s")  # generator/plugin.py's log line
 
 
 # --- the data: item pages and their text -----------------------------------------------------
@@ -441,7 +439,7 @@ def main_text(page_html: str) -> str:
 
 @dataclass
 class Build:
-    build_s: float | None = None  # None: a kept site measured again (--reuse)
+    build_s: float | None = None
     index_s: float | None = None  # the indexer's own time, from its log line
     indexed: int | None = None
     peak_tree_mb: float | None = None  # the most the process tree held at once (sampled)
@@ -473,11 +471,9 @@ class TreeSampler(PeakSampler):
             self.tree_peak = max(self.tree_peak, total)
 
 
-def build_site(root: Path, site_dir: Path, engine: str) -> Build:
+def build_site(root: Path, site_dir: Path) -> Build:
     """`mkdocs build --strict`, as `make site` runs it, on the data under root."""
     env = dict(os.environ, MINSHENG_ROOT=str(root))
-    if engine == "pagefind":
-        env["MINSHENG_SEARCH"] = "pagefind"
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), "-f", str(ROOT / "mkdocs.yml")]
     log_path = site_dir.parent / f"{site_dir.name}-build.log"
     out = Build()
@@ -492,9 +488,6 @@ def build_site(root: Path, site_dir: Path, engine: str) -> Build:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"mkdocs build failed (log: {log_path}):\n{text[-3000:]}")
     out.peak_tree_mb = max(sampler.tree_peak, usage.ru_maxrss / 1024)
-    if engine == "pagefind" and not (site_dir / "pagefind").is_dir():
-        raise SystemExit("this code no longer builds a Pagefind site (replaced by the site's own search): build the baseline at an "
-                         "earlier commit and measure it with --keep DIR --reuse (DIR/pagefind-<N>/root and site)")
     found = _INDEX_LINE.search(text)
     if found:
         out.indexed, out.index_s = int(found.group(1)), float(found.group(2))
@@ -504,21 +497,12 @@ def build_site(root: Path, site_dir: Path, engine: str) -> Build:
 # --- the browser -----------------------------------------------------------------------------------
 
 # Before typing: a promise that resolves with performance.now() when the results for the query
-# are shown. ml: the search page's contract (data-state, data-query). pagefind: its UI's message
-# names the query and the first results (up to five) have their links.
-_WATCH = """([q, engine]) => {
-  const ml = () => {
+# are shown, by the search page's contract (theme_overrides/assets/search.js: data-state, data-query).
+_WATCH = """q => {
+  const done = () => {
     const r = document.querySelector('#ml-search-results');
     return !!r && r.dataset.state === 'done' && r.dataset.query === q;
   };
-  const pagefind = () => {
-    const m = document.querySelector('.pagefind-ui__message');
-    const t = m ? m.textContent : '';
-    if (!t.includes(' ' + q + ' ') || t.startsWith('正在搜索')) return false;
-    const n = t.startsWith('找到') ? parseInt((t.match(/\\d+/) || ['0'])[0], 10) : 0;
-    return document.querySelectorAll('.pagefind-ui__result-link').length >= Math.min(5, n);
-  };
-  const done = engine === 'ml' ? ml : pagefind;
   window.__bench.done = new Promise(resolve => {
     const check = () => { if (done()) { observer.disconnect(); resolve(performance.now()); } };
     const observer = new MutationObserver(check);
@@ -532,16 +516,7 @@ _ML_TOP = f"() => Array.from(document.querySelectorAll('#ml-search-results li.ml
 _ML_TOTAL = "() => { const r = document.querySelector('#ml-search-results'); return r ? parseInt(r.dataset.total, 10) : null; }"
 _ML_ALL = "q => window.mlSearch.all(q)"
 _ML_PAGES = "q => window.mlSearch.pages(q)"
-# Pagefind's module with the base URL the search page gives its UI (assets/search.js): the
-# engine behind the box, asked for every result rather than the first five the UI shows.
-_PF_ALL = """async ([q, bundle]) => {
-  const pf = await import(bundle);
-  await pf.options({baseUrl: new URL('..', bundle).pathname});
-  const search = await pf.search(q);
-  const data = await Promise.all(search.results.map(r => r.data()));
-  return data.map(d => d.url);
-}"""
-_INPUT = {"ml": "#ml-search-input", "pagefind": ".pagefind-ui__search-input"}
+_INPUT = "#ml-search-input"
 
 
 class Driver:
@@ -549,8 +524,8 @@ class Driver:
     are typed and measured as a reader would see them, one that asks the engine for every
     result (recall) — fetching all of them must not warm the cache of the first."""
 
-    def __init__(self, browser, base: str, engine: str, typing: str, doc_url: Callable[[int], str] | None = None):
-        self.base, self.engine, self.typing = base, engine, typing
+    def __init__(self, browser, base: str, typing: str, doc_url: Callable[[int], str] | None = None):
+        self.base, self.typing = base, typing
         self.doc_url = doc_url  # recall from mlSearch.pages(): page number → site path
         self.url = urljoin(base, urls.search())
         self.contexts = [browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN") for _ in range(2)]
@@ -562,11 +537,11 @@ class Driver:
         self.page.on("requestfinished", lambda req: self.finished.add(req))
         self.page.on("requestfailed", lambda req: self.finished.add(req))
         self.page.goto(self.url, wait_until="load")
-        self.box = self.page.locator(_INPUT[engine])
+        self.box = self.page.locator(_INPUT)
         try:
             self.box.wait_for(state="visible", timeout=30_000)
         except Exception:
-            raise SystemExit(f"no search box {_INPUT[engine]} on {self.url}: is the site built with the {engine} engine?") from None
+            raise SystemExit(f"no search box {_INPUT} on {self.url}: was the site built by this code?") from None
         loaded, self.recording = self.recording or [], None
         self._quiet(loaded)
         self.load_bytes = sum(self._body_size(r) for r in loaded if r in self.finished)  # the page, before any query
@@ -599,7 +574,7 @@ class Driver:
         out = Outcome(query, relevant_urls)
         self.box.fill("")
         self._quiet()
-        self.page.evaluate(_WATCH, [query.text, self.engine])
+        self.page.evaluate(_WATCH, query.text)
         self.recording = []
         self._type(query.text)
         timing = self.page.evaluate(_AWAIT)
@@ -612,17 +587,12 @@ class Driver:
             return out
         out.latency_ms = timing["done"] - timing["input"]
         try:
-            if self.engine == "ml":
-                top = self.page.evaluate(_ML_TOP)
-                out.total = self.page.evaluate(_ML_TOTAL)
-                if self.doc_url:
-                    found = [self.doc_url(n) for n in self.recall_page.evaluate(_ML_PAGES, query.text)]
-                else:
-                    found = self.recall_page.evaluate(_ML_ALL, query.text)
+            top = self.page.evaluate(_ML_TOP)
+            out.total = self.page.evaluate(_ML_TOTAL)
+            if self.doc_url:
+                found = [self.doc_url(n) for n in self.recall_page.evaluate(_ML_PAGES, query.text)]
             else:
-                found = self.recall_page.evaluate(_PF_ALL, [query.text, urljoin(self.base, "pagefind/pagefind.js")])
-                top = found[:TOP]  # the UI shows five, then "load more": the same ranking
-                out.total = len(found)
+                found = self.recall_page.evaluate(_ML_ALL, query.text)
         except Exception as exc:  # a broken engine is a finding, not a crash of the benchmark
             out.error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
             return out
@@ -668,7 +638,7 @@ def top_ok(top: Sequence[str], text_ok: Sequence[bool], relevant_urls: frozenset
 
 
 def measure(
-    site_dir: Path, engine: str, queries: list[Query], truth: dict[str, frozenset[str]], typing: str, item_urls: set[str], browser=None, recall: str = "all"
+    site_dir: Path, queries: list[Query], truth: dict[str, frozenset[str]], typing: str, item_urls: set[str], browser=None, recall: str = "all"
 ) -> tuple[list[Outcome], int]:
     """Every query in the built site's search page, one after the other in one tab; also
     the bytes the search page itself loaded before the first keystroke. Launches Chromium
@@ -677,13 +647,13 @@ def measure(
     doc_url = doc_urls(site_dir) if recall == "pages" else None
     try:
         if browser is not None:
-            outcomes, load_bytes = _measure_in(browser, base, engine, queries, truth, typing, doc_url)
+            outcomes, load_bytes = _measure_in(browser, base, queries, truth, typing, doc_url)
         else:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as p:
                 launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                outcomes, load_bytes = _measure_in(launched, base, engine, queries, truth, typing, doc_url)
+                outcomes, load_bytes = _measure_in(launched, base, queries, truth, typing, doc_url)
                 launched.close()
         judge_top(outcomes, base, item_urls)
     finally:
@@ -704,8 +674,8 @@ def doc_urls(site_dir: Path) -> Callable[[int], str]:
     return url
 
 
-def _measure_in(browser, base: str, engine: str, queries: list[Query], truth: dict[str, frozenset[str]], typing: str, doc_url=None) -> tuple[list[Outcome], int]:
-    driver = Driver(browser, base, engine, typing, doc_url)
+def _measure_in(browser, base: str, queries: list[Query], truth: dict[str, frozenset[str]], typing: str, doc_url=None) -> tuple[list[Outcome], int]:
+    driver = Driver(browser, base, typing, doc_url)
     outcomes = []
     try:
         for k, q in enumerate(queries, 1):
@@ -735,13 +705,13 @@ def kb(x: float | None) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| items | engine | queries | recall (micro / macro) | P@10 | P@10 page text | latency median / p95 ms "
+    head = ("| items | queries | recall (micro / macro) | P@10 | P@10 page text | latency median / p95 ms "
             "| KB page load | KB first query | KB per query (median / max) | index build s | build s | peak memory MB |")
     lines = [head, "|" + "|".join(["---:"] * (head.count("|") - 1)) + "|"]
     for r in rows:
         s, b = r["summary"], r["build"]
         lines.append(
-            f"| {r['items']:,} | {r['engine']} | {s['queries']} | {pct(s['recall_micro'])} / {pct(s['recall_macro'])} | {pct(s['precision_at_10'])} "
+            f"| {r['items']:,} | {s['queries']} | {pct(s['recall_micro'])} / {pct(s['recall_macro'])} | {pct(s['precision_at_10'])} "
             f"| {pct(s['precision_at_10_text'])} | {num(s['latency_median_ms'])} / {num(s['latency_p95_ms'])} | {kb(s.get('bytes_page_load'))} | {kb(s['bytes_first'])} "
             f"| {kb(s['bytes_median'])} / {kb(s['bytes_max'])} | {num(b['index_s'], '.1f')} | {num(b['build_s'], '.1f')} | {num(b['peak_tree_mb'])} |"
         )
@@ -795,10 +765,9 @@ def record(o: Outcome) -> dict:
     }
 
 
-def out_path(n: int, engine: str) -> Path:
-    """.bench/search-<N>.json; the baseline's search-pagefind-<N>.json beside it."""
-    stem = "-".join(["search"] + ([] if engine == "ml" else [engine]) + [str(n)])
-    return (OUT_DIR / stem).with_suffix(".json")
+def out_path(n: int) -> Path:
+    """.bench/search-<N>.json"""
+    return OUT_DIR / f"search-{n}.json"
 
 
 def git_commit() -> str | None:
@@ -806,52 +775,46 @@ def git_commit() -> str | None:
     return result.stdout.strip() or None
 
 
-def recall_mode(setting: str, n: int, engine: str) -> str:
+def recall_mode(setting: str, n: int) -> str:
     """all: mlSearch.all(), every result checked (it fetches every candidate's texts);
     pages: mlSearch.pages(), the candidates before the check, which drops only pages that do
     not contain the query — so the same recall — without fetching every candidate."""
-    if engine != "ml":
-        return "all"
     if setting == "auto":
         return "all" if n <= RECALL_ALL_UP_TO else "pages"
     return setting
 
 
-def run(n: int, engine: str, seed: int, typing: str, keep: Path | None, show_all: bool, reuse: bool = False, recall: str = "auto") -> dict:
-    work = keep / f"{engine}-{n}" if keep else Path(tempfile.mkdtemp(prefix=f"minsheng-search-{n}-"))
+def run(n: int, seed: int, typing: str, keep: Path | None, show_all: bool, recall: str = "auto") -> dict:
+    work = keep / str(n) if keep else Path(tempfile.mkdtemp(prefix=f"minsheng-search-{n}-"))
     root, site = work / "root", work / "site"
     try:
-        if reuse and (site / "index.html").exists():  # measuring the search again, not the build
-            log(f"[{n}] reusing {site} (no build figures)")
-            build = Build()
-        else:
-            shutil.rmtree(site, ignore_errors=True)
-            log(f"[{n}] writing synthetic data into {root}")
-            synthetic.write_dataset(root, n)
-            log(f"[{n}] building the site ({engine})")
-            build = build_site(root, site, engine)
-            log(f"[{n}] built in {num(build.build_s, '.1f')} s; index {num(build.index_s, '.1f')} s; peak memory {num(build.peak_tree_mb)} MB")
+        shutil.rmtree(site, ignore_errors=True)
+        log(f"[{n}] writing synthetic data into {root}")
+        synthetic.write_dataset(root, n)
+        log(f"[{n}] building the site")
+        build = build_site(root, site)
+        log(f"[{n}] built in {num(build.build_s, '.1f')} s; index {num(build.index_s, '.1f')} s; peak memory {num(build.peak_tree_mb)} MB")
         pages, cities = load_pages(root)
         queries = sample_queries(pages, cities, seed)
         truth = {q.text: relevant(parse_terms(q.truth, cities), pages) for q in queries}
         log(f"[{n}] {len(queries)} queries (seed {seed}), {len(pages)} item pages; typing them into {urls.search()}")
-        recall = recall_mode(recall, n, engine)
-        outcomes, load_bytes = measure(site, engine, queries, truth, typing, {p.url for p in pages}, recall=recall)
+        recall = recall_mode(recall, n)
+        outcomes, load_bytes = measure(site, queries, truth, typing, {p.url for p in pages}, recall=recall)
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
     summary = summarise(outcomes)
     summary["bytes_page_load"] = load_bytes
     result = {
-        "items": n, "engine": engine, "seed": seed, "typing": typing, "recall_via": recall, "item_pages": len(pages), "commit": git_commit(),
+        "items": n, "seed": seed, "typing": typing, "recall_via": recall, "item_pages": len(pages), "commit": git_commit(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "cores": os.cpu_count(),
         "build": asdict(build), "summary": summary, "queries": [record(o) for o in outcomes],
     }
     OUT_DIR.mkdir(exist_ok=True)
-    path = out_path(n, engine)
+    path = out_path(n)
     path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     log(f"[{n}] written {path}")
-    print(f"\n### {n:,} items ({engine})\n\n{kinds_table(outcomes)}")
+    print(f"\n### {n:,} items\n\n{kinds_table(outcomes)}")
     failed = failures(outcomes)
     print(f"\n{len(failed)} of {len(outcomes)} queries missed a page, showed a wrong one or failed" + (":\n" + "\n".join(failed) if failed else "."))
     if show_all:
@@ -862,23 +825,19 @@ def run(n: int, engine: str, seed: int, typing: str, keep: Path | None, show_all
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.bench_search", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="item counts, comma-separated (default: %(default)s)")
-    parser.add_argument("--engine", default="ml", choices=ENGINES, help="ml: the site's search page; pagefind: the baseline (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=SEED, help="query sample seed (default: %(default)s)")
     parser.add_argument("--typing", default="fill", choices=("fill", "keys"), help="fill: one input event per query (an input method's commit); keys: one per character")
     parser.add_argument("--recall", default="auto", choices=("auto", "all", "pages"), help=f"where recall is read: mlSearch.all() or mlSearch.pages() (auto: all up to {RECALL_ALL_UP_TO:,} items)")
     parser.add_argument("--keep", type=Path, default=None, help="write the data and sites under this folder and keep them")
-    parser.add_argument("--reuse", action="store_true", help="with --keep: measure the site kept there again instead of building it")
     parser.add_argument("--verbose", action="store_true", help="print every query with its ground truth")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium fonts-noto-cjk)")
     sizes = [int(s.replace("_", "")) for s in re.split(r"[,\s]+", args.sizes.strip()) if s]
-    if args.reuse and not args.keep:
-        parser.error("--reuse needs --keep")
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     log(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    rows = [run(n, args.engine, args.seed, args.typing, args.keep, args.verbose, args.reuse, args.recall) for n in sizes]
+    rows = [run(n, args.seed, args.typing, args.keep, args.verbose, args.recall) for n in sizes]
     print("\n" + table(rows))
     return 0
 
