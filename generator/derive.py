@@ -405,7 +405,7 @@ def format_number(value: float | None) -> str:
 
 def format_target(t: model.Target) -> str:
     if t.qualitative or t.value is None:
-        return "定性目标"
+        return "无具体数字"
     unit = t.unit or ""
     if t.comparator == model.Comparator.range and t.value_max is not None:
         return f"{format_number(t.value)}–{format_number(t.value_max)}{unit}"
@@ -739,3 +739,114 @@ def count_basis(pl: model.PledgeList) -> str:
     when the list's own items have sub-items (the chart counts the finest level)."""
     n_top, n_leaves = len(pl.items), len(leaves(pl.items))
     return f"共{n_top}{list_unit(pl)}" if n_leaves == n_top else f"状态按细分的{n_leaves}项统计"
+
+
+# --- how readers name and count items (list, item and topic pages) -----------------------------
+
+_NUMERAL = "[0-9０-９一二三四五六七八九十百零〇]+"
+_NUMBERED = re.compile(rf"^[（(]?({_NUMERAL})[)）.、．,，]?$")  # 4.  (三)  1、  （12）
+_COUNTED = re.compile(rf"^第({_NUMERAL})([件项条])$")  # 第六件
+_CIRCLED = {chr(0x2460 + i): str(i + 1) for i in range(20)}  # ① … ⑳
+
+
+def plain_number(item: model.Item) -> str:
+    """The source's own number of an item without its punctuation: `4.` → 4, `(三)` → 三,
+    `①` → 1, `第六件` → 六; no label: the last part of the id (6-4 → 4); a label of another
+    shape stays as it is."""
+    label = (item.label or "").strip()
+    if not label:
+        return item.id.rsplit("-", 1)[-1]
+    label = _CIRCLED.get(label, label)
+    found = _COUNTED.match(label) or _NUMBERED.match(label)
+    return found.group(1) if found else label
+
+
+def own_label(item: model.Item) -> str:
+    """An item's label as readers say it: `第六件` stays, `4.` and no label → 第4项; a label of
+    another shape stays as the source writes it."""
+    label = (item.label or "").strip()
+    if _COUNTED.match(label):
+        return label
+    if not label or _NUMBERED.match(_CIRCLED.get(label, label)):
+        return f"第{plain_number(item)}项"
+    return label
+
+
+def item_unit(item: model.Item) -> str:
+    """What an item is counted as: 件 where the source numbers it 第…件, else 项."""
+    found = _COUNTED.match(own_label(item))
+    return "件" if found and found.group(2) == "件" else "项"
+
+
+def item_label(item: model.Item, parent: model.Item | None = None) -> str:
+    """The plain label of an item, its parent's first: `第六件 · 第4项` (never `4.（编号 6-4）`)."""
+    return f"{own_label(parent)} · {own_label(item)}" if parent is not None else own_label(item)
+
+
+@dataclass(frozen=True)
+class Counting:
+    """How a list counts its pledges, in its own unit: 青岛 `15件`, split into 36 项 for status."""
+
+    top: int  # items at the top level: what the city's own total counts (15件, 30项, 113项)
+    top_unit: str  # list_unit: 件 when the source numbers them 第一件…, else 项
+    leaves: int  # items without sub-items: what our status counts count, each pledge once
+    split: int  # top-level items that have sub-items
+
+    @property
+    def leaf_unit(self) -> str:
+        """The unit of what status counts count: 件 only when no 件 is split into 项."""
+        return self.top_unit if not self.split else "项"
+
+    @property
+    def total(self) -> str:
+        """`共15件（细分为36项）` or `共30项` (the words count_phrase gives home and city pages)."""
+        if self.leaves == self.top:
+            return f"共{self.top}{self.top_unit}"
+        return f"共{self.top}{self.top_unit}（细分为{self.leaves}项）"
+
+    @property
+    def basis(self) -> str:
+        """What the status counts count, in words (beside a status chart): each pledge once."""
+        if not self.split:
+            return f"状态按这{self.leaves}{self.top_unit}统计"
+        rest = self.top - self.split
+        whole = f"，其余{rest}{self.top_unit}各算一项" if rest else ""
+        return f"状态按{self.leaves}项统计：分项的{self.split}{self.top_unit}按其各项计{whole}，每项只计一次"
+
+
+def counting(pl: model.PledgeList) -> Counting:
+    """The list's own count (its top-level items, in 件 or 项) beside what statuses count (leaves)."""
+    return Counting(len(pl.items), list_unit(pl), len(leaves(pl.items)), sum(1 for i in pl.items if i.subitems))
+
+
+def plain_amount(value: float) -> str:
+    """A number as Chinese readers write it: 20000 → 2万, 16500 → 1.65万, 100000000 → 1亿,
+    6000 → 6000, 29410 → 29410 (万 only where it stays short), 3.8 → 3.8."""
+    for size, word in ((100_000_000, "亿"), (10_000, "万")):
+        if abs(value) >= size and abs(round(value / size, 2) * size - value) < 1e-6:
+            return f"{value / size:.2f}".rstrip("0").rstrip(".") + word
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def plain_target(t: model.Target) -> str:
+    """A target in words readers use: `新增停车泊位2万个以上`, `不超过…`, `约…`; a target without
+    a number is its own wording (never `定性目标`)."""
+    if t.qualitative or t.value is None:
+        return t.text
+    return f"{t.metric}{plain_quantity(t.value, t.unit, t.comparator, t.value_max)}"
+
+
+def plain_quantity(value: float, unit: str | None, comparator: model.Comparator | None, value_max: float | None = None) -> str:
+    """`2万个以上`, `不超过5%`, `约3000人`, `2至3个`, `600人`."""
+    amount = plain_amount(value) + (unit or "")
+    if comparator == model.Comparator.at_least:
+        return amount + "以上"
+    if comparator == model.Comparator.at_most:
+        return "不超过" + amount
+    if comparator == model.Comparator.about:
+        return "约" + amount
+    if comparator == model.Comparator.range and value_max is not None:
+        return f"{plain_amount(value)}至{plain_amount(value_max)}{unit or ''}"
+    return amount

@@ -48,21 +48,12 @@ class Page:
 # --- what templates receive: named rows instead of tuples ---------------------------------
 
 
-class ItemRow(NamedTuple):
-    """An item in a list of the same list's items (list page, an item's sub-items)."""
-
-    item: model.Item
-    latest: derive.Latest
-    children: tuple = ()  # ItemRow of its sub-items, where the page shows them
-    fresh: derive.Freshness | None = None  # how old its status is at the build date
-
-
 class Group(NamedTuple):
     """A section of the list page with the items directly in it."""
 
     level: int  # heading level of its section chain
     section: model.Section | None  # None: items before the first section
-    rows: list  # ItemRow
+    items: list  # model.Item directly in the section, in source order
 
 
 class TargetRow(NamedTuple):
@@ -107,19 +98,69 @@ class RelatedItem(NamedTuple):
     item: model.Item
 
 
-class TopicRow(NamedTuple):
-    city: str
-    city_name: str
-    year: int
-    item: model.Item
-    lead: list  # the item's lead units, else its parent's
-    latest: derive.Latest
-    fresh: derive.Freshness | None = None
-
-
 class TopicCount(NamedTuple):
     topic: model.Topic
-    n_items: int
+    n_items: int  # pledges, each once (topic_pledges)
+    n_cities: int = 0
+
+
+class TableRow(NamedTuple):
+    """An item as a progress table shows it (list page, an item's sub-items, topic pages)."""
+
+    city: str
+    year: int
+    item: model.Item
+    parent: model.Item | None
+    latest: derive.Latest
+    fresh: derive.Freshness
+    number: str  # 序号 as the source numbers it: 第六件, 4, 三
+    targets: list  # the targets in plain words (derive.plain_target)
+    lead: list  # its lead units, else its parent's
+    deadline: dt.date | None
+    deadline_inferred: str | None  # the reason, when the deadline is ours (本站推定)
+    rank: int  # the status's place in STATUS_ORDER: what "sort by status" sorts by
+    lead_keys: str = ""  # the filter keys of its lead units, space-separated (Filters.leads)
+    children: tuple = ()  # TableRow of its sub-items shown under it
+
+
+class TableGroup(NamedTuple):
+    """Rows under one heading row of a progress table: a section of the list, or a list on a topic page."""
+
+    level: int  # 2 for a top-level section or a list, 3 and more for nested sections
+    heading: str | None  # None: rows before the first section
+    href: str | None  # where the heading links (a topic page's list), else None
+    rows: list  # TableRow
+
+
+class FilterOption(NamedTuple):
+    value: str
+    label: str
+    n: int  # rows it keeps
+
+
+class Filters(NamedTuple):
+    """What a progress table can be filtered by: options present in it, with how many rows each keeps."""
+
+    statuses: list  # FilterOption
+    topics: list
+    leads: list
+
+
+class TopicList(NamedTuple):
+    """One list's pledges on a topic page."""
+
+    city: str
+    city_name: str
+    pl: model.PledgeList
+    group: TableGroup
+
+
+class TargetComparison(NamedTuple):
+    """A metric that lists of several cities or years share on a topic page, with each list's target in words."""
+
+    metric: str
+    unit: str | None
+    lists: list  # (city name, year, words)
 
 
 class YearCard(NamedTuple):
@@ -320,6 +361,7 @@ def _env() -> jinja2.Environment:
         urls=urls,
         STATUS_LABELS=derive.STATUS_LABELS,
         STATUS_SYMBOLS=derive.STATUS_SYMBOLS,
+        own_label=derive.own_label,
         CITY_LEVEL_LABELS=derive.CITY_LEVEL_LABELS,
         SCRIPT_NOTES=derive.SCRIPT_NOTES,
         BASIS_LABELS=derive.BASIS_LABELS,
@@ -476,11 +518,6 @@ class Site:
         pl = lf.data
         return {"lf": lf, "pl": pl, "city_name": self.city_name(pl.city)}
 
-    def row(self, item: model.Item, pl: model.PledgeList, parent: model.Item | None = None, children: tuple = ()) -> ItemRow:
-        """An item as a list shows it: its status, and how old that status is."""
-        lt = derive.latest(item, pl, parent)
-        return ItemRow(item, lt, children, derive.freshness(item, pl, parent, lt, self.build_date))
-
     def _cited(self, pl: model.PledgeList, item: model.Item, timeline: list, latest_report: model.Report | None) -> list:
         """The documents an item page cites, each once: the list's source (at the pledge), then
         the sources of the reports, newest report first."""
@@ -534,7 +571,9 @@ class Site:
             item=item,
             parent=parent,
             latest=latest,
-            children=[self.row(c, pl, item) for c in item.subitems],
+            children=[self.table_row(pl, c, item) for c in item.subitems],
+            label=derive.item_label(item, parent),
+            unit=derive.item_unit(item),
             targets=targets,
             timeline=timeline,
             cited=self._cited(pl, item, timeline, latest.report),
@@ -556,6 +595,8 @@ class Site:
 
     def city_year_page(self, lf: ListFile) -> Page:
         pl = lf.data
+        leads = _lead_index(pl)
+        table = self._table(pl, leads)
         counts = derive.status_counts(pl)
         sources = {s.id: s for s in pl.sources}
         list_source = derive.list_source(pl)
@@ -570,7 +611,11 @@ class Site:
             counts=counts,
             total=sum(counts.values()),
             stale=derive.stale_count(pl, self.build_date),
-            groups=self._grouped(pl),
+            counting=derive.counting(pl),
+            heading=list_heading(pl, self.ds.cities.get(pl.city)),
+            table=table,
+            filters=self._filters(table, leads),
+            show_lead=any(r.lead for g in table for r in _leaf_rows(g.rows)),
             list_source=list_source,
             list_archived=self.archived(list_source, pl.title, list_source.title),
             report_archived={r.id: self.archived(sources.get(r.source), r.title, (r.summary or "").split("\n")[0]) for r in pl.reports},
@@ -603,7 +648,7 @@ class Site:
         )
 
     def _grouped(self, pl) -> list[Group]:
-        """The list's sections in source order, each with its items and their sub-items."""
+        """The list's sections in source order, each with its items."""
         children: dict = {}
         for s in pl.sections:
             children.setdefault(s.parent, []).append(s)
@@ -611,21 +656,65 @@ class Site:
         for item in pl.items:
             items_in.setdefault(item.section, []).append(item)
 
-        def row(item):
-            return self.row(item, pl, None, tuple(self.row(c, pl, item) for c in item.subitems))
-
         out = []
 
         def visit(section, level):
-            out.append(Group(level, section, [row(i) for i in items_in.get(section.id, [])]))
+            out.append(Group(level, section, items_in.get(section.id, [])))
             for child in children.get(section.id, []):
                 visit(child, level + 1)
 
         if items_in.get(None):
-            out.append(Group(2, None, [row(i) for i in items_in[None]]))
+            out.append(Group(2, None, items_in[None]))
         for top in children.get(None, []):
             visit(top, 2)
         return out
+
+    def table_row(self, pl: model.PledgeList, item: model.Item, parent: model.Item | None = None, leads: dict | None = None, children: tuple = ()) -> TableRow:
+        """An item as a progress table shows it: the facts of one row or one phone card."""
+        lt = derive.latest(item, pl, parent)
+        lead = derive.item_lead(item, parent)
+        own = derive.own_label(item)
+        return TableRow(
+            pl.city,
+            pl.year,
+            item,
+            parent,
+            lt,
+            derive.freshness(item, pl, parent, lt, self.build_date),
+            own if derive.item_unit(item) == "件" else derive.plain_number(item),
+            [derive.plain_target(t) for t in item.targets],
+            lead,
+            derive.item_deadline(item, pl, parent),
+            derive.deadline_inferred(item, pl, parent),
+            derive.STATUS_ORDER.index(lt.status),
+            " ".join(str(leads[u]) for u in lead if u in leads) if leads else "",
+            children,
+        )
+
+    def _rows(self, pl: model.PledgeList, items: list, leads: dict | None) -> list:
+        return [self.table_row(pl, i, None, leads, tuple(self.table_row(pl, c, i, leads) for c in i.subitems)) for i in items]
+
+    def _table(self, pl: model.PledgeList, leads: dict) -> list[TableGroup]:
+        """The list's sections in source order, as groups of a progress table."""
+        return [TableGroup(g.level, (g.section.label + g.section.title) if g.section else None, None, self._rows(pl, g.items, leads)) for g in self._grouped(pl)]
+
+    def _filters(self, table: list, leads: dict) -> Filters:
+        """The options of a table's filters: the statuses, topics and lead units its rows have."""
+        rows = [r for g in table for r in _leaf_rows(g.rows)]
+        statuses: dict = {}
+        topics: dict = {}
+        units: dict = {}
+        for r in rows:
+            statuses[r.latest.status] = statuses.get(r.latest.status, 0) + 1
+            for t in r.item.topics:
+                topics[t] = topics.get(t, 0) + 1
+            for u in r.lead:
+                units[u] = units.get(u, 0) + 1
+        return Filters(
+            [FilterOption(s, derive.STATUS_LABELS[s], statuses[s]) for s in derive.STATUS_ORDER if s in statuses],
+            [FilterOption(t, self.ds.topics[t].name, n) for t, n in sorted(topics.items(), key=lambda tn: (-tn[1], tn[0])) if t in self.ds.topics],
+            [FilterOption(str(leads[u]), u, n) for u, n in sorted(units.items(), key=lambda un: (-un[1], leads[un[0]])) if u in leads],
+        )
 
     def year_card(self, pl: model.PledgeList) -> YearCard:
         counts = derive.status_counts(pl)
@@ -698,19 +787,42 @@ class Site:
         )
 
     def topics_index(self) -> Page:
-        counts = [TopicCount(t, len(self.topic_items.get(t.id, []))) for t in self.ds.topics.values()]
+        counts = []
+        for t in self.ds.topics.values():
+            pledges = topic_pledges(self.topic_items.get(t.id, []))
+            counts.append(TopicCount(t, len(pledges), len({lf.data.city for lf, _, _ in pledges})))
         return self._render("topics_index.md.j2", urls.topics_src(), topics=counts)
 
     def topic_page(self, topic_id: str) -> Page:
-        rows = []
-        for lf, item, parent in self.topic_items.get(topic_id, []):
+        """A topic across cities and years: per list, its pledges at the finest level (sub-items
+        grouped under their parent, which is not counted again), and the targets lists share."""
+        pledges = topic_pledges(self.topic_items.get(topic_id, []))
+        by_list: dict = {}
+        for lf, item, parent in pledges:
+            by_list.setdefault((lf.data.city, lf.data.year), (lf, []))[1].append((item, parent))
+        lists = []
+        for (city, year), (lf, found) in sorted(by_list.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
             pl = lf.data
-            lead = derive.item_lead(item, parent)
-            lt = derive.latest(item, pl, parent)
-            rows.append(TopicRow(pl.city, self.city_name(pl.city), pl.year, item, lead, lt, derive.freshness(item, pl, parent, lt, self.build_date)))
-        rows.sort(key=lambda r: (r.city, -r.year))
-        return self._render("topic.md.j2", urls.topic_src(topic_id), topic=self.ds.topics[topic_id], rows=rows)
-
+            rows: list = []
+            for item, parent in found:
+                if parent is None:
+                    rows.append(self.table_row(pl, item))
+                elif rows and rows[-1].item is parent:
+                    rows[-1] = rows[-1]._replace(children=rows[-1].children + (self.table_row(pl, item, parent),))
+                else:
+                    rows.append(self.table_row(pl, parent, None, None, (self.table_row(pl, item, parent),)))
+            heading = f"{self.city_name(city)} {year}年{pl.kind}"
+            lists.append(TopicList(city, self.city_name(city), pl, TableGroup(2, heading, urls.city_year(city, year), rows)))
+        return self._render(
+            "topic.md.j2",
+            urls.topic_src(topic_id),
+            topic=self.ds.topics[topic_id],
+            lists=lists,
+            n_pledges=len(pledges),
+            n_cities=len({tl.city for tl in lists}),
+            comparisons=compare_targets([(self.city_name(lf.data.city), lf.data.year, item) for lf, item, _ in pledges]),
+            show_lead=any(r.lead for tl in lists for r in _leaf_rows(tl.group.rows)),
+        )
 
     def data_page(self) -> Page:
         """The downloads, each with its size, and a plain guide to the CSV columns."""
@@ -765,6 +877,62 @@ class Site:
             repository_url=urls.edit(self.edit_base, archive),
         )
 
+
+def list_heading(pl: model.PledgeList, city: model.City | None) -> str:
+    """A list page's H1 names the city: 青岛市2024年市办实事项目 (the title as is when it names it)."""
+    if city is None or city.short_name in pl.title:
+        return pl.title
+    return city.name + pl.title
+
+
+def _lead_index(pl: model.PledgeList) -> dict:
+    """Each lead unit of a list → a short filter key (its first appearance in source order)."""
+    found: dict = {}
+    for item, _, parent in walk_items(pl.items):
+        for u in derive.item_lead(item, parent):
+            found.setdefault(u, len(found))
+    return found
+
+
+def _leaf_rows(rows) -> list:
+    """The rows a table counts and filters: an item with sub-items only heads them."""
+    return [c for r in rows for c in (r.children or (r,))]
+
+
+def topic_pledges(found: list) -> list:
+    """The pledges of a topic, each once: (list file, item, parent) in source order, where a
+    parent whose own sub-items are in the topic too gives way to them (6 and 6-3 both name the
+    20,000 parking spaces: only 6-3 counts)."""
+    split = {(lf.data.city, lf.data.year, parent.id) for lf, _, parent in found if parent is not None}
+    return [(lf, item, parent) for lf, item, parent in found if not (item.subitems and (lf.data.city, lf.data.year, item.id) in split)]
+
+
+_RATES = ("%", "个百分点")
+
+
+def compare_targets(pledges: list) -> list[TargetComparison]:
+    """Metrics with a number that pledges of two or more lists share: (city name, year, item)
+    → each list's target in words. Within a list, targets of the same metric add up, each
+    pledge once (pass topic_pledges); rates and ranges are listed, not added."""
+    per: dict = {}
+    for city_name, year, item in pledges:
+        for t in item.targets:
+            if not t.qualitative and t.value is not None:
+                per.setdefault((t.metric, t.unit), {}).setdefault((city_name, year), []).append(t)
+    out = []
+    for (metric, unit), by_list in per.items():
+        if len(by_list) < 2:
+            continue
+        shown = []
+        for (city_name, year), targets in by_list.items():
+            comparators = {t.comparator for t in targets}
+            if len(targets) > 1 and unit not in _RATES and len(comparators) == 1 and model.Comparator.range not in comparators:
+                words = "合计" + derive.plain_quantity(sum(t.value for t in targets), unit, targets[0].comparator)
+            else:
+                words = "、".join(derive.plain_quantity(t.value, unit, t.comparator, t.value_max) for t in targets)
+            shown.append((city_name, year, words))
+        out.append(TargetComparison(metric, unit, shown))
+    return out
 
 def search_page() -> str:
     """The search page (theme_overrides/assets/search.js runs it on the index searchindex.py writes)."""

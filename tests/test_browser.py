@@ -66,8 +66,11 @@ def test_item_page_shows_pledge_targets_and_sources(page, site_server, item_with
     page.goto(site_server + url_of(city, year, item))
     h1 = page.locator(".md-content h1")
     assert h1.count() == 1
-    assert norm(h1.inner_text()) == norm(item.text)
+    assert norm(h1.inner_text()) == norm(item.title or item.text)
     assert h1.is_visible()
+    if item.title:
+        pledge = page.locator("h1 + .ml-pledge blockquote")
+        assert pledge.is_visible() and norm(pledge.inner_text()) == norm(item.text), "the verbatim pledge right under the title"
     if item.targets:
         table = page.locator("table.ml-targets")
         assert table.is_visible()

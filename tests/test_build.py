@@ -76,7 +76,8 @@ def test_strict_build_passes(built_site):
     assert (built_site / "search" / "data" / "meta.json").is_file()
 
 
-def test_every_item_has_a_page_whose_h1_is_the_verbatim_pledge(ds, site):
+def test_every_item_has_a_page_with_its_short_title_as_h1_and_the_verbatim_pledge_under_it(ds, site):
+    """The H1 is our short title (the pledge itself where there is none); the pledge follows it, verbatim."""
     missing, wrong = [], []
     n = 0
     for city, year, item in all_items(ds):
@@ -85,13 +86,18 @@ def test_every_item_has_a_page_whose_h1_is_the_verbatim_pledge(ds, site):
         if not (site.root / rel).is_file():
             missing.append(rel)
             continue
-        h1s = site.tree(rel).xpath("//article//h1 | //div[contains(@class,'md-content')]//h1")
+        tree = site.tree(rel)
+        h1s = tree.xpath("//article//h1 | //div[contains(@class,'md-content')]//h1")
         h1 = norm(h1s[0].text_content()) if h1s else ""
-        if norm(item.text) not in h1:
-            wrong.append(f"{rel}: h1 {h1[:80]!r} ≠ {norm(item.text)[:80]!r}")
+        if h1 != norm(item.title or item.text):
+            wrong.append(f"{rel}: h1 {h1[:80]!r} ≠ {norm(item.title or item.text)[:80]!r}")
+        if item.title:
+            pledge = tree.xpath("//h1/following-sibling::*[1][contains(@class,'ml-pledge')]//blockquote")
+            if not pledge or norm(pledge[0].text_content()) != norm(item.text):
+                wrong.append(f"{rel}: the verbatim pledge does not follow the h1")
     assert n > 0
     assert not missing, f"{len(missing)} item pages missing, e.g. {missing[:5]}"
-    assert not wrong, f"{len(wrong)} item pages without the verbatim text as h1:\n" + "\n".join(wrong[:10])
+    assert not wrong, f"{len(wrong)} item pages without the short title as h1 and the pledge under it:\n" + "\n".join(wrong[:10])
 
 
 def test_city_year_and_topic_pages_exist(ds, site):

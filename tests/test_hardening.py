@@ -102,10 +102,10 @@ def expected_texts(ds) -> dict:
     h1, ye = item.progress
     return {
         "hostile/2024/1/": [
-            (".md-content h1", norm(item.text)),
+            (".md-content h1", norm(item.title)),
+            (".ml-pledge", norm(item.text)),
             (".ml-kicker", norm(city.name)),
             (".ml-kicker", norm(item.label)),
-            (".ml-summary", norm(item.title)),
             (".ml-summary", norm("、".join(item.lead))),
             (".ml-summary", norm(ye.status_text)),
             (".ml-targets", norm(item.targets[0].text)),
@@ -123,14 +123,14 @@ def expected_texts(ds) -> dict:
         + [("#explanation + .ml-verbatim", norm(p)) for p in paragraphs(item.explanation)]
         + [("#goal + .ml-verbatim", norm(p)) for p in paragraphs(item.goal)]
         + [(".ml-timeline", norm(p)) for p in paragraphs(h1.text)],
-        "hostile/2024/1-1/": [(".md-content h1", norm(sub.text)), (".ml-summary", norm(sub.title))],
+        "hostile/2024/1-1/": [(".md-content h1", norm(sub.title)), (".ml-pledge", norm(sub.text))],
         "hostile/2024/": [
             (".md-content h1", norm(pl.title)),
             (".md-content", norm(pl.sections[0].label + pl.sections[0].title)),
             (".md-content", norm(pl.sections[1].label + pl.sections[1].title)),
             ("#alternatives + p + ul", norm(pl.alternatives[0])),
             (".ml-facts", norm(pl.issuer)),
-            (".ml-list", norm(item.title)),
+            (".ml-ptable", norm(item.title)),
             (".ml-note", norm(pl.note)),
         ]
         + [(".ml-verbatim", norm(p)) for p in paragraphs(pl.reports[0].summary)],

@@ -320,7 +320,7 @@ def test_stale_and_assessed_statuses_are_labelled_in_lists_and_counted(ds, rende
         md = rendered[urls.city_year_src(city, year)]
         n = derive.stale_count(lf.data, LATER)
         assert f"其中信息已过时 <strong>{n}</strong> 项" in md
-        rows = [r for r in md.splitlines() if r.startswith('<li class="ml-row">')]
+        rows = [r for r in md.splitlines() if r.startswith('<tr class="ml-ptable__row ')]
         flat = list(walk_items(lf.data.items))
         assert len(rows) == len(flat)
         for row, (item, _, parent) in zip(rows, flat, strict=True):
@@ -404,13 +404,13 @@ def test_stale_and_assessment_labels_show_on_the_affected_items_of_every_list(br
     try:
         pg = context.new_page()
         pg.goto(later_server + urls.city_year(city, year))
-        rows = pg.locator("ol.ml-list li.ml-row")
+        rows = pg.locator("table.ml-ptable tr.ml-ptable__row")
         flat = list(walk_items(pl.items))
         assert rows.count() == len(flat)
         n_stale = n_assessed = 0
         for i, (item, _, parent) in enumerate(flat):
             row = rows.nth(i)
-            assert row.locator(".ml-row__id").inner_text().strip() == item.id
+            assert row.locator(".ml-ptable__title a").get_attribute("href") == f"{item.id}/"
             lt = derive.latest(item, pl, parent)
             stale = derive.freshness(item, pl, parent, lt, LATER).stale
             label = row.locator(".ml-stale")
