@@ -123,7 +123,7 @@ class Doc:
         return out
 
 
-def item_doc(item, pl, parent, city, build_date) -> Doc:
+def item_doc(item, pl, parent, city, build_date, topics) -> Doc:
     lt = derive.latest(item, pl, parent)
     fresh = derive.freshness(item, pl, parent, lt, build_date)
     title = item.title or derive.short(item.text, 30)
@@ -134,6 +134,7 @@ def item_doc(item, pl, parent, city, build_date) -> Doc:
     for entry in item.progress:
         other += [t for t in (entry.status_text, entry.text) if t]
         other += [m.text for m in entry.measures if m.text]
+    other += [topics[t].name for t in item.topics if t in topics]  # the page names its topics too
     return Doc(
         url=urls.item(pl.city, pl.year, item.id),
         kind="item",
@@ -157,7 +158,7 @@ def documents(ds, build_date) -> tuple[list[Doc], list[list]]:
     for (slug, year), lf in sorted(ds.lists.items()):
         pl, city = lf.data, ds.cities[slug]
         first = len(docs)
-        docs += [item_doc(item, pl, parent, city, build_date) for item, _, parent in walk_items(pl.items)]
+        docs += [item_doc(item, pl, parent, city, build_date, ds.topics) for item, _, parent in walk_items(pl.items)]
         lists.append([slug, year, first, len(docs)])
     for (slug, year), lf in sorted(ds.lists.items()):
         pl, city = lf.data, ds.cities[slug]

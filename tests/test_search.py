@@ -31,14 +31,14 @@ def flat(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
-def item_texts(item, parent) -> list[str]:
+def item_texts(item, parent, topic_names=()) -> list[str]:
     """What an item page shows of the item's own words (title, pledge, explanation, targets,
-    lead units, progress), each normalised."""
+    lead units, progress) and the names of its topics, each normalised."""
     texts = [item.title or "", item.text, item.goal or "", item.explanation or ""]
     texts += [t.text for t in item.targets] + list(item.lead or (parent.lead if parent else []))
     for p in item.progress:
         texts += [p.status_text or "", p.text or ""] + [m.text or "" for m in p.measures]
-    return [flat(t) for t in texts if t]
+    return [flat(t) for t in [*texts, *topic_names] if t]
 
 
 def truth(ds, *terms, city=None, year=None) -> set:
@@ -48,7 +48,7 @@ def truth(ds, *terms, city=None, year=None) -> set:
         if (city and slug != city) or (year and y != year):
             continue
         for item, _, parent in walk_items(lf.data.items):
-            texts = item_texts(item, parent)
+            texts = item_texts(item, parent, [ds.topics[t].name for t in item.topics])
             if all(any(flat(t) in text for text in texts) for t in terms):
                 found.add(urls.item(slug, y, item.id))
     return found
@@ -332,3 +332,41 @@ def test_a_topic_or_city_name_puts_its_page_first_and_items_before_other_pages(p
     search(page, site_server, "停车泊位")
     kinds = ["item" if urlsplit(r["url"]).path.count("/") == 4 else "other" for r in shown(page)]
     assert kinds == sorted(kinds, key=lambda k: k != "item"), kinds
+
+
+@pytest.mark.browser
+def test_a_status_word_narrows_to_that_status_and_synonyms_are_named(page, site_server, ds):
+    behind = {urls.item(slug, y, i.id) for (slug, y), lf in ds.lists.items() for i, _, p in walk_items(lf.data.items) if derive.latest(i, lf.data, p).status == "behind"}
+    assert behind, "the test needs an item behind its pace"
+    page.goto(site_server + urls.search())
+    assert set(everything(page, "滞后")) == behind
+    search(page, site_server, "老年人吃饭")
+    assert "也搜索了同义的说法：助餐、食堂" in page.locator("#ml-search-status").inner_text()
+
+
+@pytest.mark.browser
+def test_a_word_containing_a_synonym_never_asks_for_a_single_leftover_character(page, site_server, ds):
+    """停车位 is listed itself (→ 停车泊位, 泊位, 停车场); 车位 inside it must not add 停 alone."""
+    page.goto(site_server + urls.search())
+    found = item_urls(everything(page, "停车位"))
+    assert found == truth(ds, "停车位") | truth(ds, "停车泊位") | truth(ds, "泊位") | truth(ds, "停车场")
+
+
+@pytest.mark.browser
+def test_filter_counts_follow_the_other_filters(page, site_server, ds):
+    search(page, site_server, "服务")
+    city = ds.cities["qixia"].name
+    page.select_option("#ml-filter-city", city)
+    wait_done(page, "服务")
+    options = page.eval_on_selector_all("#ml-filter-status option", "os => os.map(o => [o.value, o.textContent])")
+    for value, label in options:
+        if not value:
+            continue
+        n = int(re.search(r"（(\d+)）$", label).group(1))
+        page.select_option("#ml-filter-status", value)
+        wait_done(page, "服务")
+        total = int(page.locator("#ml-search-results").get_attribute("data-total"))
+        assert total <= n, f"{label}: {total} results after choosing it"
+        if n == 0:
+            assert total == 0
+    page.select_option("#ml-filter-status", "")

@@ -4,8 +4,8 @@
    checks each candidate's own text before showing it, so pairs of characters that occur apart
    never make a result.
 
-   Query: space-separated terms, all required; a term that is a city name (青岛, 青岛市) or a
-   year (2024, 2024年) narrows to that city or year instead; traditional characters become
+   Query: space-separated terms, all required; a term that is a city name (青岛, 青岛市), a
+   year (2024, 2024年) or a status (滞后, 已完成) narrows to that city, year or status instead; traditional characters become
    simplified (OpenCC's table, in meta.json); a term listed in data/synonyms.yml also finds its
    official words. Ranking: the topic or city page a term names; then item pages with the terms
    in their title or pledge; then the other item pages; then list, city and topic pages; newer
@@ -73,6 +73,7 @@
   const synonyms = new Map(); // normalised word -> normalised official words
   const statusById = new Map();
   const statusByLetter = new Map();
+  const statusByLabel = new Map(); // 滞后 -> behind
   let ready = null;
   function start() {
     if (!ready) {
@@ -85,6 +86,7 @@
         for (const [letter, id, label, symbol] of m.statuses) {
           statusById.set(id, { letter, label, symbol });
           statusByLetter.set(letter, id);
+          statusByLabel.set(norm(label), id);
         }
         fillFilters();
         return m;
@@ -114,28 +116,31 @@
 
   /* --- the query ------------------------------------------------------------------------ */
   function parse(q) {
-    const terms = [], cities = new Set(), years = new Set();
+    const terms = [], cities = new Set(), years = new Set(), statuses = new Set();
     for (const raw of q.split(/\s+/)) {
       const t = simplified(norm(raw));
       if (!t) continue;
       const y = /^((?:19|20)\d\d)年?$/.exec(t);
       if (y) { years.add(+y[1]); continue; }
       if (cityNames.has(t)) { cities.add(cityNames.get(t)); continue; }
+      if (statusByLabel.has(t)) { statuses.add(statusByLabel.get(t)); continue; }
       if (!terms.includes(t)) terms.push(t);
     }
-    return { terms, cities, years };
+    return { terms, cities, years, statuses };
   }
   /* What a term asks for: any of its options; an option is slots that must all be in the page,
      a slot any one of its words. 吃饭 → [[吃饭]] or [[助餐]] or [[食堂]] (data/synonyms.yml);
      a term that contains a listed word is split around it: 老年人吃饭 → [[老年人吃饭]] or
-     [[老年人, 老年], [吃饭, 助餐, 食堂]]. */
+     [[老年人, 老年], [吃饭, 助餐, 食堂]] — unless the term is listed itself, or a piece left over
+     would be a single character (停车位 ⊃ 车位 leaves 停: too loose to ask for on its own). */
   const same = (word) => [word].concat(synonyms.get(word) || []);
   function options(term) {
     const out = same(term).map((w) => [[w]]);
-    const inside = Array.from(synonyms.keys()).filter((w) => w !== term && term.includes(w)).sort((a, b) => b.length - a.length)[0];
+    if (synonyms.has(term)) return out;
+    const inside = Array.from(synonyms.keys()).filter((w) => term.includes(w)).sort((a, b) => b.length - a.length)[0];
     if (inside) {
-      const [before, after] = [term.slice(0, term.indexOf(inside)), term.slice(term.indexOf(inside) + inside.length)];
-      out.push([before, inside, after].filter(Boolean).map(same));
+      const parts = [term.slice(0, term.indexOf(inside)), term.slice(term.indexOf(inside) + inside.length)].filter(Boolean);
+      if (parts.every((p) => Array.from(p).length > 1)) out.push([parts[0], inside, parts[1]].filter(Boolean).map(same));
     }
     return out;
   }
@@ -194,6 +199,7 @@
       const f = facts(d);
       if (parsed.cities.size && !parsed.cities.has(f.city)) continue;
       if (parsed.years.size && !parsed.years.has(f.year)) continue;
+      if (parsed.statuses.size && !parsed.statuses.has(f.status)) continue;
       let tier = f.kind === "item" ? 1 : 2;
       if (f.kind !== "item" && f.kind !== "list" && named.has(norm(meta.pages[d - meta.items][3]))) tier = 0;
       ranked.push({ d, tier, first, year: f.year || 0, facts: f });
@@ -313,14 +319,14 @@
     const params = new URLSearchParams(window.location.search);
     for (const [key, select] of Object.entries(selects)) select.value = params.get(key) || "";
   }
-  function filtered(cands) {
-    const city = selects.city.value, year = selects.year.value, status = selects.status.value;
-    return cands.filter((c) => (!city || c.facts.city === city) && (!year || String(c.facts.year) === year) && (!status || c.facts.status === status));
+  function filtered(cands, except) { // the candidates that pass every filter but `except`
+    const keep = (key, c) => key === except || !selects[key].value || String(c.facts[key] || "") === selects[key].value;
+    return cands.filter((c) => keep("city", c) && keep("year", c) && keep("status", c));
   }
-  function showCounts(cands) { // how many results each filter choice would leave
+  function showCounts(cands) { // how many results each choice would leave, with the other filters as they are
     for (const [key, select] of Object.entries(selects)) {
       const counts = new Map();
-      for (const c of cands) { const v = String(c.facts[key] || ""); counts.set(v, (counts.get(v) || 0) + 1); }
+      for (const c of filtered(cands, key)) { const v = String(c.facts[key] || ""); counts.set(v, (counts.get(v) || 0) + 1); }
       for (const o of select.options) {
         if (!o.value) continue;
         o.textContent = o.textContent.replace(/（\d+）$/, "") + "（" + (counts.get(o.value) || 0) + "）";
@@ -329,13 +335,13 @@
   }
   function suggestions(q, parsed) {
     suggest.replaceChildren();
-    const chars = new Set(Array.from(parsed.terms.join("")));
-    const scored = meta.topics.map(([name, url, keywords]) => {
-      const words = [name].concat(keywords);
-      const score = Math.max(...words.map((w) => Array.from(w).filter((c) => chars.has(c)).length / Math.max(Array.from(w).length, 1)));
-      return { name, url, score };
-    }).filter((t) => t.score > 0).sort((a, b) => b.score - a.score).slice(0, 5);
-    const terms = Array.from(synonyms.keys()).filter((w) => Array.from(w).some((c) => chars.has(c))).slice(0, 5);
+    // topics and listed words that share a pair of characters with the query (one shared
+    // character says nothing: 量子计算 and 生态环境 share none of their pairs)
+    const pairs = new Set(parsed.terms.flatMap((t) => gramsOf(t).filter((g) => Array.from(g).length === 2)));
+    const shares = (w) => gramsOf(w).filter((g) => pairs.has(g)).length;
+    const scored = meta.topics.map(([name, url, keywords]) => ({ name, url, score: Math.max(...[name].concat(keywords).map(shares)) }))
+      .filter((t) => t.score > 0).sort((a, b) => b.score - a.score).slice(0, 5);
+    const terms = Array.from(synonyms.keys()).filter((w) => shares(w) > 0).slice(0, 5);
     if (!scored.length && !terms.length) {
       suggest.append(el("p", "", "可以换一个更短的词，或从专题页逐级查找。"));
     } else {
@@ -393,7 +399,9 @@
       statusLine.textContent = `没有找到包含“${c.q}”的页面` + (c.all.length && c.cands.length === 0 ? "（在所选的筛选条件下）。" : "。");
       suggestions(c.q, c.parsed);
     } else {
-      statusLine.textContent = `${exact ? "找到" : "约"} ${total} 条结果` + (c.shown < total ? `，显示前 ${c.shown} 条` : "") + "。";
+      const also = words.filter((w) => !c.parsed.terms.some((t) => t.includes(w)));
+      statusLine.textContent = `${exact ? "找到" : "约"} ${total} 条结果` + (c.shown < total ? `，显示前 ${c.shown} 条` : "") + "。" +
+        (also.length ? `也搜索了同义的说法：${also.join("、")}。` : "");
     }
     more.hidden = exact;
     setDone(c.q, total);
@@ -424,6 +432,7 @@
       results.replaceChildren();
       current.cands = filtered(current.all);
       current.next = current.shown = 0;
+      showCounts(current.all);
       results.dataset.state = "searching";
       showMore(++seq);
     });
