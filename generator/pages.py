@@ -96,6 +96,7 @@ class RelatedItem(NamedTuple):
     city_name: str
     year: int
     item: model.Item
+    label: str = ""  # its plain label: 第六件 · 第2项 (derive.item_label)
 
 
 class TopicCount(NamedTuple):
@@ -577,8 +578,8 @@ class Site:
         related = []
         for found in map(self.find, own + back):
             if found:
-                rlf, ritem, _ = found
-                related.append(RelatedItem(rlf.data.city, self.city_name(rlf.data.city), rlf.data.year, ritem))
+                rlf, ritem, rparent = found
+                related.append(RelatedItem(rlf.data.city, self.city_name(rlf.data.city), rlf.data.year, ritem, derive.item_label(ritem, rparent)))
         src = urls.item_src(pl.city, pl.year, item.id)
         return self._render(
             "item.md.j2",

@@ -455,6 +455,9 @@ def test_item_page_cites_and_links_neighbours_by_plain_labels(ds):
     md = by_src["qingdao/2024/6-3.md"]
     nav = md[md.index('<nav class="ml-prevnext"') :]
     assert "← 第六件 · 第2项 " in nav and "第六件 · 第4项 " in nav and "6-2 " not in nav
+    related = {p.src: p.content for p in site.list_pages(("qingdao", 2021))}["qingdao/2021/1-1.md"]
+    related = related[related.index('<ul class="ml-related">') :].split("</ul>", 1)[0]
+    assert "青岛 2024 · 第一件 · 第1项 " in related and "· 1-1 " not in related, "related items by their plain labels too"
     first = by_src["qingdao/2024/1.md"]
     assert "← " not in first[first.index('<nav class="ml-prevnext"') :]
     yichang = {p.src: p.content for p in site.list_pages(("yichang", 2024))}
