@@ -312,6 +312,11 @@ def deadline_inferred(item: model.Item, pl: model.PledgeList, parent: model.Item
     the list's `deadline` or `period` and `inferred` names that field); None when stated."""
     if item.deadline or (parent is not None and parent.deadline):
         return None
+    return _list_deadline_inferred(pl)
+
+
+def _list_deadline_inferred(pl: model.PledgeList) -> str | None:
+    """Why the list's own deadline (its `deadline`, else the end of its period) is ours, or None."""
     if pl.deadline is not None:
         return pl.inferred.get("deadline")
     return pl.inferred.get("period") or pl.inferred.get("deadline")
@@ -698,13 +703,19 @@ def cite_quote(text: str, limit: int = 60) -> str:
     return short(text, limit).rstrip("。；;，,、：: ")
 
 
+def in_quotes(text: str) -> str:
+    """Official words in quotation marks without nesting “ inside “: text that holds “…” of its
+    own goes in 「」, so its own marks stay as the city wrote them (verbatim text is never altered)."""
+    return f"「{text}」" if "“" in text or "”" in text else f"“{text}”"
+
+
 def status_phrase(lt: Latest, fresh: Freshness | None = None) -> str:
     """A status in words, with who said it and as of when: what a citation and a link preview
     carry. 滞后（官方表述“未完成二季度任务”，截至2024年6月30日，信息已过时）."""
     label = STATUS_LABELS[lt.status]
     if lt.report is None:
         return label + (f"（{fresh.label}）" if fresh and fresh.stale else "")
-    who = f"官方表述“{short(lt.status_text, 16)}”" if lt.official and lt.status_text else BASIS_LABELS.get(lt.basis, "")
+    who = f"官方表述{in_quotes(short(lt.status_text, 16))}" if lt.official and lt.status_text else BASIS_LABELS.get(lt.basis, "")
     stale = "，信息已过时" if fresh and fresh.stale else ""
     return f"{label}（{who}，截至{cn_date(lt.report.as_of)}{stale}）"
 
@@ -812,6 +823,13 @@ class Counting:
         rest = self.top - self.split
         whole = f"，其余{rest}{self.top_unit}各算一项" if rest else ""
         return f"状态按{self.leaves}项统计：分项的{self.split}{self.top_unit}按其各项计{whole}，每项只计一次"
+
+
+def common_deadline(pl: model.PledgeList) -> tuple[dt.date, str] | None:
+    """(date, reason) of the deadline the list gives its items when we inferred it (本站推定):
+    a list page says it once above its table instead of on every row. None when it is stated."""
+    reason = _list_deadline_inferred(pl)
+    return (pl.deadline or pl.period.end, reason) if reason else None
 
 
 def counting(pl: model.PledgeList) -> Counting:

@@ -96,6 +96,7 @@ class RelatedItem(NamedTuple):
     city_name: str
     year: int
     item: model.Item
+    label: str = ""  # its plain label: 第六件 · 第2项 (derive.item_label)
 
 
 class TopicCount(NamedTuple):
@@ -144,6 +145,20 @@ class Filters(NamedTuple):
     statuses: list  # FilterOption
     topics: list
     leads: list
+    sorts: tuple = ()  # (value, label) of the sorts that change the order (table_sorts), 按序号 aside
+
+
+# Sorts a progress table may offer (ptable.js sortKey): short labels, a 390 px screen shows them whole.
+SORT_BY_STATUS = ("rank", "已完成在前")
+SORT_BY_PERCENT = (("percent-desc", "完成率从高到低"), ("percent-asc", "完成率从低到高"))
+
+
+class DeadlineNote(NamedTuple):
+    """The deadline we inferred for a whole list, said once above its table (not on every row)."""
+
+    date: dt.date
+    reason: str
+    every_row: bool  # no row has a deadline of its own
 
 
 class TopicList(NamedTuple):
@@ -227,6 +242,7 @@ class CityCard(NamedTuple):
     size: str = ""  # the newest list's size in its own unit (derive.count_phrase)
     basis: str = ""  # what its status counts count (derive.count_basis)
     region: str = ""  # where it is: 山东省, 山东省 · 烟台市代管, 直辖市
+    latest_report: dt.date | None = None  # as-of date of the newest list's newest report: what its counts show
 
 
 class OfficialSummary(NamedTuple):
@@ -268,6 +284,7 @@ class ListDownloads(NamedTuple):
     n_items: int  # items and sub-items: the CSV's rows
     csv: Download
     json: Download
+    size: str = ""  # the list in its own unit, each pledge once: 15件（细分为36项） (derive.count_phrase)
 
 
 class ColumnExample(NamedTuple):
@@ -356,6 +373,7 @@ def _env() -> jinja2.Environment:
         size=file_size,
         qr_svg=qr.svg,
         status_phrase=derive.status_phrase,
+        in_quotes=derive.in_quotes,
     )
     env.globals.update(
         urls=urls,
@@ -497,9 +515,9 @@ class Site:
         out.extend(self.removed_page(lf, old_id) for old_id in lf.data.removed_ids)
         flat = list(walk_items(lf.data.items))
         for i, (item, _, parent) in enumerate(flat):
-            prev_item = flat[i - 1][0] if i > 0 else None
-            next_item = flat[i + 1][0] if i + 1 < len(flat) else None
-            out.append(self.item_page(lf, item, parent, prev_item, next_item))
+            prev_item = flat[i - 1] if i > 0 else None
+            next_item = flat[i + 1] if i + 1 < len(flat) else None
+            out.append(self.item_page(lf, item, parent, prev_item and _neighbour(prev_item), next_item and _neighbour(next_item)))
         return out
 
     def _render(self, template: str, src: str, **ctx) -> Page:
@@ -560,8 +578,8 @@ class Site:
         related = []
         for found in map(self.find, own + back):
             if found:
-                rlf, ritem, _ = found
-                related.append(RelatedItem(rlf.data.city, self.city_name(rlf.data.city), rlf.data.year, ritem))
+                rlf, ritem, rparent = found
+                related.append(RelatedItem(rlf.data.city, self.city_name(rlf.data.city), rlf.data.year, ritem, derive.item_label(ritem, rparent)))
         src = urls.item_src(pl.city, pl.year, item.id)
         return self._render(
             "item.md.j2",
@@ -584,7 +602,7 @@ class Site:
             list_source=list_source,
             list_archived=self.archived(list_source, item.text, item.goal),
             latest_archived=next((t.archived for t in timeline if t.report is latest.report), None),
-            quote=derive.cite_quote(item.text),
+            quote=derive.in_quotes(derive.cite_quote(item.text)),
             topics=[self.ds.topics[t] for t in item.topics if t in self.ds.topics],
             related=related,
             prev_item=prev_item,
@@ -616,6 +634,9 @@ class Site:
             table=table,
             filters=self._filters(table, leads),
             show_lead=any(r.lead for g in table for r in _leaf_rows(g.rows)),
+            deadline_note=deadline_note(pl, table),
+            has_summary=any(r.latest.basis == derive.SUMMARY for g in table for r in g.rows if r.children),
+            has_pace=any(r.latest.pace is not None and r.latest.percent is not None for g in table for r in _all_rows(g.rows)),
             list_source=list_source,
             list_archived=self.archived(list_source, pl.title, list_source.title),
             report_archived={r.id: self.archived(sources.get(r.source), r.title, (r.summary or "").split("\n")[0]) for r in pl.reports},
@@ -714,6 +735,7 @@ class Site:
             [FilterOption(s, derive.STATUS_LABELS[s], statuses[s]) for s in derive.STATUS_ORDER if s in statuses],
             [FilterOption(t, self.ds.topics[t].name, n) for t, n in sorted(topics.items(), key=lambda tn: (-tn[1], tn[0])) if t in self.ds.topics],
             [FilterOption(str(leads[u]), u, n) for u, n in sorted(units.items(), key=lambda un: (-un[1], leads[un[0]])) if u in leads],
+            table_sorts(rows),
         )
 
     def year_card(self, pl: model.PledgeList) -> YearCard:
@@ -775,8 +797,8 @@ class Site:
             if years:
                 card = self.year_card(years[0].data)
                 city = self.ds.cities[slug]
-                cities.append(CityCard(city, card.pl, card.counts, card.total, len(years), card.stale, card.size, card.basis, region_of(city)))
-        n_items = sum(len(list(walk_items(lf.data.items))) for lf in self.ds.lists.values())
+                cities.append(CityCard(city, card.pl, card.counts, card.total, len(years), card.stale, card.size, card.basis, region_of(city), card.latest_report))
+        n_items = sum(derive.counting(lf.data).leaves for lf in self.ds.lists.values())  # each pledge once, as status counts count
         return self._render(
             "home.md.j2",
             urls.home_src(),
@@ -834,7 +856,8 @@ class Site:
         lists = []
         for (slug, year), lf in self.by_city_year():
             n = sum(1 for _ in walk_items(lf.data.items))
-            lists.append(ListDownloads(self.city_name(slug), lf.data, n, download(urls.list_csv(slug, year)), download(urls.list_json(slug, year))))
+            csv_file, json_file = download(urls.list_csv(slug, year)), download(urls.list_json(slug, year))
+            lists.append(ListDownloads(self.city_name(slug), lf.data, n, csv_file, json_file, derive.count_phrase(lf.data)))
         csvs = [files[urls.list_csv(slug, year)] for (slug, year), _ in self.by_city_year()]
         return self._render(
             "data.md.j2",
@@ -892,6 +915,44 @@ def _lead_index(pl: model.PledgeList) -> dict:
         for u in derive.item_lead(item, parent):
             found.setdefault(u, len(found))
     return found
+
+
+def _all_rows(rows) -> list:
+    """Every row of a table: items, the parents and their sub-items."""
+    return [r for row in rows for r in (row, *row.children)]
+
+
+def table_sorts(rows: list) -> tuple:
+    """The sorts that change something in a table of `rows` (its leaf rows): by status when the
+    rows have more than one, by completion when some row has a figure (a list without any
+    progress offers neither)."""
+    sorts: tuple = ()
+    if len({r.rank for r in rows}) > 1:
+        sorts += (SORT_BY_STATUS,)
+    if any(r.latest.percent is not None for r in rows):
+        sorts += SORT_BY_PERCENT
+    return sorts
+
+
+def deadline_note(pl: model.PledgeList, table: list) -> DeadlineNote | None:
+    """The list's inferred deadline, said once above its table, when some row has it."""
+    common = derive.common_deadline(pl)
+    rows = [r for g in table for r in _all_rows(g.rows)]
+    if common is None or not any(r.deadline_inferred for r in rows):
+        return None
+    return DeadlineNote(common[0], common[1], all(r.deadline_inferred for r in rows))
+
+
+class Neighbour(NamedTuple):
+    """The item before or after on an item page: where it is and its plain label (第六件 · 第2项)."""
+
+    item: model.Item
+    label: str
+
+
+def _neighbour(found: tuple) -> Neighbour:
+    item, _, parent = found
+    return Neighbour(item, derive.item_label(item, parent))
 
 
 def _leaf_rows(rows) -> list:

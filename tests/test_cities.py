@@ -191,3 +191,42 @@ def test_dark_scheme_follows_the_system_and_the_toggle_switches_it(browser, site
         assert pg.evaluate(scheme) == "default"
     finally:
         context.close()
+
+
+# --- issue 15 polish: the home page and the data page count as list pages do ---------------------
+
+
+def test_home_total_counts_each_pledge_once(ds):
+    site = pages.Site(ds)
+    home = site.home().content
+    leaves = sum(len(derive.leaves(lf.data.items)) for lf in ds.lists.values())
+    rows = sum(1 for lf in ds.lists.values() for _ in walk_items(lf.data.items))
+    assert leaves != rows, "the data has split items: the test can tell the two counts apart"
+    assert f"<strong>{leaves}</strong> 项承诺" in home and "每项只计一次" in home
+    assert f"<strong>{rows}</strong>" not in home and "含细分事项" not in home
+
+
+def test_home_cards_date_their_status_counts(ds):
+    site = pages.Site(ds)
+    home = site.home().content
+    cards = home.split('<section class="ml-card">')[1:]
+    dated = 0
+    for card in cards:
+        slug = re.search(r'href="([a-z]+)/"', card).group(1)
+        pl = site.years_of(slug)[0].data
+        latest = derive.latest_report_date(pl)
+        if latest:
+            dated += 1
+            assert f"状态截至{derive.cn_date(latest)}" in card, slug
+        else:
+            assert "状态截至" not in card, slug
+    assert dated, "some newest list has a report"
+
+
+def test_data_page_says_its_rows_are_rows(ds):
+    site = pages.Site(ds)
+    md = site.data_page().content
+    assert "<th scope=\"col\">表格行数</th>" in md and "件和细分项各占一行" in md
+    for lf in ds.lists.values():
+        rows = sum(1 for _ in walk_items(lf.data.items))
+        assert f"<td>{derive.count_phrase(lf.data)}</td><td>{rows} 行</td>" in md

@@ -7,12 +7,13 @@ a phone gets one card per item and never scrolls sideways.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 from conftest import all_items
-from generator import derive, model, pages
+from generator import derive, model, pages, urls
 from generator.dataset import walk_items
 
 
@@ -280,10 +281,12 @@ def test_list_filter_keeps_sub_items_under_their_parent(page, site_server, ds):
              .filter(r => r.offsetParent !== null).map(r => r.querySelector('a').getAttribute('href'))"""
     )
     assert visible == ["6/", "6-3/"], "the 件 shows as the heading of its matching 项"
+    assert not page.locator("select[data-ml-sort]").count(), "no progress yet: nothing to sort by"
+    page.goto(f"{site_server}qingdao/2021/")
     page.select_option("select[data-ml-sort]", "rank")
     assert not page.locator("tr.ml-ptable__row--parent").first.is_visible(), "sorted, the table is flat"
     ctx = page.locator("tr.ml-ptable__row--child:not([hidden]) .ml-ptable__ctx").first
-    assert ctx.is_visible() and "第六件" in ctx.inner_text(), "out of its group, a 项 names its 件"
+    assert ctx.is_visible() and re.match(r"第[一二三四五六七八九十]+件", ctx.inner_text()), "out of its group, a 项 names its 件"
 
 
 @pytest.mark.browser
@@ -353,3 +356,161 @@ def test_every_item_appears_on_its_list_page_once(ds):
         for c, y, item in all_items(ds):
             if (c, y) == (city, year):
                 assert md.count(f'href="{item.id}/"') == 1, (city, year, item.id)
+
+
+# --- issue 15 polish: what list and item pages say, and how little a phone repeats -------------
+
+ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
+
+
+def test_list_and_item_pages_write_dates_in_chinese(built_site, ds):
+    """Readers see 2024年6月30日 everywhere, never 2024-06-30 (the machine date stays in datetime=…)."""
+    import lxml.html
+
+    pages_seen = [built_site / "index.html", built_site / "cities" / "index.html"]
+    for (city, year), lf in ds.lists.items():
+        pages_seen += [built_site / city / "index.html", built_site / city / str(year) / "index.html"]
+        pages_seen += [built_site / city / str(year) / item.id / "index.html" for item, _, _ in walk_items(lf.data.items)]
+    for path in pages_seen:
+        tree = lxml.html.fromstring(path.read_bytes())
+        article = tree.xpath("//article")[0]
+        for el in article.xpath(".//code | .//pre | .//script | .//style"):
+            el.drop_tree()
+        found = ISO_DATE.findall(article.text_content()) + [t for el in article.xpath(".//*[@title]") for t in ISO_DATE.findall(el.get("title"))]
+        assert not found, f"{path.relative_to(built_site)}: {found[:3]}"
+
+
+def test_list_legend_explains_what_the_table_shows(ds):
+    site = pages.Site(ds)
+    seen = set()
+    for key, lf in ds.lists.items():
+        md = site.city_year_page(lf).content
+        legend, table = md.split('<div class="ml-ptable-box"', 1)
+        legend = legend.rsplit("## 全部事项", 1)[1]
+        summary = '<span class="ml-assessed" title="本站按' in table  # a parent row's status, summarised by us
+        assert ("本站概括</span>表示" in legend) == summary, key
+        pace = 'class="ml-bar__pace"' in table
+        assert ("竖线是序时进度" in legend) == pace, key
+        seen |= {("summary", summary), ("pace", pace)}
+    assert {("summary", True), ("pace", True), ("pace", False)} <= seen, "the data has lists of each kind"
+
+
+def test_sorts_offered_only_where_they_change_something(ds):
+    site = pages.Site(ds)
+    for key in [("qingdao", 2024), ("yichang", 2024)]:  # no progress at all
+        md = site.city_year_page(ds.lists[key]).content
+        assert "data-ml-sort" not in md and "完成率从高到低" not in md, key
+    md = site.city_year_page(ds.lists[("qixia", 2024)]).content
+    options = re.findall(r'<option value="(rank|percent-desc|percent-asc)">([^<]+)</option>', md)
+    assert [v for v, _ in options] == ["rank", "percent-desc", "percent-asc"]
+    assert all(len(label) <= 7 for _, label in options), "short enough for a 390 px screen"
+    for lf in ds.lists.values():
+        md = site.city_year_page(lf).content
+        assert ">重置</button>" in md and "全部显示" not in md
+
+
+def test_table_sorts_follow_the_rows(ds):
+    site = pages.Site(ds)
+    pl = ds.lists[("qixia", 2024)].data
+    rows = [site.table_row(pl, i) for i in pl.items]
+    assert pages.table_sorts(rows) == (pages.SORT_BY_STATUS, *pages.SORT_BY_PERCENT)
+    same = [r._replace(rank=0, latest=dataclasses.replace(r.latest, percent=None)) for r in rows]
+    assert pages.table_sorts(same) == ()
+    one_figure = same[:1] + [same[1]._replace(latest=dataclasses.replace(same[1].latest, percent=50.0))]
+    assert pages.table_sorts(one_figure) == pages.SORT_BY_PERCENT
+
+
+def test_inferred_deadline_said_once_above_the_table(ds):
+    site = pages.Site(ds)
+    qingdao = site.city_year_page(ds.lists[("qingdao", 2024)]).content
+    note = next(line for line in qingdao.splitlines() if "ml-ptable-deadline" in line)
+    assert "各项期限均为" in note and "本站推定" in note and "2024年12月31日" in note and "除另列" not in note
+    table = qingdao.split('<table class="ml-ptable">', 1)[1]
+    assert "本站推定" not in table, "not on every row"
+    assert table.count("ml-ptable__deadline--common") == sum(1 for _ in walk_items(ds.lists[("qingdao", 2024)].data.items))
+    assert table.count(">2024年12月31日</td>") == table.count("ml-ptable__deadline--common"), "the wide table keeps the date"
+    # 栖霞: some items have their own deadline; they keep it on every row and card
+    qixia = site.city_year_page(ds.lists[("qixia", 2024)]).content
+    assert "除另列期限的以外，各项期限均为" in qixia
+    own = [i for i, _, _ in walk_items(ds.lists[("qixia", 2024)].data.items) if i.deadline]
+    assert own and all(f'<td class="ml-ptable__deadline" data-label="期限">{derive.cn_date(i.deadline)}' in qixia for i in own)
+
+
+def test_inferred_deadline_of_a_list_whose_deadline_is_stated(ds):
+    pl = ds.lists[("qixia", 2024)].data
+    stated = pl.model_copy(update={"inferred": {}})
+    assert derive.common_deadline(stated) is None
+    assert pages.deadline_note(stated, pages.Site(ds)._table(stated, {})) is None
+    assert derive.common_deadline(pl)[0] == (pl.deadline or pl.period.end)
+
+
+def test_quotes_never_nest():
+    assert derive.in_quotes("新增停车泊位2万个以上") == "“新增停车泊位2万个以上”"
+    assert derive.in_quotes("开展适龄妇女“两癌”筛查服务") == "「开展适龄妇女“两癌”筛查服务」", "the city's own marks stay as written"
+
+
+def test_item_page_cites_and_links_neighbours_by_plain_labels(ds):
+    site = pages.Site(ds)
+    by_src = {p.src: p.content for p in site.list_pages(("qingdao", 2024))}
+    md = by_src["qingdao/2024/6-3.md"]
+    nav = md[md.index('<nav class="ml-prevnext"') :]
+    assert "← 第六件 · 第2项 " in nav and "第六件 · 第4项 " in nav and "6-2 " not in nav
+    related = {p.src: p.content for p in site.list_pages(("qingdao", 2021))}["qingdao/2021/1-1.md"]
+    related = related[related.index('<ul class="ml-related">') :].split("</ul>", 1)[0]
+    assert "青岛 2024 · 第一件 · 第1项 " in related and "· 1-1 " not in related, "related items by their plain labels too"
+    first = by_src["qingdao/2024/1.md"]
+    assert "← " not in first[first.index('<nav class="ml-prevnext"') :]
+    yichang = {p.src: p.content for p in site.list_pages(("yichang", 2024))}
+    cite = yichang["yichang/2024/30.md"]
+    assert "“两癌”" in cite
+    text = cite[cite.index("ml-cite__text") :].split("</p>", 1)[0]
+    assert "「" in text and "““" not in text and not re.search(r"“[^”]*“", text), text
+
+
+def test_list_breadcrumbs_pass_through_the_cities_index(ds):
+    site = pages.Site(ds)
+    for lf in ds.lists.values():
+        md = site.city_year_page(lf).content
+        crumbs = next(line for line in md.splitlines() if "ml-crumbs" in line)
+        here = urls.city_year(lf.data.city, lf.data.year)
+        expected = f'首页</a> › <a href="{urls.relative(here, urls.cities())}">城市</a> › <a href="{urls.relative(here, urls.city(lf.data.city))}">'
+        assert expected in crumbs, crumbs
+
+
+@pytest.mark.browser
+def test_phone_cards_leave_out_empty_lines_and_the_tools_fit(browser, site_server, tmp_path):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True, locale="zh-CN")
+    try:
+        pg = context.new_page()
+        pg.goto(site_server + "qingdao/2024/")
+        pg.wait_for_load_state("load")
+        shown = pg.evaluate(
+            """() => Array.from(document.querySelectorAll('tr.ml-ptable__row > td'))
+                 .filter(td => td.offsetParent !== null).map(td => td.dataset.label)"""
+        )
+        assert "完成率" not in shown and "期限" not in shown, "no progress, one deadline: neither repeats on 36 cards"
+        assert pg.locator(".ml-ptable-deadline").is_visible()
+        pg.goto(site_server + "qixia/2024/")
+        pg.wait_for_load_state("load")
+        pg.screenshot(path=str(tmp_path / "qixia.png"), full_page=False)
+        first = pg.locator("tr.ml-ptable__row").first  # 第1项 has its own deadline
+        assert first.locator("td.ml-ptable__deadline").is_visible()
+        cut = pg.evaluate(
+            """() => {
+                 const ctx = document.createElement('canvas').getContext('2d');
+                 const out = [];
+                 for (const s of document.querySelectorAll('form.ml-ptable-tools select')) {
+                   ctx.font = getComputedStyle(s).font;
+                   for (const o of s.options) {
+                     if (ctx.measureText(o.text).width > s.clientWidth - 24) out.push(o.text);
+                   }
+                 }
+                 return out;
+               }"""
+        )
+        assert not [t for t in cut if "完成率" in t or "在前" in t], f"sort labels cut on a phone: {cut} (screenshot in {tmp_path})"
+        pg.goto(site_server + "yichang/2024/30/")
+        style = pg.locator(".ml-qr figcaption").evaluate("e => getComputedStyle(e).fontStyle")
+        assert style == "normal", "no synthetic italics for Chinese"
+    finally:
+        context.close()

@@ -63,7 +63,7 @@
 
     function update() {
       var filters = selects.map(function (s) { return { key: s.getAttribute("data-ml-filter"), value: s.value }; });
-      var how = sorter.value;
+      var how = sorter ? sorter.value : ""; // a table with nothing to sort by offers no sort
       var shown = 0;
       counted.forEach(function (row) {
         var on = matches(row, filters);
