@@ -125,22 +125,27 @@ def measure_generator(root: Path, r: Result) -> None:
 # --- 3: the MkDocs build -----------------------------------------------------------------
 
 
-def measure_build(root: Path, site_dir: Path, r: Result) -> None:
+def run_build(root: Path, site_dir: Path, log_path: Path) -> tuple[float, str, PeakSampler, float]:
+    """`mkdocs build --strict`, as `make site` runs it, on the data under root: (seconds, the
+    build's log, the memory sampler after the build, the largest process's peak RSS in MB)."""
     env = dict(os.environ, MINSHENG_ROOT=str(root))
-    log_path = site_dir.parent / "build.log"
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), "-f", str(ROOT / "mkdocs.yml")]
     with open(log_path, "w", encoding="utf-8") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         sampler = PeakSampler(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
-        r.build_s = time.perf_counter() - start
-        r.rss_parts = sampler.stop()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        sampler.stop()
     text = log_path.read_text(encoding="utf-8", errors="replace")
-    if proc.returncode != 0:
-        raise SystemExit(f"mkdocs build failed for N={r.n} (log: {log_path}):\n{text[-3000:]}")
-    r.rss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"mkdocs build failed (log: {log_path}):\n{text[-3000:]}")
+    return seconds, text, sampler, usage.ru_maxrss / 1024  # ru_maxrss: kilobytes on Linux
+
+
+def measure_build(root: Path, site_dir: Path, r: Result) -> None:
+    r.build_s, text, sampler, r.rss_mb = run_build(root, site_dir, site_dir.parent / "build.log")
+    r.rss_parts = sampler.peaks
     found = re.search(r"search: indexed \d+ pages in ([0-9.]+) s", text)
     r.index_s = float(found.group(1)) if found else None
     r.pages = sum(1 for _ in site_dir.rglob("index.html"))
@@ -149,12 +154,14 @@ def measure_build(root: Path, site_dir: Path, r: Result) -> None:
 
 
 class PeakSampler(threading.Thread):
-    """Peak RSS (VmHWM) per process name of a process and its descendants, sampled twice a second."""
+    """Peak RSS (VmHWM) per process name of a process and its descendants, and the largest sum
+    of their resident sizes at one time (`tree_peak`, MB), sampled twice a second."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.done = pid, threading.Event()
         self.peaks: dict = {}
+        self.tree_peak = 0.0
         self.start()
 
     def _tree(self) -> list[int]:
@@ -171,6 +178,7 @@ class PeakSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.5):
+            total = 0.0
             for pid in self._tree():
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
@@ -178,9 +186,12 @@ class PeakSampler(threading.Thread):
                     continue
                 name_line = re.search(r"^Name:\s*(\S+)", status, re.M)
                 name = name_line.group(1) if name_line else "?"
+                rss = re.search(r"^VmRSS:\s*(\d+) kB", status, re.M)
+                total += int(rss.group(1)) / 1024 if rss else 0
                 peak = re.search(r"^VmHWM:\s*(\d+) kB", status, re.M)
                 if peak:
                     self.peaks[name] = max(self.peaks.get(name, 0), int(peak.group(1)) / 1024)
+            self.tree_peak = max(self.tree_peak, total)
 
     def stop(self) -> dict:
         self.done.set()

@@ -58,7 +58,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from . import synthetic, urls
-from .bench import CHROMIUM, CHROMIUM_ARGS, DEFAULT_SIZES, PeakSampler, log, serve_dir
+from .bench import CHROMIUM, CHROMIUM_ARGS, DEFAULT_SIZES, log, run_build, serve_dir
 from .reading import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -446,48 +446,10 @@ class Build:
     peak_parts_mb: dict = field(default_factory=dict)  # process name → its own peak (VmHWM)
 
 
-class TreeSampler(PeakSampler):
-    """PeakSampler that also keeps the largest sum of the tree's resident sizes at one time."""
-
-    def __init__(self, pid: int):
-        self.tree_peak = 0.0
-        super().__init__(pid)
-
-    def run(self) -> None:
-        while not self.done.wait(0.5):
-            total = 0.0
-            for pid in self._tree():
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                name = re.search(r"^Name:\s*(\S+)", status, re.M)
-                rss = re.search(r"^VmRSS:\s*(\d+) kB", status, re.M)
-                hwm = re.search(r"^VmHWM:\s*(\d+) kB", status, re.M)
-                total += int(rss.group(1)) / 1024 if rss else 0
-                if hwm:
-                    key = name.group(1) if name else "?"
-                    self.peaks[key] = max(self.peaks.get(key, 0), int(hwm.group(1)) / 1024)
-            self.tree_peak = max(self.tree_peak, total)
-
-
 def build_site(root: Path, site_dir: Path) -> Build:
     """`mkdocs build --strict`, as `make site` runs it, on the data under root."""
-    env = dict(os.environ, MINSHENG_ROOT=str(root))
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), "-f", str(ROOT / "mkdocs.yml")]
-    log_path = site_dir.parent / f"{site_dir.name}-build.log"
-    out = Build()
-    with open(log_path, "w", encoding="utf-8") as stream:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=stream, stderr=subprocess.STDOUT)
-        sampler = TreeSampler(proc.pid)
-        _, status, usage = os.wait4(proc.pid, 0)
-        out.build_s = time.perf_counter() - start
-        out.peak_parts_mb = sampler.stop()
-    text = log_path.read_text(encoding="utf-8", errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"mkdocs build failed (log: {log_path}):\n{text[-3000:]}")
-    out.peak_tree_mb = max(sampler.tree_peak, usage.ru_maxrss / 1024)
+    seconds, text, sampler, max_rss = run_build(root, site_dir, site_dir.parent / f"{site_dir.name}-build.log")
+    out = Build(build_s=seconds, peak_parts_mb=sampler.peaks, peak_tree_mb=max(sampler.tree_peak, max_rss))
     found = _INDEX_LINE.search(text)
     if found:
         out.indexed, out.index_s = int(found.group(1)), float(found.group(2))
