@@ -99,6 +99,15 @@ def ds():
     return dataset
 
 
+def load_clean(root: Path):
+    """The data under root, loaded; a test that builds on it must not see errors."""
+    from generator.dataset import load_dataset
+
+    ds = load_dataset(root)
+    assert ds.errors == [], "\n".join(map(str, ds.errors))
+    return ds
+
+
 def all_items(ds):
     """(city, year, item) for every item and sub-item in the data."""
     from generator.dataset import walk_items

@@ -18,9 +18,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, load_clean
 from generator import derive, exports, feeds, model, pages, schema, urls
-from generator.dataset import load_dataset, walk_items
+from generator.dataset import walk_items
 
 SITE = "https://example.org/ledger/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -28,15 +28,9 @@ RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 MINI = FIXTURES / "mini"
 
 
-def _load(root):
-    ds = load_dataset(root)
-    assert ds.errors == [], "\n".join(map(str, ds.errors))
-    return ds
-
-
 @pytest.fixture(scope="module", params=["mini", "real"])
 def ds(request):
-    return _load(MINI if request.param == "mini" else ROOT)
+    return load_clean(MINI if request.param == "mini" else ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +157,7 @@ def test_csv_shape(ds, files):
 
 
 def test_csv_values_on_the_fixture():
-    ds = _load(MINI)
+    ds = load_clean(MINI)
     rows = _rows(exports.export_files(ds, "https://example.org")["data/ceshi/2024.csv"])
     rec = {r[3]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert rec["1"]["targets"] == "新增托位≥6000个"
@@ -269,7 +263,7 @@ def test_feed_entries_match_the_data(ds, atom):
 
 
 def test_report_entry_lists_behind_and_done_items_on_the_fixture():
-    ds = _load(MINI)
+    ds = load_clean(MINI)
     root = _parse(feeds.feed_files(ds, "https://example.org")["feeds/ceshi.atom"])
     entries = root.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}title").text for e in entries] == ["测试 2024 民生实事 · 前三季度进展情况", "测试 2024 民生实事 · 上半年进展情况", "测试 2024 民生实事：2 项"]
@@ -288,7 +282,7 @@ def test_list_without_published_date_uses_its_source_date(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert "published: 2024-02-01\n" in text
     path.write_text(text.replace("published: 2024-02-01\n", "", 1).replace("    date: 2024-02-01\n", "    date: 2024-01-28\n", 1), encoding="utf-8")
-    ds = _load(root)
+    ds = load_clean(root)
     assert ds.lists[("ceshi", 2024)].data.published is None
     root_el = _parse(feeds.feed_files(ds, SITE)["feeds/all.atom"])
     e = next(e for e in root_el.findall(f"{ATOM}entry") if e.find(f"{ATOM}id").text.endswith(":ceshi/2024"))
@@ -301,14 +295,14 @@ def test_list_without_published_date_uses_its_source_date(tmp_path):
 @pytest.mark.parametrize("which", ["mini", "real"])
 def test_output_is_deterministic(which):
     root = MINI if which == "mini" else ROOT
-    a, b = _load(root), _load(root)
+    a, b = load_clean(root), load_clean(root)
     assert exports.export_files(a, SITE) == exports.export_files(b, SITE)
     assert feeds.feed_files(a, SITE) == feeds.feed_files(b, SITE)
     assert list(exports.export_files(a, SITE)) == list(exports.export_files(b, SITE))
 
 
 def test_site_url_with_or_without_trailing_slash():
-    ds = _load(MINI)
+    ds = load_clean(MINI)
     assert exports.export_files(ds, "https://example.org/ledger") == exports.export_files(ds, "https://example.org/ledger/")
     assert feeds.feed_files(ds, "https://example.org/ledger") == feeds.feed_files(ds, "https://example.org/ledger/")
 
@@ -327,7 +321,7 @@ def test_format_page_documents_every_file():
 
 def test_data_page_offers_every_list_and_the_whole_dataset_with_sizes():
     """The data page is generated: a link to each file the build writes, with that file's size."""
-    ds = _load(ROOT)
+    ds = load_clean(ROOT)
     files = exports.export_files(ds, SITE)
     md = pages.Site(ds, site_url=SITE, downloads=files).data_page().content
     links = dict(re.findall(r'href="([^"]+)" download>(.*?)</a>', md))
@@ -342,7 +336,7 @@ def test_data_page_offers_every_list_and_the_whole_dataset_with_sizes():
 
 
 def test_data_page_explains_every_csv_column_with_a_real_example():
-    ds = _load(ROOT)
+    ds = load_clean(ROOT)
     md = pages.Site(ds, site_url=SITE).data_page().content
     guide = md.split("{#columns}", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"<tr><td><code>([a-z_]+)</code></td><td>(.+?)</td><td>(.*?)</td></tr>", guide)

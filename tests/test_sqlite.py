@@ -12,22 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, copy_data_root
+from conftest import FIXTURES, ROOT, copy_data_root, load_clean
 from generator import database, derive, exports, tables, urls
-from generator.dataset import load_dataset, walk_items
+from generator.dataset import walk_items
 
 SITE = "https://example.org/ledger/"
 
 
-def _load(root):
-    ds = load_dataset(root)
-    assert ds.errors == [], "\n".join(map(str, ds.errors))
-    return ds
-
-
 @pytest.fixture(scope="module", params=["mini", "real"])
 def ds(request):
-    return _load(FIXTURES / "mini" if request.param == "mini" else ROOT)
+    return load_clean(FIXTURES / "mini" if request.param == "mini" else ROOT)
 
 
 def _db_file(data: bytes, path: Path) -> sqlite3.Connection:
@@ -65,7 +59,7 @@ def test_the_example_query_lists_the_items_behind_pace_by_city(ds, conn):
 
 
 def test_the_real_data_has_items_behind_pace_so_the_query_is_tried():
-    ds = _load(ROOT)
+    ds = load_clean(ROOT)
     found = expected_behind(ds, SITE)
     assert len({city for city, *_ in found}) >= 2, found
     # one of them is behind only by the pace line: the city's own words say otherwise
@@ -76,7 +70,7 @@ def test_the_query_follows_the_model_when_a_status_changes(tmp_path):
     """Behind in the data → in the answer; the same item on track → not (a query that ignored
     the data would pass the test above only by luck)."""
     root = copy_data_root(tmp_path, FIXTURES / "mini")
-    ds = _load(root)
+    ds = load_clean(root)
     before = answer(_db_file(exports.dataset_files(ds, SITE)[urls.database()], tmp_path / "before.sqlite"))
     assert before == expected_behind(ds, SITE)
     year_file = next((root / "data").glob("*/2024.yml"))
@@ -84,7 +78,7 @@ def test_the_query_follows_the_model_when_a_status_changes(tmp_path):
     flipped = text.replace("status: on_track", "status: behind") if "status: on_track" in text else text.replace("status: behind", "status: on_track")
     assert flipped != text
     year_file.write_text(flipped, encoding="utf-8")
-    ds2 = _load(root)
+    ds2 = load_clean(root)
     after = answer(_db_file(exports.dataset_files(ds2, SITE)[urls.database()], tmp_path / "after.sqlite"))
     assert after == expected_behind(ds2, SITE)
     assert after != before
@@ -124,10 +118,10 @@ def test_rows_match_the_model(ds, conn):
 
 
 def test_the_same_data_gives_the_same_bytes_and_other_data_others():
-    a = exports.dataset_files(_load(ROOT), SITE)[urls.database()]
-    b = exports.dataset_files(_load(ROOT), SITE)[urls.database()]
+    a = exports.dataset_files(load_clean(ROOT), SITE)[urls.database()]
+    b = exports.dataset_files(load_clean(ROOT), SITE)[urls.database()]
     assert a == b
-    assert exports.dataset_files(_load(FIXTURES / "mini"), SITE)[urls.database()] != a
+    assert exports.dataset_files(load_clean(FIXTURES / "mini"), SITE)[urls.database()] != a
     assert a[:16] == b"SQLite format 3\x00"
 
 
@@ -139,6 +133,6 @@ def test_the_built_sites_database_answers_the_example_query(built_site):
         got = answer(conn)
     finally:
         conn.close()
-    expected = expected_behind(_load(ROOT), "")
+    expected = expected_behind(load_clean(ROOT), "")
     assert [row[:3] for row in got] == [row[:3] for row in expected]
     assert all(link.endswith(want) for (*_, link), (*_, want) in zip(got, expected, strict=True))
