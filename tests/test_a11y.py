@@ -71,6 +71,7 @@ def test_axe_finds_no_serious_violations(browser, site_server, a11y_pages, schem
             assert pg.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
             if name == "search":
                 pg.wait_for_selector("#ml-search-results[data-state=done] li.ml-result")
+            pg.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")  # no colour judged mid-fade
             result = axe.run(pg)
             for v in result.response["violations"]:
                 if v["impact"] in SERIOUS:

@@ -496,6 +496,9 @@ def test_the_new_pages_and_labels_pass_axe(browser, later_server):
         for url in ["sources/", "sources/004_5b83448298b42065/#L14", "qingdao/2021/", "qixia/2024/", "qingdao/2021/9-29/", "qingdao/2021/changes/"]:
             pg.goto(later_server + url)
             pg.wait_for_load_state("load")
+            # a #L14 link scrolls the page, and Material fades its tabs out while scrolling:
+            # judge the colours once every transition has ended, not halfway through a fade
+            pg.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
             for v in axe.run(pg).response["violations"]:
                 if v["impact"] in ("serious", "critical"):
                     targets = "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
