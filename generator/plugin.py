@@ -129,14 +129,10 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             return
         site_url = config.get("site_url") or ""
         out = Path(config["site_dir"])
-        files = {**self.downloads, **feeds.feed_files(self.ds, site_url)}
-        for rel, data in sorted(files.items()):
-            path = out / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
         started = time.perf_counter()
-        index = searchindex.build(self.ds, self.build_date, self.ds.synonyms)
-        for rel, data in index.items():
+        index = searchindex.build(self.ds, self.build_date)
+        index_s = time.perf_counter() - started
+        for rel, data in sorted({**self.downloads, **feeds.feed_files(self.ds, site_url), **index}.items()):
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
@@ -145,7 +141,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         except searchindex.IndexBroken as exc:
             raise PluginError(f"the search index written to {out / urls.search_data()} is broken: {exc}") from None
         n_docs = json.loads(index[urls.search_meta()])["docs"]
-        log.info("search: indexed %d pages in %.1f s", n_docs, time.perf_counter() - started)
+        log.info("search: indexed %d pages in %.1f s", n_docs, index_s)
 
     def on_build_error(self, *, error):
         self._restore_source_date_epoch()

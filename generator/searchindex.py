@@ -143,7 +143,7 @@ def item_doc(item, pl, parent, city, build_date, topics) -> Doc:
         other=other,
         city=city.name,
         year=pl.year,
-        label=" · ".join(x.label or x.id for x in (parent, item) if x is not None),
+        label=derive.item_label(item, parent),
         status=lt.status,
         as_of=lt.report.as_of.isoformat() if lt.report else "",
         stale=fresh.stale,
@@ -189,7 +189,7 @@ def traditional_map(chars: set[str]) -> str:
     return "".join(t + s for t, s in sorted(pairs.items()))
 
 
-def build(ds, build_date, synonyms: dict[str, list[str]]) -> dict[str, bytes]:
+def build(ds, build_date) -> dict[str, bytes]:
     """The index files, {path under the site: bytes}; manifest.json last."""
     docs, lists = documents(ds, build_date)
     postings: dict[str, list[int]] = defaultdict(list)
@@ -217,18 +217,17 @@ def build(ds, build_date, synonyms: dict[str, list[str]]) -> dict[str, bytes]:
     for n, doc in enumerate(docs):
         files[urls.search_doc(n)] = _json(doc.fragment())
     n_items = sum(1 for d in docs if d.kind == "item")
-    cities = sorted({(ds.cities[slug].name, ds.cities[slug].short_name) for slug, *_ in lists} | {(c.name, c.short_name) for c in ds.cities.values()})
     meta = {
         "shards": shards,
         "items": n_items,
         "docs": len(docs),
         "pages": [[d.kind, d.city, d.year, d.title] for d in docs[n_items:]],  # list, city and topic pages, after the items
         "lists": [[ds.cities[slug].name, year, first, end] for slug, year, first, end in lists],
-        "cities": [list(c) for c in cities],
+        "cities": sorted([c.name, c.short_name] for c in ds.cities.values()),
         "status": "".join(STATUS_LETTERS[d.status] for d in docs[:n_items]),
         "statuses": [[STATUS_LETTERS[s], s, derive.STATUS_LABELS[s], derive.STATUS_SYMBOLS[s]] for s in derive.STATUS_ORDER],
         "topics": [[t.name, urls.topic(t.id), [*t.keywords]] for t in ds.topics.values()],
-        "synonyms": synonyms,
+        "synonyms": ds.synonyms,
         "t2s": traditional_map(chars),
     }
     version = hashlib.sha256(b"".join(files[k] for k in sorted(files)) + _json(meta)).hexdigest()[:12]

@@ -88,7 +88,7 @@ def test_grams_never_span_two_texts_and_ignore_width_case_and_spaces():
 
 def test_every_substring_of_every_item_text_finds_its_page(ds):
     """The property search.js relies on: all pairs of a word found in a page are in its postings."""
-    files = searchindex.build(ds, derive.build_date([lf.data for lf in ds.lists.values()]), ds.synonyms)
+    files = searchindex.build(ds, derive.build_date([lf.data for lf in ds.lists.values()]))
     meta = json.loads(files[urls.search_meta()])
     shards = [json.loads(files[urls.search_shard(i)]) for i in range(meta["shards"])]
     pages = {json.loads(files[urls.search_doc(n)])["u"]: n for n in range(meta["docs"])}
@@ -105,7 +105,7 @@ def test_every_substring_of_every_item_text_finds_its_page(ds):
 
 
 def test_verify_catches_a_truncated_or_missing_file(tmp_path, ds):
-    files = searchindex.build(ds, derive.build_date([lf.data for lf in ds.lists.values()]), {})
+    files = searchindex.build(ds, derive.build_date([lf.data for lf in ds.lists.values()]))
     for rel, data in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(data)
