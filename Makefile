@@ -62,20 +62,20 @@ test-fast: lint
 
 # ruff (errors, imports, bugbear) and mypy (types) over the code; settings in pyproject.toml.
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator benchmarks tests
 	$(BIN)/mypy
 
 draft: $(STAMP) ; @$(BIN)/python -m generator draft $(CITY) $(YEAR) "$(FROM)" $(if $(URL),--url "$(URL)")
 
 # SIZES=300,3000 to choose the item counts (default 300, 3,000, 30,000); figures: README.md.
 bench: $(STAMP)
-	$(BIN)/python -m generator.bench $(if $(SIZES),--sizes $(SIZES))
+	$(BIN)/python -m benchmarks.bench $(if $(SIZES),--sizes $(SIZES))
 
 # Issue #14's search benchmark: queries sampled from synthetic data, typed into the built site's
 # search page in headless Chromium. SIZES=300,3000 · VERBOSE=1 prints every query's ground
 # truth. Figures: README.md; every query: .bench/search-<size>.json.
 bench-search: $(STAMP)
-	$(BIN)/python -m generator.bench_search $(if $(SIZES),--sizes $(SIZES)) $(if $(VERBOSE),--verbose)
+	$(BIN)/python -m benchmarks.bench_search $(if $(SIZES),--sizes $(SIZES)) $(if $(VERBOSE),--verbose)
 
 lock: $(STAMP)
 	(echo "# Pinned lock of requirements.in, generated with: make lock"; $(BIN)/pip freeze --exclude-editable) > requirements.txt

@@ -7,9 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from . import model, published, schema
-from .dataset import load_dataset, problems_in
-from .problems import Code, Severity, visible
+from generator.core import model
+from generator.core.problems import Code, Severity, visible
+from generator.data import published, schema
+from generator.data.dataset import load_dataset, problems_in
 
 
 def cmd_validate(args) -> int:
@@ -58,7 +59,7 @@ def cmd_schema(args) -> int:
 def cmd_new(args) -> int:
     import re
 
-    from .scaffold import scaffold
+    from generator.ingest.scaffold import scaffold
 
     if not re.fullmatch(model.SLUG_PATTERN, args.city):
         print(f"city slug {args.city!r}: use lowercase pinyin without tones, e.g. qingdao", file=sys.stderr)
@@ -75,7 +76,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_import_progress(args) -> int:
-    from .importer import ImportRefused, Options, import_progress, parse_status_map, write_atomically
+    from generator.ingest.importer import ImportRefused, Options, import_progress, parse_status_map, write_atomically
 
     year_path, table_path = Path(args.year_file), Path(args.table)
     for path in (year_path, table_path):
@@ -124,7 +125,7 @@ def _how_to_review(path: Path) -> str:
 
 
 def cmd_draft(args) -> int:
-    from .draft import DraftRefused, draft_year_file
+    from generator.ingest.draft import DraftRefused, draft_year_file
 
     try:
         outcome = draft_year_file(Path(args.root), args.city, args.year, Path(args.file), force=args.force, url=args.url, split=args.split, from_explanation=not args.no_explanation_targets)

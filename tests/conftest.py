@@ -91,7 +91,7 @@ def page(browser):
 @pytest.fixture(scope="session")
 def ds():
     """The real data in data/, loaded once; tests that need it must not see errors."""
-    from generator.dataset import load_dataset
+    from generator.data.dataset import load_dataset
 
     dataset = load_dataset(ROOT)
     assert dataset.errors == [], "\n".join(map(str, dataset.errors))
@@ -101,7 +101,7 @@ def ds():
 
 def load_clean(root: Path):
     """The data under root, loaded; a test that builds on it must not see errors."""
-    from generator.dataset import load_dataset
+    from generator.data.dataset import load_dataset
 
     ds = load_dataset(root)
     assert ds.errors == [], "\n".join(map(str, ds.errors))
@@ -110,7 +110,7 @@ def load_clean(root: Path):
 
 def all_items(ds):
     """(city, year, item) for every item and sub-item in the data."""
-    from generator.dataset import walk_items
+    from generator.data.dataset import walk_items
 
     for (city, year), lf in sorted(ds.lists.items()):
         for item, _, _ in walk_items(lf.data.items):

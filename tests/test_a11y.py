@@ -19,7 +19,7 @@ import pytest
 
 from conftest import all_items
 from generator import derive
-from generator.dataset import walk_items
+from generator.data.dataset import walk_items
 
 SERIOUS = {"serious", "critical"}
 

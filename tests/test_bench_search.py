@@ -1,4 +1,4 @@
-"""The search benchmark's own logic (generator/bench_search.py): the queries it samples, the
+"""The search benchmark's own logic (benchmarks/bench_search.py): the queries it samples, the
 ground truth it judges them by, and the figures it reports. The browser part is exercised by
 running `make bench-search`, not here."""
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from opencc import OpenCC
 
-from generator import bench_search as bs
-from generator import urls
-from generator.synthetic import write_dataset
+from benchmarks import bench_search as bs
+from benchmarks.synthetic import write_dataset
+from generator.core import urls
 
 N_ITEMS = 120
 
@@ -225,7 +225,7 @@ def test_contains_all_needs_every_term():
 
 
 def test_the_index_time_is_read_from_the_line_the_plugin_logs():
-    source = (Path(bs.ROOT) / "generator" / "plugin.py").read_text(encoding="utf-8")
+    source = (Path(bs.ROOT) / "generator" / "site" / "plugin.py").read_text(encoding="utf-8")
     [line] = re.findall(r'"(search: indexed [^"]*)"', source)
     assert bs._INDEX_LINE.search("INFO    -  " + line % (3112, 4.2)).groups() == ("3112", "4.2")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import all_items
-from generator.dataset import walk_items
+from generator.data.dataset import walk_items
 
 pytestmark = pytest.mark.browser
 

@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 
 from conftest import ROOT, all_items, build_site, copy_data_root
-from generator.dataset import walk_items
+from generator.data.dataset import walk_items
 
 pytestmark = pytest.mark.slow
 

@@ -29,8 +29,10 @@ import lxml.html
 import pytest
 
 from conftest import FIXTURES, build_site
-from generator import derive, model, pages
-from generator.dataset import load_dataset
+from generator import derive
+from generator.core import model
+from generator.data.dataset import load_dataset
+from generator.site import pages
 
 MINI = FIXTURES / "mini"
 

@@ -18,8 +18,10 @@ import re
 import lxml.html
 import pytest
 
-from generator import derive, model, pages, urls
-from generator.dataset import walk_items
+from generator import derive
+from generator.core import model, urls
+from generator.data.dataset import walk_items
+from generator.site import pages
 
 PHONE = {"width": 390, "height": 844}
 

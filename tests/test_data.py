@@ -12,8 +12,10 @@ import json
 
 import pytest
 
-from generator import checks, derive, model
-from generator.dataset import walk_items
+from generator import derive
+from generator.core import model
+from generator.data import checks
+from generator.data.dataset import walk_items
 
 
 def test_all_data_loads_without_errors_or_warnings(ds):
@@ -84,7 +86,7 @@ def test_qixia_statuses_match_the_notice(ds):
     assert ds.cities["qixia"].parent == "烟台市"
 
 
-# --- verbatim (the check itself: generator/checks.py, tests/test_validate.py) ------------------
+# --- verbatim (the check itself: generator/data/checks.py, tests/test_validate.py) ------------------
 
 
 @pytest.mark.parametrize("key", list(EXPECTED))

@@ -1,4 +1,4 @@
-"""The Frictionless Data Package of the whole dataset (generator/datapackage.py, tables.py).
+"""The Frictionless Data Package of the whole dataset (generator/exports/datapackage.py, tables.py).
 
 The package is written without the `frictionless` library; here frictionless validates it
 (types, required/unique/enum constraints, primary and foreign keys across the tables), on
@@ -18,8 +18,9 @@ import pytest
 from frictionless import Package, validate
 
 from conftest import FIXTURES, ROOT
-from generator import datapackage, exports, tables, urls
-from generator.dataset import load_dataset, walk_items
+from generator.core import urls
+from generator.data.dataset import load_dataset, walk_items
+from generator.exports import datapackage, downloads, tables
 
 SITE = "https://example.org/ledger/"
 
@@ -46,7 +47,7 @@ def ds(request):
 
 @pytest.fixture(scope="module")
 def files(ds):
-    return exports.dataset_files(ds, SITE)
+    return downloads.dataset_files(ds, SITE)
 
 
 def _rows(data: bytes) -> list[dict]:
@@ -93,7 +94,7 @@ def test_the_zip_holds_the_same_files_and_is_reproducible(ds, files):
         for name in names:
             assert zf.read(name) == files[urls.package_file(name.split("/", 1)[1])]
             assert zf.getinfo(name).date_time == datapackage.ZIP_DATE
-    again = exports.dataset_files(load_dataset(ds.root), SITE)
+    again = downloads.dataset_files(load_dataset(ds.root), SITE)
     assert again[urls.package_zip()] == files[urls.package_zip()]
 
 

@@ -26,12 +26,13 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from generator import draft, importer, model, quantities
 from generator.cli import main
-from generator.dataset import load_dataset
-from generator.model import walk_items
-from generator.problems import Code, Severity
-from generator.reading import load_yaml
+from generator.core import model
+from generator.core.model import walk_items
+from generator.core.problems import Code, Severity
+from generator.data.dataset import load_dataset
+from generator.data.reading import load_yaml
+from generator.ingest import draft, importer, quantities
 
 DRAFT = FIXTURES / "draft"
 TODAY = dt.date(2025, 3, 1)
@@ -459,7 +460,7 @@ def test_a_word_before_the_first_number_of_a_list_qualifies_the_rest():
 
 def test_the_comparator_agrees_with_the_validators_own_rule():
     """Every word the validator's check knows gives the comparator it expects."""
-    from generator.checks import stated_comparator
+    from generator.data.checks import stated_comparator
 
     for text in ("约519万平方米", "不少于3万人", "2万个以上", "30余万份", "控制在5%以内", "不低于60%", "超过1万元", "不超过7天", "1000张床位以上"):
         (q,) = quantities.find_quantities(text)

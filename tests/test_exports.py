@@ -1,4 +1,4 @@
-"""Download files (generator/exports.py) and Atom feeds (generator/feeds.py).
+"""Download files (generator/exports/downloads.py) and Atom feeds (generator/site/feeds.py).
 
 Checked on the small fixture (tests/fixtures/mini) and on the real data: JSON round-trips to
 the model, CSV shape and header (= the columns documented on the format page and explained
@@ -19,8 +19,12 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import FIXTURES, ROOT, load_clean
-from generator import derive, exports, feeds, model, pages, schema, urls
-from generator.dataset import walk_items
+from generator import derive
+from generator.core import model, urls
+from generator.data import schema
+from generator.data.dataset import walk_items
+from generator.exports import downloads
+from generator.site import feeds, pages
 
 SITE = "https://example.org/ledger/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -35,7 +39,7 @@ def ds(request):
 
 @pytest.fixture(scope="module")
 def files(ds):
-    return exports.export_files(ds, SITE)
+    return downloads.export_files(ds, SITE)
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +127,7 @@ def test_json_is_utf8_without_escapes_or_bom(files):
 
 
 def test_csv_columns_are_the_documented_ones():
-    assert _documented_columns() == exports.CSV_COLUMNS
+    assert _documented_columns() == downloads.CSV_COLUMNS
 
 
 def test_csv_shape(ds, files):
@@ -132,11 +136,11 @@ def test_csv_shape(ds, files):
         assert data.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM"
         assert b"\r\n" in data and data.endswith(b"\r\n")
         rows = _rows(data)
-        assert rows[0] == exports.CSV_COLUMNS == _documented_columns()
+        assert rows[0] == downloads.CSV_COLUMNS == _documented_columns()
         flat = list(walk_items(lf.data.items))
         assert len(rows) - 1 == len(flat)
         for row, (item, _, parent) in zip(rows[1:], flat, strict=True):
-            assert len(row) == len(exports.CSV_COLUMNS)
+            assert len(row) == len(downloads.CSV_COLUMNS)
             rec = dict(zip(rows[0], row, strict=True))
             assert (rec["city"], rec["year"], rec["id"]) == (city, str(year), item.id)
             assert rec["parent_id"] == (parent.id if parent else "")
@@ -158,7 +162,7 @@ def test_csv_shape(ds, files):
 
 def test_csv_values_on_the_fixture():
     ds = load_clean(MINI)
-    rows = _rows(exports.export_files(ds, "https://example.org")["data/ceshi/2024.csv"])
+    rows = _rows(downloads.export_files(ds, "https://example.org")["data/ceshi/2024.csv"])
     rec = {r[3]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert rec["1"]["targets"] == "新增托位≥6000个"
     assert rec["1"]["section"] == "（一）幼有善育"
@@ -178,10 +182,10 @@ def test_csv_values_on_the_fixture():
 
 def test_target_text():
     T = model.Target
-    assert exports.target_text(T(text="x", metric="道路", value=2.5, unit="公里", comparator="about")) == "道路约2.5公里"
-    assert exports.target_text(T(text="x", metric="公园", value=2, value_max=3, unit="处", comparator="range")) == "公园2–3处"
-    assert exports.target_text(T(text="x", metric="时限", value=30, unit="天", comparator="at_most")) == "时限≤30天"
-    assert exports.target_text(T(text="x", metric="地铁开通", qualitative=True)) == "地铁开通（定性）"
+    assert downloads.target_text(T(text="x", metric="道路", value=2.5, unit="公里", comparator="about")) == "道路约2.5公里"
+    assert downloads.target_text(T(text="x", metric="公园", value=2, value_max=3, unit="处", comparator="range")) == "公园2–3处"
+    assert downloads.target_text(T(text="x", metric="时限", value=30, unit="天", comparator="at_most")) == "时限≤30天"
+    assert downloads.target_text(T(text="x", metric="地铁开通", qualitative=True)) == "地铁开通（定性）"
 
 
 # --- Atom -----------------------------------------------------------------------------
@@ -296,14 +300,14 @@ def test_list_without_published_date_uses_its_source_date(tmp_path):
 def test_output_is_deterministic(which):
     root = MINI if which == "mini" else ROOT
     a, b = load_clean(root), load_clean(root)
-    assert exports.export_files(a, SITE) == exports.export_files(b, SITE)
+    assert downloads.export_files(a, SITE) == downloads.export_files(b, SITE)
     assert feeds.feed_files(a, SITE) == feeds.feed_files(b, SITE)
-    assert list(exports.export_files(a, SITE)) == list(exports.export_files(b, SITE))
+    assert list(downloads.export_files(a, SITE)) == list(downloads.export_files(b, SITE))
 
 
 def test_site_url_with_or_without_trailing_slash():
     ds = load_clean(MINI)
-    assert exports.export_files(ds, "https://example.org/ledger") == exports.export_files(ds, "https://example.org/ledger/")
+    assert downloads.export_files(ds, "https://example.org/ledger") == downloads.export_files(ds, "https://example.org/ledger/")
     assert feeds.feed_files(ds, "https://example.org/ledger") == feeds.feed_files(ds, "https://example.org/ledger/")
 
 
@@ -322,7 +326,7 @@ def test_format_page_documents_every_file():
 def test_data_page_offers_every_list_and_the_whole_dataset_with_sizes():
     """The data page is generated: a link to each file the build writes, with that file's size."""
     ds = load_clean(ROOT)
-    files = exports.export_files(ds, SITE)
+    files = downloads.export_files(ds, SITE)
     md = pages.Site(ds, site_url=SITE, downloads=files).data_page().content
     links = dict(re.findall(r'href="([^"]+)" download>(.*?)</a>', md))
     expected = [urls.package_zip(), urls.database(), urls.all_json()]
@@ -340,7 +344,7 @@ def test_data_page_explains_every_csv_column_with_a_real_example():
     md = pages.Site(ds, site_url=SITE).data_page().content
     guide = md.split("{#columns}", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"<tr><td><code>([a-z_]+)</code></td><td>(.+?)</td><td>(.*?)</td></tr>", guide)
-    assert [r[0] for r in rows] == exports.CSV_COLUMNS
+    assert [r[0] for r in rows] == downloads.CSV_COLUMNS
     assert all(re.sub(r"<[^>]+>", "", meaning).strip() for _, meaning, _ in rows)
     examples = {name: re.sub(r"</?code>", "", example) for name, _, example in rows}
     assert examples["city_name"] in {c.name for c in ds.cities.values()}

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from generator.dataset import load_dataset
-from generator.reading import YamlProblem, decode_utf8, load_yaml
+from generator.data.dataset import load_dataset
+from generator.data.reading import YamlProblem, decode_utf8, load_yaml
 
 MINI = FIXTURES / "mini"
 BASE = (MINI / "data/ceshi/2024.yml").read_text(encoding="utf-8")

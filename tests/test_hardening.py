@@ -37,7 +37,7 @@ import lxml.html
 import pytest
 
 from conftest import FIXTURES, ROOT, build_site, serve_folder
-from generator.dataset import load_dataset, walk_items
+from generator.data.dataset import load_dataset, walk_items
 
 HOSTILE = FIXTURES / "hostile"
 MINI = FIXTURES / "mini"
@@ -604,7 +604,7 @@ MAX_EXTRA_MEMORY_MB = 250  # over the interpreter with the generator imported
 
 _RUNNER = r"""
 import datetime as dt, json, resource, sys
-from generator.dataset import load_dataset
+from generator.data.dataset import load_dataset
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     ds = load_dataset(sys.argv[1], today=dt.date(2026, 1, 1))

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from generator import importer
 from generator.cli import main
-from generator.dataset import load_dataset, walk_items
-from generator.model import Status
+from generator.core.model import Status
+from generator.data.dataset import load_dataset, walk_items
+from generator.ingest import importer
 
 IMPORT = FIXTURES / "import"
 YEAR_FILE = "data/ceshi/2024.yml"
@@ -494,7 +494,7 @@ def test_a_report_paragraph_on_one_topic_lends_its_topic_to_every_clause():
 def test_proposed_measures_agree_with_the_hand_made_ones(ds):
     """Measurement: the hand-made measures of the real data (青岛 2021 half-year, 栖霞 2024 Q2)
     that measure one of the item's targets, against the proposals for the same progress texts."""
-    from generator.model import walk_items as walk
+    from generator.core.model import walk_items as walk
 
     expected = proposed = agreed = 0
     for key in (("qingdao", 2021), ("qixia", 2024)):

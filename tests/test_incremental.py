@@ -1,4 +1,4 @@
-"""Quick previews under `mkdocs serve --dirty` (generator/incremental.py).
+"""Quick previews under `mkdocs serve --dirty` (generator/site/incremental.py).
 
 After an edit, only the pages whose Markdown changed are rendered again, only the edited
 year file is parsed again, and the search index still holds every page exactly once, with the new text.
@@ -10,10 +10,11 @@ import json
 
 import pytest
 
+from benchmarks.synthetic import write_dataset
 from conftest import ROOT
-from generator import searchindex, urls
-from generator.reading import load_yaml
-from generator.synthetic import write_dataset
+from generator.core import urls
+from generator.data.reading import load_yaml
+from generator.site import searchindex
 
 
 def edit_first_item(path, marker: str) -> None:

@@ -13,8 +13,10 @@ import re
 import pytest
 
 from conftest import all_items
-from generator import derive, model, pages, urls
-from generator.dataset import walk_items
+from generator import derive
+from generator.core import model, urls
+from generator.data.dataset import walk_items
+from generator.site import pages
 
 
 def norm(text: str) -> str:

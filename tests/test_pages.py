@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import ROOT, all_items
-from generator import pages
+from generator.site import pages
 
 GOLDEN = ROOT / "tests" / "golden"
 SAMPLES = ["qingdao/2024/6-3", "qingdao/2021/1-1", "qixia/2024/6", "zibo/2022/49"]

@@ -14,8 +14,10 @@ from conftest import ROOT
 
 SCRIPT = r"""
 import hashlib, json, os, sys, time
-from generator import exports, pages, parallel
-from generator.dataset import load_dataset
+from generator.core import parallel
+from generator.exports import downloads
+from generator.site import pages
+from generator.data.dataset import load_dataset
 
 parallel.FROM_ITEMS = 0  # the real data is small: fork anyway
 ds = load_dataset(sys.argv[1])
@@ -24,7 +26,7 @@ out = {"pids": sorted(set(parallel.ordered_map(lambda x: (time.sleep(0.05), os.g
 out["order"] = parallel.ordered_map(lambda x: x * x, range(100), 0, workers)
 site_pages = pages.Site(ds, site_url="https://example.org/", workers=workers).pages()
 out["pages"] = [(p.src, hashlib.sha256(p.content.encode()).hexdigest()) for p in site_pages]
-files = exports.export_files(ds, "https://example.org/", workers)
+files = downloads.export_files(ds, "https://example.org/", workers)
 out["files"] = [(name, hashlib.sha256(data).hexdigest()) for name, data in files.items()]
 print(json.dumps(out))
 """

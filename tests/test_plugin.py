@@ -1,4 +1,4 @@
-"""The MkDocs plugin's own decisions (generator/plugin.py): where a copy of the site points."""
+"""The MkDocs plugin's own decisions (generator/site/plugin.py): where a copy of the site points."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from generator.plugin import repository_blob_url
+from generator.site.plugin import repository_blob_url
 
 
 def test_in_ci_edit_links_point_at_the_repository_being_built(tmp_path):

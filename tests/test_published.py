@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, build_site, copy_data_root, serve_folder
-from generator import published
-from generator.dataset import load_dataset
+from generator.data import published
+from generator.data.dataset import load_dataset
 
 MINI = FIXTURES / "mini"
 
@@ -32,7 +32,7 @@ def _pub(ref="HEAD", cities=("ceshi",), lists=None) -> published.PublishedIds:
 
 
 def _ids(ds, key=("ceshi", 2024)):
-    from generator.dataset import walk_items
+    from generator.data.dataset import walk_items
 
     return {item.id for item, _, _ in walk_items(ds.lists[key].data.items)}
 

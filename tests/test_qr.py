@@ -1,4 +1,4 @@
-"""QR codes of item pages (generator/qr.py, templates/_qr.md.j2) and the data page's buttons.
+"""QR codes of item pages (generator/site/qr.py, templates/_qr.md.j2) and the data page's buttons.
 
 A QR code is checked by decoding it with an independent reader (zxing-cpp): the SVG path is
 drawn back into pixels, so the encoder, the fixed mask and our SVG writer are all tried.
@@ -15,7 +15,8 @@ import pytest
 import zxingcpp
 
 from conftest import all_items
-from generator import pages, qr, urls
+from generator.core import urls
+from generator.site import pages, qr
 
 RUN = re.compile(r"M(\d+) (\d+)\.5h(\d+)")
 SVG = re.compile(r'<svg class="ml-qr__code" viewBox="0 0 (\d+) \1"[^>]*aria-label="([^"]+)"[^>]*>.*?<path stroke="#000" d="([^"]+)"/></svg>')

@@ -19,12 +19,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.synthetic import write_dataset
 from conftest import FIXTURES, ROOT
-from generator import dataset, reading
-from generator.dataset import CACHE_FOLDER, load_dataset
-from generator.problems import Code
-from generator.reading import load_yaml
-from generator.synthetic import write_dataset
+from generator.core.problems import Code
+from generator.data import dataset, reading
+from generator.data.dataset import CACHE_FOLDER, load_dataset
+from generator.data.reading import load_yaml
 
 TODAY = dt.date(2026, 1, 1)
 YEAR = re.compile(r"/[0-9]{4}\.yml$")
@@ -72,7 +72,7 @@ def test_the_cache_gives_the_same_dataset_in_a_new_process_as_reading_everything
     disk cache, then using it)."""
     script = (
         "import json, sys, datetime as dt\n"
-        "from generator.dataset import load_dataset\n"
+        "from generator.data.dataset import load_dataset\n"
         "sys.path.insert(0, 'tests')\n"
         "from test_reading import snapshot\n"
         "print(json.dumps({r: snapshot(load_dataset(r, today=dt.date(2026, 1, 1), cache=sys.argv[1] == 'on')) for r in sys.argv[2:]}))\n"

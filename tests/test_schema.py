@@ -3,7 +3,7 @@
 import json
 
 from conftest import ROOT
-from generator import schema
+from generator.data import schema
 
 
 def test_committed_schema_files_are_up_to_date():

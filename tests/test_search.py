@@ -1,4 +1,4 @@
-"""Site search (generator/searchindex.py, theme_overrides/assets/search.js).
+"""Site search (generator/site/searchindex.py, theme_overrides/assets/search.js).
 
 The index here and the query in the browser must cut text the same way: the browser tests
 compare what the real search page finds with a ground truth computed here, independently,
@@ -19,10 +19,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ROOT, all_items, copy_data_root
-from generator import derive, searchindex, urls
-from generator.dataset import load_dataset
-from generator.model import walk_items
-from generator.problems import Code
+from generator import derive
+from generator.core import urls
+from generator.core.model import walk_items
+from generator.core.problems import Code
+from generator.data.dataset import load_dataset
+from generator.site import searchindex
 
 # --- ground truth, written apart from searchindex.py --------------------------------------
 

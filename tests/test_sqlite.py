@@ -1,4 +1,4 @@
-"""The SQLite database of the whole dataset (generator/database.py, tables.py).
+"""The SQLite database of the whole dataset (generator/exports/database.py, tables.py).
 
 Its tables, keys and indexes; the data page's example query (按城市列出进度滞后的事项)
 answered from the file and checked against the model (derive.behind_pace, the rule the
@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, copy_data_root, load_clean
-from generator import database, derive, exports, tables, urls
-from generator.dataset import walk_items
+from generator import derive
+from generator.core import urls
+from generator.data.dataset import walk_items
+from generator.exports import database, downloads, tables
 
 SITE = "https://example.org/ledger/"
 
@@ -31,7 +33,7 @@ def _db_file(data: bytes, path: Path) -> sqlite3.Connection:
 
 @pytest.fixture
 def conn(ds, tmp_path):
-    c = _db_file(exports.dataset_files(ds, SITE)[urls.database()], tmp_path / "ledger.sqlite")
+    c = _db_file(downloads.dataset_files(ds, SITE)[urls.database()], tmp_path / "ledger.sqlite")
     yield c
     c.close()
 
@@ -71,7 +73,7 @@ def test_the_query_follows_the_model_when_a_status_changes(tmp_path):
     the data would pass the test above only by luck)."""
     root = copy_data_root(tmp_path, FIXTURES / "mini")
     ds = load_clean(root)
-    before = answer(_db_file(exports.dataset_files(ds, SITE)[urls.database()], tmp_path / "before.sqlite"))
+    before = answer(_db_file(downloads.dataset_files(ds, SITE)[urls.database()], tmp_path / "before.sqlite"))
     assert before == expected_behind(ds, SITE)
     year_file = next((root / "data").glob("*/2024.yml"))
     text = year_file.read_text(encoding="utf-8")
@@ -79,7 +81,7 @@ def test_the_query_follows_the_model_when_a_status_changes(tmp_path):
     assert flipped != text
     year_file.write_text(flipped, encoding="utf-8")
     ds2 = load_clean(root)
-    after = answer(_db_file(exports.dataset_files(ds2, SITE)[urls.database()], tmp_path / "after.sqlite"))
+    after = answer(_db_file(downloads.dataset_files(ds2, SITE)[urls.database()], tmp_path / "after.sqlite"))
     assert after == expected_behind(ds2, SITE)
     assert after != before
 
@@ -118,10 +120,10 @@ def test_rows_match_the_model(ds, conn):
 
 
 def test_the_same_data_gives_the_same_bytes_and_other_data_others():
-    a = exports.dataset_files(load_clean(ROOT), SITE)[urls.database()]
-    b = exports.dataset_files(load_clean(ROOT), SITE)[urls.database()]
+    a = downloads.dataset_files(load_clean(ROOT), SITE)[urls.database()]
+    b = downloads.dataset_files(load_clean(ROOT), SITE)[urls.database()]
     assert a == b
-    assert exports.dataset_files(load_clean(FIXTURES / "mini"), SITE)[urls.database()] != a
+    assert downloads.dataset_files(load_clean(FIXTURES / "mini"), SITE)[urls.database()] != a
     assert a[:16] == b"SQLite format 3\x00"
 
 

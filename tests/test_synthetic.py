@@ -1,4 +1,4 @@
-"""generator/synthetic.py writes benchmark data the way maintainers write YAML, and exactly
+"""benchmarks/synthetic.py writes benchmark data the way maintainers write YAML, and exactly
 the data it means to write."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import re
 import pytest
 import yaml
 
-from generator import synthetic
-from generator.dataset import load_dataset
-from generator.reading import load_yaml
+from benchmarks import synthetic
+from generator.data.dataset import load_dataset
+from generator.data.reading import load_yaml
 
 N_ITEMS = 300
 FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # PyYAML's safe loader on libyaml (the project's reader)

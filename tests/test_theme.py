@@ -42,7 +42,7 @@ def _header(tmp_path: Path, *, overrides: bool) -> str:
     config = {
         "site_name": "民生实事台账",
         "theme": theme,
-        "plugins": [],  # as mkdocs.yml: no Material search (generator/searchindex.py is ours)
+        "plugins": [],  # as mkdocs.yml: no Material search (generator/site/searchindex.py is ours)
     }
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 

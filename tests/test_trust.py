@@ -7,7 +7,7 @@
 - Freshness: a status is stale when its information predates a deadline that has passed, or
   is older than derive.STALE_AFTER_DAYS, at the build date (SOURCE_DATE_EPOCH, else the
   newest date in the data) — never the clock.
-- Sources: every archived capture is a page of the site (generator/captures.py), and every
+- Sources: every archived capture is a page of the site (generator/site/captures.py), and every
   item page links it at the line that holds the quoted text.
 - The official summary sits beside our counts; inferred facts say 本站推定; citations carry
   the status and its date and name each document once.
@@ -27,8 +27,10 @@ import lxml.html
 import pytest
 
 from conftest import FIXTURES, ROOT, all_items, build_site, copy_data_root, serve_folder
-from generator import captures, derive, model, pages, urls
-from generator.dataset import load_dataset, walk_items
+from generator import derive
+from generator.core import model, urls
+from generator.data.dataset import load_dataset, walk_items
+from generator.site import captures, pages
 
 MINI = FIXTURES / "mini"
 LATER = dt.date(2025, 6, 30)  # after every deadline in the data: every list has stale items

@@ -1,4 +1,4 @@
-"""Every URL of the site comes from generator/urls.py, and the scheme does not change.
+"""Every URL of the site comes from generator/core/urls.py, and the scheme does not change.
 
 The expected strings are written out by hand on purpose: they are the permanent URLs that
 journalists cite, so a change to urls.py that moves one must fail here.
@@ -15,8 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator import exports, feeds, pages, schema, tables, urls
-from generator.dataset import walk_items
+from generator.core import urls
+from generator.data import schema
+from generator.data.dataset import walk_items
+from generator.exports import downloads, tables
+from generator.site import feeds, pages
 
 GENERATOR = ROOT / "generator"
 
@@ -123,7 +126,7 @@ def test_feed_entry_ids_are_tag_uris_that_never_change():
 
 
 def test_every_download_and_feed_the_build_writes_has_a_urls_function(ds):
-    """exports.py and feeds.py write no file whose path urls.py cannot give."""
+    """downloads.py and feeds.py write no file whose path urls.py cannot give."""
     known = {urls.all_json(), urls.feed_all(), urls.package_zip(), urls.database(), urls.package_descriptor()}
     known |= {urls.package_file(urls.package_table_name(t.name)) for t in tables.TABLES}
     known |= {urls.schema(name) for name in schema.SCHEMAS}
@@ -131,7 +134,7 @@ def test_every_download_and_feed_the_build_writes_has_a_urls_function(ds):
     for (city, year), lf in ds.lists.items():
         known |= {urls.list_csv(city, year), urls.list_json(city, year)}
         known |= {urls.item_json(city, year, item.id) for item, _, _ in walk_items(lf.data.items)}
-    assert set(exports.export_files(ds, "https://example.org/")) | set(feeds.feed_files(ds, "https://example.org/")) == known
+    assert set(downloads.export_files(ds, "https://example.org/")) | set(feeds.feed_files(ds, "https://example.org/")) == known
 
 
 def test_every_generated_page_is_at_a_urls_source(ds):
@@ -253,11 +256,12 @@ def hand_built_urls(text: str, template: bool = False) -> list[str]:
 
 
 def _scanned() -> list[Path]:
-    files = sorted(GENERATOR.glob("*.py")) + sorted((GENERATOR / "templates").glob("*.j2"))
+    files = [p for folder in (GENERATOR, ROOT / "benchmarks") for p in sorted(folder.rglob("*.py")) + sorted(folder.rglob("*.j2"))]
+    assert len(files) > 30, "the scan should see every module and template"
     return [p for p in files if p.name != "urls.py"]
 
 
-@pytest.mark.parametrize("path", _scanned(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _scanned(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_nothing_but_urls_py_builds_a_url(path: Path):
     assert hand_built_urls(path.read_text(encoding="utf-8"), template=path.suffix == ".j2") == []
 
@@ -316,5 +320,5 @@ def test_the_check_leaves_other_paths_alone(line):
 
 
 def test_the_check_leaves_templates_that_use_urls_alone():
-    text = (GENERATOR / "templates" / "item.md.j2").read_text(encoding="utf-8")
+    text = (GENERATOR / "site" / "templates" / "item.md.j2").read_text(encoding="utf-8")
     assert "link(urls.item(" in text and hand_built_urls(text, template=True) == []

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from generator.dataset import load_dataset
-from generator.model import walk_items
-from generator.problems import Code
+from generator.core.model import walk_items
+from generator.core.problems import Code
+from generator.data.dataset import load_dataset
 
 MINI = FIXTURES / "mini"
 YEAR_FILE = "data/ceshi/2024.yml"
@@ -318,7 +318,7 @@ def test_a_broken_city_file_adds_no_false_errors_elsewhere(root):
     city.write_text(city.read_text(encoding="utf-8").replace("level: prefecture\n", ""), encoding="utf-8")
     ds = run(root)
     assert [(p.file, p.code) for p in ds.errors] == [("data/ceshi/city.yml", Code.FIELD_MISSING)]
-    from generator.published import PublishedIds, check_published
+    from generator.data.published import PublishedIds, check_published
 
     published = PublishedIds("origin/main", cities={"ceshi"}, lists={("ceshi", 2024): {"1", "1-1"}})
     assert check_published(ds, [published]) == []
@@ -382,7 +382,7 @@ def test_direction_overrides_and_control_characters_are_refused_in_keys_and_text
 
 def test_github_annotations_cannot_start_a_command_of_their_own():
     from generator.cli import github_annotation
-    from generator.problems import Problem
+    from generator.core.problems import Problem
 
     p = Problem("data/x/2024.yml", 3, 5, "items[0]", Code.FIELD_UNKNOWN, "unknown field `a\n::error::fake 100%`")
     line = github_annotation(p)  # a command is read only at the start of a line
@@ -461,7 +461,7 @@ def test_two_items_may_not_redirect_the_same_old_id(root):
 
 def test_every_top_level_name_of_the_site_itself_is_reserved():
     repo = Path(__file__).resolve().parent.parent
-    from generator import urls
+    from generator.core import urls
 
     own = {p.name.removesuffix(".md") for p in (repo / "content").iterdir()} | {p.name for p in (repo / "theme_overrides").iterdir() if p.is_dir()}
     own -= {"partials"}  # theme partials are templates, not pages
@@ -474,7 +474,7 @@ def test_every_top_level_name_of_the_site_itself_is_reserved():
 def _with_archive(root: Path, traditional: bool = False) -> str:
     """The mini list with an archived source whose text holds every official text of the list
     (as a real capture would, between page furniture)."""
-    from generator import checks
+    from generator.data import checks
 
     ds = run(root)
     pl = ds.lists[("ceshi", 2024)].data
@@ -529,7 +529,7 @@ def test_a_comparator_the_text_states_but_the_data_lacks_is_a_warning(root):
     ],
 )
 def test_the_comparator_is_read_next_to_the_quantity_it_qualifies(words, value, expected):
-    from generator.checks import stated_comparator
+    from generator.data.checks import stated_comparator
 
     found = stated_comparator(words, value)
     assert (found[0], found[1].value) == expected if expected else found is None
@@ -595,10 +595,10 @@ def test_the_percent_tolerance_holds_at_its_bound(root, percent, warned):
 def test_a_tiny_target_leaves_no_infinite_number_in_the_downloads(root):
     import json
 
-    from generator import exports
+    from generator.exports import downloads
 
     text = base().replace("        value: 6000\n", "        value: 1e-300\n").replace("value: 3300", "value: 1e10", 1).replace("                percent: 55\n", "")
     ds = run(root, text)
-    for name, data in exports.export_files(ds, "https://example.org/").items():
+    for name, data in downloads.export_files(ds, "https://example.org/").items():
         if name.endswith(".json"):
             json.loads(data, parse_constant=lambda c, name=name: pytest.fail(f"{name} holds {c}"))

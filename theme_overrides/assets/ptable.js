@@ -1,6 +1,6 @@
 /* Progress tables (list pages): filter by status, topic and lead unit; sort by number, status or
    completion. Progressive enhancement only: without this script the form stays hidden and the
-   table is plain and complete (generator/templates/_table.j2). Runs on every page Material shows,
+   table is plain and complete (generator/site/templates/_table.j2). Runs on every page Material shows,
    with or without its instant navigation. */
 (function () {
   function rowsOf(table) {

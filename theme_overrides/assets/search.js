@@ -1,4 +1,4 @@
-/* Site search, in the reader's browser. generator/searchindex.py builds the index and explains
+/* Site search, in the reader's browser. generator/site/searchindex.py builds the index and explains
    it; this file cuts the query exactly as that file cut the pages (norm, grams, fnv1a, unvlq
    are the same functions), so a page that contains what was typed is always a candidate, and
    checks each candidate's own text before showing it, so pairs of characters that occur apart
@@ -439,7 +439,7 @@
   }
   more.addEventListener("click", () => { results.dataset.state = "searching"; showMore(++seq); });
 
-  /* For the benchmark (generator/bench_search.py) and tests; the box shows the first page of
+  /* For the benchmark (benchmarks/bench_search.py) and tests; the box shows the first page of
      the same list. all(q): the whole ranked and checked result list of a query (no filters), as
      URLs; it fetches every candidate's texts. pages(q): the ranked candidates before the check,
      as page numbers (d/<n>.json), fetching nothing more: the check never drops a page that

@@ -1,0 +1,363 @@
+"""Benchmark: how the generator and the MkDocs build scale with the number of items.
+
+    make bench                        # 300, 3,000 and 30,000 item pages
+    make bench SIZES=300,3000         # or: python -m benchmarks.bench --sizes 300,3000
+
+For each size N, synthetic data (benchmarks/synthetic.py: realistic Chinese text, sections,
+sub-items, 3–4 progress reports per list, topics from data/topics.yml, several cities and
+years) is written to a temporary folder and:
+
+1. loaded and validated (`load_dataset`): cold, in this process, with an empty content cache
+   (what the first `make validate` feels, filling the cache); warm, in a new process that
+   finds every file in the cache (every later run until a file changes);
+2. turned into pages (`Site.pages()`) and downloads/feeds (`export_files`, `feed_files`);
+3. built with `mkdocs build --strict`, as `make site` does (wall time, peak RSS of the build
+   process and its children from os.wait4, site size, search index size and build time);
+4. for the smallest size, served with `mkdocs serve`: the time from editing one YAML file
+   to the served page showing the change.
+
+Search quality and speed in the browser have their own benchmark: `make bench-search`
+(benchmarks/bench_search.py).
+
+This is a measurement, not a test: nothing fails on slow figures. The figures in README.md
+("Performance") come from this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks import synthetic
+from generator.core import urls
+from generator.data.dataset import load_dataset
+from generator.data.reading import load_yaml
+from generator.exports import downloads
+from generator.site import feeds
+from generator.site import pages as pages_mod
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+DEFAULT_SIZES = (300, 3000, 30000)
+
+
+@dataclass
+class Result:
+    n: int
+    lists: int = 0
+    yaml_mb: float = 0.0
+    load_s: float = 0.0  # cold: empty content cache
+    load_warm_s: float = 0.0  # a new process, every file in the cache
+    pages_s: float = 0.0
+    exports_s: float = 0.0
+    build_s: float = 0.0
+    index_s: float | None = None  # the search index (generator/site/searchindex.py), as the build logs it
+    pages: int = 0
+    rss_mb: float = 0.0  # the build process tree (os.wait4)
+    rss_parts: dict = field(default_factory=dict)  # process name → peak RSS MB (sampled VmHWM)
+    site_mb: float = 0.0
+    index_mb: float = 0.0
+    serve_s: list = field(default_factory=list)  # `mkdocs serve`
+    serve_dirty_s: list = field(default_factory=list)  # `mkdocs serve --dirty` (generator/site/incremental.py)
+    notes: list = field(default_factory=list)
+
+    @property
+    def generator_share(self) -> float:
+        return (self.load_s + self.pages_s + self.exports_s) / self.build_s if self.build_s else 0.0
+
+    @property
+    def ms_per_page(self) -> float:
+        return self.build_s / self.pages * 1000 if self.pages else 0.0
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return value, time.perf_counter() - start
+
+
+def dir_size(path: Path) -> int:
+    total = 0
+    for dirpath, _, names in os.walk(path):
+        total += sum(os.path.getsize(os.path.join(dirpath, n)) for n in names)
+    return total
+
+
+# --- 1–2: the generator in this process --------------------------------------------------
+
+
+# What `make validate` does once the cache is filled (it reads no list back: read_lists=False).
+WARM_LOAD = "import sys, time; from generator.dataset import load_dataset; t = time.perf_counter(); ds = load_dataset(sys.argv[1], read_lists=False); print(time.perf_counter() - t, len(ds.errors))"
+
+
+def measure_generator(root: Path, r: Result) -> None:
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    ds, r.load_s = timed(load_dataset, root)
+    if ds.errors:
+        raise SystemExit("synthetic data does not validate:\n" + "\n".join(map(str, ds.errors[:20])))
+    warm = subprocess.run([sys.executable, "-c", WARM_LOAD, str(root)], cwd=ROOT, capture_output=True, text=True, check=True)
+    seconds, errors = warm.stdout.split()
+    r.load_warm_s = float(seconds)
+    assert errors == "0", "the cached load found errors the first load did not"
+    if ds.warnings:
+        r.notes.append(f"{len(ds.warnings)} validator warnings")
+    (files, _), r.exports_s = timed(lambda: (downloads.export_files(ds, "https://example.org/"), feeds.feed_files(ds, "https://example.org/")))
+    site = pages_mod.Site(ds, site_url="https://example.org/", downloads=files)  # as the plugin does: the data page sizes them
+    _, r.pages_s = timed(site.pages)
+
+
+# --- 3: the MkDocs build -----------------------------------------------------------------
+
+
+def run_build(root: Path, site_dir: Path, log_path: Path) -> tuple[float, str, PeakSampler, float]:
+    """`mkdocs build --strict`, as `make site` runs it, on the data under root: (seconds, the
+    build's log, the memory sampler after the build, the largest process's peak RSS in MB)."""
+    env = dict(os.environ, MINSHENG_ROOT=str(root))
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), "-f", str(ROOT / "mkdocs.yml")]
+    with open(log_path, "w", encoding="utf-8") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        sampler = PeakSampler(proc.pid)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        sampler.stop()
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"mkdocs build failed (log: {log_path}):\n{text[-3000:]}")
+    return seconds, text, sampler, usage.ru_maxrss / 1024  # ru_maxrss: kilobytes on Linux
+
+
+def measure_build(root: Path, site_dir: Path, r: Result) -> None:
+    r.build_s, text, sampler, r.rss_mb = run_build(root, site_dir, site_dir.parent / "build.log")
+    r.rss_parts = sampler.peaks
+    found = re.search(r"search: indexed \d+ pages in ([0-9.]+) s", text)
+    r.index_s = float(found.group(1)) if found else None
+    r.pages = sum(1 for _ in site_dir.rglob("index.html"))
+    r.site_mb = dir_size(site_dir) / 1e6
+    r.index_mb = dir_size(site_dir / urls.search_data()) / 1e6
+
+
+class PeakSampler(threading.Thread):
+    """Peak RSS (VmHWM) per process name of a process and its descendants, and the largest sum
+    of their resident sizes at one time (`tree_peak`, MB), sampled twice a second."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.done = pid, threading.Event()
+        self.peaks: dict = {}
+        self.tree_peak = 0.0
+        self.start()
+
+    def _tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                try:
+                    todo += [int(c) for c in task.read_text().split()]
+                except OSError:
+                    pass
+        return pids
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            total = 0.0
+            for pid in self._tree():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                name_line = re.search(r"^Name:\s*(\S+)", status, re.M)
+                name = name_line.group(1) if name_line else "?"
+                rss = re.search(r"^VmRSS:\s*(\d+) kB", status, re.M)
+                total += int(rss.group(1)) / 1024 if rss else 0
+                peak = re.search(r"^VmHWM:\s*(\d+) kB", status, re.M)
+                if peak:
+                    self.peaks[name] = max(self.peaks.get(name, 0), int(peak.group(1)) / 1024)
+            self.tree_peak = max(self.tree_peak, total)
+
+    def stop(self) -> dict:
+        self.done.set()
+        self.join()
+        return self.peaks
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_dir(path: Path):
+    """Serve a built site on 127.0.0.1 (a free port): (server, base URL); shut it down after."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+# --- 4: `mkdocs serve` after editing one YAML file -----------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def measure_serve(root: Path, dirty: bool, edits: int = 3) -> list[float]:
+    """Seconds from saving an edited year file to `mkdocs serve` serving the changed item page."""
+    year_file = next(p for p in sorted((root / "data").glob("*/*.yml")) if p.name != "city.yml")
+    city, year = year_file.parent.name, year_file.stem
+    port = free_port()
+    env = dict(os.environ, MINSHENG_ROOT=str(root))
+    log_path = root.parent / "serve.log"
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload", "-f", str(ROOT / "mkdocs.yml")]
+    cmd += ["--dirty"] if dirty else []
+    times: list[float] = []
+
+    def builds() -> int:
+        return log_path.read_text(encoding="utf-8", errors="replace").count("Documentation built in")
+
+    with open(log_path, "w", encoding="utf-8") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = urls.absolute(f"http://127.0.0.1:{port}", urls.item(city, int(year), "1"))
+    try:
+        deadline = time.monotonic() + 600
+        while fetch(url) is None:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"mkdocs serve did not start (log: {log_path})")
+            time.sleep(0.2)
+        original = year_file.read_text(encoding="utf-8")
+        data = load_yaml(original).data
+        assert isinstance(data, dict)
+        first_words = data["items"][0]["text"][:12]  # item 1's pledge, however it is written
+        for k in range(edits):
+            marker = f"基准测试修改{k}号"
+            text = original.replace(first_words, marker + first_words, 1)
+            assert marker in text, "could not find item 1's text in the synthetic year file"
+            done = builds()
+            start = time.perf_counter()
+            year_file.write_text(text, encoding="utf-8")
+            while True:
+                body = fetch(url)
+                if body and marker in body:
+                    break
+                if proc.poll() is not None or time.perf_counter() - start > 600:
+                    raise SystemExit(f"the edit never showed up (log: {log_path})")
+                time.sleep(0.05)
+            times.append(time.perf_counter() - start)
+            while builds() == done and proc.poll() is None:  # let the build finish before the next edit
+                time.sleep(0.05)
+            time.sleep(0.5)
+        year_file.write_text(original, encoding="utf-8")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # our own process group (start_new_session)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return times
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def fmt(value, spec: str, none: str = "–") -> str:
+    return none if value is None else format(value, spec)
+
+
+def table(results: list[Result]) -> str:
+    head = (
+        "| items | pages | YAML MB | load+validate s (cold / warm) | pages s | exports+feeds s | build s | generator share "
+        "| ms/page | peak RSS MB | site MB | search index MB (build s) |"
+    )
+    rows = [head, "|" + "|".join(["---:"] * (head.count("|") - 1)) + "|"]
+    for r in results:
+        rss = f"{max(r.rss_parts.values(), default=r.rss_mb):,.0f}"
+        rows.append(
+            f"| {r.n:,} | {r.pages:,} | {r.yaml_mb:.1f} | {r.load_s:.2f} / {r.load_warm_s:.2f} | {r.pages_s:.2f} | {r.exports_s:.2f} | {r.build_s:.1f} "
+            f"| {r.generator_share:.0%} | {r.ms_per_page:.1f} | {rss} | {r.site_mb:,.0f} | {r.index_mb:.1f} ({fmt(r.index_s, '.1f')}) |"
+        )
+    return "\n".join(rows)
+
+
+def run(n: int, serve: bool, keep: Path | None, build: bool = True) -> Result:
+    r = Result(n)
+    work = Path(tempfile.mkdtemp(prefix=f"minsheng-bench-{n}-", dir=keep))
+    root = work / "root"
+    try:
+        log(f"[{n}] writing synthetic data into {root}")
+        written = synthetic.write_dataset(root, n)
+        r.lists, r.yaml_mb = written.lists, written.bytes / 1e6
+        log(f"[{n}] {written.cities} cities, {written.lists} lists, {r.yaml_mb:.1f} MB of YAML; load, validate, generate")
+        measure_generator(root, r)
+        log(f"[{n}] load+validate {r.load_s:.2f} s cold, {r.load_warm_s:.2f} s warm, pages {r.pages_s:.2f} s, exports+feeds {r.exports_s:.2f} s")
+        if not build:
+            return r
+        measure_build(root, work / "site", r)
+        log(f"[{n}] build {r.build_s:.1f} s, {r.pages} pages, peak RSS {r.rss_mb:.0f} MB, search index {fmt(r.index_s, '.1f')} s")
+        if serve:
+            shutil.rmtree(work / "site", ignore_errors=True)
+            r.serve_s = measure_serve(root, dirty=False)
+            log(f"[{n}] mkdocs serve: edit → page updated in " + ", ".join(f"{s:.1f}" for s in r.serve_s) + " s")
+            r.serve_dirty_s = measure_serve(root, dirty=True)
+            log(f"[{n}] mkdocs serve --dirty: edit → page updated in " + ", ".join(f"{s:.1f}" for s in r.serve_dirty_s) + " s")
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return r
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="item counts, comma-separated (default: %(default)s)")
+    parser.add_argument("--serve-size", type=int, default=None, help="size to measure `mkdocs serve` rebuilds at (default: the smallest; 0 = skip)")
+    parser.add_argument("--no-build", action="store_true", help="measure the generator only: no mkdocs build or serve")
+    parser.add_argument("--keep", type=Path, default=None, help="write the data and sites under this folder and keep them")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in re.split(r"[,\s]+", args.sizes.strip()) if s]
+    serve_size = min(sizes) if args.serve_size is None else args.serve_size
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    log(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    results = [run(n, n == serve_size, args.keep, not args.no_build) for n in sizes]
+    print()
+    print(table(results))
+    for r in results:
+        for flag, times in (("", r.serve_s), (" --dirty", r.serve_dirty_s)):
+            if times:
+                print(f"\n`mkdocs serve{flag}`, {r.n:,} items: edit one YAML file → served page updated in " + ", ".join(f"{s:.1f}" for s in times) + " s")
+        for note in r.notes:
+            print(f"\n{r.n:,} items: {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+"""The site: the MkDocs plugin (plugin.py) and what it serves — the Markdown pages
+(pages.py, templates/), capture pages of the sources (captures.py), feeds (feeds.py), the
+search index (searchindex.py), QR codes (qr.py) — and edit-to-reload (incremental.py).
+
+May import every other layer except ingest.
+"""

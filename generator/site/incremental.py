@@ -1,0 +1,104 @@
+"""Quick previews: under `mkdocs serve --dirty`, render again only the pages that changed.
+
+MkDocs' `--dirty` skips a page when its output is newer than its source file, but our pages
+are generated in memory (`File.generated`), which MkDocs always counts as modified: every
+edit re-rendered the whole site (300 items: ~10 s). Here the Markdown of each generated
+page is compared with what the previous build in the same `mkdocs serve` process produced,
+and unchanged pages report `is_modified() == False`, so MkDocs leaves their HTML in place.
+
+What a dirty build would otherwise get wrong, and how it is kept right:
+- the navigation and the theme are in every page: when the nav changes (a city added or
+  renamed), or a file in the theme folder or mkdocs.yml changed, everything is rendered again;
+- MkDocs warns about dirty builds in general, which `strict: true` turns into a failure; the
+  warning is filtered only when a build runs with these guarantees (`on_startup`).
+
+The state lives on an `Incremental` object that the plugin (generator/site/plugin.py) creates
+in `on_startup`; MkDocs keeps plugins that have `on_startup` for the whole serve process.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import jinja2
+
+
+class _DirtyWarning(logging.Filter):
+    """Drop MkDocs' generic "A 'dirty' build is being performed" warning (see module doc)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept for the whole `mkdocs serve` process. MkDocs makes a new
+    Jinja environment for every build, which compiled Material's templates again each time;
+    the cache checks each template's source checksum, so edits still take effect."""
+
+    def __init__(self):
+        self.store: dict = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+class Incremental:
+    """The state of one `mkdocs serve` process between its builds (held by the plugin,
+    which MkDocs keeps for the whole process)."""
+
+    def __init__(self, command: str = "build", dirty: bool = False):
+        self.serving = command == "serve"
+        self.active = self.serving and bool(dirty)  # `mkdocs serve --dirty`
+        self.pages: dict = {}  # src → Markdown of the previous build
+        self.site_key: str | None = None
+        self.bytecode = _MemoryBytecodeCache()
+        if self.active:
+            logger = logging.getLogger("mkdocs.commands.build")
+            if not any(isinstance(f, _DirtyWarning) for f in logger.filters):
+                logger.addFilter(_DirtyWarning())
+
+    def on_env(self, env):
+        if self.active:
+            env.bytecode_cache = self.bytecode
+        return env
+
+    def mark_unchanged(self, files, generated, config) -> None:
+        """Make generated pages whose Markdown is the same as in the previous build unmodified."""
+        if not self.active:
+            return
+        key = _site_key(config)
+        if key == self.site_key:
+            for page in generated:
+                if self.pages.get(page.src) == page.content:
+                    f = files.get_file_from_path(page.src)
+                    if f is not None:
+                        f.is_modified = _unmodified  # instance attribute: only this File
+        elif self.pages:  # nav or theme changed: hand-written pages need rendering again too
+            for f in files.documentation_pages():
+                f.is_modified = _modified
+        self.pages = {page.src: page.content for page in generated}
+        self.site_key = key
+
+
+def _site_key(config) -> str:
+    """What every page shows besides its own content: the nav, the theme files, mkdocs.yml."""
+    stamps = []
+    for folder in config["theme"].dirs[:1] if config["theme"].custom_dir else []:
+        stamps += sorted((str(p), p.stat().st_mtime_ns) for p in Path(folder).rglob("*") if p.is_file())
+    if config.config_file_path:
+        stamps.append((config.config_file_path, Path(config.config_file_path).stat().st_mtime_ns))
+    return repr((config.get("nav"), stamps))
+
+
+def _unmodified() -> bool:
+    return False
+
+
+def _modified() -> bool:
+    return True

@@ -1,0 +1,1100 @@
+"""Turn the validated Dataset into Markdown pages (in memory).
+
+Every page is rendered from a Jinja2 template in `generator/site/templates/`. Templates are
+autoescaped: data text can never become HTML, and `_one_line` (the environment's finalize)
+keeps its line breaks from starting Markdown lines. Text that lands in Markdown syntax
+(headings, front matter) goes through `md_text` / `yaml_str` below — the only other escaping
+path. tests/test_hardening.py renders tests/fixtures/hostile through all of it.
+
+Templates present; they compute nothing. Figures come from derive.py, lookups are done
+here and handed over as the named rows below, and every link is `link(urls.…)`
+(generator/core/urls.py builds every URL; `link` makes it relative to the page).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import jinja2
+from markupsafe import Markup, escape
+
+from generator import derive
+from generator.core import model, parallel, urls
+from generator.core.model import walk_items
+from generator.data import schema
+from generator.data.dataset import Dataset, ListFile
+from generator.exports import downloads, tables
+from generator.site import captures, qr
+
+TEMPLATES = Path(__file__).parent / "templates"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~^=:])")
+_YAML_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass
+class Page:
+    src: str  # path of the Markdown file relative to docs_dir, e.g. qingdao/2024/6-3.md (urls.*_src)
+    content: str
+
+    @property
+    def url(self) -> str:
+        return urls.from_src(self.src)
+
+
+# --- what templates receive: named rows instead of tuples ---------------------------------
+
+
+class Group(NamedTuple):
+    """A section of the list page with the items directly in it."""
+
+    level: int  # heading level of its section chain
+    section: model.Section | None  # None: items before the first section
+    items: list  # model.Item directly in the section, in source order
+
+
+class TargetRow(NamedTuple):
+    """A target beside what the newest progress entry reports on it."""
+
+    target: model.Target
+    measure: model.Measure | None
+    percent: float | None
+
+
+class MeasureRow(NamedTuple):
+    measure: model.Measure
+    percent: float | None  # reported, or value / target
+    stage: bool = False  # the percent is one stage of the work, not the item's completion
+
+
+class TimelineEntry(NamedTuple):
+    """One progress entry of an item, with its report, the report's source and our figures."""
+
+    entry: model.Progress
+    report: model.Report
+    source: model.Source | None
+    percent: float | None
+    measures: list  # MeasureRow
+    judgement: derive.Judgement
+    archived: str | None  # URL of the archived source, at the line that holds the entry's text
+
+
+class SourceRef(NamedTuple):
+    """A document as an item or list page cites it: once, with what it is cited for."""
+
+    source: model.Source
+    uses: list  # what the page takes from it: 事项清单, a report's title
+    archived: str | None  # URL of our archived copy (at the quoted line), None without one
+    absolute: str | None = None  # the same as a full URL (for citations)
+
+
+class RelatedItem(NamedTuple):
+    city: str
+    city_name: str
+    year: int
+    item: model.Item
+    label: str = ""  # its plain label: 第六件 · 第2项 (derive.item_label)
+
+
+class TopicCount(NamedTuple):
+    topic: model.Topic
+    n_items: int  # pledges, each once (topic_pledges)
+    n_cities: int = 0
+
+
+class TableRow(NamedTuple):
+    """An item as a progress table shows it (list page, an item's sub-items, topic pages)."""
+
+    city: str
+    year: int
+    item: model.Item
+    parent: model.Item | None
+    latest: derive.Latest
+    fresh: derive.Freshness
+    number: str  # 序号 as the source numbers it: 第六件, 4, 三
+    targets: list  # the targets in plain words (derive.plain_target)
+    lead: list  # its lead units, else its parent's
+    deadline: dt.date | None
+    deadline_inferred: str | None  # the reason, when the deadline is ours (本站推定)
+    rank: int  # the status's place in STATUS_ORDER: what "sort by status" sorts by
+    lead_keys: str = ""  # the filter keys of its lead units, space-separated (Filters.leads)
+    children: tuple = ()  # TableRow of its sub-items shown under it
+
+
+class TableGroup(NamedTuple):
+    """Rows under one heading row of a progress table: a section of the list, or a list on a topic page."""
+
+    level: int  # 2 for a top-level section or a list, 3 and more for nested sections
+    heading: str | None  # None: rows before the first section
+    href: str | None  # where the heading links (a topic page's list), else None
+    rows: list  # TableRow
+
+
+class FilterOption(NamedTuple):
+    value: str
+    label: str
+    n: int  # rows it keeps
+
+
+class Filters(NamedTuple):
+    """What a progress table can be filtered by: options present in it, with how many rows each keeps."""
+
+    statuses: list  # FilterOption
+    topics: list
+    leads: list
+    sorts: tuple = ()  # (value, label) of the sorts that change the order (table_sorts), 按序号 aside
+
+
+# Sorts a progress table may offer (ptable.js sortKey): short labels, a 390 px screen shows them whole.
+SORT_BY_STATUS = ("rank", "已完成在前")
+SORT_BY_PERCENT = (("percent-desc", "完成率从高到低"), ("percent-asc", "完成率从低到高"))
+
+
+class DeadlineNote(NamedTuple):
+    """The deadline we inferred for a whole list, said once above its table (not on every row)."""
+
+    date: dt.date
+    reason: str
+    every_row: bool  # no row has a deadline of its own
+
+
+class TopicList(NamedTuple):
+    """One list's pledges on a topic page."""
+
+    city: str
+    city_name: str
+    pl: model.PledgeList
+    group: TableGroup
+
+
+class TargetComparison(NamedTuple):
+    """A metric that lists of several cities or years share on a topic page, with each list's target in words."""
+
+    metric: str
+    unit: str | None
+    lists: list  # (city name, year, words)
+
+
+class YearCard(NamedTuple):
+    """One list on its city's page (and on the cities index)."""
+
+    pl: model.PledgeList
+    counts: dict  # status → leaf items
+    total: int
+    stale: int  # leaf items whose status is stale at the build date
+    size: str = ""  # the list's size in its own unit: 15件（细分为48项） (derive.count_phrase)
+    latest_report: dt.date | None = None  # as-of date of its newest progress report
+    basis: str = ""  # what its status counts count (derive.count_basis)
+
+
+class Continued(NamedTuple):
+    """A pledge of one year that the data links (`related`) to a pledge of a later year."""
+
+    older: model.Item
+    newer: model.Item
+
+
+class SharedTopic(NamedTuple):
+    """A topic with items in two years of one city: grouped by us, not a claim of continuity."""
+
+    topic: model.Topic
+    older: list  # model.Item
+    newer: list  # model.Item
+
+
+class YearPair(NamedTuple):
+    """Two consecutive lists of one city, compared on its page."""
+
+    older: YearCard
+    newer: YearCard
+    continued: list  # Continued
+    shared: list  # SharedTopic
+
+
+class CityEntry(NamedTuple):
+    """A city on the cities index: its lists, newest first, and its newest report date."""
+
+    city: model.City
+    lists: list  # YearCard
+    latest_report: dt.date | None
+
+
+class ProvinceGroup(NamedTuple):
+    """A province (or a 直辖市, which is its own province) on the cities index."""
+
+    name: str
+    municipality: bool
+    cities: list  # CityEntry
+
+
+class CityCard(NamedTuple):
+    """One city on the home page, with its newest list."""
+
+    city: model.City
+    newest: model.PledgeList
+    counts: dict  # status → leaf items of the newest list
+    total: int
+    n_lists: int
+    stale: int  # leaf items of the newest list whose status is stale at the build date
+    size: str = ""  # the newest list's size in its own unit (derive.count_phrase)
+    basis: str = ""  # what its status counts count (derive.count_basis)
+    region: str = ""  # where it is: 山东省, 山东省 · 烟台市代管, 直辖市
+    latest_report: dt.date | None = None  # as-of date of the newest list's newest report: what its counts show
+
+
+class OfficialSummary(NamedTuple):
+    """A report that states totals or a summary, beside our counts of the same report."""
+
+    reconciliation: derive.Reconciliation
+    archived: str | None  # URL of the report's archived source, at its summary
+
+
+class SourceLine(NamedTuple):
+    n: int  # line number in the archived file
+    text: str
+    quoted: bool  # our data quotes (part of) this line
+
+
+class Citing(NamedTuple):
+    """A list that cites an archived source, and what for."""
+
+    city: str
+    city_name: str
+    year: int
+    pl: model.PledgeList
+    source: model.Source
+    uses: list  # 事项清单, report titles
+
+
+class Download(NamedTuple):
+    """A file on the data page: where it is and how big."""
+
+    url: str  # site-relative (urls.*)
+    size: int  # bytes
+
+
+class ListDownloads(NamedTuple):
+    """One list's row on the data page."""
+
+    city_name: str
+    pl: model.PledgeList
+    n_items: int  # items and sub-items: the CSV's rows
+    csv: Download
+    json: Download
+    size: str = ""  # the list in its own unit, each pledge once: 15件（细分为36项） (derive.count_phrase)
+
+
+class ColumnExample(NamedTuple):
+    name: str
+    example: str  # the value in one real row of a list's CSV ("" when it is empty there)
+
+
+class RecentReport(NamedTuple):
+    city: str
+    city_name: str
+    year: int
+    report: model.Report
+
+
+def md_text(text: str) -> Markup:
+    """Escape text for use in Markdown (headings, link text): HTML and Markdown syntax."""
+    flat = " ".join(str(text).split())
+    # Python-Markdown honours a backslash only before its own escapable characters: the rest
+    # (`= : ~ ^`) would print the backslash, so they become character references like <>&.
+    return Markup(_MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(1))};" if m.group(1) in "<>&=:~^" else "\\" + m.group(1), flat))
+
+
+_LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_./\-]*")
+
+
+def ids_as_code(text: str) -> Markup:
+    """HTML of a description that names codes among Chinese words (official, at_least,
+    qingdao/2024): each Latin token in <code>, the rest escaped; readers see them as codes."""
+    out, at = [], 0
+    for m in _LATIN_TOKEN.finditer(text):
+        out += [str(escape(text[at : m.start()])), f"<code>{escape(m.group())}</code>"]
+        at = m.end()
+    return Markup("".join(out) + str(escape(text[at:])))
+
+
+def yaml_str(text: str) -> Markup:
+    """A front-matter value. MkDocs/Material templates insert `title` and `description`
+    unescaped (in <title>, <meta content="…">, the header), so the value is HTML-escaped
+    first; a JSON string is valid YAML, and characters YAML cannot hold raw become escapes
+    (MkDocs would otherwise drop the whole front matter into the page as Markdown)."""
+    value = json.dumps(str(escape(" ".join(str(text).split()))), ensure_ascii=False)
+    return Markup(_YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", value))
+
+
+cn_date = derive.cn_date
+
+
+def paragraphs(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split("\n") if p.strip()]
+
+
+def _one_line(value):
+    """Jinja `finalize`: text with line breaks, written into the Markdown source as is, would
+    start Markdown lines of its own — and Python-Markdown reads ``` fences even inside HTML
+    blocks, with attributes such as onclick=…. A line break becomes `&#10;`: the same
+    character in the page, never a new Markdown line."""
+    if type(value) is str and ("\n" in value or "\r" in value):  # not Markup (a str subclass): already safe
+        return Markup(str(escape(value)).replace("\r", "&#13;").replace("\n", "&#10;"))
+    return value
+
+
+@functools.cache  # one per process: `mkdocs serve` rebuilds no longer recompile every template (auto_reload still sees edits)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        comment_start_string="{##",  # `{#id}` is Markdown's heading-anchor syntax, not a comment
+        comment_end_string="##}",
+        finalize=_one_line,
+    )
+    env.filters.update(
+        md=md_text,
+        ids_as_code=ids_as_code,
+        yaml=yaml_str,
+        cn_date=cn_date,
+        num=derive.format_number,
+        target=derive.format_target,
+        measure=derive.format_measure,
+        short=derive.short,
+        paragraphs=paragraphs,
+        pct=lambda v: "" if v is None else f"{v:g}%",
+        size=file_size,
+        qr_svg=qr.svg,
+        status_phrase=derive.status_phrase,
+        in_quotes=derive.in_quotes,
+    )
+    env.globals.update(
+        urls=urls,
+        STATUS_LABELS=derive.STATUS_LABELS,
+        STATUS_SYMBOLS=derive.STATUS_SYMBOLS,
+        own_label=derive.own_label,
+        CITY_LEVEL_LABELS=derive.CITY_LEVEL_LABELS,
+        SCRIPT_NOTES=derive.SCRIPT_NOTES,
+        BASIS_LABELS=derive.BASIS_LABELS,
+        INFERRED_LABEL="本站推定",
+        STALE_AFTER_DAYS=derive.STALE_AFTER_DAYS,
+        PACE_TOLERANCE=derive.PACE_TOLERANCE,
+    )
+    return env
+
+
+def _ref(ref: str) -> tuple:
+    """An item reference of the data (`related: [qingdao/2024/6]`) as (city, year, id)."""
+    city, year, item_id = ref.split("/")
+    return city, int(year), item_id
+
+
+class Site:
+    """Builds all pages; holds lookups that several templates need."""
+
+    def __init__(
+        self, ds: Dataset, edit_base: str | None = None, site_url: str = "", workers: int = 0, build_date: dt.date | None = None, downloads: dict | None = None
+    ):
+        self.ds = ds
+        self.downloads = downloads  # {path: bytes} of the downloads (downloads.export_files), for the data page
+        self.workers = workers  # processes for the list pages (0: one per core, at most 4; parallel.py)
+        self.env = _env()
+        self.edit_base = edit_base
+        self.site_url = site_url
+        lists = [lf.data for _, lf in self.by_city_year()]
+        self.newest = derive.newest_data_date(lists)  # the newest date in the data
+        # what ages are measured against: the plugin passes derive.build_date (SOURCE_DATE_EPOCH)
+        self.build_date = build_date or self.newest
+        self.captures = self._load_captures()
+        self.topic_items: dict = {t: [] for t in ds.topics}
+        self.related_back: dict = {}  # (city, year, id) → the items whose `related` names it
+        for (slug, year), lf in self.by_city_year():
+            for item, _, parent in walk_items(lf.data.items):
+                for t in item.topics:
+                    self.topic_items.setdefault(t, []).append((lf, item, parent))
+                for ref in item.related:
+                    self.related_back.setdefault(_ref(ref), []).append((slug, year, item.id))
+
+    # --- archived sources ------------------------------------------------------------
+
+    def _load_captures(self) -> dict:
+        """archive path → captures.Capture, for every archived source whose file exists."""
+        found: dict = {}
+        stems: dict = {}
+        for _, lf in self.by_city_year():
+            for s in lf.data.sources:
+                if not s.archive or s.archive in found:
+                    continue
+                stem = urls.capture_stem(s.archive)
+                if stems.get(stem, s.archive) != s.archive or stem == "index":
+                    raise ValueError(f"{s.archive}: archived files need distinct names (not `index`) to get a page each; rename it (see {stems.get(stem)})")
+                capture = captures.load(self.ds.root, s.archive, s.script == model.Script.traditional_converted)
+                if capture is not None:
+                    found[s.archive], stems[stem] = capture, s.archive
+        return found
+
+    def archived(self, source: model.Source | None, *texts: str | None) -> str | None:
+        """URL of the archived copy of `source`, at the line where the first of `texts` that it
+        holds begins (the page itself when none is there); None without an archived copy."""
+        capture = self.captures.get(source.archive) if source and source.archive else None
+        if capture is None:
+            return None
+        return urls.source_line(urls.capture_stem(capture.archive), capture.line_of(*texts))
+
+    def citing(self) -> dict:
+        """archive path → the lists (Citing) whose sources point at it, in city and year order."""
+        out: dict = {}
+        for (slug, year), lf in self.by_city_year():
+            pl = lf.data
+            for s in pl.sources:
+                if s.archive in self.captures:
+                    uses = (["事项清单"] if s.id == pl.source else []) + [f"进展报告（截至{derive.cn_date(r.as_of)}）" for r in pl.reports if r.source == s.id]
+                    out.setdefault(s.archive, []).append(Citing(slug, self.city_name(slug), year, pl, s, uses))
+        return out
+
+    # --- lookups ---------------------------------------------------------------------
+
+    def by_city_year(self):
+        return sorted(self.ds.lists.items(), key=lambda kv: (kv[0][0], kv[0][1]))
+
+    def years_of(self, slug: str) -> list[ListFile]:
+        return [lf for (s, _), lf in sorted(self.ds.lists.items(), key=lambda kv: -kv[0][1]) if s == slug]
+
+    def find(self, key: tuple):
+        """(list file, item, parent) of the item at (city, year, id), or None."""
+        city, year, item_id = key
+        lf = self.ds.lists.get((city, year))
+        if lf:
+            for item, _, parent in walk_items(lf.data.items):
+                if item.id == item_id:
+                    return lf, item, parent
+        return None
+
+    def edit_url(self, lf: ListFile, item_id: str | None = None) -> str | None:
+        line = lf.lines.get(item_id) if item_id and self.edit_base else None
+        return urls.edit(self.edit_base, lf.path, line)
+
+    def city_name(self, slug: str) -> str:
+        city = self.ds.cities.get(slug)
+        return city.short_name if city else slug
+
+    def city_full_name(self, slug: str) -> str:
+        city = self.ds.cities.get(slug)
+        return city.name if city else slug
+
+    # --- pages -----------------------------------------------------------------------
+
+    def pages(self) -> list[Page]:
+        out = [self.home(), self.cities_index(), self.topics_index()]
+        for slug in sorted(self.ds.cities):
+            out.append(self.city_page(slug))
+        keys = [key for key, _ in self.by_city_year()]
+        n_items = sum(len(self.ds.lists[key].data.items) for key in keys)
+        for list_pages in parallel.ordered_map(self.list_pages, keys, n_items, self.workers):
+            out.extend(list_pages)
+        for topic_id in self.ds.topics:
+            out.append(self.topic_page(topic_id))
+        out.append(self.data_page())
+        citing = self.citing()
+        out.append(self.sources_index(citing))
+        for archive in sorted(citing):
+            out.append(self.source_page(archive, citing[archive]))
+        return out
+
+    def list_pages(self, key: tuple) -> list[Page]:
+        """The pages of one city-year list: its index, changes, items and removed items."""
+        lf = self.ds.lists[key]
+        out = [self.city_year_page(lf), self.changes_page(lf)]
+        out.extend(self.removed_page(lf, old_id) for old_id in lf.data.removed_ids)
+        flat = list(walk_items(lf.data.items))
+        for i, (item, _, parent) in enumerate(flat):
+            prev_item = flat[i - 1] if i > 0 else None
+            next_item = flat[i + 1] if i + 1 < len(flat) else None
+            out.append(self.item_page(lf, item, parent, prev_item and _neighbour(prev_item), next_item and _neighbour(next_item)))
+        return out
+
+    def _render(self, template: str, src: str, **ctx) -> Page:
+        url = urls.from_src(src)
+        ctx["link"] = lambda to: urls.relative(url, to)
+        ctx.setdefault("build_date", self.build_date)
+        ctx.setdefault("newest", self.newest)
+        return Page(src, self._template(template).render(**ctx))
+
+    @functools.cache  # noqa: B019 - one Site per build: template edits still show at the next build
+    def _template(self, name: str) -> jinja2.Template:
+        return self.env.get_template(name)
+
+    def _list_context(self, lf: ListFile) -> dict:
+        """What every page of one list shows about it."""
+        pl = lf.data
+        return {"lf": lf, "pl": pl, "city_name": self.city_name(pl.city)}
+
+    def _cited(self, pl: model.PledgeList, item: model.Item, timeline: list, latest_report: model.Report | None) -> list:
+        """The documents an item page cites, each once: the list's source (at the pledge), then
+        the sources of the reports, newest report first."""
+        sources = {s.id: s for s in pl.sources}
+        refs: dict = {}
+        list_src = derive.list_source(pl)
+        refs[list_src.id] = SourceRef(list_src, ["事项清单"], self.archived(list_src, item.text, item.goal))
+        for t in sorted(timeline, key=lambda t: t.report is not latest_report):
+            src = sources.get(t.report.source)
+            if src is None:
+                continue
+            use = f"进展报告（截至{derive.cn_date(t.report.as_of)}）"
+            if src.id in refs:
+                refs[src.id].uses.append(use)
+            else:
+                refs[src.id] = SourceRef(src, [use], t.archived)
+        return [r._replace(absolute=urls.absolute(self.site_url, r.archived) if r.archived else None) for r in refs.values()]
+
+    def item_page(self, lf: ListFile, item, parent, prev_item, next_item) -> Page:
+        pl = lf.data
+        reports = derive.reports_by_id(pl)
+        sources = {s.id: s for s in pl.sources}
+        timeline = []
+        for e in derive.sorted_progress(item, reports):
+            report = reports[e.report]
+            source = sources.get(report.source)
+            measures = [MeasureRow(m, derive.measure_percent(item, m), m.stage) for m in e.measures]
+            j = derive.judge(item, e, pl, parent)
+            texts = derive_texts(e)
+            timeline.append(TimelineEntry(e, report, source, j.percent, measures, j, self.archived(source, *texts)))
+        latest = derive.latest(item, pl, parent)
+        fresh = derive.freshness(item, pl, parent, latest, self.build_date)
+        targets = []
+        for t in item.targets:
+            m = derive.target_measure(t, latest.entry)
+            targets.append(TargetRow(t, m, derive.measure_percent(item, m) if m else None))
+        list_source = derive.list_source(pl)
+        own = [_ref(r) for r in item.related]
+        back = [k for k in self.related_back.get((pl.city, pl.year, item.id), []) if k not in own]
+        related = []
+        for found in map(self.find, own + back):
+            if found:
+                rlf, ritem, rparent = found
+                related.append(RelatedItem(rlf.data.city, self.city_name(rlf.data.city), rlf.data.year, ritem, derive.item_label(ritem, rparent)))
+        src = urls.item_src(pl.city, pl.year, item.id)
+        return self._render(
+            "item.md.j2",
+            src,
+            **self._list_context(lf),
+            city_full_name=self.city_full_name(pl.city),
+            item=item,
+            parent=parent,
+            latest=latest,
+            children=[self.table_row(pl, c, item) for c in item.subitems],
+            label=derive.item_label(item, parent),
+            unit=derive.item_unit(item),
+            targets=targets,
+            timeline=timeline,
+            cited=self._cited(pl, item, timeline, latest.report),
+            section=derive.item_sections(item, pl, parent),
+            deadline=derive.item_deadline(item, pl, parent),
+            deadline_inferred=derive.deadline_inferred(item, pl, parent),
+            fresh=fresh,
+            list_source=list_source,
+            list_archived=self.archived(list_source, item.text, item.goal),
+            latest_archived=next((t.archived for t in timeline if t.report is latest.report), None),
+            quote=derive.in_quotes(derive.cite_quote(item.text)),
+            topics=[self.ds.topics[t] for t in item.topics if t in self.ds.topics],
+            related=related,
+            prev_item=prev_item,
+            next_item=next_item,
+            permalink=urls.absolute(self.site_url, urls.from_src(src)),
+            edit_url=self.edit_url(lf, item.id),
+        )
+
+    def city_year_page(self, lf: ListFile) -> Page:
+        pl = lf.data
+        leads = _lead_index(pl)
+        table = self._table(pl, leads)
+        counts = derive.status_counts(pl)
+        sources = {s.id: s for s in pl.sources}
+        list_source = derive.list_source(pl)
+        summaries = []
+        for r in derive.summarised_reports(pl):
+            first = (r.summary or "").split("\n")[0]
+            summaries.append(OfficialSummary(derive.reconcile(pl, r), self.archived(sources.get(r.source), first, r.title)))
+        return self._render(
+            "city_year.md.j2",
+            urls.city_year_src(pl.city, pl.year),
+            **self._list_context(lf),
+            counts=counts,
+            total=sum(counts.values()),
+            stale=derive.stale_count(pl, self.build_date),
+            counting=derive.counting(pl),
+            heading=list_heading(pl, self.ds.cities.get(pl.city)),
+            table=table,
+            filters=self._filters(table, leads),
+            show_lead=any(r.lead for g in table for r in _leaf_rows(g.rows)),
+            deadline_note=deadline_note(pl, table),
+            has_summary=any(r.latest.basis == derive.SUMMARY for g in table for r in g.rows if r.children),
+            has_pace=any(r.latest.pace is not None and r.latest.percent is not None for g in table for r in _all_rows(g.rows)),
+            list_source=list_source,
+            list_archived=self.archived(list_source, pl.title, list_source.title),
+            report_archived={r.id: self.archived(sources.get(r.source), r.title, (r.summary or "").split("\n")[0]) for r in pl.reports},
+            summaries=summaries,
+            edit_url=self.edit_url(lf),
+        )
+
+    def changes_page(self, lf: ListFile) -> Page:
+        """What changed between consecutive reports: journalists check it after each report."""
+        pl = lf.data
+        return self._render(
+            "changes.md.j2",
+            urls.changes_src(pl.city, pl.year),
+            **self._list_context(lf),
+            reports=derive.changes(pl),
+            behind=derive.behind_pace(pl),
+            stale=derive.stale(pl, self.build_date),
+            tolerance=derive.PACE_TOLERANCE,
+        )
+
+    def removed_page(self, lf: ListFile, item_id: str) -> Page:
+        """A removed item's URL keeps answering (permanent URLs), saying it was removed."""
+        pl = lf.data
+        return self._render(
+            "removed.md.j2",
+            urls.item_src(pl.city, pl.year, item_id),
+            **self._list_context(lf),
+            item_id=item_id,
+            edit_url=self.edit_url(lf),
+        )
+
+    def _grouped(self, pl) -> list[Group]:
+        """The list's sections in source order, each with its items."""
+        children: dict = {}
+        for s in pl.sections:
+            children.setdefault(s.parent, []).append(s)
+        items_in: dict = {}
+        for item in pl.items:
+            items_in.setdefault(item.section, []).append(item)
+
+        out = []
+
+        def visit(section, level):
+            out.append(Group(level, section, items_in.get(section.id, [])))
+            for child in children.get(section.id, []):
+                visit(child, level + 1)
+
+        if items_in.get(None):
+            out.append(Group(2, None, items_in[None]))
+        for top in children.get(None, []):
+            visit(top, 2)
+        return out
+
+    def table_row(self, pl: model.PledgeList, item: model.Item, parent: model.Item | None = None, leads: dict | None = None, children: tuple = ()) -> TableRow:
+        """An item as a progress table shows it: the facts of one row or one phone card."""
+        lt = derive.latest(item, pl, parent)
+        lead = derive.item_lead(item, parent)
+        own = derive.own_label(item)
+        return TableRow(
+            pl.city,
+            pl.year,
+            item,
+            parent,
+            lt,
+            derive.freshness(item, pl, parent, lt, self.build_date),
+            own if derive.item_unit(item) == "件" else derive.plain_number(item),
+            [derive.plain_target(t) for t in item.targets],
+            lead,
+            derive.item_deadline(item, pl, parent),
+            derive.deadline_inferred(item, pl, parent),
+            derive.STATUS_ORDER.index(lt.status),
+            " ".join(str(leads[u]) for u in lead if u in leads) if leads else "",
+            children,
+        )
+
+    def _rows(self, pl: model.PledgeList, items: list, leads: dict | None) -> list:
+        return [self.table_row(pl, i, None, leads, tuple(self.table_row(pl, c, i, leads) for c in i.subitems)) for i in items]
+
+    def _table(self, pl: model.PledgeList, leads: dict) -> list[TableGroup]:
+        """The list's sections in source order, as groups of a progress table."""
+        return [TableGroup(g.level, (g.section.label + g.section.title) if g.section else None, None, self._rows(pl, g.items, leads)) for g in self._grouped(pl)]
+
+    def _filters(self, table: list, leads: dict) -> Filters:
+        """The options of a table's filters: the statuses, topics and lead units its rows have."""
+        rows = [r for g in table for r in _leaf_rows(g.rows)]
+        statuses: dict = {}
+        topics: dict = {}
+        units: dict = {}
+        for r in rows:
+            statuses[r.latest.status] = statuses.get(r.latest.status, 0) + 1
+            for t in r.item.topics:
+                topics[t] = topics.get(t, 0) + 1
+            for u in r.lead:
+                units[u] = units.get(u, 0) + 1
+        return Filters(
+            [FilterOption(s, derive.STATUS_LABELS[s], statuses[s]) for s in derive.STATUS_ORDER if s in statuses],
+            [FilterOption(t, self.ds.topics[t].name, n) for t, n in sorted(topics.items(), key=lambda tn: (-tn[1], tn[0])) if t in self.ds.topics],
+            [FilterOption(str(leads[u]), u, n) for u, n in sorted(units.items(), key=lambda un: (-un[1], leads[un[0]])) if u in leads],
+            table_sorts(rows),
+        )
+
+    def year_card(self, pl: model.PledgeList) -> YearCard:
+        counts = derive.status_counts(pl)
+        stale = derive.stale_count(pl, self.build_date)
+        return YearCard(pl, counts, sum(counts.values()), stale, derive.count_phrase(pl), derive.latest_report_date(pl), derive.count_basis(pl))
+
+    def city_page(self, slug: str) -> Page:
+        cards = [self.year_card(lf.data) for lf in self.years_of(slug)]
+        pairs = [self.year_pair(older, newer) for newer, older in zip(cards, cards[1:], strict=False)]  # newest first: each with the one before it
+        return self._render("city.md.j2", urls.city_src(slug), city=self.ds.cities[slug], years=cards, pairs=pairs)
+
+    def year_pair(self, older: YearCard, newer: YearCard) -> YearPair:
+        """Two consecutive lists of a city: the pledges the data links across them (`related`,
+        either direction), and the topics both have items in (our grouping, said as such)."""
+        old_items = {i.id: i for i, _, _ in walk_items(older.pl.items)}
+        new_items = {i.id: i for i, _, _ in walk_items(newer.pl.items)}
+        links: dict = {}
+        for item in old_items.values():
+            for city, year, item_id in map(_ref, item.related):
+                if (city, year) == (newer.pl.city, newer.pl.year) and item_id in new_items:
+                    links[(item.id, item_id)] = Continued(item, new_items[item_id])
+        for item in new_items.values():
+            for city, year, item_id in map(_ref, item.related):
+                if (city, year) == (older.pl.city, older.pl.year) and item_id in old_items:
+                    links[(item_id, item.id)] = Continued(old_items[item_id], item)
+        shared = []
+        for topic in self.ds.topics.values():
+            old = [i for i, _ in derive.leaves(older.pl.items) if topic.id in i.topics]
+            new = [i for i, _ in derive.leaves(newer.pl.items) if topic.id in i.topics]
+            if old and new:
+                shared.append(SharedTopic(topic, old, new))
+        return YearPair(older, newer, list(links.values()), shared)
+
+    def cities_index(self) -> Page:
+        """Every city by province, both in pinyin order (one rule with the nav and the home page)."""
+        groups: dict = {}
+        for slug in cities_in_order(self.ds):
+            city = self.ds.cities[slug]
+            cards = [self.year_card(lf.data) for lf in self.years_of(slug)]
+            latest = max((c.latest_report for c in cards if c.latest_report), default=None)
+            name, municipal = province_of(city)
+            groups.setdefault((name, municipal), []).append(CityEntry(city, cards, latest))
+        provinces = [ProvinceGroup(name, municipal, entries) for (name, municipal), entries in groups.items()]
+        return self._render("cities.md.j2", urls.cities_src(), provinces=provinces, n_cities=len(self.ds.cities))
+
+    def latest_reports(self, limit: int = 10) -> list[RecentReport]:
+        found = []
+        for (slug, year), lf in self.ds.lists.items():
+            for r in lf.data.reports:
+                found.append((r.published, r.as_of, slug, year, r))
+        found.sort(key=lambda x: (x[0], x[1], x[2]), reverse=True)
+        return [RecentReport(slug, self.city_name(slug), year, r) for _, _, slug, year, r in found[:limit]]
+
+    def home(self) -> Page:
+        cities = []
+        for slug in cities_in_order(self.ds):
+            years = self.years_of(slug)
+            if years:
+                card = self.year_card(years[0].data)
+                city = self.ds.cities[slug]
+                cities.append(CityCard(city, card.pl, card.counts, card.total, len(years), card.stale, card.size, card.basis, region_of(city), card.latest_report))
+        n_items = sum(derive.counting(lf.data).leaves for lf in self.ds.lists.values())  # each pledge once, as status counts count
+        return self._render(
+            "home.md.j2",
+            urls.home_src(),
+            cities=cities,
+            reports=self.latest_reports(),
+            n_items=n_items,
+            n_lists=len(self.ds.lists),
+        )
+
+    def topics_index(self) -> Page:
+        counts = []
+        for t in self.ds.topics.values():
+            pledges = topic_pledges(self.topic_items.get(t.id, []))
+            counts.append(TopicCount(t, len(pledges), len({lf.data.city for lf, _, _ in pledges})))
+        return self._render("topics_index.md.j2", urls.topics_src(), topics=counts)
+
+    def topic_page(self, topic_id: str) -> Page:
+        """A topic across cities and years: per list, its pledges at the finest level (sub-items
+        grouped under their parent, which is not counted again), and the targets lists share."""
+        pledges = topic_pledges(self.topic_items.get(topic_id, []))
+        by_list: dict = {}
+        for lf, item, parent in pledges:
+            by_list.setdefault((lf.data.city, lf.data.year), (lf, []))[1].append((item, parent))
+        lists = []
+        for (city, year), (lf, found) in sorted(by_list.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+            pl = lf.data
+            rows: list = []
+            for item, parent in found:
+                if parent is None:
+                    rows.append(self.table_row(pl, item))
+                elif rows and rows[-1].item is parent:
+                    rows[-1] = rows[-1]._replace(children=rows[-1].children + (self.table_row(pl, item, parent),))
+                else:
+                    rows.append(self.table_row(pl, parent, None, None, (self.table_row(pl, item, parent),)))
+            heading = f"{self.city_name(city)} {year}年{pl.kind}"
+            lists.append(TopicList(city, self.city_name(city), pl, TableGroup(2, heading, urls.city_year(city, year), rows)))
+        return self._render(
+            "topic.md.j2",
+            urls.topic_src(topic_id),
+            topic=self.ds.topics[topic_id],
+            lists=lists,
+            n_pledges=len(pledges),
+            n_cities=len({tl.city for tl in lists}),
+            comparisons=compare_targets([(self.city_name(lf.data.city), lf.data.year, item) for lf, item, _ in pledges]),
+            show_lead=any(r.lead for tl in lists for r in _leaf_rows(tl.group.rows)),
+        )
+
+    def data_page(self) -> Page:
+        """The downloads, each with its size, and a plain guide to the CSV columns."""
+        files = self.downloads if self.downloads is not None else downloads.summary_files(self.ds, self.site_url, self.build_date)
+
+        def download(url: str) -> Download:
+            return Download(url, len(files[url]))
+
+        lists = []
+        for (slug, year), lf in self.by_city_year():
+            n = sum(1 for _ in walk_items(lf.data.items))
+            csv_file, json_file = download(urls.list_csv(slug, year)), download(urls.list_json(slug, year))
+            lists.append(ListDownloads(self.city_name(slug), lf.data, n, csv_file, json_file, derive.count_phrase(lf.data)))
+        csvs = [files[urls.list_csv(slug, year)] for (slug, year), _ in self.by_city_year()]
+        return self._render(
+            "data.md.j2",
+            urls.data_page_src(),
+            lists=lists,
+            package_zip=download(urls.package_zip()),
+            database=download(urls.database()),
+            all_json=download(urls.all_json()),
+            descriptor=download(urls.package_descriptor()),
+            columns=column_examples(csvs),
+            tables=tables.TABLES,
+            query=tables.BEHIND_BY_CITY,
+            schemas=list(schema.SCHEMAS),
+        )
+
+    def sources_index(self, citing: dict) -> Page:
+        rows = [(urls.capture_stem(a), self.captures[a], citing[a]) for a in sorted(citing)]
+        return self._render("sources_index.md.j2", urls.sources_index_src(), rows=rows)
+
+    def source_page(self, archive: str, citing: list) -> Page:
+        """One archived source: what it is, who cites it, and its text from the first to the
+        last line our data quotes (see generator/site/captures.py), each line with its own anchor."""
+        capture = self.captures[archive]
+        texts = [t for c in citing for t in captures.quoted_texts(c.pl)]
+        span = captures.published_span(capture, texts, [c.source.publisher for c in citing])
+        first, last = (span.first, span.last) if span else (1, len(capture.lines))
+        quoted = span.quoted if span else frozenset()
+        lines = [SourceLine(n, capture.lines[n - 1], n in quoted) for n in range(first, last + 1)]
+        return self._render(
+            "source.md.j2",
+            urls.source_src(urls.capture_stem(archive)),
+            archive=archive,
+            main=citing[0].source,
+            citing=citing,
+            lines=lines,
+            first=first,
+            last=last,
+            total=len(capture.lines),
+            traditional=capture.traditional,
+            repository_url=urls.edit(self.edit_base, archive),
+        )
+
+
+def list_heading(pl: model.PledgeList, city: model.City | None) -> str:
+    """A list page's H1 names the city: 青岛市2024年市办实事项目 (the title as is when it names it)."""
+    if city is None or city.short_name in pl.title:
+        return pl.title
+    return city.name + pl.title
+
+
+def _lead_index(pl: model.PledgeList) -> dict:
+    """Each lead unit of a list → a short filter key (its first appearance in source order)."""
+    found: dict = {}
+    for item, _, parent in walk_items(pl.items):
+        for u in derive.item_lead(item, parent):
+            found.setdefault(u, len(found))
+    return found
+
+
+def _all_rows(rows) -> list:
+    """Every row of a table: items, the parents and their sub-items."""
+    return [r for row in rows for r in (row, *row.children)]
+
+
+def table_sorts(rows: list) -> tuple:
+    """The sorts that change something in a table of `rows` (its leaf rows): by status when the
+    rows have more than one, by completion when some row has a figure (a list without any
+    progress offers neither)."""
+    sorts: tuple = ()
+    if len({r.rank for r in rows}) > 1:
+        sorts += (SORT_BY_STATUS,)
+    if any(r.latest.percent is not None for r in rows):
+        sorts += SORT_BY_PERCENT
+    return sorts
+
+
+def deadline_note(pl: model.PledgeList, table: list) -> DeadlineNote | None:
+    """The list's inferred deadline, said once above its table, when some row has it."""
+    common = derive.common_deadline(pl)
+    rows = [r for g in table for r in _all_rows(g.rows)]
+    if common is None or not any(r.deadline_inferred for r in rows):
+        return None
+    return DeadlineNote(common[0], common[1], all(r.deadline_inferred for r in rows))
+
+
+class Neighbour(NamedTuple):
+    """The item before or after on an item page: where it is and its plain label (第六件 · 第2项)."""
+
+    item: model.Item
+    label: str
+
+
+def _neighbour(found: tuple) -> Neighbour:
+    item, _, parent = found
+    return Neighbour(item, derive.item_label(item, parent))
+
+
+def _leaf_rows(rows) -> list:
+    """The rows a table counts and filters: an item with sub-items only heads them."""
+    return [c for r in rows for c in (r.children or (r,))]
+
+
+def topic_pledges(found: list) -> list:
+    """The pledges of a topic, each once: (list file, item, parent) in source order, where a
+    parent whose own sub-items are in the topic too gives way to them (6 and 6-3 both name the
+    20,000 parking spaces: only 6-3 counts)."""
+    split = {(lf.data.city, lf.data.year, parent.id) for lf, _, parent in found if parent is not None}
+    return [(lf, item, parent) for lf, item, parent in found if not (item.subitems and (lf.data.city, lf.data.year, item.id) in split)]
+
+
+_RATES = ("%", "个百分点")
+
+
+def compare_targets(pledges: list) -> list[TargetComparison]:
+    """Metrics with a number that pledges of two or more lists share: (city name, year, item)
+    → each list's target in words. Within a list, targets of the same metric add up, each
+    pledge once (pass topic_pledges); rates and ranges are listed, not added."""
+    per: dict = {}
+    for city_name, year, item in pledges:
+        for t in item.targets:
+            if not t.qualitative and t.value is not None:
+                per.setdefault((t.metric, t.unit), {}).setdefault((city_name, year), []).append(t)
+    out = []
+    for (metric, unit), by_list in per.items():
+        if len(by_list) < 2:
+            continue
+        shown = []
+        for (city_name, year), targets in by_list.items():
+            comparators = {t.comparator for t in targets}
+            if len(targets) > 1 and unit not in _RATES and len(comparators) == 1 and model.Comparator.range not in comparators:
+                words = "合计" + derive.plain_quantity(sum(t.value for t in targets), unit, targets[0].comparator)
+            else:
+                words = "、".join(derive.plain_quantity(t.value, unit, t.comparator, t.value_max) for t in targets)
+            shown.append((city_name, year, words))
+        out.append(TargetComparison(metric, unit, shown))
+    return out
+
+def search_page() -> str:
+    """The search page (theme_overrides/assets/search.js runs it on the index searchindex.py writes)."""
+    here = urls.search()
+    return _env().get_template("search.md.j2").render(
+        index=urls.relative(here, urls.search_data()),
+        root=urls.relative(here, urls.home()),
+        home=urls.relative(here, urls.home()),
+        topics=urls.relative(here, urls.topics()),
+    )
+
+
+def file_size(n: int) -> str:
+    """A download's size as readers see it: 850 字节, 12.3 KB, 1.2 MB (1 KB = 1,024 bytes)."""
+    if n < 1024:
+        return f"{n} 字节"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def column_examples(csvs: list[bytes]) -> list[ColumnExample]:
+    """Each CSV column with its value in one real row: the row with the most filled-in
+    cells of all the lists' CSVs (the first of them on a tie), so the examples go together."""
+    best: list = []
+    for data in csvs:
+        for row in list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))[1:]:
+            if sum(1 for v in row if v) > sum(1 for v in best if v):
+                best = row
+    best = best or [""] * len(downloads.CSV_COLUMNS)
+    return [ColumnExample(name, derive.short(value, 40)) for name, value in zip(downloads.CSV_COLUMNS, best, strict=True)]
+
+
+def derive_texts(entry: model.Progress) -> list:
+    """The texts of a progress entry to look for in its archived source, most telling first."""
+    return [p for p in (entry.text or "").split("\n") if p.strip()] + [m.text for m in entry.measures if m.text] + [entry.status_text]
+
+
+# Provinces in pinyin order, the order of city slugs (cities are sorted by their pinyin slug
+# within a province): readers find a name where they look for it in a Chinese index. A province
+# not listed here comes after them, by its name.
+PROVINCE_PINYIN = {
+    "安徽": "anhui", "澳门": "aomen", "北京": "beijing", "重庆": "chongqing", "福建": "fujian",
+    "甘肃": "gansu", "广东": "guangdong", "广西": "guangxi", "贵州": "guizhou", "海南": "hainan",
+    "河北": "hebei", "河南": "henan", "黑龙江": "heilongjiang", "湖北": "hubei", "湖南": "hunan",
+    "吉林": "jilin", "江苏": "jiangsu", "江西": "jiangxi", "辽宁": "liaoning", "内蒙古": "neimenggu",
+    "宁夏": "ningxia", "青海": "qinghai", "山东": "shandong", "山西": "shanxi", "陕西": "shanxi",
+    "上海": "shanghai", "四川": "sichuan", "台湾": "taiwan", "天津": "tianjin", "西藏": "xizang",
+    "香港": "xianggang", "新疆": "xinjiang", "云南": "yunnan", "浙江": "zhejiang",
+}
+
+
+def province_key(province: str) -> tuple:
+    """Sort key of a province name (山东省, 重庆市): its pinyin; 山西 before 陕西 by the name."""
+    short = next((k for k in sorted(PROVINCE_PINYIN, key=len, reverse=True) if province.startswith(k)), None)
+    return (0, PROVINCE_PINYIN[short], province) if short else (1, "", province)
+
+
+def province_of(city: model.City) -> tuple:
+    """(the heading a city is listed under, whether it is a 直辖市): a 直辖市 is its own province,
+    listed under its own name rather than as "重庆市 · 重庆市"."""
+    municipal = city.level == model.CityLevel.municipality
+    return (city.name if municipal else city.province), municipal
+
+
+def region_of(city: model.City) -> str:
+    """Where a city is, in a few words: 山东省 · 烟台市代管; a 直辖市 says so instead of naming
+    itself as its province."""
+    if city.level == model.CityLevel.municipality:
+        return derive.CITY_LEVEL_LABELS["municipality"]
+    return city.province + (f" · {city.parent}代管" if city.parent else "")
+
+
+def cities_in_order(ds: Dataset) -> list[str]:
+    """City slugs by province and then by slug (pinyin): the one order of the nav, the cities
+    index and the home page."""
+    return sorted(ds.cities, key=lambda slug: (province_key(province_of(ds.cities[slug])[0]), slug))
+
+
+def nav_entries(ds: Dataset) -> list:
+    """The navigation: the cities index, then cities grouped by province (a 直辖市 as a link of
+    its own). Item pages stay out of it: Material renders
+    the nav into every page, so with them build time and site size would grow with the square
+    of the number of items. With Material's navigation.prune, a page carries the province
+    list and the cities of its own province only, so pages do not grow with the number of
+    cities either."""
+    out: list = [{"全部城市": urls.cities_src()}]
+    groups: dict = {}
+    for slug in cities_in_order(ds):
+        city = ds.cities[slug]
+        name, municipal = province_of(city)
+        entry = {str(escape(city.short_name if not municipal else city.name)): urls.city_src(slug)}  # Material prints nav titles unescaped
+        if municipal:
+            out.append(entry)
+        else:
+            if name not in groups:
+                groups[name] = []
+                out.append({str(escape(name)): groups[name]})
+            groups[name].append(entry)
+    return out

@@ -1,0 +1,273 @@
+"""Site search: a static index of overlapping characters, cut the same way here at build time
+and in the reader's browser (theme_overrides/assets/search.js), so what a reader types is
+found wherever a page contains it.
+
+Why (content/about/dependencies.md has the measurements): a word segmenter at build time
+(jieba for Material's lunr, Pagefind's own) and a different cut in the browser miss compound
+words and match single characters. Here every page is indexed by each character and each
+pair of adjacent characters (CJK bigrams, as Lucene's CJKBigramFilter does); a query term
+is looked up by its pairs (one character: by itself), so a page that contains the term
+always has all of them. The browser then checks the whole term in the page's own text
+before it shows the page, so pairs that occur apart never make a result.
+
+Files, under `search/data/` in the built site:
+- `meta.json`: cities, lists (the ranges of item numbers each list owns: filters by city
+  and year cost nothing), one status letter per item page, topics (for zero-result
+  suggestions), the maintainers' synonyms (search/synonyms.yml), a traditional →
+  simplified character map (OpenCC) and the number of shards;
+- `g/<n>.json`: shard n of the index, {gram: postings}; a gram goes to shard
+  `fnv1a(gram) % shards`; postings are the sorted numbers `4 × page + where`, where = 2 when
+  the gram is in the page's title, 1 in its pledge, 0 elsewhere (ranking reads it), delta-coded
+  as base-64 VLQ (as in source maps);
+- `d/<n>.json`: page n's own texts, link, city, year, status and as-of date (what a result
+  shows, and what the phrase check reads);
+- `manifest.json`: every file above with its size and SHA-256, written last; `verify`
+  reads the files back against it and runs one query, so a truncated index fails the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import operator
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import derive
+from generator.core import urls
+from generator.core.model import walk_items
+
+SEP = "\x1f"  # between the texts of one page: no pair spans two texts
+SHARD_BYTES = 24_000  # aim for shards about this size (a query fetches one per pair)
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+STATUS_LETTERS = {s: chr(ord("a") + i) for i, s in enumerate(derive.STATUS_ORDER)}
+
+
+def normalise(text: str) -> str:
+    """What index and query both compare: NFKC (full-width letters and digits, compatibility
+    forms), lower case, no whitespace. search.js `norm` does the same."""
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def grams(texts: list[str]) -> set[str]:
+    """Every character and every pair of adjacent characters of the texts."""
+    out: set[str] = set()
+    for text in texts:
+        t = normalise(text)
+        out.update(t)
+        out.update(map(operator.add, t, t[1:]))
+    return out
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a over the code points (search.js `shardOf` is the same function)."""
+    h = 0x811C9DC5
+    for ch in text:
+        h ^= ord(ch)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _vlq_one(d: int) -> str:
+    out = []
+    while True:
+        digit, d = d & 31, d >> 5
+        out.append(B64[digit | (32 if d else 0)])
+        if not d:
+            return "".join(out)
+
+
+_VLQ = [_vlq_one(d) for d in range(1 << 15)]  # every delta of up to three characters, ready
+
+
+def vlq(numbers: list[int]) -> str:
+    """Sorted non-negative integers as base-64 VLQ deltas (5 bits a character, low first)."""
+    table, size = _VLQ, len(_VLQ)
+    return "".join(table[d] if d < size else _vlq_one(d) for d in map(operator.sub, numbers, [0, *numbers[:-1]]))
+
+
+def unvlq(text: str) -> list[int]:
+    numbers, value, shift, last = [], 0, 0, 0
+    for ch in text:
+        digit = B64.index(ch)
+        value |= (digit & 31) << shift
+        shift += 5
+        if not digit & 32:
+            last += value
+            numbers.append(last)
+            value = shift = 0
+    return numbers
+
+
+@dataclass
+class Doc:
+    """One searchable page: what it is indexed by and what a result shows."""
+
+    url: str
+    kind: str  # item, list, city, topic
+    title: str
+    primary: list[str]  # title and pledge: a match here ranks first (in the title, before the pledge)
+    other: list[str] = field(default_factory=list)  # explanation, targets, lead units, progress …
+    city: str = ""  # city name
+    year: int = 0
+    label: str = ""
+    status: str = ""  # items: derive.STATUS_ORDER
+    as_of: str = ""
+    stale: bool = False
+
+    def fragment(self) -> dict:
+        out: dict[str, object] = {"u": self.url, "k": self.kind, "t": self.title, "f": self.primary + self.other}
+        extra = {"c": self.city, "y": self.year, "l": self.label, "s": self.status, "a": self.as_of, "x": self.stale}
+        out.update({k: v for k, v in extra.items() if v})
+        return out
+
+
+def item_doc(item, pl, parent, city, build_date, topics) -> Doc:
+    lt = derive.latest(item, pl, parent)
+    fresh = derive.freshness(item, pl, parent, lt, build_date)
+    title = item.title or derive.short(item.text, 30)
+    primary = [t for t in (item.title, item.text) if t]
+    other = [t for t in (item.goal, item.explanation) if t]
+    other += [t.text for t in item.targets]
+    other += derive.item_lead(item, parent)
+    for entry in item.progress:
+        other += [t for t in (entry.status_text, entry.text) if t]
+        other += [m.text for m in entry.measures if m.text]
+    other += [topics[t].name for t in item.topics if t in topics]  # the page names its topics too
+    return Doc(
+        url=urls.item(pl.city, pl.year, item.id),
+        kind="item",
+        title=title,
+        primary=primary,
+        other=other,
+        city=city.name,
+        year=pl.year,
+        label=derive.item_label(item, parent),
+        status=lt.status,
+        as_of=lt.report.as_of.isoformat() if lt.report else "",
+        stale=fresh.stale,
+    )
+
+
+def documents(ds, build_date) -> tuple[list[Doc], list[list]]:
+    """Every searchable page, items first (grouped by list, so a list owns a range of page
+    numbers), then list, city and topic pages; and the lists as [city, year, first, end]."""
+    docs: list[Doc] = []
+    lists = []
+    for (slug, year), lf in sorted(ds.lists.items()):
+        pl, city = lf.data, ds.cities[slug]
+        first = len(docs)
+        docs += [item_doc(item, pl, parent, city, build_date, ds.topics) for item, _, parent in walk_items(pl.items)]
+        lists.append([slug, year, first, len(docs)])
+    for (slug, year), lf in sorted(ds.lists.items()):
+        pl, city = lf.data, ds.cities[slug]
+        title = f"{city.name}{year}年{pl.kind}"
+        docs.append(Doc(urls.city_year(slug, year), "list", title, [title, pl.title], [pl.summary] if pl.summary else [], city.name, year))
+    for slug, city in sorted(ds.cities.items()):
+        docs.append(Doc(urls.city(slug), "city", city.name, [city.name, city.short_name], [city.province], city.name))
+    for topic in ds.topics.values():
+        docs.append(Doc(urls.topic(topic.id), "topic", topic.name, [topic.name], [topic.description or "", *topic.keywords]))
+    return docs, lists
+
+
+def traditional_map(chars: set[str]) -> str:
+    """Pairs 'traditional simplified' for every traditional character whose simplified form
+    occurs in the site's text (OpenCC's table; a reader typing 停車 finds 停车)."""
+    import opencc  # opencc-python-reimplemented: already used by the draft tool
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    convert = opencc.OpenCC("t2s").convert
+    pairs = {}
+    for name in ("TSCharacters.txt", "TWVariantsRev.txt", "HKVariantsRev.txt"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            trad = line.split("\t", 1)[0]
+            if len(trad) == 1:
+                simp = convert(trad)
+                if simp != trad and simp in chars:
+                    pairs[trad] = simp
+    return "".join(t + s for t, s in sorted(pairs.items()))
+
+
+def build(ds, build_date) -> dict[str, bytes]:
+    """The index files, {path under the site: bytes}; manifest.json last."""
+    docs, lists = documents(ds, build_date)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for n, doc in enumerate(docs):  # the hot loop of the build: ~10 million appends at 30,000 items
+        first = grams(doc.primary)
+        every = first | grams(doc.other)
+        title = grams([doc.title]) & every
+        for where, part in ((2, title), (1, first - title), (0, every - first - title)):
+            value = 4 * n + where
+            for g in part:
+                postings[g].append(value)
+    chars = {g for g in postings if len(g) == 1}
+    encoded = {g: vlq(p) for g, p in postings.items()}
+    total = sum(len(g) * 3 + len(p) + 6 for g, p in encoded.items())
+    shards = 1
+    while total / shards > SHARD_BYTES:
+        shards *= 2
+    split: list[dict[str, str]] = [{} for _ in range(shards)]
+    for g in sorted(encoded):
+        split[fnv1a(g) % shards][g] = encoded[g]
+
+    files: dict[str, bytes] = {}
+    for i, shard in enumerate(split):
+        files[urls.search_shard(i)] = _json(shard)
+    for n, doc in enumerate(docs):
+        files[urls.search_doc(n)] = _json(doc.fragment())
+    n_items = sum(1 for d in docs if d.kind == "item")
+    meta = {
+        "shards": shards,
+        "items": n_items,
+        "docs": len(docs),
+        "pages": [[d.kind, d.city, d.year, d.title] for d in docs[n_items:]],  # list, city and topic pages, after the items
+        "lists": [[ds.cities[slug].name, year, first, end] for slug, year, first, end in lists],
+        "cities": sorted([c.name, c.short_name] for c in ds.cities.values()),
+        "status": "".join(STATUS_LETTERS[d.status] for d in docs[:n_items]),
+        "statuses": [[STATUS_LETTERS[s], s, derive.STATUS_LABELS[s], derive.STATUS_SYMBOLS[s]] for s in derive.STATUS_ORDER],
+        "topics": [[t.name, urls.topic(t.id), [*t.keywords]] for t in ds.topics.values()],
+        "synonyms": ds.synonyms,
+        "t2s": traditional_map(chars),
+    }
+    version = hashlib.sha256(b"".join(files[k] for k in sorted(files)) + _json(meta)).hexdigest()[:12]
+    meta["v"] = version  # search.js adds ?v= to every fetch: a new build is never read from an old cache
+    files[urls.search_meta()] = _json(meta)
+    manifest = {path: [len(data), hashlib.sha256(data).hexdigest()] for path, data in sorted(files.items())}
+    files[urls.search_manifest()] = _json(manifest)
+    return files
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+class IndexBroken(Exception):
+    """A written index file is missing, cut short or different from what was built."""
+
+
+def verify(site_dir: Path) -> int:
+    """Read the index back from the built site against its manifest, then look up the first
+    item's title the way search.js does; returns the number of files checked."""
+    site = Path(site_dir)
+    try:
+        manifest = json.loads((site / urls.search_manifest()).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise IndexBroken(f"{urls.search_manifest()} unreadable: {exc}") from None
+    for rel, (size, digest) in manifest.items():
+        path = site / rel
+        data = path.read_bytes() if path.is_file() else None
+        if data is None:
+            raise IndexBroken(f"{rel} is missing")
+        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+            raise IndexBroken(f"{rel}: {len(data)} bytes written, {size} expected (or different content)")
+    meta = json.loads((site / urls.search_meta()).read_bytes())
+    if meta["docs"]:
+        doc = json.loads((site / urls.search_doc(0)).read_bytes())
+        term = normalise(doc["t"])[:4]
+        for g in [term[i : i + 2] for i in range(len(term) - 1)] or [term]:
+            shard = json.loads((site / urls.search_shard(fnv1a(g) % meta["shards"])).read_bytes())
+            if 0 not in {n >> 2 for n in unvlq(shard.get(g, ""))}:
+                raise IndexBroken(f"looking up {g!r} (from the first page's title) does not find that page")
+    return len(manifest)
