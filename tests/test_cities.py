@@ -21,7 +21,7 @@ import pytest
 from generator import derive
 from generator.core import model, urls
 from generator.data.dataset import walk_items
-from generator.site import pages
+from generator.site import pages, wording
 
 PHONE = {"width": 390, "height": 844}
 
@@ -90,12 +90,12 @@ def test_a_municipality_is_shown_as_such(with_municipality):
 
 def test_counts_are_in_the_lists_own_unit(ds):
     qingdao = ds.lists[("qingdao", 2024)].data
-    assert derive.list_unit(qingdao) == "件"
+    assert wording.list_unit(qingdao) == "件"
     leaves = len(derive.leaves(qingdao.items))
-    assert derive.count_phrase(qingdao) == f"{len(qingdao.items)}件（细分为{leaves}项）"
-    assert derive.count_basis(qingdao) == f"状态按细分的{leaves}项统计"
+    assert wording.count_phrase(qingdao) == f"{len(qingdao.items)}件（细分为{leaves}项）"
+    assert wording.count_basis(qingdao) == f"状态按细分的{leaves}项统计"
     qixia = ds.lists[("qixia", 2024)].data
-    assert derive.list_unit(qixia) == "项" and derive.count_phrase(qixia) == f"{len(qixia.items)}项"
+    assert wording.list_unit(qixia) == "项" and wording.count_phrase(qixia) == f"{len(qixia.items)}项"
 
 
 def test_home_says_what_it_counts_and_charts_have_their_own_names(built_site, ds):
@@ -216,7 +216,7 @@ def test_home_cards_date_their_status_counts(ds):
     for card in cards:
         slug = re.search(r'href="([a-z]+)/"', card).group(1)
         pl = site.years_of(slug)[0].data
-        latest = derive.latest_report_date(pl)
+        latest = wording.latest_report_date(pl)
         if latest:
             dated += 1
             assert f"状态截至{derive.cn_date(latest)}" in card, slug
@@ -231,4 +231,4 @@ def test_data_page_says_its_rows_are_rows(ds):
     assert "<th scope=\"col\">表格行数</th>" in md and "件和细分项各占一行" in md
     for lf in ds.lists.values():
         rows = sum(1 for _ in walk_items(lf.data.items))
-        assert f"<td>{derive.count_phrase(lf.data)}</td><td>{rows} 行</td>" in md
+        assert f"<td>{wording.count_phrase(lf.data)}</td><td>{rows} 行</td>" in md

@@ -16,7 +16,7 @@ from conftest import all_items
 from generator import derive
 from generator.core import model, urls
 from generator.data.dataset import walk_items
-from generator.site import pages
+from generator.site import pages, wording
 
 
 def norm(text: str) -> str:
@@ -52,25 +52,25 @@ def make_item(item_id: str, label: str | None = None, **kw) -> model.Item:
     ],
 )
 def test_own_label_in_plain_words(label, item_id, expected):
-    assert derive.own_label(make_item(item_id, label)) == expected
+    assert wording.own_label(make_item(item_id, label)) == expected
 
 
 def test_item_unit():
-    assert derive.item_unit(make_item("6", "第六件")) == "件"
-    assert [derive.item_unit(make_item("1", label)) for label in ("第3项", "3.", None, "第六件事")] == ["项"] * 4
+    assert wording.item_unit(make_item("6", "第六件")) == "件"
+    assert [wording.item_unit(make_item("1", label)) for label in ("第3项", "3.", None, "第六件事")] == ["项"] * 4
 
 
 def test_item_label_names_the_parent_first(ds):
     item, parent = find(ds, "qingdao", 2024, "6-4")
-    assert derive.item_label(item, parent) == "第六件 · 第4项"
+    assert wording.item_label(item, parent) == "第六件 · 第4项"
     item, parent = find(ds, "qingdao", 2021, "2-3")  # 青岛 2021 numbers its 32 项 across the 10 件
-    assert derive.item_label(item, parent) == "第二件 · 第3项"
-    assert derive.item_label(*find(ds, "qixia", 2024, "20")) == "第20项"
+    assert wording.item_label(item, parent) == "第二件 · 第3项"
+    assert wording.item_label(*find(ds, "qixia", 2024, "20")) == "第20项"
 
 
 def test_no_two_items_of_a_list_share_a_label(ds):
     for key, lf in ds.lists.items():
-        labels = [derive.item_label(item, parent) for item, _, parent in walk_items(lf.data.items)]
+        labels = [wording.item_label(item, parent) for item, _, parent in walk_items(lf.data.items)]
         assert len(labels) == len(set(labels)), key
 
 
@@ -88,15 +88,15 @@ def test_item_page_uses_plain_labels(ds):
 
 
 def test_counting_in_the_lists_own_unit(ds):
-    qingdao = derive.counting(ds.lists[("qingdao", 2024)].data)
+    qingdao = wording.counting(ds.lists[("qingdao", 2024)].data)
     assert (qingdao.top, qingdao.top_unit, qingdao.split, qingdao.leaves) == (15, "件", 12, 36)
-    assert qingdao.total == "共15件（细分为36项）" == "共" + derive.count_phrase(ds.lists[("qingdao", 2024)].data)  # as home and city pages say it
+    assert qingdao.total == "共15件（细分为36项）" == "共" + wording.count_phrase(ds.lists[("qingdao", 2024)].data)  # as home and city pages say it
     assert "其余3件各算一项" in qingdao.basis and "每项只计一次" in qingdao.basis
-    qixia = derive.counting(ds.lists[("qixia", 2024)].data)
+    qixia = wording.counting(ds.lists[("qixia", 2024)].data)
     assert (qixia.total, qixia.leaf_unit) == ("共30项", "项")
     # what statuses count is what the basis says it counts
     for lf in ds.lists.values():
-        c = derive.counting(lf.data)
+        c = wording.counting(lf.data)
         assert sum(derive.status_counts(lf.data).values()) == c.leaves
         assert str(c.leaves) in c.basis
 
@@ -176,7 +176,7 @@ def test_topic_page_and_index_count_the_same_pledges(ds):
 )
 def test_targets_in_words_readers_use(target, words):
     t = model.Target(text="推动地铁6号线一期开通运营", **target)
-    assert derive.plain_target(t) == words
+    assert wording.plain_target(t) == words
 
 
 # --- the list page's Markdown -----------------------------------------------------------
@@ -441,14 +441,14 @@ def test_inferred_deadline_said_once_above_the_table(ds):
 def test_inferred_deadline_of_a_list_whose_deadline_is_stated(ds):
     pl = ds.lists[("qixia", 2024)].data
     stated = pl.model_copy(update={"inferred": {}})
-    assert derive.common_deadline(stated) is None
+    assert wording.common_deadline(stated) is None
     assert pages.deadline_note(stated, pages.Site(ds)._table(stated, {})) is None
-    assert derive.common_deadline(pl)[0] == (pl.deadline or pl.period.end)
+    assert wording.common_deadline(pl)[0] == (pl.deadline or pl.period.end)
 
 
 def test_quotes_never_nest():
-    assert derive.in_quotes("新增停车泊位2万个以上") == "“新增停车泊位2万个以上”"
-    assert derive.in_quotes("开展适龄妇女“两癌”筛查服务") == "「开展适龄妇女“两癌”筛查服务」", "the city's own marks stay as written"
+    assert wording.in_quotes("新增停车泊位2万个以上") == "“新增停车泊位2万个以上”"
+    assert wording.in_quotes("开展适龄妇女“两癌”筛查服务") == "「开展适龄妇女“两癌”筛查服务」", "the city's own marks stay as written"
 
 
 def test_item_page_cites_and_links_neighbours_by_plain_labels(ds):

@@ -20,6 +20,7 @@ from generator import derive
 from generator.core import model, urls
 from generator.core.model import walk_items
 from generator.data.dataset import Dataset, ListFile
+from generator.site import wording
 
 SITE_NAME = "民生实事台账"
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
@@ -103,7 +104,7 @@ def _report_entry(ds: Dataset, lf: ListFile, report: model.Report, site_url: str
         lis = []
         for item, entry, j in rows[:MAX_ITEMS_PER_STATUS]:
             href = urls.absolute(site_url, urls.progress(pl.city, pl.year, item.id, report.id))
-            label = item.title or derive.short(item.text, 30)
+            label = item.title or wording.short(item.text, 30)
             extra = f"（原文：{html.escape(entry.status_text)}）" if entry.status_text else f"（{derive.BASIS_LABELS[j.basis]}）"
             lis.append(f'<li><a href="{html.escape(href, quote=True)}">{html.escape(item.id)} {html.escape(label)}</a>{extra}</li>')
         if len(rows) > MAX_ITEMS_PER_STATUS:

@@ -32,7 +32,7 @@ from generator.core.model import walk_items
 from generator.data import schema
 from generator.data.dataset import Dataset, ListFile
 from generator.exports import downloads, tables
-from generator.site import captures, qr
+from generator.site import captures, qr, wording
 
 TEMPLATES = Path(__file__).parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~^=:])")
@@ -100,7 +100,7 @@ class RelatedItem(NamedTuple):
     city_name: str
     year: int
     item: model.Item
-    label: str = ""  # its plain label: 第六件 · 第2项 (derive.item_label)
+    label: str = ""  # its plain label: 第六件 · 第2项 (wording.item_label)
 
 
 class TopicCount(NamedTuple):
@@ -119,7 +119,7 @@ class TableRow(NamedTuple):
     latest: derive.Latest
     fresh: derive.Freshness
     number: str  # 序号 as the source numbers it: 第六件, 4, 三
-    targets: list  # the targets in plain words (derive.plain_target)
+    targets: list  # the targets in plain words (wording.plain_target)
     lead: list  # its lead units, else its parent's
     deadline: dt.date | None
     deadline_inferred: str | None  # the reason, when the deadline is ours (本站推定)
@@ -189,9 +189,9 @@ class YearCard(NamedTuple):
     counts: dict  # status → leaf items
     total: int
     stale: int  # leaf items whose status is stale at the build date
-    size: str = ""  # the list's size in its own unit: 15件（细分为48项） (derive.count_phrase)
+    size: str = ""  # the list's size in its own unit: 15件（细分为48项） (wording.count_phrase)
     latest_report: dt.date | None = None  # as-of date of its newest progress report
-    basis: str = ""  # what its status counts count (derive.count_basis)
+    basis: str = ""  # what its status counts count (wording.count_basis)
 
 
 class Continued(NamedTuple):
@@ -243,8 +243,8 @@ class CityCard(NamedTuple):
     total: int
     n_lists: int
     stale: int  # leaf items of the newest list whose status is stale at the build date
-    size: str = ""  # the newest list's size in its own unit (derive.count_phrase)
-    basis: str = ""  # what its status counts count (derive.count_basis)
+    size: str = ""  # the newest list's size in its own unit (wording.count_phrase)
+    basis: str = ""  # what its status counts count (wording.count_basis)
     region: str = ""  # where it is: 山东省, 山东省 · 烟台市代管, 直辖市
     latest_report: dt.date | None = None  # as-of date of the newest list's newest report: what its counts show
 
@@ -288,7 +288,7 @@ class ListDownloads(NamedTuple):
     n_items: int  # items and sub-items: the CSV's rows
     csv: Download
     json: Download
-    size: str = ""  # the list in its own unit, each pledge once: 15件（细分为36项） (derive.count_phrase)
+    size: str = ""  # the list in its own unit, each pledge once: 15件（细分为36项） (wording.count_phrase)
 
 
 class ColumnExample(NamedTuple):
@@ -369,21 +369,21 @@ def _env() -> jinja2.Environment:
         yaml=yaml_str,
         cn_date=cn_date,
         num=derive.format_number,
-        target=derive.format_target,
+        target=wording.format_target,
         measure=derive.format_measure,
-        short=derive.short,
+        short=wording.short,
         paragraphs=paragraphs,
         pct=lambda v: "" if v is None else f"{v:g}%",
         size=file_size,
         qr_svg=qr.svg,
-        status_phrase=derive.status_phrase,
-        in_quotes=derive.in_quotes,
+        status_phrase=wording.status_phrase,
+        in_quotes=wording.in_quotes,
     )
     env.globals.update(
         urls=urls,
         STATUS_LABELS=derive.STATUS_LABELS,
         STATUS_SYMBOLS=derive.STATUS_SYMBOLS,
-        own_label=derive.own_label,
+        own_label=wording.own_label,
         CITY_LEVEL_LABELS=derive.CITY_LEVEL_LABELS,
         SCRIPT_NOTES=derive.SCRIPT_NOTES,
         BASIS_LABELS=derive.BASIS_LABELS,
@@ -583,7 +583,7 @@ class Site:
         for found in map(self.find, own + back):
             if found:
                 rlf, ritem, rparent = found
-                related.append(RelatedItem(rlf.data.city, self.city_name(rlf.data.city), rlf.data.year, ritem, derive.item_label(ritem, rparent)))
+                related.append(RelatedItem(rlf.data.city, self.city_name(rlf.data.city), rlf.data.year, ritem, wording.item_label(ritem, rparent)))
         src = urls.item_src(pl.city, pl.year, item.id)
         return self._render(
             "item.md.j2",
@@ -594,8 +594,8 @@ class Site:
             parent=parent,
             latest=latest,
             children=[self.table_row(pl, c, item) for c in item.subitems],
-            label=derive.item_label(item, parent),
-            unit=derive.item_unit(item),
+            label=wording.item_label(item, parent),
+            unit=wording.item_unit(item),
             targets=targets,
             timeline=timeline,
             cited=self._cited(pl, item, timeline, latest.report),
@@ -606,7 +606,7 @@ class Site:
             list_source=list_source,
             list_archived=self.archived(list_source, item.text, item.goal),
             latest_archived=next((t.archived for t in timeline if t.report is latest.report), None),
-            quote=derive.in_quotes(derive.cite_quote(item.text)),
+            quote=wording.in_quotes(wording.cite_quote(item.text)),
             topics=[self.ds.topics[t] for t in item.topics if t in self.ds.topics],
             related=related,
             prev_item=prev_item,
@@ -633,7 +633,7 @@ class Site:
             counts=counts,
             total=sum(counts.values()),
             stale=derive.stale_count(pl, self.build_date),
-            counting=derive.counting(pl),
+            counting=wording.counting(pl),
             heading=list_heading(pl, self.ds.cities.get(pl.city)),
             table=table,
             filters=self._filters(table, leads),
@@ -698,7 +698,7 @@ class Site:
         """An item as a progress table shows it: the facts of one row or one phone card."""
         lt = derive.latest(item, pl, parent)
         lead = derive.item_lead(item, parent)
-        own = derive.own_label(item)
+        own = wording.own_label(item)
         return TableRow(
             pl.city,
             pl.year,
@@ -706,8 +706,8 @@ class Site:
             parent,
             lt,
             derive.freshness(item, pl, parent, lt, self.build_date),
-            own if derive.item_unit(item) == "件" else derive.plain_number(item),
-            [derive.plain_target(t) for t in item.targets],
+            own if wording.item_unit(item) == "件" else wording.plain_number(item),
+            [wording.plain_target(t) for t in item.targets],
             lead,
             derive.item_deadline(item, pl, parent),
             derive.deadline_inferred(item, pl, parent),
@@ -745,7 +745,7 @@ class Site:
     def year_card(self, pl: model.PledgeList) -> YearCard:
         counts = derive.status_counts(pl)
         stale = derive.stale_count(pl, self.build_date)
-        return YearCard(pl, counts, sum(counts.values()), stale, derive.count_phrase(pl), derive.latest_report_date(pl), derive.count_basis(pl))
+        return YearCard(pl, counts, sum(counts.values()), stale, wording.count_phrase(pl), wording.latest_report_date(pl), wording.count_basis(pl))
 
     def city_page(self, slug: str) -> Page:
         cards = [self.year_card(lf.data) for lf in self.years_of(slug)]
@@ -802,7 +802,7 @@ class Site:
                 card = self.year_card(years[0].data)
                 city = self.ds.cities[slug]
                 cities.append(CityCard(city, card.pl, card.counts, card.total, len(years), card.stale, card.size, card.basis, region_of(city), card.latest_report))
-        n_items = sum(derive.counting(lf.data).leaves for lf in self.ds.lists.values())  # each pledge once, as status counts count
+        n_items = sum(wording.counting(lf.data).leaves for lf in self.ds.lists.values())  # each pledge once, as status counts count
         return self._render(
             "home.md.j2",
             urls.home_src(),
@@ -861,7 +861,7 @@ class Site:
         for (slug, year), lf in self.by_city_year():
             n = sum(1 for _ in walk_items(lf.data.items))
             csv_file, json_file = download(urls.list_csv(slug, year)), download(urls.list_json(slug, year))
-            lists.append(ListDownloads(self.city_name(slug), lf.data, n, csv_file, json_file, derive.count_phrase(lf.data)))
+            lists.append(ListDownloads(self.city_name(slug), lf.data, n, csv_file, json_file, wording.count_phrase(lf.data)))
         csvs = [files[urls.list_csv(slug, year)] for (slug, year), _ in self.by_city_year()]
         return self._render(
             "data.md.j2",
@@ -940,7 +940,7 @@ def table_sorts(rows: list) -> tuple:
 
 def deadline_note(pl: model.PledgeList, table: list) -> DeadlineNote | None:
     """The list's inferred deadline, said once above its table, when some row has it."""
-    common = derive.common_deadline(pl)
+    common = wording.common_deadline(pl)
     rows = [r for g in table for r in _all_rows(g.rows)]
     if common is None or not any(r.deadline_inferred for r in rows):
         return None
@@ -956,7 +956,7 @@ class Neighbour(NamedTuple):
 
 def _neighbour(found: tuple) -> Neighbour:
     item, _, parent = found
-    return Neighbour(item, derive.item_label(item, parent))
+    return Neighbour(item, wording.item_label(item, parent))
 
 
 def _leaf_rows(rows) -> list:
@@ -992,9 +992,9 @@ def compare_targets(pledges: list) -> list[TargetComparison]:
         for (city_name, year), targets in by_list.items():
             comparators = {t.comparator for t in targets}
             if len(targets) > 1 and unit not in _RATES and len(comparators) == 1 and model.Comparator.range not in comparators:
-                words = "合计" + derive.plain_quantity(sum(t.value for t in targets), unit, targets[0].comparator)
+                words = "合计" + wording.plain_quantity(sum(t.value for t in targets), unit, targets[0].comparator)
             else:
-                words = "、".join(derive.plain_quantity(t.value, unit, t.comparator, t.value_max) for t in targets)
+                words = "、".join(wording.plain_quantity(t.value, unit, t.comparator, t.value_max) for t in targets)
             shown.append((city_name, year, words))
         out.append(TargetComparison(metric, unit, shown))
     return out
@@ -1028,7 +1028,7 @@ def column_examples(csvs: list[bytes]) -> list[ColumnExample]:
             if sum(1 for v in row if v) > sum(1 for v in best if v):
                 best = row
     best = best or [""] * len(downloads.CSV_COLUMNS)
-    return [ColumnExample(name, derive.short(value, 40)) for name, value in zip(downloads.CSV_COLUMNS, best, strict=True)]
+    return [ColumnExample(name, wording.short(value, 40)) for name, value in zip(downloads.CSV_COLUMNS, best, strict=True)]
 
 
 def derive_texts(entry: model.Progress) -> list:

@@ -38,6 +38,7 @@ from pathlib import Path
 from generator import derive
 from generator.core import urls
 from generator.core.model import walk_items
+from generator.site import wording
 
 SEP = "\x1f"  # between the texts of one page: no pair spans two texts
 SHARD_BYTES = 24_000  # aim for shards about this size (a query fetches one per pair)
@@ -127,7 +128,7 @@ class Doc:
 def item_doc(item, pl, parent, city, build_date, topics) -> Doc:
     lt = derive.latest(item, pl, parent)
     fresh = derive.freshness(item, pl, parent, lt, build_date)
-    title = item.title or derive.short(item.text, 30)
+    title = item.title or wording.short(item.text, 30)
     primary = [t for t in (item.title, item.text) if t]
     other = [t for t in (item.goal, item.explanation) if t]
     other += [t.text for t in item.targets]
@@ -144,7 +145,7 @@ def item_doc(item, pl, parent, city, build_date, topics) -> Doc:
         other=other,
         city=city.name,
         year=pl.year,
-        label=derive.item_label(item, parent),
+        label=wording.item_label(item, parent),
         status=lt.status,
         as_of=lt.report.as_of.isoformat() if lt.report else "",
         stale=fresh.stale,
