@@ -14,7 +14,7 @@ import pytest
 
 from generator import derive
 from generator.core import model
-from generator.data import checks
+from generator.data import verbatim
 from generator.data.dataset import walk_items
 
 
@@ -93,7 +93,7 @@ def test_qixia_statuses_match_the_notice(ds):
 def test_every_list_cites_an_archived_capture_so_its_text_is_checked_verbatim(ds, key):
     pl = ds.lists[key].data
     assert any(s.archive for s in pl.sources)
-    assert len(list(checks.official_texts(pl, list(walk_items(pl.items))))) > len(pl.items)
+    assert len(list(verbatim.official_texts(pl, list(walk_items(pl.items))))) > len(pl.items)
 
 
 def test_round_trip_json_equals_model(ds):

@@ -29,6 +29,7 @@ import pytest
 from conftest import FIXTURES, ROOT, all_items, build_site, copy_data_root, serve_folder
 from generator import derive
 from generator.core import model, urls
+from generator.data import verbatim
 from generator.data.dataset import load_dataset, walk_items
 from generator.site import captures, pages
 
@@ -356,7 +357,7 @@ def test_capture_text_is_escaped_and_stays_on_one_markdown_line(tmp_path):
     ds0 = load_dataset(root)
     pl = ds0.lists[("ceshi", 2024)].data
     hostile = ["<script>window.__pwned=1</script>", "```", "# 标题 {#x}", "[点我](javascript:alert(1))", "{{ 7*7 }}", "&amp; <!--", "| a | b |"]
-    quoted = list(captures.quoted_texts(pl))
+    quoted = list(verbatim.cited_texts(pl))
     (root / "sources" / "captures").mkdir(parents=True, exist_ok=True)
     lines = ["网页导航"] + quoted[:1] + hostile + quoted[1:] + ["相关新闻"]  # the hostile lines inside the published span
     (root / "sources" / "captures" / "ceshi.txt").write_text("\n".join(lines), encoding="utf-8")
@@ -474,12 +475,12 @@ def test_an_item_pages_source_link_opens_the_archived_copy_at_the_quoted_line(br
         assert target.count() == 1 and target.is_visible(), f"{city}/{year}/{item.id}: no line targeted on {pg.url}"
         box = target.bounding_box()
         assert box and 0 <= box["y"] < 900, f"{city}/{year}/{item.id}: the quoted line is not in view"
-        text = captures.normalise(target.inner_text())
+        text = verbatim.normalise(target.inner_text())
         if pl.sources[0].script == model.Script.traditional_converted:
             from opencc import OpenCC
 
             text = OpenCC("t2s").convert(text)
-        assert captures.normalise(item.text)[:10] in text, f"{city}/{year}/{item.id}: the targeted line does not hold the pledge"
+        assert verbatim.normalise(item.text)[:10] in text, f"{city}/{year}/{item.id}: the targeted line does not hold the pledge"
     finally:
         context.close()
 

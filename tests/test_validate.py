@@ -474,11 +474,11 @@ def test_every_top_level_name_of_the_site_itself_is_reserved():
 def _with_archive(root: Path, traditional: bool = False) -> str:
     """The mini list with an archived source whose text holds every official text of the list
     (as a real capture would, between page furniture)."""
-    from generator.data import checks
+    from generator.data import verbatim
 
     ds = run(root)
     pl = ds.lists[("ceshi", 2024)].data
-    body = "\n".join(text for _, text in checks.official_texts(pl, list(walk_items(pl.items))))
+    body = "\n".join(text for _, text in verbatim.official_texts(pl, list(walk_items(pl.items))))
     if traditional:
         from opencc import OpenCC
 
@@ -498,6 +498,14 @@ def test_an_edited_number_in_any_archived_list_is_caught(root, traditional):
     p = only_error(run(root, edited), Code.NOT_VERBATIM, "sources/captures/ceshi-2024.txt")
     assert (p.path, p.line) == ("items[0].subitems[0].progress[0].text", line_of(edited, "3800个"))
     assert "after 「…新增托位3」 the source goes on 「300个" in p.message and "where the data has 「800个" in p.message
+
+
+def test_a_lists_own_introduction_is_checked_verbatim_too(root):
+    """The list's summary is official text (data/verbatim.py lists it, as the capture page
+    quotes it): one the archive does not hold is an error at its line."""
+    text = _with_archive(root).replace("kind: 民生实事\n", "kind: 民生实事\nsummary: 今年办好十件民生实事。\n", 1)
+    p = only_error(run(root, text), Code.NOT_VERBATIM)
+    assert (p.path, p.line) == ("summary", line_of(text, "summary:"))
 
 
 def test_a_list_without_an_archive_is_not_checked_for_verbatim_text(root):

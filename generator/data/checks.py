@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from generator import derive
 from generator.core import model, urls
 from generator.core.model import walk_items
 from generator.core.problems import Code, Severity, format_path
+from generator.data import verbatim
 from generator.data.messages import Reporter, unknown
 
 WARNING = Severity.WARNING
@@ -359,18 +359,6 @@ def check_url_space(ds, reporters: dict) -> None:
 # --- verbatim: official text must be in the archived source ----------------------------------
 
 
-def normalise(text: str) -> str:
-    """What may differ between our copy and the source: whitespace, full/half-width forms
-    (NFKC) and the kind of quotation marks and dashes."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_QUOTES_AND_DASHES)
-    return _SPACE.sub("", text)
-
-
-_QUOTES_AND_DASHES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
-_SPACE = re.compile(r"\s+")
-
-
 @functools.lru_cache(maxsize=64)
 def archived_text(path: str, traditional: bool, stamp: tuple) -> str:
     """An archived source, normalised; a traditional-character capture converted as the data
@@ -380,39 +368,7 @@ def archived_text(path: str, traditional: bool, stamp: tuple) -> str:
         from opencc import OpenCC
 
         raw = OpenCC("t2s").convert(raw)
-    return normalise(raw)
-
-
-def official_texts(pl: model.PledgeList, walked: list):
-    """(path, text) of every official text in a list that the sources must contain, one
-    paragraph at a time."""
-    for i, s in enumerate(pl.sections):
-        yield ("sections", i, "title"), s.title
-    for i, a in enumerate(pl.alternatives):
-        yield ("alternatives", i), a
-    for i, r in enumerate(pl.reports):
-        yield from _paragraphs(("reports", i, "summary"), r.summary)
-    for item, path, _ in walked:
-        yield path + ("text",), item.text
-        yield from _paragraphs(path + ("explanation",), item.explanation)
-        yield from _paragraphs(path + ("goal",), item.goal)
-        for j, unit in enumerate(item.lead):
-            yield path + ("lead", j), unit
-        for j, t in enumerate(item.targets):
-            yield path + ("targets", j, "text"), t.text
-        for j, pr in enumerate(item.progress):
-            yield from _paragraphs(path + ("progress", j, "text"), pr.text)
-            if pr.status_text:
-                yield path + ("progress", j, "status_text"), pr.status_text
-            for k, m in enumerate(pr.measures):
-                if m.text:
-                    yield path + ("progress", j, "measures", k, "text"), m.text
-
-
-def _paragraphs(path: tuple, text: str | None):
-    for para in (text or "").split("\n"):
-        if para.strip():
-            yield path, para
+    return verbatim.normalise(raw)
 
 
 def _divergence(wanted: str, archives: list) -> str:
@@ -435,7 +391,7 @@ def _divergence(wanted: str, archives: list) -> str:
 
 def check_verbatim(pl: model.PledgeList, walked: list, rep: Reporter, root: str, usable: set) -> None:
     """Every official text of a list whose sources are archived must occur in one of those
-    archives (`usable`: the ones check_links found inside sources/; see `normalise` for what
+    archives (`usable`: the ones check_links found inside sources/; see `verbatim.normalise` for what
     may differ): a changed number or word is an error. Lists without an archived source are
     not checked (the format page says so)."""
     archives, names = [], []
@@ -447,8 +403,8 @@ def check_verbatim(pl: model.PledgeList, walked: list, rep: Reporter, root: str,
             names.append(s.archive)
     if not archives:
         return
-    for path, text in official_texts(pl, walked):
-        wanted = normalise(text)
+    for path, text in verbatim.official_texts(pl, walked):
+        wanted = verbatim.normalise(text)
         if wanted and not any(wanted in archive for archive in archives):
             rep.add(
                 path,

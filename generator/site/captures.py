@@ -5,31 +5,20 @@ furniture (menus, login links, share buttons, other news). The site publishes, f
 capture, the lines from the first to the last one that our data quotes (a source's title
 counts as quoted), numbered as in the file, and leaves the rest out: what lies outside that
 span is the page around the document, not the document (the archived file in the repository
-keeps everything). Quotes are found the way the verbatim check compares them: NFKC, quotation
-marks and dashes unified, whitespace removed; a traditional-character capture is converted
+keeps everything). Quotes are found the way the verbatim check compares them (data/verbatim.py: NFKC,
+quotation marks and dashes unified, whitespace removed), among the same official texts; a traditional-character capture is converted
 with OpenCC t2s first, as its quotes in the data were.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.core import model
-from generator.core.model import walk_items
+from generator.data import verbatim
 
-_QUOTES_AND_DASHES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
-_SPACE = re.compile(r"\s+")
 LABEL_ROOM = 8  # characters a line may start with before the quote (a label such as 第十一件 or 29.)
 MAX_OCCURRENCES = 50  # a short quote (a lead unit) can occur all over a page: look at this many
-
-
-def normalise(text: str) -> str:
-    """What may differ between our copy and the capture: whitespace, full/half-width forms
-    (NFKC) and the kind of quotation marks and dashes."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES_AND_DASHES))
 
 
 @dataclass
@@ -52,7 +41,7 @@ class Capture:
         parts, starts, at = [], [], 0
         for line in searchable:
             starts.append(at)
-            part = normalise(line)
+            part = verbatim.normalise(line)
             parts.append(part)
             at += len(part)
         self._text, self._starts = "".join(parts), tuple(starts)
@@ -73,7 +62,7 @@ class Capture:
         Of several occurrences, the one that begins a line (after a short label) and fills
         most of it wins: a sub-item's own heading (`1.实现城镇新增就业35万人`) rather than its
         mention inside the parent's line."""
-        wanted = normalise(text or "")
+        wanted = verbatim.normalise(text or "")
         if not wanted:
             return None
         best, best_key = None, None
@@ -109,38 +98,6 @@ def load(root: str | Path, archive: str, traditional: bool) -> Capture | None:
     return Capture(archive, raw.splitlines(), traditional)
 
 
-def quoted_texts(pl: model.PledgeList):
-    """Every official text of a list, one paragraph at a time (what the capture must hold)."""
-    for s in pl.sources:
-        yield s.title
-        if s.document_number:
-            yield s.document_number
-    yield from _paragraphs(pl.summary)
-    for section in pl.sections:
-        yield section.title
-    yield from pl.alternatives
-    for r in pl.reports:
-        yield from _paragraphs(r.summary)
-    for item, _, _ in walk_items(pl.items):
-        yield item.text
-        yield from _paragraphs(item.goal)
-        yield from _paragraphs(item.explanation)
-        yield from item.lead
-        for t in item.targets:
-            yield t.text
-        for p in item.progress:
-            yield from _paragraphs(p.text)
-            if p.status_text:
-                yield p.status_text
-            for m in p.measures:
-                if m.text:
-                    yield m.text
-
-
-def _paragraphs(text: str | None):
-    return [p for p in (text or "").split("\n") if p.strip()]
-
-
 @dataclass
 class Published:
     """The part of a capture the site publishes: lines `first`…`last`, and which are quoted."""
@@ -168,15 +125,15 @@ def published_span(capture: Capture, texts, signatures=()) -> Published | None:
         if found:
             lines = range(found[0], found[1] + 1)
             quoted.update(lines)
-            if len(normalise(text)) >= MIN_SPAN_QUOTE:
+            if len(verbatim.normalise(text)) >= MIN_SPAN_QUOTE:
                 span.update(lines)
     span = span or quoted
     if not span:
         return None
     last = max(span)
-    names = [normalise(n) for n in signatures if n and len(normalise(n)) >= MIN_SPAN_QUOTE]
+    names = [verbatim.normalise(n) for n in signatures if n and len(verbatim.normalise(n)) >= MIN_SPAN_QUOTE]
     for n in range(last + 1, min(last + SIGNATURE_ROOM, len(capture.lines)) + 1):
-        if any(name in normalise(capture.lines[n - 1]) for name in names):
+        if any(name in verbatim.normalise(capture.lines[n - 1]) for name in names):
             last = n
             break
     return Published(min(span), last, frozenset(quoted))

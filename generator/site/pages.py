@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from generator import derive
 from generator.core import model, parallel, urls
 from generator.core.model import walk_items
-from generator.data import schema
+from generator.data import schema, verbatim
 from generator.data.dataset import Dataset, ListFile
 from generator.exports import downloads, tables
 from generator.site import captures, qr, wording
@@ -885,7 +885,7 @@ class Site:
         """One archived source: what it is, who cites it, and its text from the first to the
         last line our data quotes (see generator/site/captures.py), each line with its own anchor."""
         capture = self.captures[archive]
-        texts = [t for c in citing for t in captures.quoted_texts(c.pl)]
+        texts = [t for c in citing for t in verbatim.cited_texts(c.pl)]
         span = captures.published_span(capture, texts, [c.source.publisher for c in citing])
         first, last = (span.first, span.last) if span else (1, len(capture.lines))
         quoted = span.quoted if span else frozenset()
