@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import FIXTURES, ROOT, load_clean
+from conftest import FIXTURES, ROOT, copy_data_root, load_clean
 from generator import derive
 from generator.core import model, urls
 from generator.data import schema
@@ -70,7 +70,7 @@ def test_list_json_round_trips_to_the_model(ds, files):
         assert list(doc["derived"]) == ids
         for item, _, parent in walk_items(lf.data.items):
             d = doc["derived"][item.id]
-            assert set(d) == {"status", "status_label", "status_basis", "status_reason", "percent", "expected_pace", "as_of", "stale", "stale_reason", "deadline_inferred", "url"}
+            assert set(d) == {"status", "status_label", "status_basis", "status_reason", "percent", "expected_pace", "as_of", "stale", "stale_reason", "deadline", "deadline_inferred", "lead", "url"}
             lt = derive.latest(item, lf.data, parent)
             assert d["status"] == lt.status and d["status_label"] == derive.STATUS_LABELS[lt.status]
             assert (d["status_basis"], d["status_reason"]) == (lt.basis, lt.reason)
@@ -145,7 +145,7 @@ def test_csv_shape(ds, files):
             assert (rec["city"], rec["year"], rec["id"]) == (city, str(year), item.id)
             assert rec["parent_id"] == (parent.id if parent else "")
             assert rec["text"] == item.text
-            assert rec["lead"] == "、".join(item.lead)
+            assert rec["lead"] == "、".join(derive.item_lead(item, parent))
             assert rec["topics"].split(";") == (item.topics or [""])
             assert rec["url"] == f"{SITE}{city}/{year}/{item.id}/"
             assert rec["progress_count"] == str(len(item.progress))
@@ -158,6 +158,26 @@ def test_csv_shape(ds, files):
                 assert float(rec["latest_percent"]) == lt.percent
             assert rec["deadline"] == derive.item_deadline(item, lf.data, parent).isoformat()
             dt.date.fromisoformat(rec["source_date"])
+
+
+def test_every_download_gives_a_sub_item_its_parents_lead_units_and_deadline(tmp_path):
+    """One fact sheet per item (derive.item_facts): the list CSV, the item JSON, the list
+    JSON's derived figures and the items table agree on what the item page shows."""
+    root = copy_data_root(tmp_path, MINI)
+    path = root / "data" / "ceshi" / "2024.yml"
+    text = path.read_text(encoding="utf-8").replace("        lead: [市民政局]\n", "", 1)
+    text = text.replace("    title: 托位与老旧小区\n", "    title: 托位与老旧小区\n    lead: [市政府办公室]\n    deadline: 2024-09-30\n", 1)
+    path.write_text(text, encoding="utf-8")
+    files = downloads.export_files(load_clean(root), SITE)
+    csv_rec = {r[3]: dict(zip(_rows(files["data/ceshi/2024.csv"])[0], r, strict=True)) for r in _rows(files["data/ceshi/2024.csv"])[1:]}
+    assert (csv_rec["1-5"]["lead"], csv_rec["1-5"]["deadline"]) == ("市政府办公室", "2024-09-30")
+    assert csv_rec["1-4"]["lead"] == "市人社局"  # its own stays
+    derived = json.loads(files["data/ceshi/2024.json"])["derived"]["1-5"]
+    assert (derived["lead"], derived["deadline"]) == (["市政府办公室"], "2024-09-30")
+    assert json.loads(files["data/ceshi/2024/1-5.json"])["derived"]["1-5"]["lead"] == ["市政府办公室"]
+    table = _rows(files[urls.package_file(urls.package_table_name("items"))])
+    row = next(dict(zip(table[0], r, strict=True)) for r in table[1:] if r[table[0].index("id")] == "1-5")
+    assert (row["lead"], row["deadline"]) == ("市政府办公室", "2024-09-30")
 
 
 def test_csv_values_on_the_fixture():

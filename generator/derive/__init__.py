@@ -381,6 +381,38 @@ def freshness(item: model.Item, pl: model.PledgeList, parent: model.Item | None,
     return Freshness(as_of, since, deadline, deadline_inferred(item, pl, parent) is not None, on, why, final)
 
 
+@dataclass(frozen=True)
+class ItemFacts:
+    """What every view of an item states about it, worked out once: the item page, a progress
+    table's row, the CSV and JSON downloads, the items table and the search index all read
+    these, so none of them can say something else (a sub-item's lead units, say)."""
+
+    latest: Latest
+    fresh: Freshness  # how old the latest official information is at the build date
+    deadline: dt.date | None  # the item's, else its parent's, else the list's
+    deadline_inferred: str | None  # why, when the deadline is one we inferred (本站推定); None when stated
+    lead: list[str]  # the item's lead units; a sub-item without its own has its parent's
+    sections: list  # the source's sections the item is in, from the top down
+
+    @property
+    def section_path(self) -> str:
+        """The section chain as the source writes it: `一、幼有善育 › （一）托育`; empty outside any."""
+        return " › ".join(f"{s.label}{s.title}" for s in self.sections)
+
+
+def item_facts(item: model.Item, pl: model.PledgeList, parent: model.Item | None, on: dt.date) -> ItemFacts:
+    """The facts of one item, its freshness judged at the build date `on`."""
+    lt = latest(item, pl, parent)
+    return ItemFacts(
+        lt,
+        freshness(item, pl, parent, lt, on),
+        item_deadline(item, pl, parent),
+        deadline_inferred(item, pl, parent),
+        item_lead(item, parent),
+        item_sections(item, pl, parent),
+    )
+
+
 def stale_count(pl: model.PledgeList, on: dt.date) -> int:
     """Leaf items whose status is stale at `on` (what list, city and home pages count)."""
     return sum(1 for item, parent in leaves(pl.items) if freshness(item, pl, parent, latest(item, pl, parent), on).stale)

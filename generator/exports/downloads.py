@@ -98,16 +98,11 @@ def target_text(t: model.Target) -> str:
     return f"{t.metric}{symbol}{_number(t.value)}{unit}"
 
 
-def section_heading(item: model.Item, pl: model.PledgeList, parent: model.Item | None) -> str:
-    """The item's section chain as the source writes it: `一、幼有善育 › （一）托育`."""
-    return " › ".join(f"{s.label}{s.title}" for s in derive.item_sections(item, pl, parent))
-
-
 def derived_figures(item: model.Item, pl: model.PledgeList, parent: model.Item | None, site_url: str, on: dt.date) -> dict:
     """Our computed figures for one item (the same ones the item page shows); `on` is the
     build date staleness is judged at (derive.build_date)."""
-    lt = derive.latest(item, pl, parent)
-    fresh = derive.freshness(item, pl, parent, lt, on)
+    facts = derive.item_facts(item, pl, parent, on)
+    lt, fresh = facts.latest, facts.fresh
     return {
         "status": lt.status,
         "status_label": derive.STATUS_LABELS[lt.status],
@@ -118,7 +113,9 @@ def derived_figures(item: model.Item, pl: model.PledgeList, parent: model.Item |
         "as_of": lt.report.as_of.isoformat() if lt.report else None,
         "stale": fresh.stale,
         "stale_reason": fresh.label if fresh.stale else None,
-        "deadline_inferred": derive.deadline_inferred(item, pl, parent),
+        "deadline": facts.deadline.isoformat() if facts.deadline else None,
+        "deadline_inferred": facts.deadline_inferred,
+        "lead": facts.lead,
         "url": urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
     }
 
@@ -165,9 +162,8 @@ def list_csv(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = None
     writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for item, _, parent in walk_items(pl.items):
-        lt = derive.latest(item, pl, parent)
-        fresh = derive.freshness(item, pl, parent, lt, on)
-        deadline = derive.item_deadline(item, pl, parent)
+        facts = derive.item_facts(item, pl, parent, on)
+        lt, fresh, deadline = facts.latest, facts.fresh, facts.deadline
         row = {
             "city": pl.city,
             "city_name": city.name if city else pl.city,
@@ -175,10 +171,10 @@ def list_csv(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = None
             "id": item.id,
             "parent_id": parent.id if parent else "",
             "label": item.label or "",
-            "section": section_heading(item, pl, parent),
+            "section": facts.section_path,
             "title": item.title or "",
             "text": item.text,
-            "lead": "、".join(item.lead),
+            "lead": "、".join(facts.lead),
             "topics": ";".join(item.topics),
             "deadline": deadline.isoformat() if deadline else "",
             "targets": "; ".join(target_text(t) for t in item.targets),
@@ -193,7 +189,7 @@ def list_csv(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = None
             "latest_report": lt.report.id if lt.report else "",
             "stale": "yes" if fresh.stale else "no",
             "stale_reason": fresh.label if fresh.stale else "",
-            "deadline_inferred": derive.deadline_inferred(item, pl, parent) or "",
+            "deadline_inferred": facts.deadline_inferred or "",
             "progress_count": len(item.progress),
             "url": urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
             "source_title": src.title,

@@ -321,8 +321,8 @@ def rows(ds: Dataset, site_url: str, on: dt.date) -> dict[str, list[dict]]:
         reports = derive.reports_by_id(pl)
         for position, (item, _, parent) in enumerate(flat, start=1):
             ik = child_key(pl.city, pl.year, item.id)
-            lt = derive.latest(item, pl, parent)
-            fresh = derive.freshness(item, pl, parent, lt, on)
+            facts = derive.item_facts(item, pl, parent, on)
+            lt, fresh = facts.latest, facts.fresh
             out["items"].append(
                 {
                     "item": ik,
@@ -333,15 +333,15 @@ def rows(ds: Dataset, site_url: str, on: dt.date) -> dict[str, list[dict]]:
                     "parent": child_key(pl.city, pl.year, parent.id) if parent else None,
                     "position": position,
                     "label": item.label,
-                    "section": " › ".join(f"{s.label}{s.title}" for s in derive.item_sections(item, pl, parent)) or None,
+                    "section": facts.section_path or None,
                     "title": item.title,
                     "text": item.text,
                     "goal": item.goal,
                     "explanation": item.explanation,
-                    "lead": "、".join(derive.item_lead(item, parent)) or None,
+                    "lead": "、".join(facts.lead) or None,
                     "topics": ";".join(item.topics) or None,
-                    "deadline": _date(derive.item_deadline(item, pl, parent)),
-                    "deadline_inferred": derive.deadline_inferred(item, pl, parent),
+                    "deadline": _date(facts.deadline),
+                    "deadline_inferred": facts.deadline_inferred,
                     "status": lt.status,
                     "status_label": derive.STATUS_LABELS[lt.status],
                     "status_text": lt.status_text,

@@ -570,8 +570,8 @@ class Site:
             j = derive.judge(item, e, pl, parent)
             texts = derive_texts(e)
             timeline.append(TimelineEntry(e, report, source, j.percent, measures, j, self.archived(source, *texts)))
-        latest = derive.latest(item, pl, parent)
-        fresh = derive.freshness(item, pl, parent, latest, self.build_date)
+        facts = derive.item_facts(item, pl, parent, self.build_date)
+        latest = facts.latest
         targets = []
         for t in item.targets:
             m = derive.target_measure(t, latest.entry)
@@ -599,10 +599,10 @@ class Site:
             targets=targets,
             timeline=timeline,
             cited=self._cited(pl, item, timeline, latest.report),
-            section=derive.item_sections(item, pl, parent),
-            deadline=derive.item_deadline(item, pl, parent),
-            deadline_inferred=derive.deadline_inferred(item, pl, parent),
-            fresh=fresh,
+            section=facts.sections,
+            deadline=facts.deadline,
+            deadline_inferred=facts.deadline_inferred,
+            fresh=facts.fresh,
             list_source=list_source,
             list_archived=self.archived(list_source, item.text, item.goal),
             latest_archived=next((t.archived for t in timeline if t.report is latest.report), None),
@@ -696,23 +696,22 @@ class Site:
 
     def table_row(self, pl: model.PledgeList, item: model.Item, parent: model.Item | None = None, leads: dict | None = None, children: tuple = ()) -> TableRow:
         """An item as a progress table shows it: the facts of one row or one phone card."""
-        lt = derive.latest(item, pl, parent)
-        lead = derive.item_lead(item, parent)
+        facts = derive.item_facts(item, pl, parent, self.build_date)
         own = wording.own_label(item)
         return TableRow(
             pl.city,
             pl.year,
             item,
             parent,
-            lt,
-            derive.freshness(item, pl, parent, lt, self.build_date),
+            facts.latest,
+            facts.fresh,
             own if wording.item_unit(item) == "件" else wording.plain_number(item),
             [wording.plain_target(t) for t in item.targets],
-            lead,
-            derive.item_deadline(item, pl, parent),
-            derive.deadline_inferred(item, pl, parent),
-            derive.STATUS_ORDER.index(lt.status),
-            " ".join(str(leads[u]) for u in lead if u in leads) if leads else "",
+            facts.lead,
+            facts.deadline,
+            facts.deadline_inferred,
+            derive.STATUS_ORDER.index(facts.latest.status),
+            " ".join(str(leads[u]) for u in facts.lead if u in leads) if leads else "",
             children,
         )
 

@@ -126,13 +126,13 @@ class Doc:
 
 
 def item_doc(item, pl, parent, city, build_date, topics) -> Doc:
-    lt = derive.latest(item, pl, parent)
-    fresh = derive.freshness(item, pl, parent, lt, build_date)
+    facts = derive.item_facts(item, pl, parent, build_date)
+    lt, fresh = facts.latest, facts.fresh
     title = item.title or wording.short(item.text, 30)
     primary = [t for t in (item.title, item.text) if t]
     other = [t for t in (item.goal, item.explanation) if t]
     other += [t.text for t in item.targets]
-    other += derive.item_lead(item, parent)
+    other += facts.lead
     for entry in item.progress:
         other += [t for t in (entry.status_text, entry.text) if t]
         other += [m.text for m in entry.measures if m.text]
