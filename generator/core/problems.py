@@ -74,6 +74,13 @@ class Code(str, enum.Enum):
     RESERVED_NAME = "reserved-name"  # a city slug, old slug or topic id that the site's own pages use (about, data, topics …)
     # permanent URLs (compared with git)
     PUBLISHED_GONE = "published-gone"  # a published city, list or item that is gone without redirect_from or removed_ids
+    # the maintainer tools (draft, import-progress) refuse, and write nothing
+    FILE_EXISTS = "file-exists"  # the year file to draft is there already (draft again over it with --force)
+    NO_ITEMS = "no-items"  # a source in which draft finds no items: no numbering, no table, no run of sentences
+    COLUMN_MISSING = "column-missing"  # a table without a column the tool needs (the pledges, item numbers, status), or one named with --…-column
+    COLUMN_REPEATED = "column-repeated"  # two columns of a table with the same header: the tool cannot tell which is meant
+    ROW_TOO_LONG = "row-too-long"  # a table row with more cells than its header (a delimiter or a quote out of place)
+    AMBIGUOUS_CELL = "ambiguous-cell"  # a cell the import will not guess at: a name that fits several items, a status wording with several meanings
 
 
 @dataclass(frozen=True)
