@@ -76,7 +76,8 @@ def cmd_new(args) -> int:
 
 
 def cmd_import_progress(args) -> int:
-    from generator.ingest.importer import ImportRefused, Options, import_progress, parse_status_map, write_atomically
+    from generator.ingest import Refused
+    from generator.ingest.importer import Options, import_progress, parse_status_map, write_atomically
 
     year_path, table_path = Path(args.year_file), Path(args.table)
     for path in (year_path, table_path):
@@ -97,9 +98,9 @@ def cmd_import_progress(args) -> int:
             propose_measures=not args.no_measures,
         )
         outcome = import_progress(year_path, table_path, options, table_label=args.table)
-    except ImportRefused as refused:
-        for problem in refused.problems:
-            print(problem, file=sys.stderr)
+    except Refused as refused:
+        for line in refused.lines():
+            print(line, file=sys.stderr)
         print(f"Nothing was written to {args.year_file}.", file=sys.stderr)
         return 1
     if args.dry_run:
@@ -125,13 +126,14 @@ def _how_to_review(path: Path) -> str:
 
 
 def cmd_draft(args) -> int:
-    from generator.ingest.draft import DraftRefused, draft_year_file
+    from generator.ingest import Refused
+    from generator.ingest.draft import draft_year_file
 
     try:
         outcome = draft_year_file(Path(args.root), args.city, args.year, Path(args.file), force=args.force, url=args.url, split=args.split, from_explanation=not args.no_explanation_targets)
-    except DraftRefused as refused:
-        for problem in refused.problems:
-            print(problem, file=sys.stderr)
+    except Refused as refused:
+        for line in refused.lines():
+            print(line, file=sys.stderr)
         return 1
     rel = f"data/{args.city}/{args.year}.yml"
     if outcome.city_written:

@@ -32,7 +32,7 @@ from generator.core.model import walk_items
 from generator.core.problems import Code, Severity
 from generator.data.dataset import load_dataset
 from generator.data.reading import load_yaml
-from generator.ingest import draft, importer, quantities
+from generator.ingest import Refused, draft, importer, quantities
 
 DRAFT = FIXTURES / "draft"
 TODAY = dt.date(2025, 3, 1)
@@ -668,7 +668,7 @@ def test_an_existing_year_file_is_not_overwritten_without_force(root, tmp_path):
     drafted(root, "1.新增托位6000个以上。\n2.建设口袋公园10处。\n")
     path = root / "data" / "ceshi" / "2024.yml"
     path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    with pytest.raises(draft.DraftRefused, match="already exists; edit it, or draft again over it with --force"):
+    with pytest.raises(Refused, match="already exists; edit it, or draft again over it with --force"):
         draft.draft_year_file(root, "ceshi", 2024, tmp_path / "list.txt", today=TODAY)
     assert path.read_text(encoding="utf-8").endswith("# edited\n")
     draft.draft_year_file(root, "ceshi", 2024, tmp_path / "list.txt", force=True, today=TODAY)

@@ -213,7 +213,7 @@ REFUSALS = {
         [["項目名稱", "完成狀態"], ["1", "已完成"]],
         [],
         [
-            "t.csv: no column for item numbers (looked for: 序号, 编号); the header row has: 項目名稱, 完成狀態. "
+            "t.csv: no column for item numbers (looked for: 序号, 编号, 序); the header row has: 項目名稱, 完成狀態. "
             "Name it with --id-column, or match rows by item name with --match-by name",
             "The table is in traditional characters: convert it first",
         ],
@@ -277,12 +277,18 @@ def test_refusals_say_what_is_wrong_and_write_nothing(root, case, capsys, monkey
     assert (root / YEAR_FILE).read_bytes() == before
 
 
-def test_refuses_a_gbk_table(root, capsys):
-    (root / "t.csv").write_bytes("序号,完成状态\n1,已完成\n".encode("gbk"))
+def test_a_table_in_neither_utf8_nor_gb18030_is_refused(root, capsys):
+    (root / "t.csv").write_bytes("序号,完成状态\n".encode() + b"1,\xff\xfe\n")
     before = (root / YEAR_FILE).read_bytes()
     assert run(root, "t.csv", "--report", "2024-q3") == 1
-    assert "is not UTF-8 (byte 0xd0); it is probably GBK. Save it from Excel as \"CSV UTF-8\"" in capsys.readouterr().err
+    assert "t.csv:2: the file is neither UTF-8 nor GB18030 text (byte 0xff); save it as UTF-8 (from Excel: \"CSV UTF-8\")" in capsys.readouterr().err
     assert (root / YEAR_FILE).read_bytes() == before
+
+
+def test_an_id_column_headed_序_is_the_item_numbers(root):
+    table = write_table(root, [["序", "完成状态"], ["3", "已完成"]])
+    assert run(root, table, "--report", "2024-q3") == 0
+    assert progress_of(root, "3")[-1].status == Status.done
 
 
 def test_refuses_a_year_file_that_already_has_errors(root, capsys):
@@ -337,11 +343,6 @@ def test_refuses_a_year_file_that_already_has_errors(root, capsys):
 )
 def test_default_status_table(wording, status):
     assert importer.status_for(wording, {}) == (Status(status) if status else None)
-
-
-@pytest.mark.parametrize("cell, item_id", [("20", "20"), ("２０", "20"), (" 6-3 ", "6-3"), ("6－3", "6-3"), ("6—3", "6-3"), ("6.", "6"), ("6、", "6")])
-def test_ids_are_normalised(cell, item_id):
-    assert importer.normalise_id(cell) == item_id
 
 
 @pytest.mark.parametrize("cell, value", [("92", 92), ("92%", 92), ("９２％", 92), ("86.7 %", 86.7), ("", None)])

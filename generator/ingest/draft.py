@@ -7,8 +7,8 @@ judgement to the maintainer, in `# TODO` comments:
 1. **Reading** (`read_source`): plain text, a saved HTML page (tags, scripts and page
    furniture such as navigation and footers dropped with the standard library's
    html.parser; table cells kept as `a | b` rows), or a table (CSV/TSV, a Markdown pipe
-   table, or a table pasted one cell per line). UTF-8, UTF-16 or GB18030 (an HTML page that
-   says so). Traditional characters are converted with OpenCC t2s (the archived copy keeps
+   table, or a table pasted one cell per line), in any encoding `textinput.decode` reads
+   (UTF-8, UTF-16, GB18030/GBK, the charset a page declares). Traditional characters are converted with OpenCC t2s (the archived copy keeps
    the original; the source gets `script: traditional_converted`).
 2. **Structure** (`parse_text`, `parse_table`): numbering at the start of a line in every
    form Chinese lists use — 第一件/第1项, 一、, （一）, （1）, 1., 1、, ①, and a number alone on a
@@ -43,15 +43,15 @@ import html.parser
 import json
 import re
 import shutil
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 from generator.core import model
-from generator.core.problems import Code
+from generator.core.problems import Code, Problem
 from generator.data.reading import YamlProblem, load_yaml
-from generator.ingest import quantities
+from generator.ingest import Refused, quantities
+from generator.ingest.textinput import ID_HEADERS, bigrams, decode, normalise_id, squash
 
 # --- reading the source -------------------------------------------------------------------
 
@@ -64,6 +64,7 @@ class SourceText:
     traditional: bool = False
     encoding: str = "utf-8"
     table_rows: Optional[list] = None  # for CSV/TSV files: rows of cells
+    label: str = ""  # the file as the maintainer named it, for messages
 
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "nav", "header", "footer", "aside", "form", "button", "select", "head", "title"}
@@ -147,22 +148,6 @@ def html_to_text(page: str) -> str:
     return parser.text()
 
 
-def _decode(raw: bytes, is_html: bool) -> tuple:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    declared = re.search(rb"""charset=["']?([A-Za-z0-9_-]+)""", raw[:4096]) if is_html else None
-    for name in ([declared.group(1).decode("ascii")] if declared else []) + ["gb18030"]:
-        try:
-            return raw.decode(name), name.lower()
-        except (LookupError, UnicodeDecodeError):
-            continue
-    raise DraftRefused(["the file is neither UTF-8 nor GB18030 text; save it as UTF-8 and try again"])
-
-
 def looks_traditional(text: str) -> bool:
     """More than 1 % of the Chinese characters change under OpenCC t2s (simplified text
     changes by a handful of characters at most)."""
@@ -181,7 +166,7 @@ def read_source(path: Path) -> SourceText:
     suffix = path.suffix.lower()
     is_html = suffix in (".html", ".htm", ".xhtml")
     raw = path.read_bytes()
-    text, encoding = _decode(raw, is_html or raw.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")))
+    text, encoding = decode(raw, str(path), html=is_html or raw.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")))
     if not is_html and re.match(r"\s*(<!doctype html|<html)", text, re.I):
         is_html = True
     if is_html:
@@ -204,7 +189,7 @@ def read_source(path: Path) -> SourceText:
         delimiter = "\t" if suffix != ".csv" else ","
         rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(shown, newline=""), delimiter=delimiter)]
         kind = "table"
-    return SourceText(lines, text, kind, traditional, encoding, rows)
+    return SourceText(lines, text, kind, traditional, encoding, rows, str(path))
 
 
 # --- numbering ------------------------------------------------------------------------------
@@ -384,12 +369,6 @@ class Draft:
     unused_columns: list = field(default_factory=list)
     renumbered: bool = False
     table_in_text: bool = False  # a table found inside a text (its lines before are listed if unused)
-
-
-class DraftRefused(Exception):
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 # --- text: structure ------------------------------------------------------------------------
@@ -635,7 +614,6 @@ def _name_sections(draft: Draft) -> None:
 
 # --- tables ---------------------------------------------------------------------------------
 
-ID_HEADERS = ("序号", "编号", "序")
 TEXT_HEADERS = (
     "事项名称", "项目名称", "实事名称", "任务名称", "实事项目", "民生实事", "民生实事项目", "重点任务", "主要工作任务", "主要任务", "工作任务", "重点工作",
     "事项", "项目", "任务", "名称", "工作内容", "具体内容", "主要内容", "实施内容", "项目内容", "内容",
@@ -644,12 +622,7 @@ GOAL_HEADERS = ("任务目标", "目标任务", "年度目标", "工作目标", 
 LEAD_HEADERS = ("责任单位", "牵头单位", "牵头部门", "责任部门", "牵头责任单位", "主责单位", "责任主体", "牵头单位(部门)", "牵头单位（部门）")
 CATEGORY_HEADERS = ("类别", "分类", "领域", "类型")
 DEADLINE_HEADERS = ("完成时限", "完成时间", "时限")
-_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−－", "-"))
 KNOWN_HEADERS = set(ID_HEADERS + TEXT_HEADERS + GOAL_HEADERS + LEAD_HEADERS + CATEGORY_HEADERS + DEADLINE_HEADERS)
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _pipe_cells(text: str) -> Optional[list]:
@@ -664,7 +637,7 @@ def _pipe_cells(text: str) -> Optional[list]:
 
 
 def _is_header(cells: list) -> bool:
-    names = {_squash(c) for c in cells}
+    names = {squash(c) for c in cells}
     return len(names & KNOWN_HEADERS) >= 2 and bool(names & (set(TEXT_HEADERS) | set(GOAL_HEADERS)))
 
 
@@ -685,10 +658,10 @@ def find_table(lines: list) -> Optional[tuple]:
             if rows:
                 return i, j, cells, rows
     for i, (_, text) in enumerate(lines):
-        if _squash(text) in ID_HEADERS:
+        if squash(text) in ID_HEADERS:
             header = [text]
             j = i + 1
-            while j < len(lines) and _squash(lines[j][1]) in KNOWN_HEADERS and _squash(lines[j][1]) not in ID_HEADERS:
+            while j < len(lines) and squash(lines[j][1]) in KNOWN_HEADERS and squash(lines[j][1]) not in ID_HEADERS:
                 header.append(lines[j][1])
                 j += 1
             if len(header) < 2 or not _is_header(header):
@@ -716,7 +689,7 @@ def find_table(lines: list) -> Optional[tuple]:
 def _column(headers: list, names: tuple, taken: tuple = ()) -> Optional[int]:
     """The column with one of `names` as its header; else (for the text, goal and lead
     columns) one whose header contains the telling word: 项目建设规模及内容 is a goal."""
-    squashed = [_squash(h) for h in headers]
+    squashed = [squash(h) for h in headers]
     for name in names:
         if name in squashed and squashed.index(name) not in taken:
             return squashed.index(name)
@@ -727,7 +700,7 @@ def _column(headers: list, names: tuple, taken: tuple = ()) -> Optional[int]:
     return None
 
 
-def parse_table(header: list, rows: list) -> Draft:
+def parse_table(header: list, rows: list, label: str = "") -> Draft:
     """Table rows → items. Columns by their usual headers (`ID_HEADERS`, `TEXT_HEADERS` …);
     a row with no number but text under the row above it is a sub-item; a row with only one
     cell filled is a category heading."""
@@ -736,12 +709,13 @@ def parse_table(header: list, rows: list) -> Draft:
     for role, names in (("id", ID_HEADERS), ("lead", LEAD_HEADERS), ("category", CATEGORY_HEADERS), ("deadline", DEADLINE_HEADERS), ("goal", GOAL_HEADERS), ("text", TEXT_HEADERS)):
         exact = _column(header, names, tuple(i for i in col.values() if i is not None))
         col[role] = exact
-    if col["text"] is not None and col["goal"] is not None and col["goal"] < col["text"] and _squash(header[col["goal"]]) not in GOAL_HEADERS:
+    if col["text"] is not None and col["goal"] is not None and col["goal"] < col["text"] and squash(header[col["goal"]]) not in GOAL_HEADERS:
         col["text"], col["goal"] = col["goal"], col["text"]  # (the first of two worded columns names the item)
     if col["text"] is None and col["goal"] is not None:
         col["text"], col["goal"] = col["goal"], None
     if col["text"] is None:
-        raise DraftRefused([f"the table has no column for the pledges (looked for: {', '.join(TEXT_HEADERS[:6])} …); the header row has: {', '.join(header)}"])
+        message = f"the table has no column for the pledges (looked for: {', '.join(TEXT_HEADERS[:6])} …); the header row has: {', '.join(header)}"
+        raise Refused([Problem(label, 0, 0, "", Code.COLUMN_MISSING, message)])
     used = {i for i in col.values() if i is not None}
     draft.unused_columns = [h for i, h in enumerate(header) if i not in used]
     category = None
@@ -753,7 +727,7 @@ def parse_table(header: list, rows: list) -> Draft:
         filled = [c for c in cells if c.strip()]
         if not filled:
             continue
-        if len(filled) == 1 and not re.fullmatch(r"\d+", _squash(filled[0])):  # 一、民生保障 alone on its row
+        if len(filled) == 1 and not re.fullmatch(r"\d+", squash(filled[0])):  # 一、民生保障 alone on its row
             marker = classify(line, filled[0])
             number = len(draft.sections) + 1
             title = marker.rest if marker.form else filled[0]
@@ -766,7 +740,7 @@ def parse_table(header: list, rows: list) -> Draft:
             category = SectionDraft(f"s{number}", str(number), cell("category"), 0, None, number, line, numbered=False)
             draft.sections.append(category)
         raw_id = cell("id")
-        normal = re.sub(r"[.、]$", "", _squash(raw_id).translate(_DASHES))
+        normal = normalise_id(raw_id)
         node = Node(line, None, int(normal) if normal.isdigit() else None)
         node.text, node.lead = _text_and_lead(cell("text"), split_units(cell("lead")), node.notes)
         node.goal = cell("goal") or None
@@ -928,11 +902,6 @@ def draft_targets(node: Node, from_explanation: bool) -> None:
         draft_targets(child, from_explanation)
 
 
-def _bigrams(text: str) -> set:
-    han = re.sub(r"[^\u4e00-\u9fffA-Za-z]", " ", text)
-    return {a + b for word in han.split() for a, b in zip(word, word[1:], strict=False)}
-
-
 def share_parent_targets(node: Node) -> None:
     """Sub-items that state no quantity of their own (就业创业方面…) report on the parent's
     targets: each parent target no sub-item states goes to the sub-item whose words it
@@ -946,8 +915,8 @@ def share_parent_targets(node: Node) -> None:
     for t in node.targets:
         if (t["value"], t["unit"]) in stated:
             continue
-        words = _bigrams(t["text"])
-        scores = sorted(((len(words & _bigrams(c.text + "".join(c.notes))), i) for i, c in enumerate(node.children)), reverse=True)
+        words = bigrams(t["text"])
+        scores = sorted(((len(words & bigrams(c.text + "".join(c.notes))), i) for i, c in enumerate(node.children)), reverse=True)
         best, i = scores[0]
         if best and (len(scores) == 1 or scores[1][0] < best) and node.children[i] in bare:
             copy = dict(t)
@@ -1122,7 +1091,7 @@ def progress_report(title: Optional[str], before: list, unused_columns: list) ->
     its title says 进展情况/完成情况/季度 …, or its table has a 进展情况/完成情况 column. Its
     title, date and introduction are then the report's, not the list's."""
     named = next((t for t in ([title] if title else []) + [t for t in before if len(t) <= 60] if _REPORT_TITLE.search(t) and re.search(r"\d{4}年", t)), None)
-    columns = [c for c in unused_columns if _squash(c) in _REPORT_COLUMNS]
+    columns = [c for c in unused_columns if squash(c) in _REPORT_COLUMNS]
     reasons = ([f"its title «{named}»"] if named else []) + ([f"its table's {'/'.join(columns)} column"] if columns else [])
     return " and ".join(reasons) or None
 
@@ -1327,20 +1296,21 @@ def build_draft(source: SourceText, split: str = "auto", from_explanation: bool 
     if source.table_rows is not None:
         rows = [r for r in source.table_rows if any(c.strip() for c in r)]
         if not rows:
-            raise DraftRefused(["the table is empty"])
-        draft = parse_table(rows[0], [(i + 2, r) for i, r in enumerate(rows[1:])])
+            raise Refused([Problem(source.label, 0, 0, "", Code.FILE_EMPTY, "the table is empty")])
+        draft = parse_table(rows[0], [(i + 2, r) for i, r in enumerate(rows[1:])], source.label)
     else:
         table = find_table(source.lines)
         if table:
             first, last, header, rows = table
-            draft = parse_table(header, rows)
+            draft = parse_table(header, rows, source.label)
             draft.table_in_text = True
             draft.intro = [(no, t) for no, t in source.lines[:first]]
             draft.unplaced += [(no, t) for no, t in source.lines[last:]]
         else:
             draft = parse_text(source.lines)
     if not draft.items:
-        raise DraftRefused(["found no items: no numbered lines (第一件, 一、, 1. …), no table with a 序号/事项名称 header and no run of sentences; check the file"])
+        message = "found no items: no numbered lines (第一件, 一、, 1. …), no table with a 序号/事项名称 header and no run of sentences; check the file"
+        raise Refused([Problem(source.label, 0, 0, "", Code.NO_ITEMS, message)])
     for node in _walk_nodes(draft.items):
         topic_aspect(node)
     for node in draft.items:
@@ -1458,7 +1428,7 @@ def archive_source(root: Path, city: str, year: int, path: Path, source: SourceT
         if source.kind == "html":
             shutil.copyfile(path, folder / f"{name}.html")
         return target.relative_to(root).as_posix()
-    raise DraftRefused([f"sources/captures/ already has 999 captures named {city}-{year}-list"])
+    raise Refused([Problem("sources/captures", 0, 0, "", Code.FILE_EXISTS, f"already has 999 captures named {city}-{year}-list")])
 
 
 def draft_year_file(
@@ -1478,16 +1448,16 @@ def draft_year_file(
 
     root = Path(root)
     if not re.fullmatch(model.SLUG_PATTERN, city):
-        raise DraftRefused([f"city slug {city!r}: use lowercase pinyin without tones, e.g. qingdao"])
+        raise Refused([Problem("", 0, 0, "", Code.BAD_FORMAT, f"city slug {city!r}: use lowercase pinyin without tones, e.g. qingdao")])
     if not 1990 <= year <= (today or dt.date.today()).year + 1:
-        raise DraftRefused([f"year {year} is not plausible"])
+        raise Refused([Problem("", 0, 0, "", Code.DATE_IMPLAUSIBLE, f"year {year} is not plausible")])
     if not path.is_file():
-        raise DraftRefused([f"{path}: no such file"])
+        raise Refused([Problem(str(path), 0, 0, "", Code.FILE_MISSING, "no such file")])
     year_path = root / "data" / city / f"{year}.yml"
     if year_path.exists() and not force:
-        raise DraftRefused([f"{year_path.relative_to(root)} already exists; edit it, or draft again over it with --force"])
+        raise Refused([Problem(year_path.relative_to(root).as_posix(), 0, 0, "", Code.FILE_EXISTS, "already exists; edit it, or draft again over it with --force")])
     if url is not None and not re.fullmatch(r"https?://[^\s<>\"']+", url):
-        raise DraftRefused([f"--url {url!r}: give an http:// or https:// address"])
+        raise Refused([Problem("", 0, 0, "", Code.BAD_FORMAT, f"--url {url!r}: give an http:// or https:// address")])
     source = read_source(path)
     draft = build_draft(source, split, from_explanation, load_topics(root))
     for node in _walk_nodes(draft.items):

@@ -22,7 +22,6 @@ import io
 import os
 import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -36,14 +35,15 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from generator import derive
 from generator.core import model
-from generator.core.problems import Severity
+from generator.core.problems import Code, Problem, Severity
 from generator.data.dataset import load_dataset
 from generator.data.reading import YamlProblem, load_yaml
-from generator.ingest import quantities
+from generator.ingest import Refused, quantities
+from generator.ingest.textinput import ID_HEADERS, bigrams, decode, normalise_id, squash
 
 # Header names cities use, in order of preference. A header is used for one role only,
 # so a table with 进展情况 and 完成情况 (栖霞) reads 完成情况 as the status.
-ID_COLUMNS = ("序号", "编号")
+ID_COLUMNS = ID_HEADERS
 NAME_COLUMNS = ("事项名称", "项目名称", "名称")
 TEXT_COLUMNS = ("进展情况", "工作进展", "进展", "完成情况")
 STATUS_COLUMNS = ("完成状态", "状态", "进展状态", "完成情况")
@@ -178,15 +178,11 @@ TABLE_FIELDS = ("status_text", "status", "percent", "measures", "text")
 MEASURE_ORDER = tuple(model.Measure.model_fields)
 ENTRY_ORDER = tuple(model.Progress.model_fields)
 ITEM_ORDER = tuple(model.Item.model_fields)
-_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−－", "-"))
 
 
-class ImportRefused(Exception):
-    """The import cannot go ahead; `problems` says why, one line each, and how to fix it."""
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+def at(where: tuple, column: str, code: Code, message: str) -> Problem:
+    """A problem in a cell: `where` is (table label, line), `column` the cell's header."""
+    return Problem(where[0], where[1], 0, column, code, message)
 
 
 @dataclass
@@ -306,7 +302,7 @@ class Outcome:
 
 def read_table(path: Path, label: str) -> Table:
     """Read a CSV/TSV as Excel and WPS save it; cells keep their text, stripped."""
-    text = _decode_table(path.read_bytes(), label)
+    text, _ = decode(path.read_bytes(), label)
     first_line = text.split("\n", 1)[0]
     tab_file = path.suffix.lower() in (".tsv", ".tab")
     delimiter = "\t" if tab_file or ("\t" in first_line and "," not in first_line) else ","
@@ -316,30 +312,9 @@ def read_table(path: Path, label: str) -> Table:
         rows.append((line, [c.replace("\r\n", "\n").strip() for c in cells]))
         line = reader.line_num + 1
     if not rows:
-        raise ImportRefused([f"{label}: the table is empty"])
-    headers = [_squash(h) for h in rows[0][1]]
+        raise Refused([Problem(label, 0, 0, "", Code.FILE_EMPTY, "the table is empty")])
+    headers = [squash(h) for h in rows[0][1]]
     return Table(label, headers, rows[1:])
-
-
-def _decode_table(raw: bytes, label: str) -> str:
-    """UTF-8 with or without BOM (Excel's "CSV UTF-8"), or UTF-16 (Excel's "Unicode text")."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportRefused(
-            [
-                f"{label}:{line}: the table is not UTF-8 (byte 0x{raw[exc.start]:02x}); it is probably GBK. "
-                "Save it from Excel as \"CSV UTF-8\", or convert it: iconv -f GBK -t UTF-8 table.csv > table-utf8.csv"
-            ]
-        ) from None
-
-
-def _squash(text: str) -> str:
-    """Compare headers, ids and wordings the way a reader would: full-width = half-width, no spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 # --- columns --------------------------------------------------------------------------------
@@ -370,9 +345,9 @@ def choose_columns(table: Table, options: Options) -> dict:
     chosen, problems = {}, []
     for role, explicit, _, _ in roles:
         if explicit is not None:
-            hits = _column_hits(table, _squash(explicit))
+            hits = _column_hits(table, squash(explicit))
             if not hits:
-                problems.append(f"{table.label}: no column {explicit!r} (given with --{role}-column); the header row has: {found_headers}")
+                problems.append(Problem(table.label, 0, 0, "", Code.COLUMN_MISSING, f"no column {explicit!r} (given with --{role}-column); the header row has: {found_headers}"))
             chosen[role] = hits
     for role, explicit, candidates, required in roles:
         if explicit is not None:
@@ -389,9 +364,10 @@ def choose_columns(table: Table, options: Options) -> dict:
     for role, hits in chosen.items():
         if len(hits) > 1:
             columns = ", ".join(str(i + 1) for i in hits)
-            problems.append(f"{table.label}: column {table.headers[hits[0]]!r} appears {len(hits)} times (columns {columns}); rename the one that is not the {role}")
+            message = f"column {table.headers[hits[0]]!r} appears {len(hits)} times (columns {columns}); rename the one that is not the {role}"
+            problems.append(Problem(table.label, 0, 0, "", Code.COLUMN_REPEATED, message))
     if problems:
-        raise ImportRefused(problems)
+        raise Refused(problems)
     return {role: hits[0] for role, hits in chosen.items() if hits}
 
 
@@ -405,14 +381,14 @@ def _column_hits(table: Table, name: str) -> list:
     return [i for i, h in enumerate(table.headers) if h == name or re.sub(r"\(%\)$|%$", "", h) == name]
 
 
-def _missing_column(table: Table, role: str, candidates: tuple, found_headers: str) -> str:
+def _missing_column(table: Table, role: str, candidates: tuple, found_headers: str) -> Problem:
     what = {"id": "item numbers", "name": "item names", "status": "status wording"}[role]
-    msg = f"{table.label}: no column for {what} (looked for: {', '.join(candidates)}); the header row has: {found_headers}. Name it with --{role}-column"
+    msg = f"no column for {what} (looked for: {', '.join(candidates)}); the header row has: {found_headers}. Name it with --{role}-column"
     if role == "id":
         msg += ", or match rows by item name with --match-by name"
     if _looks_traditional(table.headers, candidates):
         msg += ". The table is in traditional characters: convert it first (.venv/bin/python -m opencc -c t2s -i table.csv -o table-简体.csv)"
-    return msg
+    return Problem(table.label, 0, 0, "", Code.COLUMN_MISSING, msg)
 
 
 def _looks_traditional(headers: list, candidates: tuple) -> bool:
@@ -434,17 +410,17 @@ def parse_status_map(specs) -> dict:
                 continue
             wording, sep, status = pair.rpartition("=")
             if not sep or status.strip() not in model.Status.__members__:
-                problems.append(f"--status-map {pair!r}: write wording=status, status one of {STATUS_CHOICES} (e.g. 基本完成=on_track)")
+                problems.append(Problem("", 0, 0, "", Code.BAD_FORMAT, f"--status-map {pair!r}: write wording=status, status one of {STATUS_CHOICES} (e.g. 基本完成=on_track)"))
                 continue
-            mapping[_squash(wording)] = model.Status(status.strip())
+            mapping[squash(wording)] = model.Status(status.strip())
     if problems:
-        raise ImportRefused(problems)
+        raise Refused(problems)
     return mapping
 
 
 def status_for(wording: str, overrides: dict) -> Optional[model.Status]:
     """Our status for the city's wording: --status-map first, then STATUS_WORDS, then STATUS_PATTERNS."""
-    key = _squash(wording)
+    key = squash(wording)
     if key in overrides:
         return overrides[key]
     if key in STATUS_WORDS:
@@ -457,17 +433,12 @@ def status_for(wording: str, overrides: dict) -> Optional[model.Status]:
 
 def ambiguous_choices(wording: str) -> tuple:
     """((status, when it is meant), …) for a wording that is refused as ambiguous; () otherwise."""
-    return AMBIGUOUS_STATUS.get(_squash(wording), ())
-
-
-def normalise_id(cell: str) -> str:
-    """'２０' → '20', ' 6－3 ' → '6-3', '6.' → '6': how ids appear in tables typed by hand."""
-    return re.sub(r"[.、]$", "", _squash(cell).translate(_DASHES))
+    return AMBIGUOUS_STATUS.get(squash(wording), ())
 
 
 def parse_percent(cell: str):
     """'92%', '92', '９２％' → 92; '' → None; anything else → ValueError."""
-    text = _squash(cell).rstrip("%")
+    text = squash(cell).rstrip("%")
     if not text:
         return None
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
@@ -487,27 +458,28 @@ def read_entries(table: Table, columns: dict, items: dict, options: Options, yea
     key_role = "id" if "id" in columns else "name"
     completion = is_completion_table(table)
     if "status" not in columns and "" not in options.status_map:
-        problems.append(
-            f"{table.label}: the table has no status column (looked for: {', '.join(c for c in STATUS_COLUMNS if c not in ACHIEVED_COLUMNS)}); "
+        message = (
+            f"the table has no status column (looked for: {', '.join(c for c in STATUS_COLUMNS if c not in ACHIEVED_COLUMNS)}); "
             "name it with --status-column, or give every row one status with --status-map =on_track (or another status)"
         )
+        problems.append(Problem(table.label, 0, 0, "", Code.COLUMN_MISSING, message))
         return entries, skipped, problems
     last_entry: Optional[Entry] = None
     for line, cells in table.rows:
         cell = {role: (cells[i] if i < len(cells) else "") for role, i in columns.items()}
         cell.setdefault("status", "")
-        where = f"{table.label}:{line}"
+        where = (table.label, line)
         if not any(cells):
             skipped.append(line)
             continue
         extra = [c for c in cells[len(table.headers) :] if c]
         if extra:
-            problems.append(f"{where}: the row has {len(cells)} cells but the header has {len(table.headers)}; check the delimiter and the quotes around cells with commas")
+            problems.append(at(where, "", Code.ROW_TOO_LONG, f"the row has {len(cells)} cells but the header has {len(table.headers)}; check the delimiter and the quotes around cells with commas"))
             continue
         has_content = any(cell.get(r) for r in ("status", "text", "percent", "achieved", "share"))
         if completion and not cell[key_role] and (cell.get("achieved") or cell.get("share")):
             if last_entry is None:  # a sub-row belongs to the row above it
-                problems.append(f"{where}: {header[key_role]}: empty, and there is no row above with an item for this figure; fill in the item's number")
+                problems.append(at(where, header[key_role], Code.FIELD_MISSING, "empty, and there is no row above with an item for this figure; fill in the item's number"))
             else:
                 figure = _figure_from(cell, header, items[last_entry.item_id], where, problems)
                 if figure is not None and last_entry.measures is not None:
@@ -515,7 +487,8 @@ def read_entries(table: Table, columns: dict, items: dict, options: Options, yea
             continue
         if not cell[key_role]:
             if has_content:
-                problems.append(f"{where}: {header[key_role]}: empty, but the row has a progress report; fill in the item's {'number' if key_role == 'id' else 'name'}, or delete the row if it is a heading or a total")
+                what = "number" if key_role == "id" else "name"
+                problems.append(at(where, header[key_role], Code.FIELD_MISSING, f"empty, but the row has a progress report; fill in the item's {what}, or delete the row if it is a heading or a total"))
             else:
                 skipped.append(line)
             continue
@@ -529,7 +502,7 @@ def read_entries(table: Table, columns: dict, items: dict, options: Options, yea
         if item_id is None:
             continue
         if item_id in first_line_of:
-            problems.append(f"{where}: {header[key_role]}: item `{item_id}` is also on line {first_line_of[item_id]}; keep one row per item")
+            problems.append(at(where, header[key_role], Code.DUPLICATE_ID, f"item `{item_id}` is also on line {first_line_of[item_id]}; keep one row per item"))
             continue
         first_line_of[item_id] = line
         entry = _entry_from(cell, header, line, item_id, options, where, unmapped, problems)
@@ -552,16 +525,17 @@ def read_entries(table: Table, columns: dict, items: dict, options: Options, yea
         if choices:
             meanings = "; or ".join(f"{status.value} if {meaning}" for status, meaning in choices)
             options_text = " or ".join(f"--status-map {wording}={status.value}" for status, _ in choices)
-            problems.append(f"{table.label}:{lines[0]}: {header['status']}: {wording!r} ({where_lines}) is ambiguous: it can mean {meanings}. Choose with {options_text}")
+            problems.append(at((table.label, lines[0]), header["status"], Code.AMBIGUOUS_CELL, f"{wording!r} ({where_lines}) is ambiguous: it can mean {meanings}. Choose with {options_text}"))
             continue
-        problems.append(
-            f"{table.label}:{lines[0]}: {header['status']}: {wording!r} ({where_lines}) is not in the status table; "
+        message = (
+            f"{wording!r} ({where_lines}) is not in the status table; "
             f"map it with --status-map {wording}=<status>, status one of {STATUS_CHOICES} (see content/about/methodology.md#status)"
         )
+        problems.append(at((table.label, lines[0]), header["status"], Code.NOT_ALLOWED, message))
     return entries, skipped, problems
 
 
-def _figure_from(cell: dict, header: dict, item, where: str, problems: list) -> Optional[Figure]:
+def _figure_from(cell: dict, header: dict, item, where: tuple, problems: list) -> Optional[Figure]:
     """A completion row's figure: 完成情况 (18.44万人) and its share of the plan (52.7%)."""
     achieved, share_cell = cell.get("achieved", ""), cell.get("share", "")
     share = None
@@ -569,19 +543,21 @@ def _figure_from(cell: dict, header: dict, item, where: str, problems: list) -> 
         try:
             share = parse_percent(share_cell)
         except ValueError:
-            problems.append(f"{where}: {header['share']}: {share_cell!r} is not a percent; write 52.7 (or 52.7%), or leave the cell empty")
+            problems.append(at(where, header["share"], Code.WRONG_TYPE, f"{share_cell!r} is not a percent; write 52.7 (or 52.7%), or leave the cell empty"))
             return None
     if not achieved:
-        problems.append(f"{where}: {header.get('achieved', '完成情况')}: empty, but the row gives a share of the plan; write the achieved figure (18.44万人)")
+        problems.append(at(where, header.get("achieved", "完成情况"), Code.FIELD_MISSING, "empty, but the row gives a share of the plan; write the achieved figure (18.44万人)"))
         return None
     amount = quantities.parse_amount(achieved)
     if amount is None:
-        problems.append(f"{where}: {header['achieved']}: {achieved!r} is not one figure with its unit (such as 18.44万人 or 58处); fix the cell, or move the words to the progress text")
+        message = f"{achieved!r} is not one figure with its unit (such as 18.44万人 or 58处); fix the cell, or move the words to the progress text"
+        problems.append(at(where, header["achieved"], Code.BAD_FORMAT, message))
         return None
     label = cell.get("label", "") or cell.get("name", "")
     target = _target_for(_targets_of(item), amount.unit, label + achieved)
     if target is None and not label:
-        problems.append(f"{where}: {header['achieved']}: {achieved!r} matches none of the item's targets (by unit and words); give the row a name in a 指标 or 项目名称 column")
+        message = f"{achieved!r} matches none of the item's targets (by unit and words); give the row a name in a 指标 or 项目名称 column"
+        problems.append(at(where, header["achieved"], Code.UNKNOWN_REFERENCE, message))
         return None
     metric = str(target["metric"]) if target is not None else label
     return Figure(
@@ -601,19 +577,14 @@ def _targets_of(item) -> list:
     return [dict(t) for t in item.get("targets") or () if t.get("value") is not None and not t.get("qualitative")]
 
 
-def _bigrams(text: str) -> set:
-    words = re.sub(r"[^\u4e00-\u9fffA-Za-z]", " ", text)
-    return {a + b for word in words.split() for a, b in zip(word, word[1:], strict=False)}
-
-
 def _target_for(targets: list, unit: str, words: str):
     """The one target a figure measures: same unit, and the most shared words; a target alone
     with its unit needs no shared word. None when no target or a tie."""
     same_unit = [t for t in targets if same_unit_key(str(t.get("unit") or "")) == same_unit_key(unit)]
     if len(same_unit) == 1 and not words.strip():
         return same_unit[0]
-    mine = _bigrams(words)
-    scored = sorted(((len(mine & _bigrams(f"{t.get('metric', '')}{t.get('text', '')}")), i) for i, t in enumerate(same_unit)), reverse=True)
+    mine = bigrams(words)
+    scored = sorted(((len(mine & bigrams(f"{t.get('metric', '')}{t.get('text', '')}")), i) for i, t in enumerate(same_unit)), reverse=True)
     if not scored or scored[0][0] == 0 and len(same_unit) > 1:
         return None
     if len(scored) > 1 and scored[1][0] == scored[0][0]:
@@ -648,7 +619,7 @@ def propose_measures(targets: list, text: str) -> list:
     in_share = [(m.start(), m.end()) for pattern in (_SHARE, _SHARES) for m in pattern.finditer(text)]
     figures = [(seg, q) for seg in quantities.segments(text) for q in seg.quantities if not any(a <= q.number_start < b for a, b in in_share)]
     paired = _paired_shares(text, figures)
-    metric_words = [_bigrams(_metric_words(str(t.get("metric") or ""))) for t in quantified]
+    metric_words = [bigrams(_metric_words(str(t.get("metric") or ""))) for t in quantified]
     heads = [_head(str(t.get("metric") or ""), str(t.get("unit"))) for t in quantified]
     per_unit: dict = {}
     for t in quantified:
@@ -662,7 +633,7 @@ def propose_measures(targets: list, text: str) -> list:
         clause_in = text[max(sentence_start, max(text.rfind(c, 0, q.number_start) for c in "，,：:") + 1) : q.number_start]
         topic = _TOPIC.match(text, sentence_start)  # 城市空间微更新方面,25处已全部开工: the clause's subject
         own_text = (topic.group(1) if topic else "") + _without_quantities(text[seg.start : seg.end])
-        own = _bigrams(own_text)
+        own = bigrams(own_text)
         scored = []
         for t_index, t in enumerate(quantified):
             if same_unit_key(str(t.get("unit"))) != same_unit_key(q.unit) or not heads[t_index] or heads[t_index] not in re.sub(r"\s", "", own_text):
@@ -762,55 +733,56 @@ def _plain(value: float):
     return int(value) if float(value).is_integer() else value
 
 
-def _match_id(value: str, items: dict, where: str, column: str, year_file: str, problems: list):
+def _match_id(value: str, items: dict, where: tuple, column: str, year_file: str, problems: list):
     item_id = normalise_id(value)
     if not re.fullmatch(model.ID_PATTERN, item_id):
-        problems.append(f"{where}: {column}: {value!r} is not an item number (expected digits like 20 or 6-3); fix the cell, or delete the row if it is a heading or a total")
+        problems.append(at(where, column, Code.BAD_FORMAT, f"{value!r} is not an item number (expected digits like 20 or 6-3); fix the cell, or delete the row if it is a heading or a total"))
         return None
     if item_id not in items:
         close = difflib.get_close_matches(item_id, list(items), n=3, cutoff=0.5)
         hint = f"; close: {', '.join(close)}" if close else ""
-        problems.append(f"{where}: {column}: no item `{item_id}` in {year_file}{hint}. Check the number, or delete the row if the item is not in this list")
+        problems.append(at(where, column, Code.UNKNOWN_REFERENCE, f"no item `{item_id}` in {year_file}{hint}. Check the number, or delete the row if the item is not in this list"))
         return None
     return item_id
 
 
-def _match_name(value: str, items: dict, where: str, column: str, year_file: str, problems: list):
+def _match_name(value: str, items: dict, where: tuple, column: str, year_file: str, problems: list):
     """An item whose text or title is the name; else the one whose text contains it. Never a guess."""
-    name = _squash(value)
-    exact = [i for i, it in items.items() if name in (_squash(str(it.get("text", ""))), _squash(str(it.get("title", ""))))]
-    candidates = exact or [i for i, it in items.items() if len(name) >= 4 and name in _squash(str(it.get("text", "")))]
+    name = squash(value)
+    exact = [i for i, it in items.items() if name in (squash(str(it.get("text", ""))), squash(str(it.get("title", ""))))]
+    candidates = exact or [i for i, it in items.items() if len(name) >= 4 and name in squash(str(it.get("text", "")))]
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
         listed = "; ".join(f"`{i}` {str(items[i].get('text'))[:30]}" for i in candidates[:8])
-        problems.append(f"{where}: {column}: {value!r} matches {len(candidates)} items ({listed}); add a 序号 column and use --match-by id, or make the name exactly an item's text")
+        message = f"{value!r} matches {len(candidates)} items ({listed}); add a 序号 column and use --match-by id, or make the name exactly an item's text"
+        problems.append(at(where, column, Code.AMBIGUOUS_CELL, message))
         return None
     names = {str(it.get("text", "")): i for i, it in items.items()}
     close = difflib.get_close_matches(value, list(names), n=3, cutoff=0.5)
     hint = "; close: " + "; ".join(f"`{names[c]}` {c[:30]}" for c in close) if close else ""
-    problems.append(f"{where}: {column}: {value!r} matches no item's text or title in {year_file}{hint}")
+    problems.append(at(where, column, Code.UNKNOWN_REFERENCE, f"{value!r} matches no item's text or title in {year_file}{hint}"))
     return None
 
 
-def _entry_from(cell: dict, header: dict, line: int, item_id: str, options: Options, where: str, unmapped: dict, problems: list):
+def _entry_from(cell: dict, header: dict, line: int, item_id: str, options: Options, where: tuple, unmapped: dict, problems: list):
     wording = cell["status"]
     status = status_for(wording, options.status_map)
     if status is None:
         if wording:
             unmapped.setdefault(wording, []).append(line)
         else:
-            problems.append(f"{where}: {header['status']}: empty for item `{item_id}`; fill it in, or map empty cells with --status-map =unknown")
+            problems.append(at(where, header["status"], Code.FIELD_MISSING, f"empty for item `{item_id}`; fill it in, or map empty cells with --status-map =unknown"))
         return None
     percent = None
     if cell.get("percent"):
         try:
             percent = parse_percent(cell["percent"])
         except ValueError:
-            problems.append(f"{where}: {header['percent']}: {cell['percent']!r} is not a number; write 90 (or 90%), or leave the cell empty")
+            problems.append(at(where, header["percent"], Code.WRONG_TYPE, f"{cell['percent']!r} is not a number; write 90 (or 90%), or leave the cell empty"))
             return None
         if percent > 1000:
-            problems.append(f"{where}: {header['percent']}: {cell['percent']!r} is more than 1000%; check the cell (a share such as 0.9 is written 90)")
+            problems.append(at(where, header["percent"], Code.INVALID_VALUE, f"{cell['percent']!r} is more than 1000%; check the cell (a share such as 0.9 is written 90)"))
             return None
     fields = tuple(name for name in TABLE_FIELDS if name in ("status_text", "status") or name in cell)
     return Entry(line, item_id, status, wording or None, percent, cell.get("text") or None, fields)
@@ -962,7 +934,8 @@ def merge(doc, entries: list, report: str, as_of: dict, replace: bool, table_lab
         existing = [cm for cm in progress or () if isinstance(cm, CommentedMap) and str(cm.get("report")) == report]
         if existing and not replace:
             line = existing[0].lc.line + 1
-            problems.append(f"{table_label}:{entry.line}: item `{entry.item_id}` already has a progress entry for report `{report}` ({year_file}:{line}); to overwrite it use --replace")
+            message = f"item `{entry.item_id}` already has a progress entry for report `{report}` ({year_file}:{line}); to overwrite it use --replace"
+            problems.append(Problem(table_label, entry.line, 0, "", Code.PROGRESS_ORDER, message))
             continue
         if existing:
             _fill(existing[0], entry)
@@ -979,7 +952,7 @@ def merge(doc, entries: list, report: str, as_of: dict, replace: bool, table_lab
                 _move_trailing_comment(_last_slot(progress, position - 1), _last_slot(progress, position))
         added.append(entry)
     if problems:
-        raise ImportRefused(problems)
+        raise Refused(problems)
     return added, replaced
 
 
@@ -1002,7 +975,7 @@ def year_file_root(year_path: Path) -> tuple:
     """(repository root, 'data/<city>/<year>.yml') for a year file."""
     full = year_path.resolve()
     if full.parent.parent.name != "data" or not re.fullmatch(r"[0-9]{4}\.yml", full.name):
-        raise ImportRefused([f"{year_path}: expected a year file data/<city>/<year>.yml"])
+        raise Refused([Problem(str(year_path), 0, 0, "", Code.FILE_UNEXPECTED, "expected a year file data/<city>/<year>.yml")])
     return full.parents[2], f"data/{full.parent.name}/{full.name}"
 
 
@@ -1027,7 +1000,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def import_progress(year_path: Path, table_path: Path, options: Options, table_label: Optional[str] = None) -> Outcome:
-    """Everything but writing: returns the merged text, or raises ImportRefused."""
+    """Everything but writing: returns the merged text, or raises Refused."""
     root, rel = year_file_root(year_path)
     table_label = table_label or str(table_path)
     raw = year_path.read_bytes()
@@ -1035,25 +1008,24 @@ def import_progress(year_path: Path, table_path: Path, options: Options, table_l
     try:
         before = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRefused([f"{rel}: the file is not valid UTF-8; run make validate to see where"]) from None
+        raise Refused([Problem(rel, 0, 0, "", Code.ENCODING, "the file is not valid UTF-8; run make validate to see where")]) from None
     before_problems = check_merged(root, rel)
-    errors = [str(p) for p in before_problems if p.severity == Severity.ERROR]
+    errors = [p for p in before_problems if p.severity == Severity.ERROR]
     if errors:
-        raise ImportRefused(errors + [f"{rel} has errors before the import; fix them first (make validate)"])
+        raise Refused(errors, f"{rel} has errors before the import; fix them first (make validate)")
     yaml = _yaml_for(before)
     doc = yaml.load(before)
     reports = {str(r.get("id")): r.get("as_of") for r in doc.get("reports") or ()}
     if options.report not in reports:
         known = ", ".join(reports) or "none yet"
-        raise ImportRefused(
-            [f"{rel}: no report `{options.report}` in `reports` (known: {known}); add it first (id, title, kind, as_of, published, source), see CONTRIBUTING.md"]
-        )
+        message = f"no report `{options.report}` in `reports` (known: {known}); add it first (id, title, kind, as_of, published, source), see CONTRIBUTING.md"
+        raise Refused([Problem(rel, 0, 0, "", Code.UNKNOWN_REFERENCE, message)])
     table = read_table(table_path, table_label)
     columns = choose_columns(table, options)
     items = _items_by_id(doc.get("items"))
     entries, skipped, problems = read_entries(table, columns, items, options, rel)
     if problems:
-        raise ImportRefused(problems)
+        raise Refused(problems)
     for entry in entries:
         if entry.text and entry.measures is None:
             entry.proposed = propose_measures(_targets_of(items[entry.item_id]), entry.text)
@@ -1067,9 +1039,9 @@ def import_progress(year_path: Path, table_path: Path, options: Options, table_l
     if "\r\n" in before:  # keep Windows line ends when the file has them
         after = after.replace("\r\n", "\n").replace("\n", "\r\n")
     after_problems = check_merged(root, rel, after)
-    errors = [str(p) for p in after_problems if p.severity == Severity.ERROR]
+    errors = [p for p in after_problems if p.severity == Severity.ERROR]
     if errors:
-        raise ImportRefused(errors + [f"the merged {rel} would not validate (line numbers are in the merged file); nothing was written. Fix the table or the options"])
+        raise Refused(errors, f"the merged {rel} would not validate (line numbers are in the merged file); nothing was written. Fix the table or the options")
     known_warnings = {(p.path, p.message) for p in before_problems}
     warnings = [str(p) for p in after_problems if (p.path, p.message) not in known_warnings]
     matched = {e.item_id for e in entries}
