@@ -13,7 +13,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # Below this many top-level items, forking workers costs more than it saves.
 FROM_ITEMS = 1000
@@ -31,12 +34,12 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def _run(chunk: list) -> list:
+def _run(chunk: list[Any]) -> list[Any]:
     assert _task is not None
     return [_task(x) for x in chunk]
 
 
-def ordered_map(fn, items, n_items: int, wanted: int = 0) -> list:
+def ordered_map(fn: Callable[[Any], T], items: Iterable[Any], n_items: int, wanted: int = 0) -> list[T]:
     """[fn(x) for x in items], computed by forked workers when the work covers at least
     FROM_ITEMS top-level items (`n_items`) and forking is safe.
 

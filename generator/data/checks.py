@@ -19,6 +19,7 @@ from generator.core.model import walk_items
 from generator.core.problems import Code, Severity, format_path
 from generator.data import verbatim
 from generator.data.messages import Reporter, unknown
+from generator.data.reading import FieldPath
 
 WARNING = Severity.WARNING
 # A measure above this share of its target is far more often a unit slip (万 left out of the
@@ -104,7 +105,7 @@ def check_links(links: Links, rep: Reporter, ds, the_list) -> None:
         check_verbatim(pl, list(walk_items(pl.items)), rep, ds.root, usable)
 
 
-def _unique(entries, name: str, rep: Reporter) -> dict:
+def _unique(entries, name: str, rep: Reporter) -> dict[str, int]:
     """id → index of the first entry with it; a repeated id is an error."""
     seen: dict = {}
     for i, e in enumerate(entries):
@@ -164,7 +165,7 @@ def _check_sources_and_reports(pl, rep: Reporter, today: dt.date, sources: dict)
             rep.add(("reports", i, "published"), Code.DATE_IMPLAUSIBLE, f"published {r.published}, before the list it reports on ({pl.published}); check both dates")
 
 
-def _check_items(pl, walked: list, rep: Reporter, sections: dict, reports: dict) -> dict:
+def _check_items(pl, walked: list, rep: Reporter, sections: dict, reports: dict) -> dict[str, FieldPath]:
     """Checks of every item and sub-item; returns id → path of each."""
     all_ids: dict = {}
     report_dates = {r.id: r.as_of for r in pl.reports}

@@ -38,6 +38,9 @@ YEAR_FILE = re.compile(r"[0-9]{4}\.yml")
 CACHE_FOLDER = Path(".cache") / "ledger"  # under the repository root; .gitignore lists .cache/
 
 
+ListKey = tuple[str, int]  # (city slug, year): one year file, one list
+
+
 class ListFile:
     """One validated year file and what the pages need to point back into it. A list taken
     from the cache is read back only when something asks for `data`: validation needs only
@@ -63,31 +66,31 @@ class Dataset:
     """Everything in data/, validated."""
 
     root: str
-    topics: dict = field(default_factory=dict)  # id -> model.Topic
-    synonyms: dict = field(default_factory=dict)  # a word readers type -> the words the lists use (data/synonyms.yml)
-    cities: dict = field(default_factory=dict)  # slug -> model.City
-    city_files: dict = field(default_factory=dict)  # slug -> path
-    folders: set = field(default_factory=set)  # slug of every city folder, valid city.yml or not
-    lists: dict = field(default_factory=dict)  # (slug, year) -> ListFile
-    year_files: dict = field(default_factory=dict)  # (slug, year) -> path of every year file, valid or not
-    problems: list = field(default_factory=list)
+    topics: dict[str, model.Topic] = field(default_factory=dict)  # by id
+    synonyms: dict[str, list[str]] = field(default_factory=dict)  # a word readers type -> the words the lists use (data/synonyms.yml)
+    cities: dict[str, model.City] = field(default_factory=dict)  # by slug
+    city_files: dict[str, str] = field(default_factory=dict)  # slug -> path of its city.yml
+    folders: set[str] = field(default_factory=set)  # slug of every city folder, valid city.yml or not
+    lists: dict[ListKey, ListFile] = field(default_factory=dict)
+    year_files: dict[ListKey, str] = field(default_factory=dict)  # path of every year file, valid or not
+    problems: list[Problem] = field(default_factory=list)
 
-    def item_ids(self, key: tuple) -> frozenset:
+    def item_ids(self, key: ListKey) -> frozenset[str]:
         """The ids of every item and sub-item of a list (empty for an unknown list)."""
         lf = self.lists.get(key)
         return lf.links.ids if lf else frozenset()
 
-    def lists_with_errors(self) -> set:
+    def lists_with_errors(self) -> set[ListKey]:
         """(slug, year) of the year files that exist but have errors."""
         failing = {p.file for p in self.errors}
         return {key for key, rel in self.year_files.items() if rel in failing}
 
     @property
-    def errors(self) -> list:
+    def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == Severity.ERROR]
 
     @property
-    def warnings(self) -> list:
+    def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == Severity.WARNING]
 
 
@@ -123,10 +126,11 @@ def load_dataset(
     return ds
 
 
-def _normalise(root: Path, overrides: dict | None) -> dict:
+def _normalise(root: Path, overrides: dict | None) -> dict[str, bytes]:
+    """The overrides (path → text or bytes) keyed by their path relative to the root."""
     out = {}
-    for path, content in (overrides or {}).items():
-        path = Path(path)
+    for key, content in (overrides or {}).items():
+        path = Path(key)
         rel = path.resolve().relative_to(root.resolve()) if path.is_absolute() else path
         out[rel.as_posix()] = content.encode("utf-8") if isinstance(content, str) else content
     return out
@@ -300,7 +304,7 @@ class _Loader:
             self.ds.cities[slug] = city
             self.ds.city_files[slug] = rel
 
-    def year_files(self, slug: str, folder: str) -> list:
+    def year_files(self, slug: str, folder: str) -> list[str]:
         names = {p.name for p in (self.root / folder).iterdir()}
         names |= {rel.rsplit("/", 1)[1] for rel in self.overrides if rel.startswith(folder + "/")}
         out = []
@@ -442,7 +446,7 @@ def _refers_to(p: Problem, ids: set) -> bool:
     return found is not None and found.group(2).rsplit("/", 1)[-1] in ids
 
 
-def problems_in(problems: list, root, only: list) -> list:
+def problems_in(problems: list[Problem], root: str | os.PathLike, only: list) -> list[Problem]:
     """The problems that concern the given files or folders."""
     wanted = {os.path.normpath(str(Path(p).resolve())) for p in only}
     return [p for p in problems if _matches(Path(root), p.file, wanted)]

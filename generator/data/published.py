@@ -21,7 +21,7 @@ from pathlib import Path
 from generator.core import urls
 from generator.core.model import walk_items
 from generator.core.problems import Code, Problem
-from generator.data.dataset import Dataset
+from generator.data.dataset import Dataset, ListKey
 from generator.data.reading import YamlProblem, decode_utf8, load_yaml
 
 DEFAULT_REFS = ("origin/main", "HEAD")
@@ -32,8 +32,8 @@ class PublishedIds:
     """What a git revision published: city slugs and, per (city, year), item ids."""
 
     ref: str
-    cities: set = field(default_factory=set)
-    lists: dict = field(default_factory=dict)  # (slug, year) -> set of item ids
+    cities: set[str] = field(default_factory=set)
+    lists: dict[ListKey, set[str]] = field(default_factory=dict)  # item ids of each list
 
 
 class GitError(RuntimeError):
@@ -62,7 +62,7 @@ def available_refs(root: Path, refs=DEFAULT_REFS) -> list[str]:
     return found
 
 
-def _item_ids(items) -> set:
+def _item_ids(items: object) -> set[str]:
     """Ids in a raw (unvalidated) items list, sub-items included; junk is skipped."""
     ids = set()
     for item in items if isinstance(items, list) else []:
@@ -103,7 +103,7 @@ def published_at(root: Path, ref: str, known: dict | None = None) -> PublishedId
     return out
 
 
-def _blobs(root: Path, blobs: list) -> list:
+def _blobs(root: Path, blobs: list[str]) -> list[bytes]:
     """The contents of git blobs, in order, from one `git cat-file --batch`."""
     if not blobs:
         return []
@@ -131,7 +131,7 @@ def blob_id(raw: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
 
 
-def known_lists(ds: Dataset) -> dict:
+def known_lists(ds: Dataset) -> dict[str, frozenset[str]]:
     """Blob id → item ids of the working tree's valid year files (to skip reading them from git)."""
     known = {}
     broken = ds.lists_with_errors()
@@ -203,7 +203,7 @@ def check_against_git(ds: Dataset, root: Path, refs=None) -> list[Problem]:
 
 
 
-def redirect_map(ds: Dataset) -> dict:
+def redirect_map(ds: Dataset) -> dict[str, str]:
     """Old page → current page (Markdown sources) for mkdocs-redirects, from `redirect_from`.
 
     A renamed city keeps its city page, its lists, their changes pages and every item page

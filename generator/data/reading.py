@@ -41,10 +41,11 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
-from pathlib import Path as FilePath
+from pathlib import Path
 
 import yaml
 
+from generator.core import model
 from generator.core.model import HTML_TAG, walk_items
 from generator.core.problems import INVISIBLE, Code, Severity, visible
 
@@ -75,7 +76,7 @@ MAX_PARSE_DEPTH = 1000
 # took 500 MB and 30 s. The largest real list has ~5 000 values.
 MAX_VALUES = 100_000
 
-Path = tuple  # a path into the data: ("items", 3, "targets", 0, "value")
+FieldPath = tuple  # a path into the data: ("items", 3, "targets", 0, "value")
 
 
 @dataclass
@@ -84,7 +85,7 @@ class YamlProblem(Exception):
 
     line: int
     col: int
-    path: Path
+    path: FieldPath
     message: str
     code: Code = Code.YAML_SYNTAX
     severity: Severity = Severity.ERROR
@@ -249,7 +250,7 @@ def _refuse_huge_structures(text: str) -> None:
         return  # reported with its position by yaml.compose
 
 
-def _convert(node, path: Path, out: Loaded, seen: set, depth: int):
+def _convert(node, path: FieldPath, out: Loaded, seen: set, depth: int):
     out.positions[path] = _pos(node)
     if depth > MAX_DEPTH:
         out.problems.append(YamlProblem(*_pos(node), path, f"nested more than {MAX_DEPTH} levels deep; the data format never needs that", Code.YAML_TOO_BIG))
@@ -299,7 +300,7 @@ def refused_number(value: str) -> bool:
     return bool(_LEADING_ZERO.match(value) or _OTHER_NUMBER.match(value))
 
 
-def _scalar(node, path: Path, out: Loaded):
+def _scalar(node, path: FieldPath, out: Loaded):
     value = node.value
     bad = _invisible(value, "the text")
     if bad:
@@ -354,7 +355,7 @@ def _scalar(node, path: Path, out: Loaded):
 # --- files --------------------------------------------------------------------------------
 
 
-def read_bytes(path: FilePath) -> bytes:
+def read_bytes(path: Path) -> bytes:
     """The bytes of one data file; YamlProblem when it cannot be read or is too large (checked
     before it is read into memory)."""
     try:
@@ -376,10 +377,10 @@ def parse(raw: bytes) -> Loaded:
     return loaded
 
 
-def item_lines(pl, key_positions: dict) -> dict:
+def item_lines(pl: model.PledgeList, key_positions: dict[FieldPath, tuple[int, int]]) -> dict[str | tuple[str, str], int]:
     """Lines the pages link to: item id → line of its `id:` key, ("report", id) → line of the
     report's `id:` key, ("field", "items") → line of `items:`."""
-    lines = {("field", "items"): key_positions.get(("items",), (1, 1))[0]}
+    lines: dict[str | tuple[str, str], int] = {("field", "items"): key_positions.get(("items",), (1, 1))[0]}
     for item, path, _ in walk_items(pl.items):
         lines[item.id] = key_positions.get(path + ("id",), (1, 1))[0]
     for i, r in enumerate(pl.reports):
@@ -394,7 +395,7 @@ def item_lines(pl, key_positions: dict) -> dict:
 def _code_version() -> str:
     """What decides how a file reads: the generator's source, Python, pydantic and PyYAML."""
     h = hashlib.blake2b(digest_size=12)
-    package = FilePath(__file__).parent.parent
+    package = Path(__file__).parent.parent
     for source in sorted(package.rglob("*.py")):
         h.update(source.relative_to(package).as_posix().encode() + source.read_bytes())
     h.update(sys.version.encode())
@@ -412,7 +413,7 @@ class ListCache:
     The folder holds the entries of one code version; folders of other versions are removed
     when a new one is made, and entries no load used are removed by `prune`."""
 
-    def __init__(self, folder: FilePath):
+    def __init__(self, folder: Path):
         self.version = _code_version()
         self.folder = folder / self.version
         self.used: set = set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from generator.core import model
 
@@ -15,7 +16,7 @@ SCHEMAS = {
 }
 
 
-def json_schema(name: str) -> dict:
+def json_schema(name: str) -> dict[str, Any]:
     cls, title = SCHEMAS[name]
     schema = cls.model_json_schema(mode="validation")  # type: ignore[attr-defined]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -15,8 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from generator.core import model
 from generator.core.model import walk_items
-
-FieldPath = tuple  # where a text is in the list's YAML: ("items", 2, "targets", 0, "text")
+from generator.data.reading import FieldPath
 
 _QUOTES_AND_DASHES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 _SPACE = re.compile(r"\s+")
