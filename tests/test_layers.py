@@ -85,7 +85,7 @@ def test_no_module_imports_a_later_layer(path: Path):
         ("derive/__init__.py", "from ..data.dataset import Dataset"),
         ("data/checks.py", "from generator import site"),
         ("data/dataset.py", "from ..exports import tables"),
-        ("ingest/draft.py", "from generator.exports import downloads"),
+        ("ingest/draft/__init__.py", "from generator.exports import downloads"),
         ("exports/tables.py", "from ..ingest import quantities"),
         ("site/pages.py", "from generator.ingest.draft import suggest_topics"),
         ("site/pages.py", "from generator.cli import main"),
