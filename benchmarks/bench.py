@@ -26,8 +26,6 @@ This is a measurement, not a test: nothing fails on slow figures. The figures in
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import re
 import shutil
@@ -42,7 +40,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import synthetic
+from benchmarks import harness, synthetic
 from generator.core import urls
 from generator.data.dataset import load_dataset
 from generator.data.reading import load_yaml
@@ -50,9 +48,7 @@ from generator.exports import downloads
 from generator.site import feeds
 from generator.site import pages as pages_mod
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ROOT = harness.ROOT
 DEFAULT_SIZES = (300, 3000, 30000)
 
 
@@ -106,7 +102,7 @@ def dir_size(path: Path) -> int:
 
 
 # What `make validate` does once the cache is filled (it reads no list back: read_lists=False).
-WARM_LOAD = "import sys, time; from generator.dataset import load_dataset; t = time.perf_counter(); ds = load_dataset(sys.argv[1], read_lists=False); print(time.perf_counter() - t, len(ds.errors))"
+WARM_LOAD = "import sys, time; from generator.data.dataset import load_dataset; t = time.perf_counter(); ds = load_dataset(sys.argv[1], read_lists=False); print(time.perf_counter() - t, len(ds.errors))"
 
 
 def measure_generator(root: Path, r: Result) -> None:
@@ -131,11 +127,9 @@ def measure_generator(root: Path, r: Result) -> None:
 def run_build(root: Path, site_dir: Path, log_path: Path) -> tuple[float, str, PeakSampler, float]:
     """`mkdocs build --strict`, as `make site` runs it, on the data under root: (seconds, the
     build's log, the memory sampler after the build, the largest process's peak RSS in MB)."""
-    env = dict(os.environ, MINSHENG_ROOT=str(root))
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), "-f", str(ROOT / "mkdocs.yml")]
     with open(log_path, "w", encoding="utf-8") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(harness.build_command(site_dir), cwd=ROOT, env=harness.build_env(root), stdout=out, stderr=subprocess.STDOUT)
         sampler = PeakSampler(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
@@ -202,18 +196,6 @@ class PeakSampler(threading.Thread):
         return self.peaks
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve_dir(path: Path):
-    """Serve a built site on 127.0.0.1 (a free port): (server, base URL); shut it down after."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 # --- 4: `mkdocs serve` after editing one YAML file -----------------------------------------
 
 
@@ -236,7 +218,7 @@ def measure_serve(root: Path, dirty: bool, edits: int = 3) -> list[float]:
     year_file = next(p for p in sorted((root / "data").glob("*/*.yml")) if p.name != "city.yml")
     city, year = year_file.parent.name, year_file.stem
     port = free_port()
-    env = dict(os.environ, MINSHENG_ROOT=str(root))
+    env = harness.build_env(root)
     log_path = root.parent / "serve.log"
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload", "-f", str(ROOT / "mkdocs.yml")]
     cmd += ["--dirty"] if dirty else []

@@ -58,7 +58,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from benchmarks import synthetic
-from benchmarks.bench import CHROMIUM, CHROMIUM_ARGS, DEFAULT_SIZES, log, run_build, serve_dir
+from benchmarks.bench import DEFAULT_SIZES, log, run_build
+from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, serve_folder
 from generator.core import urls
 from generator.data.reading import load_yaml
 
@@ -606,9 +607,8 @@ def measure(
     """Every query in the built site's search page, one after the other in one tab; also
     the bytes the search page itself loaded before the first keystroke. Launches Chromium
     unless given a Playwright browser. recall="pages": recall from mlSearch.pages()."""
-    server, base = serve_dir(site_dir)
     doc_url = doc_urls(site_dir) if recall == "pages" else None
-    try:
+    with serve_folder(site_dir) as base:
         if browser is not None:
             outcomes, load_bytes = _measure_in(browser, base, queries, truth, typing, doc_url)
         else:
@@ -619,9 +619,6 @@ def measure(
                 outcomes, load_bytes = _measure_in(launched, base, queries, truth, typing, doc_url)
                 launched.close()
         judge_top(outcomes, base, item_urls)
-    finally:
-        server.shutdown()
-        server.server_close()
     return outcomes, load_bytes
 
 

@@ -1,37 +1,18 @@
-"""Shared fixtures: the repository root, a built site, a local HTTP server, a browser."""
+"""Shared fixtures: the repository root, a built site, a local HTTP server, a browser.
+
+The site is built and served by benchmarks/harness.py, as the benchmarks build it.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import os
 import shutil
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, build_site, serve_folder
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def build_site(out_dir: Path, data_root: Path = ROOT, extra_env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the real `mkdocs build --strict` (the same command `make site` runs)."""
-    env = dict(os.environ, MINSHENG_ROOT=str(data_root), **(extra_env or {}))
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out_dir), "-f", str(ROOT / "mkdocs.yml")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
@@ -40,25 +21,6 @@ def built_site(tmp_path_factory) -> Path:
     result = build_site(out)
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     return out
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output clean
-        pass
-
-
-@contextlib.contextmanager
-def serve_folder(folder):
-    """Serve a built site on 127.0.0.1 (a free port) while the block runs; gives the base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture(scope="session")
