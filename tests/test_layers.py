@@ -87,9 +87,9 @@ def test_no_module_imports_a_later_layer(path: Path):
         ("data/dataset.py", "from ..exports import tables"),
         ("ingest/draft/__init__.py", "from generator.exports import downloads"),
         ("exports/tables.py", "from ..ingest import quantities"),
-        ("site/pages.py", "from generator.ingest.draft import suggest_topics"),
-        ("site/pages.py", "from generator.cli import main"),
-        ("site/pages.py", "from benchmarks import synthetic"),
+        ("site/pages/__init__.py", "from generator.ingest.draft import suggest_topics"),
+        ("site/pages/__init__.py", "from generator.cli import main"),
+        ("site/pages/__init__.py", "from benchmarks import synthetic"),
         ("core/parallel.py", "def f():\n    from generator.data import dataset"),
     ],
 )
@@ -102,8 +102,8 @@ def test_the_check_finds_a_planted_upward_import(module, line):
 @pytest.mark.parametrize(
     ("module", "line"),
     [
-        ("site/pages.py", "from generator.exports import downloads"),
-        ("site/pages.py", "from . import qr"),
+        ("site/pages/__init__.py", "from generator.exports import downloads"),
+        ("site/pages/__init__.py", "from . import qr"),
         ("data/dataset.py", "from ..core import model"),
         ("cli.py", "from generator.ingest import draft"),
         ("exports/tables.py", "from generator import derive"),
