@@ -33,6 +33,11 @@ from generator.core.problems import Code, Severity
 from generator.data.dataset import load_dataset
 from generator.data.reading import load_yaml
 from generator.ingest import Refused, draft, importer, quantities
+from generator.ingest.draft.content import TITLE_MAX, suggest_title, suggest_topics
+from generator.ingest.draft.lines import deadline_in_text
+from generator.ingest.draft.nodes import Node, walk_nodes
+from generator.ingest.draft.source import read_source
+from generator.ingest.draft.yamlout import plain_data
 
 DRAFT = FIXTURES / "draft"
 TODAY = dt.date(2025, 3, 1)
@@ -372,12 +377,12 @@ def test_targets_are_never_split_inside_brackets(root):
     ],
 )
 def test_a_suggested_title_is_the_first_clause_without_opening_verbs_time_frames_and_figures(text, title):
-    assert draft.suggest_title(text) == title
+    assert suggest_title(text) == title
 
 
 def test_a_suggested_title_longer_than_20_characters_is_cut_at_a_word(root):
-    title = draft.suggest_title("对备案的公办和普惠性幼儿园在托托位参照幼儿园标准给予生均经费补助")
-    assert len(title) <= draft.TITLE_MAX and "对备案的公办和普惠性幼儿园".startswith(title[:12])
+    title = suggest_title("对备案的公办和普惠性幼儿园在托托位参照幼儿园标准给予生均经费补助")
+    assert len(title) <= TITLE_MAX and "对备案的公办和普惠性幼儿园".startswith(title[:12])
     assert not title.endswith("参照幼")
 
 
@@ -482,8 +487,8 @@ def topics_for(text: str, *explanation: str, vocabulary=None) -> list:
     """The topic ids suggested for one item (with a small vocabulary of its own, so that a
     test states the rule, not today's data/topics.yml)."""
     vocabulary = vocabulary or [("yanglao", ["养老"]), ("shebao", ["养老保险"]), ("gongshui", ["水厂", "供水"]), ("anquan", ["安全"]), ("jiaoyu", ["学校"]), ("tiyu", ["操场"]), ("xiangcun", ["农村"])]
-    node = draft.Node(1, None, 1, text, explanation=list(explanation))
-    draft.suggest_topics(node, vocabulary)
+    node = Node(1, None, 1, text, explanation=list(explanation))
+    suggest_topics(node, vocabulary)
     return [t for t, _ in node.topics]
 
 
@@ -531,7 +536,7 @@ def test_a_sub_item_is_suggested_topics_by_its_own_text_not_its_parents(root):
     ],
 )
 def test_an_item_deadline_is_taken_from_the_completion_date_its_text_states(text, date):
-    assert draft.deadline_in_text([text], 2024)[0] == date
+    assert deadline_in_text([text], 2024)[0] == date
 
 
 def test_a_drafted_item_deadline_says_which_words_gave_it(root):
@@ -649,7 +654,7 @@ def test_the_draft_reads_back_exactly_the_data_it_was_written_from(root):
             return [as_read(v) for v in value]
         return value.isoformat() if isinstance(value, dt.date) else value
 
-    assert loaded.data == as_read(draft.plain_data(outcome.data))
+    assert loaded.data == as_read(plain_data(outcome.data))
 
 
 def test_texts_yaml_would_misread_are_quoted_and_read_back(root):
@@ -760,8 +765,8 @@ def agreement(key, hand_list, tmp_path) -> dict:
     outcome = draft.draft_year_file(scratch, city, year, scratch / "sources" / "captures" / SEEDS[key])
     mine = load_dataset(scratch, cache=False).lists[key].data
     ours = {i.id: (i, p) for i, _, p in walk_items(mine.items)}
-    suggested = {n.id: n.title for n in draft._walk_nodes(outcome.draft.items)}
-    suggested_topics = {n.id: {t for t, _ in n.topics} for n in draft._walk_nodes(outcome.draft.items)}
+    suggested = {n.id: n.title for n in walk_nodes(outcome.draft.items)}
+    suggested_topics = {n.id: {t for t, _ in n.topics} for n in walk_nodes(outcome.draft.items)}
     hand = {i.id: (i, p) for i, _, p in walk_items(hand_list.items)}
     same_place = [k for k, (i, p) in hand.items() if k in ours and (ours[k][1] and ours[k][1].id) == (p and p.id)]
     figures = Counter()
@@ -834,7 +839,7 @@ def test_every_official_text_of_a_seed_draft_is_an_exact_substring_of_its_source
     """Stronger than the validator's check (which allows other whitespace and widths): the
     draft copies characters, it never retypes them."""
     a = agreement(key, ds.lists[key].data, tmp_path)
-    source = draft.read_source(ROOT / "sources" / "captures" / SEEDS[key])
+    source = read_source(ROOT / "sources" / "captures" / SEEDS[key])
     text = "\n".join(line for _, line in source.lines)
     pl = a["list"]
     for item, _, _ in walk_items(pl.items):
