@@ -141,9 +141,9 @@ def test_an_item_is_compared_with_its_last_entry_even_across_a_gap(pl):
 
 
 def test_equal_percents_compare_at_one_decimal():
-    assert derive._same_percent(55, 55.0) and derive._same_percent(33.33, 33.34)
-    assert not derive._same_percent(55, 55.2)
-    assert not derive._same_percent(None, 0) and derive._same_percent(None, None)
+    assert derive.same_percent(55, 55.0) and derive.same_percent(33.33, 33.34)
+    assert not derive.same_percent(55, 55.2)
+    assert not derive.same_percent(None, 0) and derive.same_percent(None, None)
 
 
 def test_list_without_reports(pl):
