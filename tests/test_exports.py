@@ -25,6 +25,7 @@ from generator.data import schema
 from generator.data.dataset import walk_items
 from generator.exports import downloads
 from generator.site import feeds, pages
+from generator.site.pages import markup
 
 SITE = "https://example.org/ledger/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -354,7 +355,7 @@ def test_data_page_offers_every_list_and_the_whole_dataset_with_sizes():
     for path in expected:
         rel = urls.relative(urls.data_page(), path)
         assert rel in links, path
-        assert pages.file_size(len(files[path])) in links[rel], (path, links[rel])
+        assert markup.file_size(len(files[path])) in links[rel], (path, links[rel])
     assert "KB" in links[urls.relative(urls.data_page(), urls.package_zip())]
     assert not re.search(r"\bBOM\b|CRLF|\bOurs\b", md), "the developer spec belongs on the format page"
 
@@ -373,4 +374,4 @@ def test_data_page_explains_every_csv_column_with_a_real_example():
 
 @pytest.mark.parametrize("size, shown", [(0, "0 字节"), (1023, "1023 字节"), (1024, "1.0 KB"), (71329, "69.7 KB"), (3 * 1024 * 1024, "3.0 MB")])
 def test_file_sizes_read_as_readers_expect(size, shown):
-    assert pages.file_size(size) == shown
+    assert markup.file_size(size) == shown

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import ROOT, all_items
 from generator.site import pages
+from generator.site.pages import markup
 
 GOLDEN = ROOT / "tests" / "golden"
 SAMPLES = ["qingdao/2024/6-3", "qingdao/2021/1-1", "qixia/2024/6", "zibo/2022/49"]
@@ -43,7 +44,7 @@ def test_every_item_has_a_page_at_its_permanent_path(rendered, ds):
     ["<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "[点我](javascript:alert(1))", "{{ 7*7 }} {% raw %}", "# 标题\n---\n| a | b |", "*强调* `代码` <!-- 注释 -->"],
 )
 def test_md_text_leaves_no_markup(text):
-    out = str(pages.md_text(text))
+    out = str(markup.md_text(text))
     assert "<" not in out and ">" not in out
     bare = re.sub(r"&#[0-9]+;", "", out)
     for ch in "[]()*`#|":

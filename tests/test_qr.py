@@ -17,6 +17,7 @@ import zxingcpp
 from conftest import all_items
 from generator.core import urls
 from generator.site import pages, qr
+from generator.site.pages import markup
 
 RUN = re.compile(r"M(\d+) (\d+)\.5h(\d+)")
 SVG = re.compile(r'<svg class="ml-qr__code" viewBox="0 0 (\d+) \1"[^>]*aria-label="([^"]+)"[^>]*>.*?<path stroke="#000" d="([^"]+)"/></svg>')
@@ -121,7 +122,7 @@ def test_every_download_button_on_the_data_page_fetches_its_file(browser, site_s
             assert response.status == 200, url
             body = response.body()
             assert body == (built_site / rel).read_bytes()
-            assert pages.file_size(len(body)) in " ".join(text.split()), (rel, text)
+            assert markup.file_size(len(body)) in " ".join(text.split()), (rel, text)
         assert page.locator(".ml-downloads .md-button").first.is_visible()
     finally:
         context.close()

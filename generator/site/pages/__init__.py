@@ -17,14 +17,10 @@ import csv
 import datetime as dt
 import functools
 import io
-import json
-import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import NamedTuple
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from generator import derive
 from generator.core import model, parallel, urls
@@ -32,11 +28,39 @@ from generator.core.model import walk_items
 from generator.data import schema, verbatim
 from generator.data.dataset import Dataset, ListFile
 from generator.exports import downloads, tables
-from generator.site import captures, qr, wording
-
-TEMPLATES = Path(__file__).parent.parent / "templates"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~^=:])")
-_YAML_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+from generator.site import captures, wording
+from generator.site.pages.markup import environment
+from generator.site.pages.rows import (
+    Citing,
+    CityCard,
+    CityEntry,
+    ColumnExample,
+    Continued,
+    DeadlineNote,
+    Download,
+    FilterOption,
+    Filters,
+    Group,
+    ListDownloads,
+    MeasureRow,
+    Neighbour,
+    OfficialSummary,
+    ProvinceGroup,
+    RecentReport,
+    RelatedItem,
+    SharedTopic,
+    SourceLine,
+    SourceRef,
+    TableGroup,
+    TableRow,
+    TargetComparison,
+    TargetRow,
+    TimelineEntry,
+    TopicCount,
+    TopicList,
+    YearCard,
+    YearPair,
+)
 
 
 @dataclass
@@ -49,349 +73,9 @@ class Page:
         return urls.from_src(self.src)
 
 
-# --- what templates receive: named rows instead of tuples ---------------------------------
-
-
-class Group(NamedTuple):
-    """A section of the list page with the items directly in it."""
-
-    level: int  # heading level of its section chain
-    section: model.Section | None  # None: items before the first section
-    items: list  # model.Item directly in the section, in source order
-
-
-class TargetRow(NamedTuple):
-    """A target beside what the newest progress entry reports on it."""
-
-    target: model.Target
-    measure: model.Measure | None
-    percent: float | None
-
-
-class MeasureRow(NamedTuple):
-    measure: model.Measure
-    percent: float | None  # reported, or value / target
-    stage: bool = False  # the percent is one stage of the work, not the item's completion
-
-
-class TimelineEntry(NamedTuple):
-    """One progress entry of an item, with its report, the report's source and our figures."""
-
-    entry: model.Progress
-    report: model.Report
-    source: model.Source | None
-    percent: float | None
-    measures: list  # MeasureRow
-    judgement: derive.Judgement
-    archived: str | None  # URL of the archived source, at the line that holds the entry's text
-
-
-class SourceRef(NamedTuple):
-    """A document as an item or list page cites it: once, with what it is cited for."""
-
-    source: model.Source
-    uses: list  # what the page takes from it: 事项清单, a report's title
-    archived: str | None  # URL of our archived copy (at the quoted line), None without one
-    absolute: str | None = None  # the same as a full URL (for citations)
-
-
-class RelatedItem(NamedTuple):
-    city: str
-    city_name: str
-    year: int
-    item: model.Item
-    label: str = ""  # its plain label: 第六件 · 第2项 (wording.item_label)
-
-
-class TopicCount(NamedTuple):
-    topic: model.Topic
-    n_items: int  # pledges, each once (topic_pledges)
-    n_cities: int = 0
-
-
-class TableRow(NamedTuple):
-    """An item as a progress table shows it (list page, an item's sub-items, topic pages)."""
-
-    city: str
-    year: int
-    item: model.Item
-    parent: model.Item | None
-    latest: derive.Latest
-    fresh: derive.Freshness
-    number: str  # 序号 as the source numbers it: 第六件, 4, 三
-    targets: list  # the targets in plain words (wording.plain_target)
-    lead: list  # its lead units, else its parent's
-    deadline: dt.date | None
-    deadline_inferred: str | None  # the reason, when the deadline is ours (本站推定)
-    rank: int  # the status's place in STATUS_ORDER: what "sort by status" sorts by
-    lead_keys: str = ""  # the filter keys of its lead units, space-separated (Filters.leads)
-    children: tuple = ()  # TableRow of its sub-items shown under it
-
-
-class TableGroup(NamedTuple):
-    """Rows under one heading row of a progress table: a section of the list, or a list on a topic page."""
-
-    level: int  # 2 for a top-level section or a list, 3 and more for nested sections
-    heading: str | None  # None: rows before the first section
-    href: str | None  # where the heading links (a topic page's list), else None
-    rows: list  # TableRow
-
-
-class FilterOption(NamedTuple):
-    value: str
-    label: str
-    n: int  # rows it keeps
-
-
-class Filters(NamedTuple):
-    """What a progress table can be filtered by: options present in it, with how many rows each keeps."""
-
-    statuses: list  # FilterOption
-    topics: list
-    leads: list
-    sorts: tuple = ()  # (value, label) of the sorts that change the order (table_sorts), 按序号 aside
-
-
 # Sorts a progress table may offer (ptable.js sortKey): short labels, a 390 px screen shows them whole.
 SORT_BY_STATUS = ("rank", "已完成在前")
 SORT_BY_PERCENT = (("percent-desc", "完成率从高到低"), ("percent-asc", "完成率从低到高"))
-
-
-class DeadlineNote(NamedTuple):
-    """The deadline we inferred for a whole list, said once above its table (not on every row)."""
-
-    date: dt.date
-    reason: str
-    every_row: bool  # no row has a deadline of its own
-
-
-class TopicList(NamedTuple):
-    """One list's pledges on a topic page."""
-
-    city: str
-    city_name: str
-    pl: model.PledgeList
-    group: TableGroup
-
-
-class TargetComparison(NamedTuple):
-    """A metric that lists of several cities or years share on a topic page, with each list's target in words."""
-
-    metric: str
-    unit: str | None
-    lists: list  # (city name, year, words)
-
-
-class YearCard(NamedTuple):
-    """One list on its city's page (and on the cities index)."""
-
-    pl: model.PledgeList
-    counts: dict  # status → leaf items
-    total: int
-    stale: int  # leaf items whose status is stale at the build date
-    size: str = ""  # the list's size in its own unit: 15件（细分为48项） (wording.count_phrase)
-    latest_report: dt.date | None = None  # as-of date of its newest progress report
-    basis: str = ""  # what its status counts count (wording.count_basis)
-
-
-class Continued(NamedTuple):
-    """A pledge of one year that the data links (`related`) to a pledge of a later year."""
-
-    older: model.Item
-    newer: model.Item
-
-
-class SharedTopic(NamedTuple):
-    """A topic with items in two years of one city: grouped by us, not a claim of continuity."""
-
-    topic: model.Topic
-    older: list  # model.Item
-    newer: list  # model.Item
-
-
-class YearPair(NamedTuple):
-    """Two consecutive lists of one city, compared on its page."""
-
-    older: YearCard
-    newer: YearCard
-    continued: list  # Continued
-    shared: list  # SharedTopic
-
-
-class CityEntry(NamedTuple):
-    """A city on the cities index: its lists, newest first, and its newest report date."""
-
-    city: model.City
-    lists: list  # YearCard
-    latest_report: dt.date | None
-
-
-class ProvinceGroup(NamedTuple):
-    """A province (or a 直辖市, which is its own province) on the cities index."""
-
-    name: str
-    municipality: bool
-    cities: list  # CityEntry
-
-
-class CityCard(NamedTuple):
-    """One city on the home page, with its newest list."""
-
-    city: model.City
-    newest: model.PledgeList
-    counts: dict  # status → leaf items of the newest list
-    total: int
-    n_lists: int
-    stale: int  # leaf items of the newest list whose status is stale at the build date
-    size: str = ""  # the newest list's size in its own unit (wording.count_phrase)
-    basis: str = ""  # what its status counts count (wording.count_basis)
-    region: str = ""  # where it is: 山东省, 山东省 · 烟台市代管, 直辖市
-    latest_report: dt.date | None = None  # as-of date of the newest list's newest report: what its counts show
-
-
-class OfficialSummary(NamedTuple):
-    """A report that states totals or a summary, beside our counts of the same report."""
-
-    reconciliation: derive.Reconciliation
-    archived: str | None  # URL of the report's archived source, at its summary
-
-
-class SourceLine(NamedTuple):
-    n: int  # line number in the archived file
-    text: str
-    quoted: bool  # our data quotes (part of) this line
-
-
-class Citing(NamedTuple):
-    """A list that cites an archived source, and what for."""
-
-    city: str
-    city_name: str
-    year: int
-    pl: model.PledgeList
-    source: model.Source
-    uses: list  # 事项清单, report titles
-
-
-class Download(NamedTuple):
-    """A file on the data page: where it is and how big."""
-
-    url: str  # site-relative (urls.*)
-    size: int  # bytes
-
-
-class ListDownloads(NamedTuple):
-    """One list's row on the data page."""
-
-    city_name: str
-    pl: model.PledgeList
-    n_items: int  # items and sub-items: the CSV's rows
-    csv: Download
-    json: Download
-    size: str = ""  # the list in its own unit, each pledge once: 15件（细分为36项） (wording.count_phrase)
-
-
-class ColumnExample(NamedTuple):
-    name: str
-    example: str  # the value in one real row of a list's CSV ("" when it is empty there)
-
-
-class RecentReport(NamedTuple):
-    city: str
-    city_name: str
-    year: int
-    report: model.Report
-
-
-def md_text(text: str) -> Markup:
-    """Escape text for use in Markdown (headings, link text): HTML and Markdown syntax."""
-    flat = " ".join(str(text).split())
-    # Python-Markdown honours a backslash only before its own escapable characters: the rest
-    # (`= : ~ ^`) would print the backslash, so they become character references like <>&.
-    return Markup(_MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(1))};" if m.group(1) in "<>&=:~^" else "\\" + m.group(1), flat))
-
-
-_LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_./\-]*")
-
-
-def ids_as_code(text: str) -> Markup:
-    """HTML of a description that names codes among Chinese words (official, at_least,
-    qingdao/2024): each Latin token in <code>, the rest escaped; readers see them as codes."""
-    out, at = [], 0
-    for m in _LATIN_TOKEN.finditer(text):
-        out += [str(escape(text[at : m.start()])), f"<code>{escape(m.group())}</code>"]
-        at = m.end()
-    return Markup("".join(out) + str(escape(text[at:])))
-
-
-def yaml_str(text: str) -> Markup:
-    """A front-matter value. MkDocs/Material templates insert `title` and `description`
-    unescaped (in <title>, <meta content="…">, the header), so the value is HTML-escaped
-    first; a JSON string is valid YAML, and characters YAML cannot hold raw become escapes
-    (MkDocs would otherwise drop the whole front matter into the page as Markdown)."""
-    value = json.dumps(str(escape(" ".join(str(text).split()))), ensure_ascii=False)
-    return Markup(_YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", value))
-
-
-cn_date = derive.cn_date
-
-
-def paragraphs(text: str | None) -> list[str]:
-    return [p.strip() for p in (text or "").split("\n") if p.strip()]
-
-
-def _one_line(value):
-    """Jinja `finalize`: text with line breaks, written into the Markdown source as is, would
-    start Markdown lines of its own — and Python-Markdown reads ``` fences even inside HTML
-    blocks, with attributes such as onclick=…. A line break becomes `&#10;`: the same
-    character in the page, never a new Markdown line."""
-    if type(value) is str and ("\n" in value or "\r" in value):  # not Markup (a str subclass): already safe
-        return Markup(str(escape(value)).replace("\r", "&#13;").replace("\n", "&#10;"))
-    return value
-
-
-@functools.cache  # one per process: `mkdocs serve` rebuilds no longer recompile every template (auto_reload still sees edits)
-def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        comment_start_string="{##",  # `{#id}` is Markdown's heading-anchor syntax, not a comment
-        comment_end_string="##}",
-        finalize=_one_line,
-    )
-    env.filters.update(
-        md=md_text,
-        ids_as_code=ids_as_code,
-        yaml=yaml_str,
-        cn_date=cn_date,
-        num=derive.format_number,
-        target=wording.format_target,
-        measure=derive.format_measure,
-        short=wording.short,
-        paragraphs=paragraphs,
-        pct=lambda v: "" if v is None else f"{v:g}%",
-        size=file_size,
-        qr_svg=qr.svg,
-        status_phrase=wording.status_phrase,
-        in_quotes=wording.in_quotes,
-    )
-    env.globals.update(
-        urls=urls,
-        STATUS_LABELS=derive.STATUS_LABELS,
-        STATUS_SYMBOLS=derive.STATUS_SYMBOLS,
-        own_label=wording.own_label,
-        CITY_LEVEL_LABELS=derive.CITY_LEVEL_LABELS,
-        SCRIPT_NOTES=derive.SCRIPT_NOTES,
-        BASIS_LABELS=derive.BASIS_LABELS,
-        INFERRED_LABEL="本站推定",
-        STALE_AFTER_DAYS=derive.STALE_AFTER_DAYS,
-        PACE_TOLERANCE=derive.PACE_TOLERANCE,
-    )
-    return env
 
 
 def _ref(ref: str) -> tuple:
@@ -403,13 +87,11 @@ def _ref(ref: str) -> tuple:
 class Site:
     """Builds all pages; holds lookups that several templates need."""
 
-    def __init__(
-        self, ds: Dataset, edit_base: str | None = None, site_url: str = "", workers: int = 0, build_date: dt.date | None = None, downloads: dict | None = None
-    ):
+    def __init__(self, ds: Dataset, edit_base: str | None = None, site_url: str = "", workers: int = 0, build_date: dt.date | None = None, downloads: dict | None = None):
         self.ds = ds
         self.downloads = downloads  # {path: bytes} of the downloads (downloads.export_files), for the data page
         self.workers = workers  # processes for the list pages (0: one per core, at most 4; parallel.py)
-        self.env = _env()
+        self.env = environment()
         self.edit_base = edit_base
         self.site_url = site_url
         lists = [lf.data for _, lf in self.by_city_year()]
@@ -946,13 +628,6 @@ def deadline_note(pl: model.PledgeList, table: list) -> DeadlineNote | None:
     return DeadlineNote(common[0], common[1], all(r.deadline_inferred for r in rows))
 
 
-class Neighbour(NamedTuple):
-    """The item before or after on an item page: where it is and its plain label (第六件 · 第2项)."""
-
-    item: model.Item
-    label: str
-
-
 def _neighbour(found: tuple) -> Neighbour:
     item, _, parent = found
     return Neighbour(item, wording.item_label(item, parent))
@@ -998,24 +673,20 @@ def compare_targets(pledges: list) -> list[TargetComparison]:
         out.append(TargetComparison(metric, unit, shown))
     return out
 
+
 def search_page() -> str:
     """The search page (theme_overrides/assets/search.js runs it on the index searchindex.py writes)."""
     here = urls.search()
-    return _env().get_template("search.md.j2").render(
-        index=urls.relative(here, urls.search_data()),
-        root=urls.relative(here, urls.home()),
-        home=urls.relative(here, urls.home()),
-        topics=urls.relative(here, urls.topics()),
+    return (
+        environment()
+        .get_template("search.md.j2")
+        .render(
+            index=urls.relative(here, urls.search_data()),
+            root=urls.relative(here, urls.home()),
+            home=urls.relative(here, urls.home()),
+            topics=urls.relative(here, urls.topics()),
+        )
     )
-
-
-def file_size(n: int) -> str:
-    """A download's size as readers see it: 850 字节, 12.3 KB, 1.2 MB (1 KB = 1,024 bytes)."""
-    if n < 1024:
-        return f"{n} 字节"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
 
 
 def column_examples(csvs: list[bytes]) -> list[ColumnExample]:
@@ -1039,13 +710,40 @@ def derive_texts(entry: model.Progress) -> list:
 # within a province): readers find a name where they look for it in a Chinese index. A province
 # not listed here comes after them, by its name.
 PROVINCE_PINYIN = {
-    "安徽": "anhui", "澳门": "aomen", "北京": "beijing", "重庆": "chongqing", "福建": "fujian",
-    "甘肃": "gansu", "广东": "guangdong", "广西": "guangxi", "贵州": "guizhou", "海南": "hainan",
-    "河北": "hebei", "河南": "henan", "黑龙江": "heilongjiang", "湖北": "hubei", "湖南": "hunan",
-    "吉林": "jilin", "江苏": "jiangsu", "江西": "jiangxi", "辽宁": "liaoning", "内蒙古": "neimenggu",
-    "宁夏": "ningxia", "青海": "qinghai", "山东": "shandong", "山西": "shanxi", "陕西": "shanxi",
-    "上海": "shanghai", "四川": "sichuan", "台湾": "taiwan", "天津": "tianjin", "西藏": "xizang",
-    "香港": "xianggang", "新疆": "xinjiang", "云南": "yunnan", "浙江": "zhejiang",
+    "安徽": "anhui",
+    "澳门": "aomen",
+    "北京": "beijing",
+    "重庆": "chongqing",
+    "福建": "fujian",
+    "甘肃": "gansu",
+    "广东": "guangdong",
+    "广西": "guangxi",
+    "贵州": "guizhou",
+    "海南": "hainan",
+    "河北": "hebei",
+    "河南": "henan",
+    "黑龙江": "heilongjiang",
+    "湖北": "hubei",
+    "湖南": "hunan",
+    "吉林": "jilin",
+    "江苏": "jiangsu",
+    "江西": "jiangxi",
+    "辽宁": "liaoning",
+    "内蒙古": "neimenggu",
+    "宁夏": "ningxia",
+    "青海": "qinghai",
+    "山东": "shandong",
+    "山西": "shanxi",
+    "陕西": "shanxi",
+    "上海": "shanghai",
+    "四川": "sichuan",
+    "台湾": "taiwan",
+    "天津": "tianjin",
+    "西藏": "xizang",
+    "香港": "xianggang",
+    "新疆": "xinjiang",
+    "云南": "yunnan",
+    "浙江": "zhejiang",
 }
 
 
