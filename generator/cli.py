@@ -77,7 +77,9 @@ def cmd_new(args) -> int:
 
 def cmd_import_progress(args) -> int:
     from generator.ingest import Refused
-    from generator.ingest.importer import Options, import_progress, parse_status_map, write_atomically
+    from generator.ingest.importer import import_progress, write_atomically
+    from generator.ingest.importer.columns import Options
+    from generator.ingest.importer.statuses import parse_status_map
 
     year_path, table_path = Path(args.year_file), Path(args.table)
     for path in (year_path, table_path):

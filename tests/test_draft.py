@@ -32,12 +32,13 @@ from generator.core.model import walk_items
 from generator.core.problems import Code, Severity
 from generator.data.dataset import load_dataset
 from generator.data.reading import load_yaml
-from generator.ingest import Refused, draft, importer, quantities
+from generator.ingest import Refused, draft, quantities
 from generator.ingest.draft.content import TITLE_MAX, suggest_title, suggest_topics
 from generator.ingest.draft.lines import deadline_in_text
 from generator.ingest.draft.nodes import Node, walk_nodes
 from generator.ingest.draft.source import read_source
 from generator.ingest.draft.yamlout import plain_data
+from generator.ingest.importer.yearfile import dump, yaml_for
 
 DRAFT = FIXTURES / "draft"
 TODAY = dt.date(2025, 3, 1)
@@ -665,8 +666,8 @@ def test_texts_yaml_would_misread_are_quoted_and_read_back(root):
 
 def test_import_progress_can_edit_a_draft_without_reformatting_it(root):
     outcome, _ = drafted(root, source=DRAFT / "page.html")
-    yaml = importer._yaml_for(outcome.text)
-    assert importer._dump(yaml, yaml.load(outcome.text)) == outcome.text
+    yaml = yaml_for(outcome.text)
+    assert dump(yaml, yaml.load(outcome.text)) == outcome.text
 
 
 def test_an_existing_year_file_is_not_overwritten_without_force(root, tmp_path):

@@ -22,6 +22,11 @@ from generator.cli import main
 from generator.core.model import Status
 from generator.data.dataset import load_dataset, walk_items
 from generator.ingest import importer
+from generator.ingest.importer.columns import Options
+from generator.ingest.importer.entries import parse_percent
+from generator.ingest.importer.statuses import AMBIGUOUS_STATUS, STATUS_WORDS, status_for
+from generator.ingest.importer.yearfile import dump, yaml_for
+from generator.ingest.measures import propose_measures
 
 IMPORT = FIXTURES / "import"
 YEAR_FILE = "data/ceshi/2024.yml"
@@ -97,7 +102,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(root, capsys):
 
 def test_a_year_file_saved_by_windows_keeps_its_bom_and_line_ends(root):
     path = root / YEAR_FILE
-    expected = importer.import_progress(path, root / "table.csv", importer.Options(report="2024-q3")).after
+    expected = importer.import_progress(path, root / "table.csv", Options(report="2024-q3")).after
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     assert run(root, "table.csv", "--report", "2024-q3") == 0
     assert path.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode("utf-8")
@@ -342,12 +347,12 @@ def test_refuses_a_year_file_that_already_has_errors(root, capsys):
     ],
 )
 def test_default_status_table(wording, status):
-    assert importer.status_for(wording, {}) == (Status(status) if status else None)
+    assert status_for(wording, {}) == (Status(status) if status else None)
 
 
 @pytest.mark.parametrize("cell, value", [("92", 92), ("92%", 92), ("９２％", 92), ("86.7 %", 86.7), ("", None)])
 def test_percents(cell, value):
-    assert importer.parse_percent(cell) == value
+    assert parse_percent(cell) == value
 
 
 def test_every_data_file_round_trips_byte_for_byte():
@@ -355,8 +360,8 @@ def test_every_data_file_round_trips_byte_for_byte():
     paths = sorted((ROOT / "data").glob("*/*.yml")) + [ROOT / "data" / "topics.yml", IMPORT / YEAR_FILE]
     for path in paths:
         text = path.read_text(encoding="utf-8")
-        yaml = importer._yaml_for(text)
-        assert importer._dump(yaml, yaml.load(text)) == text, f"{path} does not round-trip"
+        yaml = yaml_for(text)
+        assert dump(yaml, yaml.load(text)) == text, f"{path} does not round-trip"
 
 
 def test_reimporting_the_published_qixia_table_changes_nothing(tmp_path):
@@ -375,7 +380,7 @@ def test_reimporting_the_published_qixia_table_changes_nothing(tmp_path):
     table = tmp_path / "qixia-2024-q2.csv"
     with open(table, "w", encoding="utf-8-sig", newline="") as out:
         csv.writer(out).writerows(rows)
-    outcome = importer.import_progress(data_root / "data/qixia/2024.yml", table, importer.Options(report="2024-q2", replace=True))
+    outcome = importer.import_progress(data_root / "data/qixia/2024.yml", table, Options(report="2024-q2", replace=True))
     assert len(outcome.replaced) == 30 and outcome.absent == []
     assert outcome.diff() == ""
 
@@ -384,13 +389,13 @@ def test_reimporting_the_published_qixia_table_changes_nothing(tmp_path):
 
 
 def test_every_ambiguous_wording_is_refused_and_offers_at_least_two_statuses():
-    for wording, choices in importer.AMBIGUOUS_STATUS.items():
-        assert importer.status_for(wording, {}) is None, wording
+    for wording, choices in AMBIGUOUS_STATUS.items():
+        assert status_for(wording, {}) is None, wording
         assert len({status for status, _ in choices}) >= 2, wording
 
 
 def test_no_wording_is_both_mapped_and_ambiguous():
-    assert not set(importer.STATUS_WORDS) & set(importer.AMBIGUOUS_STATUS)
+    assert not set(STATUS_WORDS) & set(AMBIGUOUS_STATUS)
 
 
 def test_an_ambiguous_wording_is_imported_once_the_maintainer_chooses(root):
@@ -412,7 +417,7 @@ def test_a_figure_in_the_progress_text_becomes_a_measure_of_the_matching_target(
 
 
 def test_without_propose_measures_the_figures_are_listed_but_not_written(root):
-    outcome = importer.import_progress(root / YEAR_FILE, root / "table.csv", importer.Options(report="2024-q3", propose_measures=False))
+    outcome = importer.import_progress(root / YEAR_FILE, root / "table.csv", Options(report="2024-q3", propose_measures=False))
     assert "measures:" not in outcome.diff()
     assert "measures proposed from the progress texts (1, not written" in outcome.summary("2024-q3")
 
@@ -432,21 +437,21 @@ TARGETS = [
 
 def test_a_list_of_figures_is_paired_with_the_list_of_shares_that_follows_it():
     text = "就业创业方面,全市城镇新增就业18.44万人、引才聚才11.02万人,分别占年计划的52.7%、44.1%。"
-    found = [(f.metric, f.value, f.percent, f.text) for f in importer.propose_measures(TARGETS, text)]
+    found = [(f.metric, f.value, f.percent, f.text) for f in propose_measures(TARGETS, text)]
     assert found == [("城镇新增就业", 184400, 52.7, "全市城镇新增就业18.44万人"), ("引才聚才", 110200, 44.1, "引才聚才11.02万人")]
 
 
 def test_a_planned_figure_is_not_proposed():
-    assert importer.propose_measures(TARGETS, "(预计6月底实现城镇新增就业30万人以上)") == []
+    assert propose_measures(TARGETS, "(预计6月底实现城镇新增就业30万人以上)") == []
 
 
 def test_a_figure_whose_unit_no_target_has_is_not_proposed():
-    assert importer.propose_measures(TARGETS, "城镇新增就业18.44万人次。") == []
+    assert propose_measures(TARGETS, "城镇新增就业18.44万人次。") == []
 
 
 def test_a_figure_that_fits_two_targets_equally_is_not_proposed():
     targets = [{"metric": "新建口袋公园", "text": "新建口袋公园10处", "value": 10, "unit": "处"}, {"metric": "改造口袋公园", "text": "改造口袋公园10处", "value": 10, "unit": "处"}]
-    assert importer.propose_measures(targets, "口袋公园8处。") == []
+    assert propose_measures(targets, "口袋公园8处。") == []
 
 
 def test_a_figure_in_a_clause_about_something_else_is_not_proposed():
@@ -454,12 +459,12 @@ def test_a_figure_in_a_clause_about_something_else_is_not_proposed():
     not name the metric either, so nothing is proposed rather than a wrong figure."""
     targets = [{"metric": "危房改造", "text": "危房改造80户", "value": 80, "unit": "户"}]
     text = "已完成80户农村低收入群体危房现场复核及房屋修缮加固方案编制,督促各镇街科学组织施工,目前已完工27户。"
-    assert importer.propose_measures(targets, text) == []
+    assert propose_measures(targets, text) == []
 
 
 def test_a_figure_of_another_metric_in_the_same_unit_is_not_proposed():
     targets = [{"metric": "年度救助限额", "text": "年度救助限额3万元", "value": 30000, "unit": "元"}]
-    assert importer.propose_measures(targets, "截至2024年二季度,共救助90人次,救助金额1091546.8元。") == []
+    assert propose_measures(targets, "截至2024年二季度,共救助90人次,救助金额1091546.8元。") == []
 
 
 def test_a_figure_that_loses_its_target_to_a_better_one_is_not_given_another():
@@ -470,25 +475,25 @@ def test_a_figure_that_loses_its_target_to_a_better_one_is_not_given_another():
         {"metric": "定性检测", "text": "定性检测10000批次", "value": 10000, "unit": "批次"},
     ]
     text = "第二季度,市农业农村局完成食用农产品质量安全定量抽检82批次,14个镇街完成定性检测5277批次。2024年累计完成食用农产品质量安全定量检测128批次、定性检测9936批次。"
-    found = [(f.metric, f.value) for f in importer.propose_measures(targets, text)]
+    found = [(f.metric, f.value) for f in propose_measures(targets, text)]
     assert found == [("食用农产品质量安全定量检测", 128), ("定性检测", 9936)]  # the cumulative figures, not the quarter's
 
 
 def test_a_figure_of_new_things_beats_an_all_time_total_for_a_target_of_new_things():
     targets = [{"metric": "新建5G基站", "text": "新建5G基站100个", "value": 100, "unit": "个"}]
-    found = [(f.metric, f.value) for f in importer.propose_measures(targets, "2024年新增5G基站106个,累计建设5G基站839个,全面提高5G网络覆盖率。")]
+    found = [(f.metric, f.value) for f in propose_measures(targets, "2024年新增5G基站106个,累计建设5G基站839个,全面提高5G网络覆盖率。")]
     assert found == [("新建5G基站", 106)]
 
 
 def test_名_and_人_are_one_unit_for_people():
     targets = [{"metric": "适龄妇女免费两癌筛查服务", "text": "完成29410名适龄妇女免费两癌筛查服务", "value": 29410, "unit": "名"}]
-    (f,) = importer.propose_measures(targets, "截至目前,共完成适龄妇女免费两癌筛查人数11553人。")
+    (f,) = propose_measures(targets, "截至目前,共完成适龄妇女免费两癌筛查人数11553人。")
     assert (f.metric, f.value, f.unit, f.target) == ("适龄妇女免费两癌筛查服务", 11553, "人", 29410)
 
 
 def test_a_report_paragraph_on_one_topic_lends_its_topic_to_every_clause():
     targets = [{"metric": "城市空间微更新", "text": "实施城市空间微更新25处", "value": 25, "unit": "处"}]
-    (f,) = importer.propose_measures(targets, "城市空间微更新方面,25处已全部开工,占年计划的100%,其中2处已基本完工。")
+    (f,) = propose_measures(targets, "城市空间微更新方面,25处已全部开工,占年计划的100%,其中2处已基本完工。")
     assert (f.value, f.percent) == (25, 100)
 
 
@@ -504,7 +509,7 @@ def test_proposed_measures_agree_with_the_hand_made_ones(ds):
             targets = [t.model_dump(mode="json") for t in item.targets]
             for entry in item.progress:
                 hand = {(m.metric, m.value, m.unit, m.percent) for m in entry.measures if m.metric in metrics and m.value is not None}
-                ours = {(f.metric, float(f.value), f.unit, f.percent) for f in importer.propose_measures(targets, entry.text or "")}
+                ours = {(f.metric, float(f.value), f.unit, f.percent) for f in propose_measures(targets, entry.text or "")}
                 expected, proposed, agreed = expected + len(hand), proposed + len(ours), agreed + len(hand & ours)
     assert agreed / expected >= 0.85, (agreed, expected)
     assert agreed / proposed >= 0.7, (agreed, proposed)

@@ -11,7 +11,7 @@ import pytest
 from generator.core.problems import Code, Problem
 from generator.ingest import Refused, describe, textinput
 from generator.ingest.draft.source import read_source
-from generator.ingest.importer import read_table
+from generator.ingest.importer.columns import read_table
 
 ROWS = "序号,事项名称,完成状态\n1,新增托位6000个（含䶮字）,已完成\n"  # 䶮 is in GB18030, not in GBK
 
@@ -80,10 +80,10 @@ def test_bigrams_are_pairs_within_runs_of_letters():
 
 
 def test_the_item_number_headers_are_one_list_for_both_tools():
-    from generator.ingest import importer
     from generator.ingest.draft import tables
+    from generator.ingest.importer import columns
 
-    assert tables.ID_HEADERS is importer.ID_COLUMNS is textinput.ID_HEADERS == ("序号", "编号", "序")
+    assert tables.ID_HEADERS is columns.ID_COLUMNS is textinput.ID_HEADERS == ("序号", "编号", "序")
 
 
 def test_a_refusal_reads_like_the_validators_problems_without_the_places_it_has_not():
