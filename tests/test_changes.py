@@ -33,6 +33,7 @@ from generator import derive
 from generator.core import model
 from generator.data.dataset import load_dataset
 from generator.site import pages
+from generator.site.pages import lists
 
 MINI = FIXTURES / "mini"
 
@@ -282,25 +283,25 @@ def test_list_without_reports_says_so(mini):
     for item in [find(pl.items, i) for i in ("1-1", "1-2", "1-3", "1-4", "1-5")]:
         item.progress = []
     site = pages.Site(ds)
-    md = site.changes_page(ds.lists[("ceshi", 2024)]).content
+    md = lists.changes_page(site, ds.lists[("ceshi", 2024)]).content
     assert "本清单还没有进展报告，暂无可比较的变化。" in md
     assert "{#behind}" not in md
     # still measured against the build date: 262 days after publication, nothing reported
     stale = md[md.index("{#stale}"):]
     assert stale.count("<tr><th scope=\"row\">") == 6 and "262 天" in stale
-    assert "进展变化" not in site.city_year_page(ds.lists[("ceshi", 2024)]).content.split("## 完成情况概览")[0]
+    assert "进展变化" not in lists.city_year_page(site, ds.lists[("ceshi", 2024)]).content.split("## 完成情况概览")[0]
 
 
 def test_data_text_is_escaped(mini):
     ds = copy.deepcopy(mini)
     find(ds.lists[("ceshi", 2024)].data.items, "1-4").title = "<script>alert(1)</script>"
-    md = pages.Site(ds).changes_page(ds.lists[("ceshi", 2024)]).content
+    md = lists.changes_page(pages.Site(ds), ds.lists[("ceshi", 2024)]).content
     assert "<script>" not in md and "&lt;script&gt;" in md
 
 
 def test_two_renders_are_identical(mini):
-    a = pages.Site(mini).changes_page(mini.lists[("ceshi", 2024)]).content
-    b = pages.Site(load_dataset(MINI)).changes_page(load_dataset(MINI).lists[("ceshi", 2024)]).content
+    a = lists.changes_page(pages.Site(mini), mini.lists[("ceshi", 2024)]).content
+    b = lists.changes_page(pages.Site(load_dataset(MINI)), load_dataset(MINI).lists[("ceshi", 2024)]).content
     assert a == b
 
 

@@ -17,6 +17,7 @@ from generator import derive
 from generator.core import model, urls
 from generator.data.dataset import walk_items
 from generator.site import pages, wording
+from generator.site.pages import lists, table
 
 
 def norm(text: str) -> str:
@@ -78,7 +79,7 @@ def test_item_page_uses_plain_labels(ds):
     site = pages.Site(ds)
     lf = ds.lists[("qingdao", 2024)]
     item, parent = find(ds, "qingdao", 2024, "6-4")
-    md = site.item_page(lf, item, parent, None, None).content
+    md = lists.item_page(site, lf, item, parent, None, None).content
     kicker = next(line for line in md.splitlines() if "ml-kicker" in line)
     assert "第六件 · 第4项" in kicker and "编号" not in kicker and "4." not in kicker
     assert "› <span>第4项</span>" in md  # the breadcrumb ends with the plain label
@@ -102,9 +103,9 @@ def test_counting_in_the_lists_own_unit(ds):
 
 
 def test_list_heading_names_the_city(ds):
-    assert pages.list_heading(ds.lists[("qingdao", 2024)].data, ds.cities["qingdao"]) == "青岛市2024年市办实事项目"
+    assert lists.list_heading(ds.lists[("qingdao", 2024)].data, ds.cities["qingdao"]) == "青岛市2024年市办实事项目"
     zibo = ds.lists[("zibo", 2022)].data
-    assert pages.list_heading(zibo, ds.cities["zibo"]) == zibo.title  # it names the city already
+    assert lists.list_heading(zibo, ds.cities["zibo"]) == zibo.title  # it names the city already
 
 
 # --- topics: each pledge once -----------------------------------------------------------
@@ -185,7 +186,7 @@ def test_targets_in_words_readers_use(target, words):
 def test_list_table_has_a_row_for_every_item_and_filters_for_what_it_holds(ds):
     site = pages.Site(ds)
     for lf in ds.lists.values():
-        md = site.city_year_page(lf).content
+        md = lists.city_year_page(site, lf).content
         n = sum(1 for _ in walk_items(lf.data.items))
         assert md.count('<tr class="ml-ptable__row ') == n
         forms = re.findall(r"<form class=\"ml-ptable-tools\"[^>]*>", md)
@@ -354,7 +355,7 @@ def test_item_page_shows_sub_items_as_a_table_with_status(page, site_server, ds)
 def test_every_item_appears_on_its_list_page_once(ds):
     site = pages.Site(ds)
     for (city, year), lf in ds.lists.items():
-        md = site.city_year_page(lf).content
+        md = lists.city_year_page(site, lf).content
         for c, y, item in all_items(ds):
             if (c, y) == (city, year):
                 assert md.count(f'href="{item.id}/"') == 1, (city, year, item.id)
@@ -386,7 +387,7 @@ def test_list_legend_explains_what_the_table_shows(ds):
     site = pages.Site(ds)
     seen = set()
     for key, lf in ds.lists.items():
-        md = site.city_year_page(lf).content
+        md = lists.city_year_page(site, lf).content
         legend, table = md.split('<div class="ml-ptable-box"', 1)
         legend = legend.rsplit("## 全部事项", 1)[1]
         summary = '<span class="ml-assessed" title="本站按' in table  # a parent row's status, summarised by us
@@ -400,31 +401,31 @@ def test_list_legend_explains_what_the_table_shows(ds):
 def test_sorts_offered_only_where_they_change_something(ds):
     site = pages.Site(ds)
     for key in [("qingdao", 2024), ("yichang", 2024)]:  # no progress at all
-        md = site.city_year_page(ds.lists[key]).content
+        md = lists.city_year_page(site, ds.lists[key]).content
         assert "data-ml-sort" not in md and "完成率从高到低" not in md, key
-    md = site.city_year_page(ds.lists[("qixia", 2024)]).content
+    md = lists.city_year_page(site, ds.lists[("qixia", 2024)]).content
     options = re.findall(r'<option value="(rank|percent-desc|percent-asc)">([^<]+)</option>', md)
     assert [v for v, _ in options] == ["rank", "percent-desc", "percent-asc"]
     assert all(len(label) <= 7 for _, label in options), "short enough for a 390 px screen"
     for lf in ds.lists.values():
-        md = site.city_year_page(lf).content
+        md = lists.city_year_page(site, lf).content
         assert ">重置</button>" in md and "全部显示" not in md
 
 
 def test_table_sorts_follow_the_rows(ds):
     site = pages.Site(ds)
     pl = ds.lists[("qixia", 2024)].data
-    rows = [site.table_row(pl, i) for i in pl.items]
-    assert pages.table_sorts(rows) == (pages.SORT_BY_STATUS, *pages.SORT_BY_PERCENT)
+    rows = [table.table_row(site, pl, i) for i in pl.items]
+    assert table.table_sorts(rows) == (table.SORT_BY_STATUS, *table.SORT_BY_PERCENT)
     same = [r._replace(rank=0, latest=dataclasses.replace(r.latest, percent=None)) for r in rows]
-    assert pages.table_sorts(same) == ()
+    assert table.table_sorts(same) == ()
     one_figure = same[:1] + [same[1]._replace(latest=dataclasses.replace(same[1].latest, percent=50.0))]
-    assert pages.table_sorts(one_figure) == pages.SORT_BY_PERCENT
+    assert table.table_sorts(one_figure) == table.SORT_BY_PERCENT
 
 
 def test_inferred_deadline_said_once_above_the_table(ds):
     site = pages.Site(ds)
-    qingdao = site.city_year_page(ds.lists[("qingdao", 2024)]).content
+    qingdao = lists.city_year_page(site, ds.lists[("qingdao", 2024)]).content
     note = next(line for line in qingdao.splitlines() if "ml-ptable-deadline" in line)
     assert "各项期限均为" in note and "本站推定" in note and "2024年12月31日" in note and "除另列" not in note
     table = qingdao.split('<table class="ml-ptable">', 1)[1]
@@ -432,7 +433,7 @@ def test_inferred_deadline_said_once_above_the_table(ds):
     assert table.count("ml-ptable__deadline--common") == sum(1 for _ in walk_items(ds.lists[("qingdao", 2024)].data.items))
     assert table.count(">2024年12月31日</td>") == table.count("ml-ptable__deadline--common"), "the wide table keeps the date"
     # 栖霞: some items have their own deadline; they keep it on every row and card
-    qixia = site.city_year_page(ds.lists[("qixia", 2024)]).content
+    qixia = lists.city_year_page(site, ds.lists[("qixia", 2024)]).content
     assert "除另列期限的以外，各项期限均为" in qixia
     own = [i for i, _, _ in walk_items(ds.lists[("qixia", 2024)].data.items) if i.deadline]
     assert own and all(f'<td class="ml-ptable__deadline" data-label="期限">{derive.cn_date(i.deadline)}' in qixia for i in own)
@@ -442,7 +443,7 @@ def test_inferred_deadline_of_a_list_whose_deadline_is_stated(ds):
     pl = ds.lists[("qixia", 2024)].data
     stated = pl.model_copy(update={"inferred": {}})
     assert wording.common_deadline(stated) is None
-    assert pages.deadline_note(stated, pages.Site(ds)._table(stated, {})) is None
+    assert table.deadline_note(stated, table.list_table(pages.Site(ds), stated, {})) is None
     assert wording.common_deadline(pl)[0] == (pl.deadline or pl.period.end)
 
 
@@ -472,7 +473,7 @@ def test_item_page_cites_and_links_neighbours_by_plain_labels(ds):
 def test_list_breadcrumbs_pass_through_the_cities_index(ds):
     site = pages.Site(ds)
     for lf in ds.lists.values():
-        md = site.city_year_page(lf).content
+        md = lists.city_year_page(site, lf).content
         crumbs = next(line for line in md.splitlines() if "ml-crumbs" in line)
         here = urls.city_year(lf.data.city, lf.data.year)
         expected = f'首页</a> › <a href="{urls.relative(here, urls.cities())}">城市</a> › <a href="{urls.relative(here, urls.city(lf.data.city))}">'

@@ -29,6 +29,7 @@ from generator.data import schema, verbatim
 from generator.data.dataset import Dataset, ListFile
 from generator.exports import downloads, tables
 from generator.site import captures, wording
+from generator.site.pages import lists
 from generator.site.pages.markup import environment
 from generator.site.pages.rows import (
     Citing,
@@ -36,31 +37,20 @@ from generator.site.pages.rows import (
     CityEntry,
     ColumnExample,
     Continued,
-    DeadlineNote,
     Download,
-    FilterOption,
-    Filters,
-    Group,
     ListDownloads,
-    MeasureRow,
-    Neighbour,
-    OfficialSummary,
     ProvinceGroup,
     RecentReport,
-    RelatedItem,
     SharedTopic,
     SourceLine,
-    SourceRef,
     TableGroup,
-    TableRow,
     TargetComparison,
-    TargetRow,
-    TimelineEntry,
     TopicCount,
     TopicList,
     YearCard,
     YearPair,
 )
+from generator.site.pages.table import leaf_rows, table_row
 
 
 @dataclass
@@ -73,17 +63,6 @@ class Page:
         return urls.from_src(self.src)
 
 
-# Sorts a progress table may offer (ptable.js sortKey): short labels, a 390 px screen shows them whole.
-SORT_BY_STATUS = ("rank", "已完成在前")
-SORT_BY_PERCENT = (("percent-desc", "完成率从高到低"), ("percent-asc", "完成率从低到高"))
-
-
-def _ref(ref: str) -> tuple:
-    """An item reference of the data (`related: [qingdao/2024/6]`) as (city, year, id)."""
-    city, year, item_id = ref.split("/")
-    return city, int(year), item_id
-
-
 class Site:
     """Builds all pages; holds lookups that several templates need."""
 
@@ -94,8 +73,8 @@ class Site:
         self.env = environment()
         self.edit_base = edit_base
         self.site_url = site_url
-        lists = [lf.data for _, lf in self.by_city_year()]
-        self.newest = derive.newest_data_date(lists)  # the newest date in the data
+        pledge_lists = [lf.data for _, lf in self.by_city_year()]
+        self.newest = derive.newest_data_date(pledge_lists)  # the newest date in the data
         # what ages are measured against: the plugin passes derive.build_date (SOURCE_DATE_EPOCH)
         self.build_date = build_date or self.newest
         self.captures = self._load_captures()
@@ -106,7 +85,7 @@ class Site:
                 for t in item.topics:
                     self.topic_items.setdefault(t, []).append((lf, item, parent))
                 for ref in item.related:
-                    self.related_back.setdefault(_ref(ref), []).append((slug, year, item.id))
+                    self.related_back.setdefault(lists.related_key(ref), []).append((slug, year, item.id))
 
     # --- archived sources ------------------------------------------------------------
 
@@ -197,16 +176,16 @@ class Site:
     def list_pages(self, key: tuple) -> list[Page]:
         """The pages of one city-year list: its index, changes, items and removed items."""
         lf = self.ds.lists[key]
-        out = [self.city_year_page(lf), self.changes_page(lf)]
-        out.extend(self.removed_page(lf, old_id) for old_id in lf.data.removed_ids)
+        out = [lists.city_year_page(self, lf), lists.changes_page(self, lf)]
+        out.extend(lists.removed_page(self, lf, old_id) for old_id in lf.data.removed_ids)
         flat = list(walk_items(lf.data.items))
         for i, (item, _, parent) in enumerate(flat):
             prev_item = flat[i - 1] if i > 0 else None
             next_item = flat[i + 1] if i + 1 < len(flat) else None
-            out.append(self.item_page(lf, item, parent, prev_item and _neighbour(prev_item), next_item and _neighbour(next_item)))
+            out.append(lists.item_page(self, lf, item, parent, prev_item and lists.neighbour(prev_item), next_item and lists.neighbour(next_item)))
         return out
 
-    def _render(self, template: str, src: str, **ctx) -> Page:
+    def render(self, template: str, src: str, **ctx) -> Page:
         url = urls.from_src(src)
         ctx["link"] = lambda to: urls.relative(url, to)
         ctx.setdefault("build_date", self.build_date)
@@ -217,212 +196,6 @@ class Site:
     def _template(self, name: str) -> jinja2.Template:
         return self.env.get_template(name)
 
-    def _list_context(self, lf: ListFile) -> dict:
-        """What every page of one list shows about it."""
-        pl = lf.data
-        return {"lf": lf, "pl": pl, "city_name": self.city_name(pl.city)}
-
-    def _cited(self, pl: model.PledgeList, item: model.Item, timeline: list, latest_report: model.Report | None) -> list:
-        """The documents an item page cites, each once: the list's source (at the pledge), then
-        the sources of the reports, newest report first."""
-        sources = {s.id: s for s in pl.sources}
-        refs: dict = {}
-        list_src = derive.list_source(pl)
-        refs[list_src.id] = SourceRef(list_src, ["事项清单"], self.archived(list_src, item.text, item.goal))
-        for t in sorted(timeline, key=lambda t: t.report is not latest_report):
-            src = sources.get(t.report.source)
-            if src is None:
-                continue
-            use = f"进展报告（截至{derive.cn_date(t.report.as_of)}）"
-            if src.id in refs:
-                refs[src.id].uses.append(use)
-            else:
-                refs[src.id] = SourceRef(src, [use], t.archived)
-        return [r._replace(absolute=urls.absolute(self.site_url, r.archived) if r.archived else None) for r in refs.values()]
-
-    def item_page(self, lf: ListFile, item, parent, prev_item, next_item) -> Page:
-        pl = lf.data
-        reports = derive.reports_by_id(pl)
-        sources = {s.id: s for s in pl.sources}
-        timeline = []
-        for e in derive.sorted_progress(item, reports):
-            report = reports[e.report]
-            source = sources.get(report.source)
-            measures = [MeasureRow(m, derive.measure_percent(item, m), m.stage) for m in e.measures]
-            j = derive.judge(item, e, pl, parent)
-            texts = derive_texts(e)
-            timeline.append(TimelineEntry(e, report, source, j.percent, measures, j, self.archived(source, *texts)))
-        facts = derive.item_facts(item, pl, parent, self.build_date)
-        latest = facts.latest
-        targets = []
-        for t in item.targets:
-            m = derive.target_measure(t, latest.entry)
-            targets.append(TargetRow(t, m, derive.measure_percent(item, m) if m else None))
-        list_source = derive.list_source(pl)
-        own = [_ref(r) for r in item.related]
-        back = [k for k in self.related_back.get((pl.city, pl.year, item.id), []) if k not in own]
-        related = []
-        for found in map(self.find, own + back):
-            if found:
-                rlf, ritem, rparent = found
-                related.append(RelatedItem(rlf.data.city, self.city_name(rlf.data.city), rlf.data.year, ritem, wording.item_label(ritem, rparent)))
-        src = urls.item_src(pl.city, pl.year, item.id)
-        return self._render(
-            "item.md.j2",
-            src,
-            **self._list_context(lf),
-            city_full_name=self.city_full_name(pl.city),
-            item=item,
-            parent=parent,
-            latest=latest,
-            children=[self.table_row(pl, c, item) for c in item.subitems],
-            label=wording.item_label(item, parent),
-            unit=wording.item_unit(item),
-            targets=targets,
-            timeline=timeline,
-            cited=self._cited(pl, item, timeline, latest.report),
-            section=facts.sections,
-            deadline=facts.deadline,
-            deadline_inferred=facts.deadline_inferred,
-            fresh=facts.fresh,
-            list_source=list_source,
-            list_archived=self.archived(list_source, item.text, item.goal),
-            latest_archived=next((t.archived for t in timeline if t.report is latest.report), None),
-            quote=wording.in_quotes(wording.cite_quote(item.text)),
-            topics=[self.ds.topics[t] for t in item.topics if t in self.ds.topics],
-            related=related,
-            prev_item=prev_item,
-            next_item=next_item,
-            permalink=urls.absolute(self.site_url, urls.from_src(src)),
-            edit_url=self.edit_url(lf, item.id),
-        )
-
-    def city_year_page(self, lf: ListFile) -> Page:
-        pl = lf.data
-        leads = _lead_index(pl)
-        table = self._table(pl, leads)
-        counts = derive.status_counts(pl)
-        sources = {s.id: s for s in pl.sources}
-        list_source = derive.list_source(pl)
-        summaries = []
-        for r in derive.summarised_reports(pl):
-            first = (r.summary or "").split("\n")[0]
-            summaries.append(OfficialSummary(derive.reconcile(pl, r), self.archived(sources.get(r.source), first, r.title)))
-        return self._render(
-            "city_year.md.j2",
-            urls.city_year_src(pl.city, pl.year),
-            **self._list_context(lf),
-            counts=counts,
-            total=sum(counts.values()),
-            stale=derive.stale_count(pl, self.build_date),
-            counting=wording.counting(pl),
-            heading=list_heading(pl, self.ds.cities.get(pl.city)),
-            table=table,
-            filters=self._filters(table, leads),
-            show_lead=any(r.lead for g in table for r in _leaf_rows(g.rows)),
-            deadline_note=deadline_note(pl, table),
-            has_summary=any(r.latest.basis == derive.SUMMARY for g in table for r in g.rows if r.children),
-            has_pace=any(r.latest.pace is not None and r.latest.percent is not None for g in table for r in _all_rows(g.rows)),
-            list_source=list_source,
-            list_archived=self.archived(list_source, pl.title, list_source.title),
-            report_archived={r.id: self.archived(sources.get(r.source), r.title, (r.summary or "").split("\n")[0]) for r in pl.reports},
-            summaries=summaries,
-            edit_url=self.edit_url(lf),
-        )
-
-    def changes_page(self, lf: ListFile) -> Page:
-        """What changed between consecutive reports: journalists check it after each report."""
-        pl = lf.data
-        return self._render(
-            "changes.md.j2",
-            urls.changes_src(pl.city, pl.year),
-            **self._list_context(lf),
-            reports=derive.changes(pl),
-            behind=derive.behind_pace(pl),
-            stale=derive.stale(pl, self.build_date),
-            tolerance=derive.PACE_TOLERANCE,
-        )
-
-    def removed_page(self, lf: ListFile, item_id: str) -> Page:
-        """A removed item's URL keeps answering (permanent URLs), saying it was removed."""
-        pl = lf.data
-        return self._render(
-            "removed.md.j2",
-            urls.item_src(pl.city, pl.year, item_id),
-            **self._list_context(lf),
-            item_id=item_id,
-            edit_url=self.edit_url(lf),
-        )
-
-    def _grouped(self, pl) -> list[Group]:
-        """The list's sections in source order, each with its items."""
-        children: dict = {}
-        for s in pl.sections:
-            children.setdefault(s.parent, []).append(s)
-        items_in: dict = {}
-        for item in pl.items:
-            items_in.setdefault(item.section, []).append(item)
-
-        out = []
-
-        def visit(section, level):
-            out.append(Group(level, section, items_in.get(section.id, [])))
-            for child in children.get(section.id, []):
-                visit(child, level + 1)
-
-        if items_in.get(None):
-            out.append(Group(2, None, items_in[None]))
-        for top in children.get(None, []):
-            visit(top, 2)
-        return out
-
-    def table_row(self, pl: model.PledgeList, item: model.Item, parent: model.Item | None = None, leads: dict | None = None, children: tuple = ()) -> TableRow:
-        """An item as a progress table shows it: the facts of one row or one phone card."""
-        facts = derive.item_facts(item, pl, parent, self.build_date)
-        own = wording.own_label(item)
-        return TableRow(
-            pl.city,
-            pl.year,
-            item,
-            parent,
-            facts.latest,
-            facts.fresh,
-            own if wording.item_unit(item) == "件" else wording.plain_number(item),
-            [wording.plain_target(t) for t in item.targets],
-            facts.lead,
-            facts.deadline,
-            facts.deadline_inferred,
-            derive.STATUS_ORDER.index(facts.latest.status),
-            " ".join(str(leads[u]) for u in facts.lead if u in leads) if leads else "",
-            children,
-        )
-
-    def _rows(self, pl: model.PledgeList, items: list, leads: dict | None) -> list:
-        return [self.table_row(pl, i, None, leads, tuple(self.table_row(pl, c, i, leads) for c in i.subitems)) for i in items]
-
-    def _table(self, pl: model.PledgeList, leads: dict) -> list[TableGroup]:
-        """The list's sections in source order, as groups of a progress table."""
-        return [TableGroup(g.level, (g.section.label + g.section.title) if g.section else None, None, self._rows(pl, g.items, leads)) for g in self._grouped(pl)]
-
-    def _filters(self, table: list, leads: dict) -> Filters:
-        """The options of a table's filters: the statuses, topics and lead units its rows have."""
-        rows = [r for g in table for r in _leaf_rows(g.rows)]
-        statuses: dict = {}
-        topics: dict = {}
-        units: dict = {}
-        for r in rows:
-            statuses[r.latest.status] = statuses.get(r.latest.status, 0) + 1
-            for t in r.item.topics:
-                topics[t] = topics.get(t, 0) + 1
-            for u in r.lead:
-                units[u] = units.get(u, 0) + 1
-        return Filters(
-            [FilterOption(s, derive.STATUS_LABELS[s], statuses[s]) for s in derive.STATUS_ORDER if s in statuses],
-            [FilterOption(t, self.ds.topics[t].name, n) for t, n in sorted(topics.items(), key=lambda tn: (-tn[1], tn[0])) if t in self.ds.topics],
-            [FilterOption(str(leads[u]), u, n) for u, n in sorted(units.items(), key=lambda un: (-un[1], leads[un[0]])) if u in leads],
-            table_sorts(rows),
-        )
-
     def year_card(self, pl: model.PledgeList) -> YearCard:
         counts = derive.status_counts(pl)
         stale = derive.stale_count(pl, self.build_date)
@@ -431,7 +204,7 @@ class Site:
     def city_page(self, slug: str) -> Page:
         cards = [self.year_card(lf.data) for lf in self.years_of(slug)]
         pairs = [self.year_pair(older, newer) for newer, older in zip(cards, cards[1:], strict=False)]  # newest first: each with the one before it
-        return self._render("city.md.j2", urls.city_src(slug), city=self.ds.cities[slug], years=cards, pairs=pairs)
+        return self.render("city.md.j2", urls.city_src(slug), city=self.ds.cities[slug], years=cards, pairs=pairs)
 
     def year_pair(self, older: YearCard, newer: YearCard) -> YearPair:
         """Two consecutive lists of a city: the pledges the data links across them (`related`,
@@ -440,11 +213,11 @@ class Site:
         new_items = {i.id: i for i, _, _ in walk_items(newer.pl.items)}
         links: dict = {}
         for item in old_items.values():
-            for city, year, item_id in map(_ref, item.related):
+            for city, year, item_id in map(lists.related_key, item.related):
                 if (city, year) == (newer.pl.city, newer.pl.year) and item_id in new_items:
                     links[(item.id, item_id)] = Continued(item, new_items[item_id])
         for item in new_items.values():
-            for city, year, item_id in map(_ref, item.related):
+            for city, year, item_id in map(lists.related_key, item.related):
                 if (city, year) == (older.pl.city, older.pl.year) and item_id in old_items:
                     links[(item_id, item.id)] = Continued(old_items[item_id], item)
         shared = []
@@ -465,7 +238,7 @@ class Site:
             name, municipal = province_of(city)
             groups.setdefault((name, municipal), []).append(CityEntry(city, cards, latest))
         provinces = [ProvinceGroup(name, municipal, entries) for (name, municipal), entries in groups.items()]
-        return self._render("cities.md.j2", urls.cities_src(), provinces=provinces, n_cities=len(self.ds.cities))
+        return self.render("cities.md.j2", urls.cities_src(), provinces=provinces, n_cities=len(self.ds.cities))
 
     def latest_reports(self, limit: int = 10) -> list[RecentReport]:
         found = []
@@ -484,7 +257,7 @@ class Site:
                 city = self.ds.cities[slug]
                 cities.append(CityCard(city, card.pl, card.counts, card.total, len(years), card.stale, card.size, card.basis, region_of(city), card.latest_report))
         n_items = sum(wording.counting(lf.data).leaves for lf in self.ds.lists.values())  # each pledge once, as status counts count
-        return self._render(
+        return self.render(
             "home.md.j2",
             urls.home_src(),
             cities=cities,
@@ -498,7 +271,7 @@ class Site:
         for t in self.ds.topics.values():
             pledges = topic_pledges(self.topic_items.get(t.id, []))
             counts.append(TopicCount(t, len(pledges), len({lf.data.city for lf, _, _ in pledges})))
-        return self._render("topics_index.md.j2", urls.topics_src(), topics=counts)
+        return self.render("topics_index.md.j2", urls.topics_src(), topics=counts)
 
     def topic_page(self, topic_id: str) -> Page:
         """A topic across cities and years: per list, its pledges at the finest level (sub-items
@@ -513,14 +286,14 @@ class Site:
             rows: list = []
             for item, parent in found:
                 if parent is None:
-                    rows.append(self.table_row(pl, item))
+                    rows.append(table_row(self, pl, item))
                 elif rows and rows[-1].item is parent:
-                    rows[-1] = rows[-1]._replace(children=rows[-1].children + (self.table_row(pl, item, parent),))
+                    rows[-1] = rows[-1]._replace(children=rows[-1].children + (table_row(self, pl, item, parent),))
                 else:
-                    rows.append(self.table_row(pl, parent, None, None, (self.table_row(pl, item, parent),)))
+                    rows.append(table_row(self, pl, parent, None, None, (table_row(self, pl, item, parent),)))
             heading = f"{self.city_name(city)} {year}年{pl.kind}"
             lists.append(TopicList(city, self.city_name(city), pl, TableGroup(2, heading, urls.city_year(city, year), rows)))
-        return self._render(
+        return self.render(
             "topic.md.j2",
             urls.topic_src(topic_id),
             topic=self.ds.topics[topic_id],
@@ -528,7 +301,7 @@ class Site:
             n_pledges=len(pledges),
             n_cities=len({tl.city for tl in lists}),
             comparisons=compare_targets([(self.city_name(lf.data.city), lf.data.year, item) for lf, item, _ in pledges]),
-            show_lead=any(r.lead for tl in lists for r in _leaf_rows(tl.group.rows)),
+            show_lead=any(r.lead for tl in lists for r in leaf_rows(tl.group.rows)),
         )
 
     def data_page(self) -> Page:
@@ -544,7 +317,7 @@ class Site:
             csv_file, json_file = download(urls.list_csv(slug, year)), download(urls.list_json(slug, year))
             lists.append(ListDownloads(self.city_name(slug), lf.data, n, csv_file, json_file, wording.count_phrase(lf.data)))
         csvs = [files[urls.list_csv(slug, year)] for (slug, year), _ in self.by_city_year()]
-        return self._render(
+        return self.render(
             "data.md.j2",
             urls.data_page_src(),
             lists=lists,
@@ -560,7 +333,7 @@ class Site:
 
     def sources_index(self, citing: dict) -> Page:
         rows = [(urls.capture_stem(a), self.captures[a], citing[a]) for a in sorted(citing)]
-        return self._render("sources_index.md.j2", urls.sources_index_src(), rows=rows)
+        return self.render("sources_index.md.j2", urls.sources_index_src(), rows=rows)
 
     def source_page(self, archive: str, citing: list) -> Page:
         """One archived source: what it is, who cites it, and its text from the first to the
@@ -571,7 +344,7 @@ class Site:
         first, last = (span.first, span.last) if span else (1, len(capture.lines))
         quoted = span.quoted if span else frozenset()
         lines = [SourceLine(n, capture.lines[n - 1], n in quoted) for n in range(first, last + 1)]
-        return self._render(
+        return self.render(
             "source.md.j2",
             urls.source_src(urls.capture_stem(archive)),
             archive=archive,
@@ -584,58 +357,6 @@ class Site:
             traditional=capture.traditional,
             repository_url=urls.edit(self.edit_base, archive),
         )
-
-
-def list_heading(pl: model.PledgeList, city: model.City | None) -> str:
-    """A list page's H1 names the city: 青岛市2024年市办实事项目 (the title as is when it names it)."""
-    if city is None or city.short_name in pl.title:
-        return pl.title
-    return city.name + pl.title
-
-
-def _lead_index(pl: model.PledgeList) -> dict:
-    """Each lead unit of a list → a short filter key (its first appearance in source order)."""
-    found: dict = {}
-    for item, _, parent in walk_items(pl.items):
-        for u in derive.item_lead(item, parent):
-            found.setdefault(u, len(found))
-    return found
-
-
-def _all_rows(rows) -> list:
-    """Every row of a table: items, the parents and their sub-items."""
-    return [r for row in rows for r in (row, *row.children)]
-
-
-def table_sorts(rows: list) -> tuple:
-    """The sorts that change something in a table of `rows` (its leaf rows): by status when the
-    rows have more than one, by completion when some row has a figure (a list without any
-    progress offers neither)."""
-    sorts: tuple = ()
-    if len({r.rank for r in rows}) > 1:
-        sorts += (SORT_BY_STATUS,)
-    if any(r.latest.percent is not None for r in rows):
-        sorts += SORT_BY_PERCENT
-    return sorts
-
-
-def deadline_note(pl: model.PledgeList, table: list) -> DeadlineNote | None:
-    """The list's inferred deadline, said once above its table, when some row has it."""
-    common = wording.common_deadline(pl)
-    rows = [r for g in table for r in _all_rows(g.rows)]
-    if common is None or not any(r.deadline_inferred for r in rows):
-        return None
-    return DeadlineNote(common[0], common[1], all(r.deadline_inferred for r in rows))
-
-
-def _neighbour(found: tuple) -> Neighbour:
-    item, _, parent = found
-    return Neighbour(item, wording.item_label(item, parent))
-
-
-def _leaf_rows(rows) -> list:
-    """The rows a table counts and filters: an item with sub-items only heads them."""
-    return [c for r in rows for c in (r.children or (r,))]
 
 
 def topic_pledges(found: list) -> list:
@@ -699,11 +420,6 @@ def column_examples(csvs: list[bytes]) -> list[ColumnExample]:
                 best = row
     best = best or [""] * len(downloads.CSV_COLUMNS)
     return [ColumnExample(name, wording.short(value, 40)) for name, value in zip(downloads.CSV_COLUMNS, best, strict=True)]
-
-
-def derive_texts(entry: model.Progress) -> list:
-    """The texts of a progress entry to look for in its archived source, most telling first."""
-    return [p for p in (entry.text or "").split("\n") if p.strip()] + [m.text for m in entry.measures if m.text] + [entry.status_text]
 
 
 # Provinces in pinyin order, the order of city slugs (cities are sorted by their pinyin slug
