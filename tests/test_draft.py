@@ -31,13 +31,11 @@ from generator.core import model
 from generator.core.model import walk_items
 from generator.core.problems import Code, Severity
 from generator.data.dataset import load_dataset
-from generator.data.reading import load_yaml
 from generator.ingest import Refused, draft, quantities
 from generator.ingest.draft.content import TITLE_MAX, suggest_title, suggest_topics
 from generator.ingest.draft.lines import deadline_in_text
 from generator.ingest.draft.nodes import Node, walk_nodes
 from generator.ingest.draft.source import read_source
-from generator.ingest.draft.yamlout import plain_data
 from generator.ingest.importer.yearfile import dump, yaml_for
 
 DRAFT = FIXTURES / "draft"
@@ -640,28 +638,7 @@ def test_lines_before_a_table_inside_a_text_are_listed_when_not_used(root):
     assert "lines not placed (1; page furniture, closing remarks — or something to add by hand):\n  2: 附件" in outcome.summary("x")
 
 
-# --- writing ----------------------------------------------------------------------------------------
-
-
-def test_the_draft_reads_back_exactly_the_data_it_was_written_from(root):
-    outcome, _ = drafted(root, source=DRAFT / "page.html")
-    loaded = load_yaml(outcome.text)
-    assert [p for p in loaded.problems if p.code != Code.PLACEHOLDER] == []
-
-    def as_read(value):
-        if isinstance(value, dict):
-            return {k: as_read(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [as_read(v) for v in value]
-        return value.isoformat() if isinstance(value, dt.date) else value
-
-    assert loaded.data == as_read(plain_data(outcome.data))
-
-
-def test_texts_yaml_would_misread_are_quoted_and_read_back(root):
-    text = "1、新增托位: 6000个 #第一批。\n2、yes\n3、1.65\n4、- 改造路灯10个。\n"
-    _, pl = drafted(root, text)
-    assert [i.text for i in pl.items] == ["新增托位: 6000个 #第一批。", "yes", "1.65", "- 改造路灯10个。"]
+# --- writing (that a draft reads back as exactly the data it was written from: tests/test_writers.py)
 
 
 def test_import_progress_can_edit_a_draft_without_reformatting_it(root):

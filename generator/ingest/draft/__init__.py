@@ -2,8 +2,8 @@
 
 The slow part of adding a list is mechanical: splitting items and sub-items, copying the lead
 units, turning 3011万平方米 into 30110000. This package does that part and leaves the judgement
-to the maintainer, in `# TODO` comments; the file is written only when it reads back exactly,
-never over an existing one without `--force`. Its modules, in the order a draft is made:
+to the maintainer, in `# TODO` comments, in YAML that reads back exactly (tests/test_writers.py),
+never over an existing file without `--force`. Its modules, in the order a draft is made:
 
 - source.py: the file → lines of simplified text (plain text, a saved page, a table file)
 - lines.py: one line's numbering, lead units and completion dates
