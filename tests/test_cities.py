@@ -22,6 +22,7 @@ from generator import derive
 from generator.core import model, urls
 from generator.data.dataset import walk_items
 from generator.site import pages, wording
+from generator.site.pages import cities
 
 PHONE = {"width": 390, "height": 844}
 
@@ -43,15 +44,15 @@ def with_municipality(ds):
 
 def test_provinces_sort_by_pinyin():
     names = ["山东省", "湖北省", "重庆市", "北京市", "陕西省", "山西省", "上海市", "安徽省", "测试省"]
-    assert sorted(names, key=pages.province_key) == ["安徽省", "北京市", "重庆市", "湖北省", "山东省", "上海市", "山西省", "陕西省", "测试省"]
+    assert sorted(names, key=cities.province_key) == ["安徽省", "北京市", "重庆市", "湖北省", "山东省", "上海市", "山西省", "陕西省", "测试省"]
 
 
 def test_nav_index_and_home_share_one_order(ds, built_site):
-    order = pages.cities_in_order(ds)
-    provinces = [pages.province_of(ds.cities[s])[0] for s in order]
-    assert provinces == sorted(provinces, key=pages.province_key)
+    order = cities.cities_in_order(ds)
+    provinces = [cities.province_of(ds.cities[s])[0] for s in order]
+    assert provinces == sorted(provinces, key=cities.province_key)
     for province in set(provinces):
-        slugs = [s for s in order if pages.province_of(ds.cities[s])[0] == province]
+        slugs = [s for s in order if cities.province_of(ds.cities[s])[0] == province]
         assert slugs == sorted(slugs), "cities within a province by pinyin (their slugs)"
     names = [ds.cities[s].name for s in order]
     home = lxml.html.fromstring((built_site / "index.html").read_bytes())
@@ -61,7 +62,7 @@ def test_nav_index_and_home_share_one_order(ds, built_site):
     assert [norm(h.text_content()) for h in content.xpath(".//h2")] == list(dict.fromkeys(provinces))
     assert [norm(a.text_content()) for a in content.xpath(".//h3/a")] == names
     # the nav: the index first, then the provinces in the same order
-    nav = pages.nav_entries(ds)
+    nav = cities.nav_entries(ds)
     assert nav[0] == {"全部城市": urls.cities_src()}
     assert [next(iter(e)) for e in nav[1:]] == list(dict.fromkeys(provinces))
 
@@ -74,14 +75,14 @@ def test_the_cities_tab_opens_the_index(built_site):
 
 def test_a_municipality_is_shown_as_such(with_municipality):
     site = pages.Site(with_municipality)
-    nav = pages.nav_entries(with_municipality)
+    nav = cities.nav_entries(with_municipality)
     assert {"重庆市": urls.city_src("zibo")} in nav, "a 直辖市 is a link of its own in the nav, not a province of one city"
-    index = site.cities_index().content
+    index = cities.cities_index(site).content
     assert "## 重庆市" in index and "直辖市" in index
     assert "重庆市 · 重庆市" not in index
-    city = site.city_page("zibo").content
+    city = cities.city_page(site, "zibo").content
     assert "所属省份" not in city and "<dd>直辖市</dd>" in city
-    home = site.home().content
+    home = cities.home(site).content
     assert "重庆市 · " not in home and "直辖市 · 共" in home
 
 
@@ -115,8 +116,8 @@ def test_home_says_what_it_counts_and_charts_have_their_own_names(built_site, ds
 
 def test_city_page_compares_consecutive_years(ds):
     site = pages.Site(ds)
-    older, newer = (site.year_card(ds.lists[("qingdao", y)].data) for y in (2021, 2024))
-    pair = site.year_pair(older, newer)
+    older, newer = (cities.year_card(site, ds.lists[("qingdao", y)].data) for y in (2021, 2024))
+    pair = cities.year_pair(site, older, newer)
     linked = {(c.older.id, c.newer.id) for c in pair.continued}
     expected = set()
     for item, _, _ in walk_items(older.pl.items):
@@ -126,7 +127,7 @@ def test_city_page_compares_consecutive_years(ds):
                 expected.add((item.id, item_id))
     assert expected and linked == expected
     assert pair.shared and all(t.older and t.newer for t in pair.shared)
-    md = site.city_page("qingdao").content
+    md = cities.city_page(site, "qingdao").content
     assert "## 年度对比" in md and "前后延续的承诺" in md and "本站归类" in md
     for old_id, new_id in expected:
         assert urls.relative(urls.city("qingdao"), urls.item("qingdao", 2024, new_id)) in md
@@ -134,7 +135,7 @@ def test_city_page_compares_consecutive_years(ds):
 
 
 def test_a_city_with_one_list_has_no_comparison(ds):
-    md = pages.Site(ds).city_page("qixia").content
+    md = cities.city_page(pages.Site(ds), "qixia").content
     assert "年度对比" not in md
 
 
@@ -200,7 +201,7 @@ def test_dark_scheme_follows_the_system_and_the_toggle_switches_it(browser, site
 
 def test_home_total_counts_each_pledge_once(ds):
     site = pages.Site(ds)
-    home = site.home().content
+    home = cities.home(site).content
     leaves = sum(len(derive.leaves(lf.data.items)) for lf in ds.lists.values())
     rows = sum(1 for lf in ds.lists.values() for _ in walk_items(lf.data.items))
     assert leaves != rows, "the data has split items: the test can tell the two counts apart"
@@ -210,7 +211,7 @@ def test_home_total_counts_each_pledge_once(ds):
 
 def test_home_cards_date_their_status_counts(ds):
     site = pages.Site(ds)
-    home = site.home().content
+    home = cities.home(site).content
     cards = home.split('<section class="ml-card">')[1:]
     dated = 0
     for card in cards:
