@@ -17,7 +17,7 @@ from generator import derive
 from generator.core import model, urls
 from generator.data.dataset import walk_items
 from generator.site import pages, wording
-from generator.site.pages import lists, table
+from generator.site.pages import lists, table, topics
 
 
 def norm(text: str) -> str:
@@ -115,12 +115,12 @@ def test_topic_pledges_count_a_split_parent_never(ds):
     site = pages.Site(ds)
     found = site.topic_items["tingche"]
     assert {(lf.data.city, item.id) for lf, item, _ in found} >= {("qingdao", "6"), ("qingdao", "6-3")}
-    pledges = pages.topic_pledges(found)
+    pledges = topics.topic_pledges(found)
     ids = [(lf.data.city, item.id) for lf, item, _ in pledges]
     assert ("qingdao", "6-3") in ids and ("qingdao", "6") not in ids
     # a parent none of whose sub-items is in the topic stays (its own line is the pledge)
     for topic_id, found in site.topic_items.items():
-        kept = pages.topic_pledges(found)
+        kept = topics.topic_pledges(found)
         for lf, item, parent in found:
             children_in = [c for c in item.subitems if topic_id in c.topics]
             assert ((lf, item, parent) in kept) == (not children_in), (topic_id, item.id)
@@ -128,8 +128,8 @@ def test_topic_pledges_count_a_split_parent_never(ds):
 
 def test_target_comparison_adds_each_pledge_once(ds):
     site = pages.Site(ds)
-    pledges = pages.topic_pledges(site.topic_items["tuoyu"])
-    comparisons = pages.compare_targets([(site.city_name(lf.data.city), lf.data.year, item) for lf, item, _ in pledges])
+    pledges = topics.topic_pledges(site.topic_items["tuoyu"])
+    comparisons = topics.compare_targets([(site.city_name(lf.data.city), lf.data.year, item) for lf, item, _ in pledges])
     places = {c.metric: c.lists for c in comparisons}
     # 3 and 3-1 both name the 6000 new places: counted once, not 12000
     assert places["新增托位"] == [("青岛", 2024, "6000个以上"), ("宜昌", 2024, "1680个")]
@@ -145,22 +145,22 @@ def test_target_comparison_adds_within_a_list_and_lists_rates():
         ("甲", 2024, make_item("4", targets=[model.Target(text="e", metric="覆盖率", unit="%", value=80.0)])),
         ("乙", 2023, make_item("2", targets=[model.Target(text="f", metric="覆盖率", unit="%", value=70.0)])),
     ]
-    found = {c.metric: c.lists for c in pages.compare_targets(items)}
+    found = {c.metric: c.lists for c in topics.compare_targets(items)}
     assert found["新增托位"] == [("甲", 2024, "合计200个以上"), ("乙", 2023, "50个以上")]
     assert found["覆盖率"] == [("甲", 2024, "90%、80%"), ("乙", 2023, "70%")]
 
 
 def test_topic_page_and_index_count_the_same_pledges(ds):
     site = pages.Site(ds)
-    index = site.topics_index().content
+    index = topics.topics_index(site).content
     for topic_id, found in site.topic_items.items():
-        n = len(pages.topic_pledges(found))
-        md = site.topic_page(topic_id).content
+        n = len(topics.topic_pledges(found))
+        md = topics.topic_page(site, topic_id).content
         if n:
             assert f"共 <strong>{n}</strong> 项承诺" in md, topic_id
             assert md.count('class="ml-ptable__row ml-ptable__row--item"') + md.count('class="ml-ptable__row ml-ptable__row--child"') == n
         assert f"{n} 项承诺" in index
-    assert "定性目标" not in "".join(site.topic_page(t).content for t in site.topic_items)
+    assert "定性目标" not in "".join(topics.topic_page(site, t).content for t in site.topic_items)
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from generator.data import schema, verbatim
 from generator.data.dataset import Dataset, ListFile
 from generator.exports import downloads, tables
 from generator.site import captures, wording
-from generator.site.pages import cities, lists
+from generator.site.pages import cities, lists, topics
 from generator.site.pages.cities import nav_entries
 from generator.site.pages.markup import environment
 from generator.site.pages.rows import (
@@ -37,12 +37,7 @@ from generator.site.pages.rows import (
     Download,
     ListDownloads,
     SourceLine,
-    TableGroup,
-    TargetComparison,
-    TopicCount,
-    TopicList,
 )
-from generator.site.pages.table import leaf_rows, table_row
 
 __all__ = ["Page", "Site", "nav_entries", "search_page"]  # what the plugin and the benchmarks use
 
@@ -151,7 +146,7 @@ class Site:
     # --- pages -----------------------------------------------------------------------
 
     def pages(self) -> list[Page]:
-        out = [cities.home(self), cities.cities_index(self), self.topics_index()]
+        out = [cities.home(self), cities.cities_index(self), topics.topics_index(self)]
         for slug in sorted(self.ds.cities):
             out.append(cities.city_page(self, slug))
         keys = [key for key, _ in self.by_city_year()]
@@ -159,7 +154,7 @@ class Site:
         for list_pages in parallel.ordered_map(self.list_pages, keys, n_items, self.workers):
             out.extend(list_pages)
         for topic_id in self.ds.topics:
-            out.append(self.topic_page(topic_id))
+            out.append(topics.topic_page(self, topic_id))
         out.append(self.data_page())
         citing = self.citing()
         out.append(self.sources_index(citing))
@@ -189,44 +184,6 @@ class Site:
     @functools.cache  # noqa: B019 - one Site per build: template edits still show at the next build
     def _template(self, name: str) -> jinja2.Template:
         return self.env.get_template(name)
-
-    def topics_index(self) -> Page:
-        counts = []
-        for t in self.ds.topics.values():
-            pledges = topic_pledges(self.topic_items.get(t.id, []))
-            counts.append(TopicCount(t, len(pledges), len({lf.data.city for lf, _, _ in pledges})))
-        return self.render("topics_index.md.j2", urls.topics_src(), topics=counts)
-
-    def topic_page(self, topic_id: str) -> Page:
-        """A topic across cities and years: per list, its pledges at the finest level (sub-items
-        grouped under their parent, which is not counted again), and the targets lists share."""
-        pledges = topic_pledges(self.topic_items.get(topic_id, []))
-        by_list: dict = {}
-        for lf, item, parent in pledges:
-            by_list.setdefault((lf.data.city, lf.data.year), (lf, []))[1].append((item, parent))
-        lists = []
-        for (city, year), (lf, found) in sorted(by_list.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
-            pl = lf.data
-            rows: list = []
-            for item, parent in found:
-                if parent is None:
-                    rows.append(table_row(self, pl, item))
-                elif rows and rows[-1].item is parent:
-                    rows[-1] = rows[-1]._replace(children=rows[-1].children + (table_row(self, pl, item, parent),))
-                else:
-                    rows.append(table_row(self, pl, parent, None, None, (table_row(self, pl, item, parent),)))
-            heading = f"{self.city_name(city)} {year}年{pl.kind}"
-            lists.append(TopicList(city, self.city_name(city), pl, TableGroup(2, heading, urls.city_year(city, year), rows)))
-        return self.render(
-            "topic.md.j2",
-            urls.topic_src(topic_id),
-            topic=self.ds.topics[topic_id],
-            lists=lists,
-            n_pledges=len(pledges),
-            n_cities=len({tl.city for tl in lists}),
-            comparisons=compare_targets([(self.city_name(lf.data.city), lf.data.year, item) for lf, item, _ in pledges]),
-            show_lead=any(r.lead for tl in lists for r in leaf_rows(tl.group.rows)),
-        )
 
     def data_page(self) -> Page:
         """The downloads, each with its size, and a plain guide to the CSV columns."""
@@ -281,42 +238,6 @@ class Site:
             traditional=capture.traditional,
             repository_url=urls.edit(self.edit_base, archive),
         )
-
-
-def topic_pledges(found: list) -> list:
-    """The pledges of a topic, each once: (list file, item, parent) in source order, where a
-    parent whose own sub-items are in the topic too gives way to them (6 and 6-3 both name the
-    20,000 parking spaces: only 6-3 counts)."""
-    split = {(lf.data.city, lf.data.year, parent.id) for lf, _, parent in found if parent is not None}
-    return [(lf, item, parent) for lf, item, parent in found if not (item.subitems and (lf.data.city, lf.data.year, item.id) in split)]
-
-
-_RATES = ("%", "个百分点")
-
-
-def compare_targets(pledges: list) -> list[TargetComparison]:
-    """Metrics with a number that pledges of two or more lists share: (city name, year, item)
-    → each list's target in words. Within a list, targets of the same metric add up, each
-    pledge once (pass topic_pledges); rates and ranges are listed, not added."""
-    per: dict = {}
-    for city_name, year, item in pledges:
-        for t in item.targets:
-            if not t.qualitative and t.value is not None:
-                per.setdefault((t.metric, t.unit), {}).setdefault((city_name, year), []).append(t)
-    out = []
-    for (metric, unit), by_list in per.items():
-        if len(by_list) < 2:
-            continue
-        shown = []
-        for (city_name, year), targets in by_list.items():
-            comparators = {t.comparator for t in targets}
-            if len(targets) > 1 and unit not in _RATES and len(comparators) == 1 and model.Comparator.range not in comparators:
-                words = "合计" + wording.plain_quantity(sum(t.value for t in targets), unit, targets[0].comparator)
-            else:
-                words = "、".join(wording.plain_quantity(t.value, unit, t.comparator, t.value_max) for t in targets)
-            shown.append((city_name, year, words))
-        out.append(TargetComparison(metric, unit, shown))
-    return out
 
 
 def search_page() -> str:
