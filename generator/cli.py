@@ -1,4 +1,5 @@
-"""Command line: `python -m generator validate|schema|new|import-progress …` (see --help)."""
+"""Command line: `python -m generator validate|schema|new|draft|import-progress …` (see --help).
+The maintainer commands themselves are in ingest/commands.py."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from generator.core import model
-from generator.core.problems import Code, Severity, visible
+from generator.core.problems import Severity, visible
 from generator.data import published, schema
 from generator.data.dataset import load_dataset, problems_in
+from generator.ingest import commands
+from generator.ingest.textinput import ID_HEADERS
 
 
 def cmd_validate(args) -> int:
@@ -56,104 +58,6 @@ def cmd_schema(args) -> int:
     return 0
 
 
-def cmd_new(args) -> int:
-    import re
-
-    from generator.ingest.scaffold import scaffold
-
-    if not re.fullmatch(model.SLUG_PATTERN, args.city):
-        print(f"city slug {args.city!r}: use lowercase pinyin without tones, e.g. qingdao", file=sys.stderr)
-        return 2
-    try:
-        written = scaffold(Path(args.root), args.city, args.year)
-    except (FileExistsError, ValueError) as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    for path in written:
-        print(f"wrote {path}")
-    print("Now replace every 待填写 with the source's text and run `make validate`.")
-    return 0
-
-
-def cmd_import_progress(args) -> int:
-    from generator.ingest import Refused
-    from generator.ingest.importer import import_progress, write_atomically
-    from generator.ingest.importer.columns import Options
-    from generator.ingest.importer.statuses import parse_status_map
-
-    year_path, table_path = Path(args.year_file), Path(args.table)
-    for path in (year_path, table_path):
-        if not path.is_file():
-            print(f"{path}: no such file", file=sys.stderr)
-            return 2
-    try:
-        options = Options(
-            report=args.report,
-            match_by=args.match_by,
-            id_column=args.id_column,
-            name_column=args.name_column,
-            status_column=args.status_column,
-            text_column=args.text_column,
-            percent_column=args.percent_column,
-            status_map=parse_status_map(args.status_map),
-            replace=args.replace,
-            propose_measures=not args.no_measures,
-        )
-        outcome = import_progress(year_path, table_path, options, table_label=args.table)
-    except Refused as refused:
-        for line in refused.lines():
-            print(line, file=sys.stderr)
-        print(f"Nothing was written to {args.year_file}.", file=sys.stderr)
-        return 1
-    if args.dry_run:
-        print(outcome.diff(), end="")
-    else:
-        write_atomically(year_path, outcome.after)
-    print(outcome.summary(args.report))
-    print("dry run: nothing written" if args.dry_run else f"wrote {args.year_file}; {_how_to_review(year_path)}")
-    return 0
-
-
-def _how_to_review(path: Path) -> str:
-    """`git diff` shows nothing for a file git does not track yet: say what shows the change."""
-    import subprocess
-
-    try:
-        tracked = subprocess.run(["git", "-C", str(path.parent), "ls-files", "--error-unmatch", path.name], capture_output=True, timeout=30).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        tracked = False
-    if tracked:
-        return f"review the change with: git diff {path}"
-    return "the file is not in git yet, so git diff shows nothing for it: open it to review what was added"
-
-
-def cmd_draft(args) -> int:
-    from generator.ingest import Refused
-    from generator.ingest.draft import draft_year_file
-
-    try:
-        outcome = draft_year_file(Path(args.root), args.city, args.year, Path(args.file), force=args.force, url=args.url, split=args.split, from_explanation=not args.no_explanation_targets)
-    except Refused as refused:
-        for line in refused.lines():
-            print(line, file=sys.stderr)
-        return 1
-    rel = f"data/{args.city}/{args.year}.yml"
-    if outcome.city_written:
-        print(f"wrote data/{args.city}/city.yml (new city: fill in its 待填写 fields)")
-    print(f"wrote {rel}")
-    print(outcome.summary(rel))
-    placeholders = [p for p in outcome.problems if p.code == Code.PLACEHOLDER]
-    others = [p for p in outcome.problems if p.code != Code.PLACEHOLDER]
-    errors = [p for p in others if p.severity == Severity.ERROR]
-    for p in others:
-        print(p, file=sys.stderr if p.severity == Severity.ERROR else sys.stdout)
-    print(
-        f"validate: {len(errors)} errors, {len(others) - len(errors)} warnings, and {len(placeholders)} 待填写 placeholders to fill in "
-        "(make validate lists them; the site is not built while any is left). Next: fill in every TODO, then make validate and make serve."
-    )
-    return 0
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Minsheng Ledger data tools")
     parser.add_argument("--root", default=".", help="repository root (default: current folder)")
@@ -174,14 +78,14 @@ def main(argv=None) -> int:
     p = sub.add_parser("new", help="scaffold data/<city>/<year>.yml (and city.yml) that already validates")
     p.add_argument("city", help="city slug: lowercase pinyin, e.g. qingdao")
     p.add_argument("year", type=int)
-    p.set_defaults(func=cmd_new)
+    p.set_defaults(func=commands.new)
 
     p = sub.add_parser("import-progress", help="add one report's progress entries from a city's CSV/TSV table (see CONTRIBUTING.md)")
     p.add_argument("year_file", help="the year file to add to: data/<city>/<year>.yml")
-    p.add_argument("table", help="the city's progress table as .csv or .tsv (UTF-8, with or without BOM)")
+    p.add_argument("table", help="the city's progress table as .csv or .tsv (UTF-8 or GB18030/GBK)")
     p.add_argument("--report", required=True, help="id of the report in the file's `reports` (add it there first)")
     p.add_argument("--match-by", choices=("id", "name"), default="id", help="match rows to items by number (default) or by item text/title")
-    p.add_argument("--id-column", help="column with the item numbers (default: 序号 or 编号)")
+    p.add_argument("--id-column", help=f"column with the item numbers (default: {', '.join(ID_HEADERS[:-1])} or {ID_HEADERS[-1]})")
     p.add_argument("--name-column", help="column with the item names, for --match-by name (default: 事项名称, 项目名称 or 名称)")
     p.add_argument("--status-column", help="column with the city's status wording (default: 完成状态, 状态, 进展状态 or 完成情况)")
     p.add_argument("--text-column", help="column with the progress text (default: 进展情况, 工作进展, 进展 or 完成情况)")
@@ -190,7 +94,7 @@ def main(argv=None) -> int:
     p.add_argument("--replace", action="store_true", help="overwrite entries that already exist for this report")
     p.add_argument("--no-measures", action="store_true", help="do not write the measures proposed from the figures in progress texts")
     p.add_argument("--dry-run", action="store_true", help="print the change as a diff; write nothing")
-    p.set_defaults(func=cmd_import_progress)
+    p.set_defaults(func=commands.import_progress)
 
     p = sub.add_parser("draft", help="draft data/<city>/<year>.yml from an official text, HTML page or table (see CONTRIBUTING.md)")
     p.add_argument("city", help="city slug: lowercase pinyin, e.g. qingdao")
@@ -200,7 +104,7 @@ def main(argv=None) -> int:
     p.add_argument("--url", help="the source's web address, for its `sources` entry")
     p.add_argument("--split", choices=("auto", "always", "never"), default="auto", help="turn a pledge listing several with ；into sub-items (auto: when every part is short)")
     p.add_argument("--no-explanation-targets", action="store_true", help="take targets from the pledges only, not from their explanations")
-    p.set_defaults(func=cmd_draft)
+    p.set_defaults(func=commands.draft)
 
     args = parser.parse_args(argv)
     return args.func(args)
