@@ -1,7 +1,8 @@
 """Maintainer tools that write YAML for a pull request: draft a year file from an official
 text (draft/), import a progress report (importer/), scaffold a new city (scaffold.py); what
 they share: reading the text they are given (textinput.py), the figures in Chinese text
-(quantities.py) and the measures a progress text's figures give (measures.py).
+(quantities.py) and the measures a progress text's figures give (measures.py). The
+commands that run them for `python -m generator` are in commands.py.
 
 May import core, derive and data; never the site or the exports.
 """
