@@ -22,7 +22,7 @@ from generator import derive
 from generator.core import model, urls
 from generator.data.dataset import walk_items
 from generator.site import pages, wording
-from generator.site.pages import cities
+from generator.site.pages import cities, sources
 
 PHONE = {"width": 390, "height": 844}
 
@@ -228,7 +228,7 @@ def test_home_cards_date_their_status_counts(ds):
 
 def test_data_page_says_its_rows_are_rows(ds):
     site = pages.Site(ds)
-    md = site.data_page().content
+    md = sources.data_page(site).content
     assert "<th scope=\"col\">表格行数</th>" in md and "件和细分项各占一行" in md
     for lf in ds.lists.values():
         rows = sum(1 for _ in walk_items(lf.data.items))

@@ -25,7 +25,7 @@ from generator.data import schema
 from generator.data.dataset import walk_items
 from generator.exports import downloads
 from generator.site import feeds, pages
-from generator.site.pages import markup
+from generator.site.pages import markup, sources
 
 SITE = "https://example.org/ledger/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -348,7 +348,7 @@ def test_data_page_offers_every_list_and_the_whole_dataset_with_sizes():
     """The data page is generated: a link to each file the build writes, with that file's size."""
     ds = load_clean(ROOT)
     files = downloads.export_files(ds, SITE)
-    md = pages.Site(ds, site_url=SITE, downloads=files).data_page().content
+    md = sources.data_page(pages.Site(ds, site_url=SITE, downloads=files)).content
     links = dict(re.findall(r'href="([^"]+)" download>(.*?)</a>', md))
     expected = [urls.package_zip(), urls.database(), urls.all_json()]
     expected += [u for city, year in sorted(ds.lists) for u in (urls.list_csv(city, year), urls.list_json(city, year))]
@@ -362,7 +362,7 @@ def test_data_page_offers_every_list_and_the_whole_dataset_with_sizes():
 
 def test_data_page_explains_every_csv_column_with_a_real_example():
     ds = load_clean(ROOT)
-    md = pages.Site(ds, site_url=SITE).data_page().content
+    md = sources.data_page(pages.Site(ds, site_url=SITE)).content
     guide = md.split("{#columns}", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"<tr><td><code>([a-z_]+)</code></td><td>(.+?)</td><td>(.*?)</td></tr>", guide)
     assert [r[0] for r in rows] == downloads.CSV_COLUMNS

@@ -32,6 +32,7 @@ from generator.core import model, urls
 from generator.data import verbatim
 from generator.data.dataset import load_dataset, walk_items
 from generator.site import captures, pages
+from generator.site.pages import sources
 
 MINI = FIXTURES / "mini"
 LATER = dt.date(2025, 6, 30)  # after every deadline in the data: every list has stale items
@@ -365,7 +366,7 @@ def test_capture_text_is_escaped_and_stays_on_one_markdown_line(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("    obtained: 测试数据\n", "    obtained: 测试数据\n    archive: sources/captures/ceshi.txt\n", 1), encoding="utf-8")
     ds = load_dataset(root)
     assert ds.errors == [], "\n".join(map(str, ds.errors))
-    md = pages.Site(ds).source_page("sources/captures/ceshi.txt", pages.Site(ds).citing()["sources/captures/ceshi.txt"]).content
+    md = sources.source_page(pages.Site(ds), "sources/captures/ceshi.txt", pages.Site(ds).citing()["sources/captures/ceshi.txt"]).content
     body = md.split("## 存档文字")[1]
     assert "<script>" not in body and "&lt;script&gt;" in body
     capture_line = next(line for line in body.splitlines() if line.startswith('<ol class="ml-capture"'))

@@ -1,22 +1,25 @@
-"""Turn the validated Dataset into Markdown pages (in memory).
+"""Turn the validated Dataset into Markdown pages (in memory), one module per kind of page:
 
-Every page is rendered from a Jinja2 template in `generator/site/templates/`. Templates are
-autoescaped: data text can never become HTML, and `_one_line` (the environment's finalize)
-keeps its line breaks from starting Markdown lines. Text that lands in Markdown syntax
-(headings, front matter) goes through `md_text` / `yaml_str` below — the only other escaping
-path. tests/test_hardening.py renders tests/fixtures/hostile through all of it.
+- `__init__.py`: `Site` (the lookups pages share, `pages()` and `list_pages()`, rendering), `Page`, the search page
+- `markup.py`: the Jinja environment and its filters, the escaping of text for Markdown and front matter
+- `rows.py`: the named rows templates receive
+- `table.py`: the progress table: rows, section groups, filters, sorts, the deadline note
+- `lists.py`: a list's pages: the list page, what changed, item pages, removed items
+- `cities.py`: city pages, the cities index, the home page, the order of provinces and cities (the nav)
+- `topics.py`: the topics index and topic pages, targets compared across lists
+- `sources.py`: the sources index, a page per archived source, the data page with the downloads
 
-Templates present; they compute nothing. Figures come from derive.py, lookups are done
-here and handed over as the named rows below, and every link is `link(urls.…)`
-(generator/core/urls.py builds every URL; `link` makes it relative to the page).
+Every page is rendered from a Jinja2 template in `generator/site/templates/` (markup.py says
+how text is escaped). Templates present; they compute nothing. Figures come from derive, lookups
+are done in these modules and handed over as the named rows of rows.py, and every link is `link(urls.…)`
+(generator/core/urls.py builds every URL; `link` makes it relative to the page). A page
+builder is a function of the `Site`: `lists.item_page(site, lf, …)`; `Site.pages()` calls them all.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 from dataclasses import dataclass
 
 import jinja2
@@ -24,20 +27,12 @@ import jinja2
 from generator import derive
 from generator.core import model, parallel, urls
 from generator.core.model import walk_items
-from generator.data import schema, verbatim
 from generator.data.dataset import Dataset, ListFile
-from generator.exports import downloads, tables
-from generator.site import captures, wording
-from generator.site.pages import cities, lists, topics
+from generator.site import captures
+from generator.site.pages import cities, lists, sources, topics
 from generator.site.pages.cities import nav_entries
 from generator.site.pages.markup import environment
-from generator.site.pages.rows import (
-    Citing,
-    ColumnExample,
-    Download,
-    ListDownloads,
-    SourceLine,
-)
+from generator.site.pages.rows import Citing
 
 __all__ = ["Page", "Site", "nav_entries", "search_page"]  # what the plugin and the benchmarks use
 
@@ -155,11 +150,11 @@ class Site:
             out.extend(list_pages)
         for topic_id in self.ds.topics:
             out.append(topics.topic_page(self, topic_id))
-        out.append(self.data_page())
+        out.append(sources.data_page(self))
         citing = self.citing()
-        out.append(self.sources_index(citing))
+        out.append(sources.sources_index(self, citing))
         for archive in sorted(citing):
-            out.append(self.source_page(archive, citing[archive]))
+            out.append(sources.source_page(self, archive, citing[archive]))
         return out
 
     def list_pages(self, key: tuple) -> list[Page]:
@@ -185,83 +180,14 @@ class Site:
     def _template(self, name: str) -> jinja2.Template:
         return self.env.get_template(name)
 
-    def data_page(self) -> Page:
-        """The downloads, each with its size, and a plain guide to the CSV columns."""
-        files = self.downloads if self.downloads is not None else downloads.summary_files(self.ds, self.site_url, self.build_date)
-
-        def download(url: str) -> Download:
-            return Download(url, len(files[url]))
-
-        lists = []
-        for (slug, year), lf in self.by_city_year():
-            n = sum(1 for _ in walk_items(lf.data.items))
-            csv_file, json_file = download(urls.list_csv(slug, year)), download(urls.list_json(slug, year))
-            lists.append(ListDownloads(self.city_name(slug), lf.data, n, csv_file, json_file, wording.count_phrase(lf.data)))
-        csvs = [files[urls.list_csv(slug, year)] for (slug, year), _ in self.by_city_year()]
-        return self.render(
-            "data.md.j2",
-            urls.data_page_src(),
-            lists=lists,
-            package_zip=download(urls.package_zip()),
-            database=download(urls.database()),
-            all_json=download(urls.all_json()),
-            descriptor=download(urls.package_descriptor()),
-            columns=column_examples(csvs),
-            tables=tables.TABLES,
-            query=tables.BEHIND_BY_CITY,
-            schemas=list(schema.SCHEMAS),
-        )
-
-    def sources_index(self, citing: dict) -> Page:
-        rows = [(urls.capture_stem(a), self.captures[a], citing[a]) for a in sorted(citing)]
-        return self.render("sources_index.md.j2", urls.sources_index_src(), rows=rows)
-
-    def source_page(self, archive: str, citing: list) -> Page:
-        """One archived source: what it is, who cites it, and its text from the first to the
-        last line our data quotes (see generator/site/captures.py), each line with its own anchor."""
-        capture = self.captures[archive]
-        texts = [t for c in citing for t in verbatim.cited_texts(c.pl)]
-        span = captures.published_span(capture, texts, [c.source.publisher for c in citing])
-        first, last = (span.first, span.last) if span else (1, len(capture.lines))
-        quoted = span.quoted if span else frozenset()
-        lines = [SourceLine(n, capture.lines[n - 1], n in quoted) for n in range(first, last + 1)]
-        return self.render(
-            "source.md.j2",
-            urls.source_src(urls.capture_stem(archive)),
-            archive=archive,
-            main=citing[0].source,
-            citing=citing,
-            lines=lines,
-            first=first,
-            last=last,
-            total=len(capture.lines),
-            traditional=capture.traditional,
-            repository_url=urls.edit(self.edit_base, archive),
-        )
-
 
 def search_page() -> str:
     """The search page (theme_overrides/assets/search.js runs it on the index searchindex.py writes)."""
     here = urls.search()
-    return (
-        environment()
-        .get_template("search.md.j2")
-        .render(
-            index=urls.relative(here, urls.search_data()),
-            root=urls.relative(here, urls.home()),
-            home=urls.relative(here, urls.home()),
-            topics=urls.relative(here, urls.topics()),
-        )
+    template = environment().get_template("search.md.j2")
+    return template.render(
+        index=urls.relative(here, urls.search_data()),
+        root=urls.relative(here, urls.home()),
+        home=urls.relative(here, urls.home()),
+        topics=urls.relative(here, urls.topics()),
     )
-
-
-def column_examples(csvs: list[bytes]) -> list[ColumnExample]:
-    """Each CSV column with its value in one real row: the row with the most filled-in
-    cells of all the lists' CSVs (the first of them on a tie), so the examples go together."""
-    best: list = []
-    for data in csvs:
-        for row in list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))[1:]:
-            if sum(1 for v in row if v) > sum(1 for v in best if v):
-                best = row
-    best = best or [""] * len(downloads.CSV_COLUMNS)
-    return [ColumnExample(name, wording.short(value, 40)) for name, value in zip(downloads.CSV_COLUMNS, best, strict=True)]
