@@ -29,7 +29,7 @@ MAY_IMPORT: dict[str, set[str]] = {
 
 
 def layer_of(path: Path) -> str:
-    """`site` for generator/site/pages.py; "" for the modules at the top (cli.py)."""
+    """`site` for generator/site/pages/lists.py; "" for the modules at the top (cli.py)."""
     parts = path.relative_to(GENERATOR).parts
     return parts[0] if len(parts) > 1 else ""
 

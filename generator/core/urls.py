@@ -2,7 +2,7 @@
 
 The URL scheme is permanent: journalists cite `/<city>/<year>/<id>/`, feed readers keep the
 entry ids, and published.py checks against git history that no published URL disappears.
-Nothing else builds a URL or a page path: pages.py, exports.py, feeds.py, the templates
+Nothing else builds a URL or a page path: site/pages/, exports/, feeds.py, the templates
 (as `urls`, with `link(urls.item(…))`), published.py and the MkDocs hooks call these
 functions, and tests/test_urls.py fails on a URL put together by hand anywhere else.
 
