@@ -35,16 +35,23 @@ schema: $(STAMP)
 
 # Build into a fresh folder and swap it in only on success: a failing build leaves site/ intact.
 # The swap ignores Ctrl-C (it takes milliseconds), and a swap cut short anyway (power, kill -9)
-# is repaired first thing on the next run: site/ is never left missing.
+# is repaired first thing on the next run: site/ is never left missing. One build at a time:
+# a second `make site` waits for the first (flock on .site.lock) instead of swapping under it.
+RECOVER_SITE = if [ ! -d site ] && [ -d site.old ]; then mv site.old site && echo "site/: put back the previous site (an earlier make site was interrupted)"; fi
 site: recover-site validate
-	@rm -rf site.new
-	@SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict --site-dir site.new \
-		|| { echo "mkdocs build --strict failed (see above); site/ is unchanged."; exit 1; }
-	@trap '' INT TERM HUP; rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old
-	@echo "Built site/ — open site/index.html or run make serve"
+	@exec 9>.site.lock; \
+	if ! flock -n 9; then echo "Another make site is building in this folder; waiting for it to finish…"; flock 9; fi; \
+	$(RECOVER_SITE); \
+	rm -rf site.new; \
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict --site-dir site.new \
+		|| { echo "mkdocs build --strict failed (see above); site/ is unchanged."; exit 1; }; \
+	trap '' INT TERM HUP; rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old; \
+	echo "Built site/ — open site/index.html or run make serve"
 
+# (before validate, so a broken swap is repaired even when the data is invalid; skipped while
+# another build holds the lock: that one may be mid-swap)
 recover-site:
-	@if [ ! -d site ] && [ -d site.old ]; then mv site.old site && echo "site/: put back the previous site (an earlier make site was interrupted)"; fi
+	@exec 9>.site.lock; if flock -n 9; then $(RECOVER_SITE); fi
 
 # PORT=8001 when 8000 is taken. Dated like make site (the last commit), so the preview judges
 # the age of every status as the published site will.
@@ -81,4 +88,4 @@ lock: $(STAMP)
 	(echo "# Pinned lock of requirements.in, generated with: make lock"; $(BIN)/pip freeze --exclude-editable) > requirements.txt
 
 clean:
-	rm -rf site site.new site.old .pytest_cache .cache .mypy_cache .ruff_cache
+	rm -rf site site.new site.old .site.lock .pytest_cache .cache .mypy_cache .ruff_cache

@@ -565,6 +565,35 @@ def test_make_site_keeps_the_previous_site_when_data_or_build_fails(tmp_path):
     assert _snapshot(site) == built and not (repo / "site.old").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("make") is None or shutil.which("flock") is None, reason="needs make and flock")
+def test_two_make_site_at_once_leave_one_complete_site(tmp_path):
+    """A second `make site` started while the first builds waits for it (and says so), then
+    builds and swaps in its own: both succeed and site/ is one whole site, never missing,
+    never a site nested inside another."""
+    repo = _repo_copy(tmp_path)
+    venv = Path(sys.prefix)
+    env = {k: v for k, v in os.environ.items() if k not in ("MINSHENG_ROOT", "SOURCE_DATE_EPOCH", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    first = subprocess.Popen(["make", "-C", str(repo), "site", f"VENV={venv}", "-o", f"{venv}/.installed"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 300
+    while not (repo / "site.new").exists() and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert first.poll() is None, "the first build finished before the second could start"
+    second = _make_site(repo)
+    first_log = first.communicate(timeout=600)[0]
+    assert first.returncode == 0, first_log[-3000:]
+    assert second.returncode == 0, (second.stdout + second.stderr)[-3000:]
+    site = repo / "site"
+    assert (site / "index.html").is_file() and (site / "ceshi/2024/1-1/index.html").is_file()
+    assert not (repo / "site.new").exists() and not (repo / "site.old").exists()
+    assert not (site / "site.new").exists() and not (site / "site").exists(), "a swap went into the other run's site/"
+    together = set(_snapshot(site))
+    assert _make_site(repo).returncode == 0
+    assert set(_snapshot(site)) == together, "the site two runs left differs from one run's"
+    assert "waiting for it to finish" in second.stdout
+
+
 # --- fuzzing the validator ------------------------------------------------------------------
 
 # Corpus file → words the first error about it must contain.
