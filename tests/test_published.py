@@ -143,6 +143,24 @@ def test_validate_refuses_removing_a_committed_id(tmp_path):
     assert _validate(repo, "--no-published-check", "--since", "no-such-branch").returncode == 0
 
 
+def test_the_build_itself_refuses_a_published_id_that_vanished(tmp_path):
+    """`mkdocs build` checks the published ids too, whatever ran before it (a file can change
+    between `make validate` and the build): it stops, naming the item, and writes nothing."""
+    repo = copy_data_root(tmp_path, MINI)
+    _git(repo, "init", "-q")
+    _git(repo, "-c", "user.email=t@example.org", "-c", "user.name=t", "add", "data")
+    _git(repo, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-q", "-m", "data")
+    year_file = repo / "data" / "ceshi" / "2024.yml"
+    year_file.write_text(year_file.read_text(encoding="utf-8").replace('id: "1-1"', 'id: "1-9"'), encoding="utf-8")
+    out = tmp_path / "site"
+    result = build_site(out, repo)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log[-3000:]
+    assert "item `1-1` is published (HEAD) at /ceshi/2024/1-1/ and is gone" in log, log[-3000:]
+    assert "nothing was built" in log and not (out / "ceshi").exists()
+    assert "Traceback" not in log
+
+
 def test_published_ids_are_read_from_git_in_one_batch_and_reused(tmp_path):
     """Unchanged files are not parsed again (their git blob id is the working tree's); the
     others come from one `git cat-file --batch`, whatever their path."""

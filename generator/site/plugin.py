@@ -71,6 +71,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             for p in ds.errors:
                 log.error("%s", p)
             raise PluginError(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.")
+        self._check_published(ds)
         self._set_source_date_epoch(ds)
         edit_base = self.config.edit_base or repository_blob_url(Path(self.config.data_dir), os.environ)
         self.build_date = derive.build_date([lf.data for lf in ds.lists.values()], os.environ.get("SOURCE_DATE_EPOCH"))
@@ -89,6 +90,18 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         if config.get("nav") is not None:
             config["nav"] = _expand_nav(config["nav"], pages_mod.nav_entries(ds))
         return config
+
+    def _check_published(self, ds) -> None:
+        """The build refuses a published id that vanished, as `make validate` does: a file can
+        change between the two, and a page journalists link to must not quietly disappear."""
+        try:
+            gone = published.check_against_git(ds, Path(self.config.data_dir))
+        except published.GitError as exc:
+            raise PluginError(f"{exc} — nothing was built.") from None
+        if gone:
+            for p in gone:
+                log.error("%s", p)
+            raise PluginError(f"{len(gone)} published page(s) would disappear: fix them (see above, or run `make validate`) — nothing was built.")
 
     def _set_source_date_epoch(self, ds) -> None:
         """Reproducible builds: MkDocs dates the sitemap (and sitemap.xml.gz's header) from the
