@@ -39,19 +39,20 @@ schema: $(STAMP)
 # a second `make site` waits for the first (flock on .site.lock) instead of swapping under it.
 RECOVER_SITE = if [ ! -d site ] && [ -d site.old ]; then mv site.old site && echo "site/: put back the previous site (an earlier make site was interrupted)"; fi
 site: recover-site validate
-	@exec 9>.site.lock; \
+	@touch .site.lock 2>/dev/null || { echo "Cannot write in $(CURDIR) (a read-only folder, or a full disk): nothing was built; site/ is unchanged."; exit 1; }; \
+	exec 9>.site.lock; \
 	if ! flock -n 9; then echo "Another make site is building in this folder; waiting for it to finish…"; flock 9; fi; \
 	$(RECOVER_SITE); \
 	rm -rf site.new; \
-	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict --site-dir site.new \
-		|| { echo "mkdocs build --strict failed (see above); site/ is unchanged."; exit 1; }; \
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/python -m generator.site.build --strict --site-dir site.new \
+		|| { rm -rf site.new; echo "mkdocs build --strict failed (see above); site/ is unchanged."; exit 1; }; \
 	trap '' INT TERM HUP; rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old; \
 	echo "Built site/ — open site/index.html or run make serve"
 
 # (before validate, so a broken swap is repaired even when the data is invalid; skipped while
 # another build holds the lock: that one may be mid-swap)
 recover-site:
-	@exec 9>.site.lock; if flock -n 9; then $(RECOVER_SITE); fi
+	@if [ -w . ]; then exec 9>.site.lock; if flock -n 9; then $(RECOVER_SITE); fi; fi
 
 # PORT=8001 when 8000 is taken. Dated like make site (the last commit), so the preview judges
 # the age of every status as the published site will.

@@ -20,8 +20,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 def build_command(site_dir: Path) -> list[str]:
-    """The real `mkdocs build --strict` (the command `make site` runs), into `site_dir`."""
-    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), "-f", str(ROOT / "mkdocs.yml")]
+    """The real `mkdocs build --strict` as `make site` runs it (through generator/site/build.py,
+    which tells a full disk or a read-only folder in a sentence), into `site_dir`."""
+    return [sys.executable, "-m", "generator.site.build", "--strict", "--site-dir", str(site_dir), "-f", str(ROOT / "mkdocs.yml")]
 
 
 def build_env(data_root: Path = ROOT, extra_env: dict[str, str] | None = None) -> dict[str, str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import concurrent.futures
 import csv
 import datetime as dt
+import errno
 import gzip
 import hashlib
 import io
@@ -592,6 +593,43 @@ def test_two_make_site_at_once_leave_one_complete_site(tmp_path):
     assert _make_site(repo).returncode == 0
     assert set(_snapshot(site)) == together, "the site two runs left differs from one run's"
     assert "waiting for it to finish" in second.stdout
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only file system"), (errno.EACCES, "no permission to write there")],
+)
+def test_a_full_disk_or_a_read_only_folder_is_one_sentence_not_a_traceback(tmp_path, monkeypatch, capsys, code, words):
+    """What `make site` runs (generator/site/build.py): MkDocs' own build, but a file-system
+    fault while it writes is told in a sentence naming the file. (As root, as CI runs, no
+    folder is read-only and no disk fills on demand: the fault is raised where MkDocs writes.)"""
+    from mkdocs.commands import build as mkdocs_build
+
+    from generator.site import build
+
+    def fail(config, dirty=False):
+        raise OSError(code, os.strerror(code), str(tmp_path / "site.new" / "index.html"))
+
+    monkeypatch.setattr(mkdocs_build, "build", fail)
+    monkeypatch.chdir(ROOT)
+    assert build.main(["--strict", "--site-dir", str(tmp_path / "site.new")]) == 1
+    err = capsys.readouterr().err
+    assert f"Could not write the site: {build.FAULTS[code]} ({tmp_path / 'site.new' / 'index.html'})." in err
+    assert words in err and "Traceback" not in err
+
+
+def test_any_other_error_in_the_build_keeps_its_traceback(tmp_path, monkeypatch):
+    from mkdocs.commands import build as mkdocs_build
+
+    from generator.site import build
+
+    def fail(config, dirty=False):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(mkdocs_build, "build", fail)
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(OSError, match="Input/output"):
+        build.main(["--site-dir", str(tmp_path / "out")])
 
 
 # --- fuzzing the validator ------------------------------------------------------------------
