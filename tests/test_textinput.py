@@ -93,3 +93,24 @@ def test_a_refusal_reads_like_the_validators_problems_without_the_places_it_has_
     validator = Problem("data/a/2024.yml", 4, 7, "items[0].text", Code.WRONG_TYPE, "expected text")
     assert describe(validator) == str(validator)
     assert Refused([validator], "fix it first").lines() == [str(validator), "fix it first"]
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "words"),
+    [
+        (b"", Code.FILE_EMPTY, "the file is empty"),
+        (b"  \r\n\n\t\n", Code.FILE_EMPTY, "the file is empty"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00stream", Code.ENCODING, "not text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", Code.ENCODING, "not text"),
+    ],
+    ids=["empty", "blank", "pdf", "png"],
+)
+def test_an_empty_or_binary_file_is_refused_by_both_tools_naming_the_file(tmp_path, content, code, words):
+    path = tmp_path / "清单.txt"
+    path.write_bytes(content)
+    for read in (lambda: read_source(path), lambda: read_table(path, str(path))):
+        with pytest.raises(Refused) as refused:
+            read()
+        (problem,) = refused.value.problems
+        assert (problem.file, problem.code) == (str(path), code) and words in problem.message
+        assert str(path) in "\n".join(refused.value.lines())

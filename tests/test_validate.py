@@ -236,6 +236,13 @@ def test_alias_bomb_is_rejected_quickly(root):
     assert p.file == YEAR_FILE
 
 
+def test_an_alias_is_reported_at_the_alias_not_at_its_anchor(root):
+    text = base().replace("issuer: 测试市人民政府\n", "issuer: &who 测试市人民政府\n", 1) + "notes_by: *who\n"
+    p = only_error(run(root, text), Code.YAML_FEATURE, "alias *who")
+    assert (p.line, p.col) == (line_of(text, "notes_by: *who"), len("notes_by: ") + 1)
+    assert f"anchored as &who on line {line_of(text, 'issuer: &who')}" in p.message
+
+
 def test_oversized_file(root):
     big = base() + "# " + "x" * (9 * 1024 * 1024) + "\n"
     only_error(run(root, big), Code.FILE_TOO_LARGE, "larger than")

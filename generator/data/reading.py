@@ -189,7 +189,34 @@ def load_yaml(text: str) -> Loaded:
     if root is None:
         return loaded
     loaded.data = _convert(root, (), loaded, set(), 0)
+    _point_at_aliases(text, loaded.problems)
     return loaded
+
+
+_ALIAS_MESSAGE = "YAML anchors and aliases (&name / *name) are not allowed; write the value out"
+
+
+def _point_at_aliases(text: str, problems: list, most: int = 50) -> None:
+    """An alias shares its anchor's node, so the composer places it at the anchor: move each
+    alias problem to the `*name` it is about (the k-th problem for an anchor → its k-th alias).
+    The first `most` of them: a file of thousands of aliases gets its first ones pointed out."""
+    lines = text.splitlines()
+    aliases: dict[str, list[int]] = {}  # anchor name → offsets of its aliases after the anchor
+    used: dict[str, int] = {}
+    for p in [p for p in problems if p.message == _ALIAS_MESSAGE][:most]:
+        anchor = re.match(r"&([^\s,\[\]{}]+)", lines[p.line - 1][p.col - 1 :]) if 0 < p.line <= len(lines) else None
+        if anchor is None:
+            continue
+        name = anchor.group(1)
+        if name not in aliases:
+            start = sum(len(line) + 1 for line in lines[: p.line - 1]) + p.col - 1
+            aliases[name] = [start + m.start() for m in re.finditer(r"\*" + re.escape(name) + r"(?![^\s,\]}])", text[start:])]
+        k = used[name] = used.get(name, 0) + 1
+        if len(aliases[name]) >= k:
+            at = aliases[name][k - 1]
+            anchor_line, p.line = p.line, text.count("\n", 0, at) + 1
+            p.col = at - (text.rfind("\n", 0, at) + 1) + 1
+            p.message = f"the alias *{name} repeats the value anchored as &{name} on line {anchor_line}; {_ALIAS_MESSAGE}"
 
 
 def may_exceed_limits(text: str) -> bool:
@@ -259,7 +286,7 @@ def _convert(node, path: FieldPath, out: Loaded, seen: set, depth: int):
         out.problems.append(YamlProblem(*_pos(node), path, f"custom YAML tag {node.tag!r} is not allowed; remove it", Code.YAML_FEATURE))
         return None
     if id(node) in seen:  # aliases share node objects: a second visit means an alias
-        out.problems.append(YamlProblem(*_pos(node), path, "YAML anchors and aliases (&name / *name) are not allowed; write the value out", Code.YAML_FEATURE))
+        out.problems.append(YamlProblem(*_pos(node), path, _ALIAS_MESSAGE, Code.YAML_FEATURE))
         return None
     seen.add(id(node))  # scalars too: an aliased long text would otherwise be copied into every page
     if isinstance(node, yaml.ScalarNode):

@@ -28,9 +28,25 @@ def decode(raw: bytes, label: str, html: bool = False) -> tuple[str, str]:
     """(text, encoding) of a file: UTF-16 with its BOM (Excel's "Unicode text"); UTF-8 with
     or without BOM (Excel's "CSV UTF-8"); for a page (`html`), the charset it declares;
     else GB18030, which reads GBK and GB2312 too (Excel and WPS on a Chinese Windows).
-    Anything else is refused, naming the line of the first byte that is not UTF-8."""
+    Anything else is refused, naming the line of the first byte that is not UTF-8; so is a
+    file with nothing in it, or one that is not text at all (a PDF, an image, a Word file)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+        return _not_empty(raw.decode("utf-16"), label), "utf-16"
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        message = "the file is not text (it holds NUL bytes: a PDF, an image, a Word file, or UTF-16 without its byte-order mark?); copy the text out of it into a .txt file and try again"
+        raise Refused([Problem(label, line, 0, "", Code.ENCODING, message)])
+    text, encoding = _decoded(raw, label, html)
+    return _not_empty(text, label), encoding
+
+
+def _not_empty(text: str, label: str) -> str:
+    if not text.strip():
+        raise Refused([Problem(label, 1, 0, "", Code.FILE_EMPTY, "the file is empty; save the list's text (or the table) in it and try again")])
+    return text
+
+
+def _decoded(raw: bytes, label: str, html: bool) -> tuple[str, str]:
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
