@@ -35,7 +35,7 @@ from generator.ingest import Refused, draft, quantities
 from generator.ingest.draft.content import TITLE_MAX, suggest_title, suggest_topics
 from generator.ingest.draft.lines import deadline_in_text
 from generator.ingest.draft.nodes import Node, walk_nodes
-from generator.ingest.draft.source import read_source
+from generator.ingest.draft.source import MAX_ITEMS, MAX_SOURCE_CHARS, read_source
 from generator.ingest.importer.yearfile import dump, yaml_for
 
 DRAFT = FIXTURES / "draft"
@@ -844,3 +844,38 @@ def test_the_summary_says_when_another_list_already_cites_the_source(root):
     (root / "data/other/2024.yml").write_text("sources:\n  - archive: sources/captures/shared.txt\n", encoding="utf-8")
     outcome, _ = drafted(root, source=capture)
     assert "data/other/2024.yml already cites sources/captures/shared.txt" in outcome.summary("data/ceshi/2024.yml")
+
+
+def _numbered_lines(n: int) -> str:
+    return "".join(f"{i}、新增托位{i}个，改造小区{i}个。\n" for i in range(1, n + 1))
+
+
+def test_a_pasted_text_far_larger_than_any_list_is_refused_at_once_naming_the_file(root, tmp_path):
+    """Issue #22: 10 MB of numbered lines kept the drafter busy for minutes, for a year file
+    the validator would refuse anyway. Above the documented size it refuses before reading on."""
+    big = tmp_path / "pasted.txt"
+    big.write_text(_numbered_lines(300_000)[: 10 * 1024 * 1024 // 3], encoding="utf-8")
+    with pytest.raises(Refused) as refused:
+        draft.draft_year_file(root, "ceshi", 2024, big, today=TODAY)
+    (problem,) = refused.value.problems
+    assert problem.file == str(big) and problem.code == Code.FILE_TOO_LARGE
+    assert f"at most {MAX_SOURCE_CHARS:,} characters" in problem.message
+    assert not (root / "data" / "ceshi").exists()
+
+
+def test_more_items_than_any_list_has_are_refused_naming_the_file(root, tmp_path):
+    text = _numbered_lines(MAX_ITEMS + 1)
+    assert len(text) < MAX_SOURCE_CHARS
+    (tmp_path / "many.txt").write_text(text, encoding="utf-8")
+    with pytest.raises(Refused) as refused:
+        draft.draft_year_file(root, "ceshi", 2024, tmp_path / "many.txt", today=TODAY)
+    (problem,) = refused.value.problems
+    assert problem.code == Code.FILE_TOO_LARGE and f"found {MAX_ITEMS + 1} items" in problem.message
+    assert not (root / "data" / "ceshi").exists()
+
+
+def test_a_text_of_as_many_items_as_the_limit_drafts_to_a_file_that_validates(root):
+    """The drafter stays linear up to the limit (one item's explanation of thousands of
+    paragraphs used to be quadratic: figures and topic keywords were compared pairwise)."""
+    outcome, pl = drafted(root, _numbered_lines(MAX_ITEMS))
+    assert pl.items[0].text == "新增托位1个，改造小区1个。" and len(pl.items) == MAX_ITEMS

@@ -31,7 +31,7 @@ from generator.ingest.draft.assemble import Outcome, build_draft, list_facts, re
 from generator.ingest.draft.content import load_topics
 from generator.ingest.draft.lines import deadline_in_text
 from generator.ingest.draft.nodes import walk_nodes
-from generator.ingest.draft.source import SourceText, read_source
+from generator.ingest.draft.source import MAX_ITEMS, SourceText, read_source, too_large
 from generator.ingest.draft.yamlout import Commented
 
 
@@ -88,6 +88,9 @@ def draft_year_file(
         raise Refused([Problem("", 0, 0, "", Code.BAD_FORMAT, f"--url {url!r}: give an http:// or https:// address")])
     source = read_source(path)
     draft = build_draft(source, split, from_explanation, load_topics(root))
+    found = sum(1 for _ in walk_nodes(draft.items))
+    if found > MAX_ITEMS:
+        raise too_large(path, f"found {found:,} items")
     for node in walk_nodes(draft.items):
         if node.deadline is None:
             node.deadline, node.deadline_words = deadline_in_text([node.text, node.goal, *node.explanation], year)

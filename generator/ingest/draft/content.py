@@ -75,12 +75,14 @@ def draft_targets(node: Node, from_explanation: bool) -> None:
         for paragraph in node.explanation:
             found += targets_of(paragraph, "explanation")
     kept: list = []
+    stated: dict = {}  # (value, value_max, unit) → the first target the pledge or goal states it in
     for t in found:
-        same = None
-        if t["_where"] == "explanation":  # a figure of the pledge restated in its explanation
-            same = next((k for k in kept if k["_where"] != "explanation" and (k["value"], k.get("value_max"), k["unit"]) == (t["value"], t.get("value_max"), t["unit"])), None)
+        figure = (t["value"], t.get("value_max"), t["unit"])
+        same = stated.get(figure) if t["_where"] == "explanation" else None  # a figure of the pledge restated in its explanation
         if same is None:
             kept.append(t)
+            if t["_where"] != "explanation":
+                stated.setdefault(figure, t)
         elif same["comparator"] == "exactly" and t["comparator"] != "exactly":  # 1.65万个 restated as 1.65万个以上
             same.update(text=t["text"], comparator=t["comparator"], _where="restated")
     metrics: dict = {}
@@ -194,9 +196,13 @@ def keyword_hits(text: str, topics: list) -> list:
         for k in filter(None, keywords):
             spans.extend((m.start(), m.end(), topic_id, k) for m in re.finditer(re.escape(k), text))
     kept: list = []
+    covered = bytearray(len(text))  # characters a kept (longer) keyword already holds
+    exact: set = set()  # (start, end) of the kept ones: the same word under another topic counts too
     for start, end, topic_id, k in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):  # longest first
-        if all(end <= a or start >= b or (start, end) == (a, b) for a, b, _, _ in kept):
+        if (start, end) in exact or not any(covered[start:end]):
             kept.append((start, end, topic_id, k))
+            exact.add((start, end))
+            covered[start:end] = b"\x01" * (end - start)
     return [(start, topic_id, k) for start, _, topic_id, k in sorted(kept)]
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from generator.core.problems import Code, Problem
+from generator.ingest import Refused
 from generator.ingest.textinput import decode
 
 
@@ -123,9 +125,29 @@ def looks_traditional(text: str) -> bool:
     return changed > 0.01 * len(sample)
 
 
+# What a volunteer pastes can be anything a page gave; a city's list is a few thousand
+# characters and at most a few hundred items (the longest in data/: about 17,000 characters,
+# 113 items). Above these the drafter refuses at once, rather than work for minutes on a
+# year file the validator would refuse anyway. README and the contribute page say so.
+MAX_SOURCE_BYTES = 20 * 1024 * 1024  # a saved page with its scripts and styles
+MAX_SOURCE_CHARS = 100_000  # the text, once the page around it is stripped
+MAX_ITEMS = 600  # items and sub-items found in it
+
+
+def too_large(path: Path, what: str) -> Refused:
+    message = (
+        f"{what}; the drafter reads at most {MAX_SOURCE_CHARS:,} characters and {MAX_ITEMS} items (a city's list is a few thousand "
+        "characters and at most a few hundred items): save only the list itself in the file and try again"
+    )
+    return Refused([Problem(str(path), 1, 0, "", Code.FILE_TOO_LARGE, message)])
+
+
 def read_source(path: Path) -> SourceText:
     suffix = path.suffix.lower()
     is_html = suffix in (".html", ".htm", ".xhtml")
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        raise too_large(path, f"the file is {size / 1024 / 1024:.0f} MB")
     raw = path.read_bytes()
     text, encoding = decode(raw, str(path), html=is_html or raw.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")))
     if not is_html and re.match(r"\s*(<!doctype html|<html)", text, re.I):
@@ -133,6 +155,8 @@ def read_source(path: Path) -> SourceText:
     if is_html:
         text = html_to_text(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > MAX_SOURCE_CHARS:
+        raise too_large(path, f"the text is {len(text):,} characters long")
     traditional = looks_traditional(text)
     shown = text
     if traditional:
