@@ -357,11 +357,49 @@ def test_a_report_published_before_its_list_is_an_error(root):
 def test_a_measure_far_above_its_target_warns_of_a_missing_unit(root):
     text = base().replace("        value: 6000\n", "        value: 1.6\n").replace("value: 3300", "value: 12000", 1).replace("                percent: 55\n", "")
     ds = run(root, text)
-    assert ds.errors == [], "\n".join(map(str, ds.errors))
+    assert {p.code for p in ds.errors} == {Code.VALUE_MISMATCH}  # 1.6 is not the text's 6000 either
     w, w2 = [p for p in ds.warnings if p.code == Code.PERCENT_IMPLAUSIBLE]  # (the second measure: 3300 of 1.6)
     assert w.path == "items[0].subitems[0].progress[0].measures[0].value" and "750,000%" in w.message and "万" in w.message
     assert w2.path == "items[0].subitems[0].progress[1].measures[0].value"
     assert w.line == line_of(text, "value: 12000")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ("        value: 6000\n", "        value: 1000\n", "items[0].targets[0].value"),
+        (
+            "                value: 3300\n                unit: 个\n                percent: 55\n",
+            "                value: 3800\n                unit: 个\n                percent: 55\n                text: 新增托位3300个\n",
+            "items[0].subitems[0].progress[0].measures[0].value",
+        ),
+    ],
+    ids=["target", "measure"],
+)
+def test_a_value_that_is_none_of_the_figures_its_text_states_is_an_error(root, old, new, path):
+    assert old in base()
+    text = base().replace(old, new, 1)
+    p = only_error(run(root, text), Code.VALUE_MISMATCH, "is not a figure the text states")
+    assert (p.path, p.line) == (path, line_of(text, new.split("\n")[0].strip()))
+    assert "value_differs" in p.message
+
+
+def test_a_value_that_must_differ_from_its_text_says_why_and_passes(root):
+    text = base().replace("        value: 6000\n", "        value: 1000\n        value_differs: 测试：原文的数字另有所指\n", 1)
+    assert run(root, text).errors == []
+
+
+@pytest.mark.parametrize(("old", "new"), [("        value: 6000\n", "        value: -6000\n"), ("value: 3300", "value: -3300")], ids=["target", "measure"])
+def test_a_negative_count_is_an_error(root, old, new):
+    text = base().replace(old, new, 1)
+    p = only_error(run(root, text), Code.INVALID_VALUE, "is negative")
+    assert p.line == line_of(text, new.strip())
+
+
+def test_every_value_in_the_real_data_is_a_figure_its_own_text_states(ds):
+    """The check runs on the real data without a false alarm and without an override."""
+    assert not [p for p in ds.problems if p.code == Code.VALUE_MISMATCH]
+    assert not [t for lf in ds.lists.values() for item, _, _ in walk_items(lf.data.items) for t in item.targets if t.value_differs]
 
 
 def test_numbers_in_a_warning_are_written_plainly_never_in_exponent_form(root):
@@ -373,7 +411,7 @@ def test_numbers_in_a_warning_are_written_plainly_never_in_exponent_form(root):
 def test_a_tiny_target_gives_a_warning_not_an_infinite_percent(root):
     text = base().replace("        value: 6000\n", "        value: 1e-300\n").replace("value: 3300", "value: 1e10", 1).replace("                percent: 55\n", "")
     ds = run(root, text)
-    assert ds.errors == []
+    assert {p.code for p in ds.errors} == {Code.VALUE_MISMATCH}
     implausible = [p for p in ds.warnings if p.code == Code.PERCENT_IMPLAUSIBLE]
     assert len(implausible) == 2 and "inf" not in implausible[0].message
 

@@ -220,18 +220,19 @@ class Target(Strict):
     text: Text = Field(description="The original wording of this target: 新增托位6000个以上.")
     metric: ShortText = Field(description="What is counted: 新增托位. Progress measures refer to a target by this name.")
     qualitative: StrictBool = Field(False, description="true when the target has no number (推动地铁6号线一期开通运营).")
-    value: Optional[Number] = Field(None, description="In base units: 2万 → 20000, 1.65万 → 16500.")
-    value_max: Optional[Number] = Field(None, description="Upper end when the comparator is `range`.")
+    value: Optional[Number] = Field(None, ge=0, description="In base units: 2万 → 20000, 1.65万 → 16500; one of the figures `text` states.")
+    value_max: Optional[Number] = Field(None, ge=0, description="Upper end when the comparator is `range`.")
     unit: Optional[ShortText] = Field(None, description="个, 人, 所, 平方米, 公里, % …")
     comparator: Optional[Comparator] = None
     deadline: Optional[Date] = None
+    value_differs: Optional[Text] = Field(None, description="Ours: why `value` is not a figure `text` states, when it must not be (the check then accepts it).")
 
 
 class Measure(Strict):
     """One reported figure in a progress entry."""
 
     metric: ShortText = Field(description="The `metric` of one of the item's targets, or a new metric the report states.")
-    value: Optional[Number] = Field(None, description="Reported value in base units.")
+    value: Optional[Number] = Field(None, ge=0, description="Reported value in base units; one of the figures `text` states.")
     unit: Optional[ShortText] = None
     comparator: Optional[Comparator] = Field(None, description="When the report qualifies the figure: 约 → about, 余/以上 → at_least.")
     percent: Optional[Number] = Field(None, ge=0, le=1000, description="Percent of the annual/whole target, as reported.")
@@ -239,6 +240,7 @@ class Measure(Strict):
     stage: StrictBool = Field(
         False, description="Ours: true when the percent is the progress of one stage of the work (主体结构施工完成90%), never the item's completion."
     )
+    value_differs: Optional[Text] = Field(None, description="Ours: why `value` is not a figure `text` states, when it must not be (the check then accepts it).")
 
 
 class Progress(Strict):

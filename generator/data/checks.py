@@ -218,10 +218,33 @@ def _check_comparator(text: str | None, value, comparator, path: tuple, rep: Rep
         rep.add(path, Code.COMPARATOR_MISMATCH, f"the text says “{stated[0]}” for {value:,.10g} but has {given}; write comparator: {stated[1].value}", WARNING)
 
 
+def stated_figures(text: str) -> list[float]:
+    """Every figure a text states, in base units: 新增托位1.65万个，改造小区200个 → [16500, 200]."""
+    return [float(m.group(2)) * _MULTIPLIER[m.group(4)] for m in _QUANTITY.finditer(text)]
+
+
+def _check_value(text: str | None, value, differs: str | None, path: tuple, rep: Reporter) -> None:
+    """A value is one of the figures its own text states (a typo of 1000 for 100 is caught);
+    a text with no figure, or a value we explain in `value_differs`, is not compared."""
+    if value is None or not text or differs:
+        return
+    figures = stated_figures(text)
+    if figures and not any(abs(f - value) <= 1e-9 * max(1.0, abs(value)) for f in figures):
+        stated = "、".join(_n(f) for f in figures)
+        rep.add(
+            path,
+            Code.VALUE_MISMATCH,
+            f"{_n(value)} is not a figure the text states (“{text}” says {stated}, in base units); write the text's figure, "
+            "or, if the value must differ, say why in value_differs",
+        )
+
+
 def _check_targets(item, path: tuple, rep: Reporter) -> None:
     # (paths are built only for a problem: this runs 100,000 times at 30,000 items)
     for j, t in enumerate(item.targets):
         _check_comparator(t.text, t.value, t.comparator, path + ("targets", j, "comparator"), rep)
+        _check_value(t.text, t.value, t.value_differs, path + ("targets", j, "value"), rep)
+        _check_value(t.text, t.value_max, t.value_differs, path + ("targets", j, "value_max"), rep)
         if t.qualitative and t.value is not None:
             rep.add(path + ("targets", j, "qualitative"), Code.TARGET_INCOMPLETE, "a qualitative target has no value; remove `value` or set qualitative: false")
         if not t.qualitative and t.value is None:
@@ -249,6 +272,7 @@ def _check_progress(item, path: tuple, rep: Reporter, reports: dict, report_date
         last_date = date
         for k, m in enumerate(pr.measures):
             _check_comparator(m.text, m.value, m.comparator, path + ("progress", j, "measures", k, "comparator"), rep)
+            _check_value(m.text, m.value, m.value_differs, path + ("progress", j, "measures", k, "value"), rep)
         if targets_by_metric:
             for k, m in enumerate(pr.measures):
                 target = targets_by_metric.get(m.metric)

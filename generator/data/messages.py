@@ -171,6 +171,9 @@ def schema_problems(exc: ValidationError, root_model, rep: Reporter) -> None:
         elif kind == "value_error":
             code = Code.BAD_FORMAT
             msg = str(err.get("ctx", {}).get("error", err["msg"]))
+        elif kind == "greater_than_equal" and isinstance(given, (int, float)) and given < 0:
+            code = Code.INVALID_VALUE
+            msg = f"{describe(given)} is negative; counts, amounts and percents never are: write the figure the text states, without a minus sign"
         elif kind in ("string_too_short", "too_short"):
             code = Code.INVALID_VALUE
             msg = "must not be empty" if kind == "string_too_short" else err["msg"]
