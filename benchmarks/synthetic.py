@@ -152,7 +152,8 @@ class _Writer:
         comparator = rng.choice(["at_least", "exactly", "about"])
         word = {"at_least": "以上", "exactly": "", "about": "左右"}[comparator]
         shown = f"{value // 10000}万" if value >= 10000 and value % 10000 == 0 else str(value)
-        return {"text": f"{verb}{keyword}{shown}{unit}{word}", "metric": f"{verb}{keyword}", "value": value, "unit": unit, "comparator": comparator}
+        joint = "共" if keyword[-1:].isdigit() else ""  # 12345热线 is a keyword: 改造12345共1000家, never 改造123451000家
+        return {"text": f"{verb}{keyword}{joint}{shown}{unit}{word}", "metric": f"{verb}{keyword}", "value": value, "unit": unit, "comparator": comparator}
 
     def item(self, item_id: str, label: str, section: str | None, reports: list[dict], n_sub: int, sub_label: str = "{k}.") -> dict:
         rng = self.rng

@@ -230,11 +230,12 @@ def _check_value(text: str | None, value, differs: str | None, path: tuple, rep:
         return
     figures = stated_figures(text)
     if figures and not any(abs(f - value) <= 1e-9 * max(1.0, abs(value)) for f in figures):
-        stated = "、".join(_n(f) for f in figures)
+        stated = "、".join(_n(f) for f in figures[:6]) + ("…" if len(figures) > 6 else "")
+        quoted = text if len(text) <= 40 else text[:39] + "…"
         rep.add(
             path,
             Code.VALUE_MISMATCH,
-            f"{_n(value)} is not a figure the text states (“{text}” says {stated}, in base units); write the text's figure, "
+            f"{_n(value)} is not a figure the text states (“{quoted}” says {stated}, in base units); write the text's figure, "
             "or, if the value must differ, say why in value_differs",
         )
 
