@@ -396,9 +396,22 @@ def test_a_negative_count_is_an_error(root, old, new):
     assert p.line == line_of(text, new.strip())
 
 
+def test_a_unit_its_own_text_does_not_count_in_is_an_error(root):
+    text = base().replace("        value: 6000\n        unit: 个\n", "        value: 6000\n        unit: 平方米\n", 1)
+    assert text != base()
+    p = only_error(run(root, text), Code.UNIT_MISMATCH, "does not count in 平方米")
+    assert (p.path, p.line) == ("items[0].targets[0].unit", line_of(text, "unit: 平方米"))
+
+
+@pytest.mark.parametrize(("words", "unit"), [("新增托位6000名以上", "人"), ("新增托位6000个以上", "个/年"), ("新增托位6000人以上", "名")])
+def test_a_unit_the_text_writes_another_way_agrees(root, words, unit):
+    text = base().replace("      - text: 新增托位6000个以上\n", f"      - text: {words}\n", 1).replace("        value: 6000\n        unit: 个\n", f"        value: 6000\n        unit: {unit}\n", 1)
+    assert not [p for p in run(root, text).problems if p.code == Code.UNIT_MISMATCH]
+
+
 def test_every_value_in_the_real_data_is_a_figure_its_own_text_states(ds):
-    """The check runs on the real data without a false alarm and without an override."""
-    assert not [p for p in ds.problems if p.code == Code.VALUE_MISMATCH]
+    """The checks run on the real data without a false alarm and without an override."""
+    assert not [p for p in ds.problems if p.code in (Code.VALUE_MISMATCH, Code.UNIT_MISMATCH)]
     assert not [t for lf in ds.lists.values() for item, _, _ in walk_items(lf.data.items) for t in item.targets if t.value_differs]
 
 

@@ -223,6 +223,24 @@ def stated_figures(text: str) -> list[float]:
     return [float(m.group(2)) * _MULTIPLIER[m.group(4)] for m in _QUANTITY.finditer(text)]
 
 
+# Words a text counts with that a unit may be written as: 5000名 → unit 人.
+UNIT_WORDS = {"人": ("人", "名"), "名": ("名", "人")}
+
+
+def unit_stated(text: str, unit: str) -> bool:
+    """Whether the text counts in `unit`: the unit itself, its first part (元/人/月 for 二孩500元,
+    元/小时 for 每小时15元), or a word that means it (名 for 人)."""
+    first = unit.split("/", 1)[0]
+    return any(word in text for word in (unit, *UNIT_WORDS.get(first, (first,))))
+
+
+def _check_unit(text: str | None, value, unit: str | None, differs: str | None, path: tuple, rep: Reporter) -> None:
+    if value is None or not text or not unit or differs or not stated_figures(text) or unit_stated(text, unit):
+        return
+    quoted = text if len(text) <= 40 else text[:39] + "…"
+    rep.add(path, Code.UNIT_MISMATCH, f"the text (“{quoted}”) does not count in {unit}; write the unit it states, or, if it must differ, say why in value_differs")
+
+
 def _check_value(text: str | None, value, differs: str | None, path: tuple, rep: Reporter) -> None:
     """A value is one of the figures its own text states (a typo of 1000 for 100 is caught);
     a text with no figure, or a value we explain in `value_differs`, is not compared."""
@@ -246,6 +264,7 @@ def _check_targets(item, path: tuple, rep: Reporter) -> None:
         _check_comparator(t.text, t.value, t.comparator, path + ("targets", j, "comparator"), rep)
         _check_value(t.text, t.value, t.value_differs, path + ("targets", j, "value"), rep)
         _check_value(t.text, t.value_max, t.value_differs, path + ("targets", j, "value_max"), rep)
+        _check_unit(t.text, t.value, t.unit, t.value_differs, path + ("targets", j, "unit"), rep)
         if t.qualitative and t.value is not None:
             rep.add(path + ("targets", j, "qualitative"), Code.TARGET_INCOMPLETE, "a qualitative target has no value; remove `value` or set qualitative: false")
         if not t.qualitative and t.value is None:
@@ -274,6 +293,7 @@ def _check_progress(item, path: tuple, rep: Reporter, reports: dict, report_date
         for k, m in enumerate(pr.measures):
             _check_comparator(m.text, m.value, m.comparator, path + ("progress", j, "measures", k, "comparator"), rep)
             _check_value(m.text, m.value, m.value_differs, path + ("progress", j, "measures", k, "value"), rep)
+            _check_unit(m.text, m.value, m.unit, m.value_differs, path + ("progress", j, "measures", k, "unit"), rep)
         if targets_by_metric:
             for k, m in enumerate(pr.measures):
                 target = targets_by_metric.get(m.metric)
