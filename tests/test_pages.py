@@ -50,3 +50,21 @@ def test_md_text_leaves_no_markup(text):
     for ch in "[]()*`#|":
         assert ch not in bare.replace("\\" + ch, "")
     assert "\n" not in out
+
+
+def test_a_value_we_explain_shows_our_reason_marked_as_ours(tmp_path):
+    """value_differs is our word on a figure (Say who said it): the item page shows it as 本站注,
+    beside the target and beside the reported figure, as text."""
+    from conftest import FIXTURES, copy_data_root, load_clean
+    from generator.core import urls
+
+    root = copy_data_root(tmp_path, FIXTURES / "mini")
+    path = root / "data" / "ceshi" / "2024.yml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("        value: 6000\n", "        value: 6000\n        value_differs: 原文的<b>6000</b>含改扩建\n", 1)
+    text = text.replace("                value: 3300\n", "                value: 3300\n                value_differs: 报告另表给出\n", 1)
+    path.write_text(text, encoding="utf-8")
+    built = {p.src: p.content for p in pages.Site(load_clean(root), site_url="https://example.org/").pages()}
+    parent, sub = built[urls.item_src("ceshi", 2024, "1")], built[urls.item_src("ceshi", 2024, "1-1")]
+    assert '<span class="ml-ours">本站注</span> 原文的&lt;b&gt;6000&lt;/b&gt;含改扩建' in parent
+    assert '<span class="ml-ours">本站注</span> 报告另表给出' in sub
