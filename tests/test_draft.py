@@ -879,3 +879,15 @@ def test_a_text_of_as_many_items_as_the_limit_drafts_to_a_file_that_validates(ro
     paragraphs used to be quadratic: figures and topic keywords were compared pairwise)."""
     outcome, pl = drafted(root, _numbered_lines(MAX_ITEMS))
     assert pl.items[0].text == "新增托位1个，改造小区1个。" and len(pl.items) == MAX_ITEMS
+
+
+def test_the_draft_counts_the_placeholders_of_a_new_city_yml_too(root):
+    """The summary's 待填写 count is what `make validate` will list: a new city's city.yml has
+    placeholders of its own (name, short name, province)."""
+    outcome, _ = drafted(root, "测试市2024年民生实事\n1. 新增托位3000个以上。\n2. 改造老旧小区20个。\n")
+    assert outcome.city_written
+    placeholders = [p for p in outcome.problems if p.code == Code.PLACEHOLDER]
+    files = {p.file for p in placeholders}
+    assert files == {"data/ceshi/2024.yml", "data/ceshi/city.yml"}
+    everything = [p for p in load_dataset(root, today=TODAY, cache=False).problems if p.code == Code.PLACEHOLDER]
+    assert len(placeholders) == len(everything)

@@ -130,5 +130,6 @@ def draft_year_file(
         city_path.write_text(CITY_TEMPLATE.format(city=city), encoding="utf-8")
         outcome.city_written = True
     year_path.write_text(text, encoding="utf-8")
-    outcome.problems = load_dataset(root, only=[str(year_path)], today=today, cache=False).problems
+    written = [year_path, city_path] if outcome.city_written else [year_path]  # a new city.yml has 待填写 too: count them
+    outcome.problems = load_dataset(root, only=[str(p) for p in written], today=today, cache=False).problems
     return outcome
