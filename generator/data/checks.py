@@ -203,7 +203,7 @@ def stated_comparator(text: str, value: float):
         before, number, yu, multiplier = m.groups()
         follows = _UNIT_THEN_WORD.match(text, m.end())
         after = follows.group(1) if follows else None
-        if abs(float(number) * _MULTIPLIER[multiplier] - value) > 1e-9 * max(1.0, abs(value)):
+        if not _same_figure(float(number) * _MULTIPLIER[multiplier], value):
             continue
         word = before or yu or after
         if word:
@@ -216,6 +216,11 @@ def _check_comparator(text: str | None, value, comparator, path: tuple, rep: Rep
     if stated and comparator != stated[1] and comparator != model.Comparator.range:
         given = f"`{comparator.value}`" if comparator else "no comparator"
         rep.add(path, Code.COMPARATOR_MISMATCH, f"the text says “{stated[0]}” for {value:,.10g} but has {given}; write comparator: {stated[1].value}", WARNING)
+
+
+def _same_figure(stated: float, value: float) -> bool:
+    """A figure of the text (in base units) and a value in the data are the same number."""
+    return abs(stated - value) <= 1e-9 * max(1.0, abs(value))
 
 
 def stated_figures(text: str) -> list[float]:
@@ -234,37 +239,34 @@ def unit_stated(text: str, unit: str) -> bool:
     return any(word in text for word in (unit, *UNIT_WORDS.get(first, (first,))))
 
 
-def _check_unit(text: str | None, value, unit: str | None, differs: str | None, path: tuple, rep: Reporter) -> None:
-    if value is None or not text or not unit or differs or not stated_figures(text) or unit_stated(text, unit):
-        return
-    quoted = text if len(text) <= 40 else text[:39] + "…"
-    rep.add(path, Code.UNIT_MISMATCH, f"the text (“{quoted}”) does not count in {unit}; write the unit it states, or, if it must differ, say why in value_differs")
-
-
-def _check_value(text: str | None, value, differs: str | None, path: tuple, rep: Reporter) -> None:
-    """A value is one of the figures its own text states (a typo of 1000 for 100 is caught);
-    a text with no figure, or a value we explain in `value_differs`, is not compared."""
-    if value is None or not text or differs:
+def _check_figures(text: str | None, values: dict, unit: str | None, differs: str | None, path: tuple, rep: Reporter) -> None:
+    """The numbers of a target or a measure (`values`: field → value) are figures its own text
+    states, and its unit one the text counts in: a typo of 1000 for 100 is caught. A text with
+    no figure, or numbers we explain in `value_differs`, are not compared."""
+    if not text or differs:
         return
     figures = stated_figures(text)
-    if figures and not any(abs(f - value) <= 1e-9 * max(1.0, abs(value)) for f in figures):
-        stated = "、".join(_n(f) for f in figures[:6]) + ("…" if len(figures) > 6 else "")
-        quoted = text if len(text) <= 40 else text[:39] + "…"
-        rep.add(
-            path,
-            Code.VALUE_MISMATCH,
-            f"{_n(value)} is not a figure the text states (“{quoted}” says {stated}, in base units); write the text's figure, "
-            "or, if the value must differ, say why in value_differs",
-        )
+    if not figures:
+        return
+    quoted = text if len(text) <= 40 else text[:39] + "…"
+    for name, value in values.items():
+        if value is not None and not any(_same_figure(f, value) for f in figures):
+            stated = "、".join(_n(f) for f in figures[:6]) + ("…" if len(figures) > 6 else "")
+            rep.add(
+                path + (name,),
+                Code.VALUE_MISMATCH,
+                f"{_n(value)} is not a figure the text states (“{quoted}” says {stated}, in base units); write the text's figure, "
+                "or, if the value must differ, say why in value_differs",
+            )
+    if unit and values["value"] is not None and not unit_stated(text, unit):
+        rep.add(path + ("unit",), Code.UNIT_MISMATCH, f"the text (“{quoted}”) does not count in {unit}; write the unit it states, or, if it must differ, say why in value_differs")
 
 
 def _check_targets(item, path: tuple, rep: Reporter) -> None:
     # (paths are built only for a problem: this runs 100,000 times at 30,000 items)
     for j, t in enumerate(item.targets):
         _check_comparator(t.text, t.value, t.comparator, path + ("targets", j, "comparator"), rep)
-        _check_value(t.text, t.value, t.value_differs, path + ("targets", j, "value"), rep)
-        _check_value(t.text, t.value_max, t.value_differs, path + ("targets", j, "value_max"), rep)
-        _check_unit(t.text, t.value, t.unit, t.value_differs, path + ("targets", j, "unit"), rep)
+        _check_figures(t.text, {"value": t.value, "value_max": t.value_max}, t.unit, t.value_differs, path + ("targets", j), rep)
         if t.qualitative and t.value is not None:
             rep.add(path + ("targets", j, "qualitative"), Code.TARGET_INCOMPLETE, "a qualitative target has no value; remove `value` or set qualitative: false")
         if not t.qualitative and t.value is None:
@@ -292,8 +294,7 @@ def _check_progress(item, path: tuple, rep: Reporter, reports: dict, report_date
         last_date = date
         for k, m in enumerate(pr.measures):
             _check_comparator(m.text, m.value, m.comparator, path + ("progress", j, "measures", k, "comparator"), rep)
-            _check_value(m.text, m.value, m.value_differs, path + ("progress", j, "measures", k, "value"), rep)
-            _check_unit(m.text, m.value, m.unit, m.value_differs, path + ("progress", j, "measures", k, "unit"), rep)
+            _check_figures(m.text, {"value": m.value}, m.unit, m.value_differs, path + ("progress", j, "measures", k), rep)
         if targets_by_metric:
             for k, m in enumerate(pr.measures):
                 target = targets_by_metric.get(m.metric)
