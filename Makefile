@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
-# Material 9.7 prints a banner about a future MkDocs 2 on every build; it says nothing about our site.
+# Material 9.8 prints a banner on every `mkdocs` command (its end of life, Zensical, ProperDocs); it says
+# nothing about our site. content/about/dependencies.md says where the project stands on each.
+export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: help venv validate schema site recover-site serve draft test test-fast lint bench bench-search lock clean
