@@ -1,4 +1,4 @@
-"""Command line: `python -m generator validate|schema|new|draft|import-progress …` (see --help).
+"""Command line: `python -m generator validate|schema|pages|new|draft|import-progress …` (see --help).
 The maintainer commands themselves are in ingest/commands.py."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from generator.data import published, schema
 from generator.data.dataset import load_dataset, problems_in
 from generator.ingest import commands
 from generator.ingest.textinput import ID_HEADERS
+from generator.site import searchindex, stage
 
 
 def cmd_validate(args) -> int:
@@ -58,6 +59,26 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_pages(args) -> int:
+    """Write the docs tree (generator/site/stage.py) for any builder that reads mkdocs.yml."""
+    started = time.perf_counter()
+    root, out = Path(args.root), Path(args.out)
+    config_file = root / args.config
+    try:
+        made = stage.prepare(root, site_url=stage.read_config(config_file).get("site_url") or "")
+        config = stage.write_tree(made, config_file, out)
+    except stage.Refused as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        print(exc, file=sys.stderr)
+        return 1
+    except searchindex.IndexBroken as exc:
+        print(f"the search index written to {out / 'docs'} is broken: {exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {out}/ ({len(made.pages)} generated pages) in {time.perf_counter() - started:.1f} s. Build it with any builder that reads mkdocs.yml, e.g. `mkdocs build -f {config}`.")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Minsheng Ledger data tools")
     parser.add_argument("--root", default=".", help="repository root (default: current folder)")
@@ -74,6 +95,11 @@ def main(argv=None) -> int:
     p = sub.add_parser("schema", help="write the JSON Schema files for editors")
     p.add_argument("--out", default="schema")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("pages", help="write the complete docs tree (generated pages, content/, theme overrides, downloads) and a mkdocs.yml without our plugin")
+    p.add_argument("out", help="the folder to write (emptied first), e.g. build/pages")
+    p.add_argument("--config", default="mkdocs.yml", help="the project's MkDocs config, relative to --root")
+    p.set_defaults(func=cmd_pages)
 
     p = sub.add_parser("new", help="scaffold data/<city>/<year>.yml (and city.yml) that already validates")
     p.add_argument("city", help="city slug: lowercase pinyin, e.g. qingdao")

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from generator.site.plugin import repository_blob_url
+from generator.site.stage import repository_blob_url
 
 
 def test_in_ci_edit_links_point_at_the_repository_being_built(tmp_path):

@@ -1,14 +1,15 @@
-"""The MkDocs plugin (`ledger` in mkdocs.yml): runs the generator inside `mkdocs build` and
-`mkdocs serve`. It is glue only: every decision is made by the modules it calls.
+"""The MkDocs plugin (`ledger` in mkdocs.yml): an adapter from MkDocs' events to the pages
+stage (generator/site/stage.py), which makes everything. What is left here is MkDocs' own:
 
-- on_config: load and validate the data (any data error stops the build before anything is
-  written), make the downloads (the data page gives their sizes), generate the pages (the
-  search page among them), give mkdocs-redirects its map and the navigation its cities;
-- on_files: add the generated pages in memory (`File.generated`): no stale files exist;
+- on_config: run the stage (any data error stops the build before anything is written),
+  give mkdocs-redirects its map and the navigation its cities;
+- on_files: add the generated pages in memory (`File.generated`: the fast path, no stale
+  files on disk);
 - on_serve: watch data/ so that editing YAML re-renders the site;
-- on_post_build: write the downloads, feeds and the search index (generator/site/searchindex.py)
-  next to the pages, and read the index back: a broken index fails the build.
+- on_post_build: write the downloads, feeds and the search index next to the pages, and
+  read the index back: a broken index fails the build.
 
+`python -m generator pages OUT/` writes the same stage to disk for other builders instead.
 Settings are the plugin's typed options in mkdocs.yml (tests and `make bench` point
 `data_dir` elsewhere through MkDocs' own `!ENV` tags there). MkDocs keeps a
 plugin with `on_startup` for the whole process, so the state between the builds of one
@@ -22,8 +23,6 @@ import gc
 import json
 import logging
 import os
-import re
-import subprocess
 import time
 from pathlib import Path
 
@@ -35,11 +34,7 @@ from mkdocs.structure.files import File
 
 from generator import derive
 from generator.core import urls
-from generator.data import published
-from generator.data.dataset import load_dataset
-from generator.exports import downloads
-from generator.site import feeds, incremental, searchindex
-from generator.site import pages as pages_mod
+from generator.site import incremental, searchindex, stage
 
 log = logging.getLogger("mkdocs.plugins.ledger")
 
@@ -53,55 +48,37 @@ class LedgerConfig(base.Config):
 class LedgerPlugin(BasePlugin[LedgerConfig]):
     def __init__(self):
         self.incremental = incremental.Incremental()
-        self.ds = None
-        self.generated: list = []
-        self.downloads: dict = {}  # {path: bytes}: made in on_config, written in on_post_build
+        self.stage: stage.Stage | None = None
         self._epoch_before: str | None = None
-        self.build_date: dt.date | None = None  # what ages are measured against (derive.build_date)
 
     def on_startup(self, *, command, dirty):
         self.incremental = incremental.Incremental(command, dirty)
 
     def on_config(self, config):
-        # under `mkdocs serve`, data is loaded again and again: nothing may be frozen for good
-        ds = load_dataset(self.config.data_dir, freeze=not self.incremental.serving)
-        for p in ds.warnings:
-            log.info("data: %s", p)
-        if ds.errors:
-            for p in ds.errors:
+        try:
+            made = stage.prepare(
+                Path(self.config.data_dir),
+                site_url=config.get("site_url") or "",
+                workers=self.config.workers,
+                edit_base=self.config.edit_base,
+                serving=self.incremental.serving,
+            )
+        except stage.Refused as exc:
+            for p in exc.problems:
                 log.error("%s", p)
-            raise PluginError(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.")
-        self._check_published(ds)
-        self._set_source_date_epoch(ds)
-        edit_base = self.config.edit_base or repository_blob_url(Path(self.config.data_dir), os.environ)
-        self.build_date = derive.build_date([lf.data for lf in ds.lists.values()], os.environ.get("SOURCE_DATE_EPOCH"))
-        site_url = config.get("site_url") or ""
-        # the downloads are made here, before the pages: the data page lists each with its size
-        self.downloads = downloads.export_files(ds, site_url, self.config.workers, self.build_date)
-        site = pages_mod.Site(ds, edit_base=edit_base, site_url=site_url, workers=self.config.workers, build_date=self.build_date, downloads=self.downloads)
-        self.ds, self.generated = ds, site.pages()
+            raise PluginError(str(exc)) from None
+        for p in made.ds.warnings:
+            log.info("data: %s", p)
+        self.stage = made
+        self._set_source_date_epoch(made.ds)
         if not self.incremental.serving:  # one build per process: the data and pages live until the end,
             gc.freeze()  # so keep the cycle collector from walking them on every pass
-        self.generated.append(pages_mod.Page(urls.search_src(), pages_mod.search_page()))
         redirects = config["plugins"].get("redirects")
         if redirects is None:
             raise PluginError("mkdocs.yml must list the `redirects` plugin: old item URLs would break.")
-        redirects.config["redirect_maps"] = {**redirects.config.get("redirect_maps", {}), **published.redirect_map(ds)}
-        if config.get("nav") is not None:
-            config["nav"] = _expand_nav(config["nav"], pages_mod.nav_entries(ds))
+        redirects.config["redirect_maps"] = {**redirects.config.get("redirect_maps", {}), **made.redirects()}
+        config["nav"] = made.nav(config.get("nav"))
         return config
-
-    def _check_published(self, ds) -> None:
-        """The build refuses a published id that vanished, as `make validate` does: a file can
-        change between the two, and a page journalists link to must not quietly disappear."""
-        try:
-            gone = published.check_against_git(ds, Path(self.config.data_dir))
-        except published.GitError as exc:
-            raise PluginError(f"{exc} — nothing was built.") from None
-        if gone:
-            for p in gone:
-                log.error("%s", p)
-            raise PluginError(f"{len(gone)} published page(s) would disappear: fix them (see above, or run `make validate`) — nothing was built.")
 
     def _set_source_date_epoch(self, ds) -> None:
         """Reproducible builds: MkDocs dates the sitemap (and sitemap.xml.gz's header) from the
@@ -120,14 +97,13 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 
     @event_priority(50)  # before other plugins (mkdocs-redirects checks its targets among the files)
     def on_files(self, files, config):
-        for page in self.generated:
+        if self.stage is None:
+            return files
+        for page in self.stage.pages:
             if files.get_file_from_path(page.src) is not None:
-                raise PluginError(
-                    f"content/{page.src} and the page generated from {_origin(page.src)} have the same address "
-                    f"/{urls.from_src(page.src)}: move or rename content/{page.src}"
-                )
+                raise PluginError(stage.clash(Path(config["docs_dir"]).name, page))
             files.append(File.generated(config, page.src, content=page.content))
-        self.incremental.mark_unchanged(files, self.generated, config)  # `mkdocs serve --dirty`
+        self.incremental.mark_unchanged(files, self.stage.pages, config)  # `mkdocs serve --dirty`
         return files
 
     def on_env(self, env, config, files):
@@ -142,14 +118,13 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         """Write the downloads (made in on_config), the Atom feeds and the search index next to
         the pages; the index is read back before the build counts as done."""
         self._restore_source_date_epoch()
-        if self.ds is None:
+        if self.stage is None:
             return
-        site_url = config.get("site_url") or ""
         out = Path(config["site_dir"])
         started = time.perf_counter()
-        index = searchindex.build(self.ds, self.build_date)
-        index_s = time.perf_counter() - started
-        for rel, data in sorted({**self.downloads, **feeds.feed_files(self.ds, site_url), **index}.items()):
+        files = self.stage.other_files()
+        made_s = time.perf_counter() - started
+        for rel, data in sorted(files.items()):
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
@@ -157,48 +132,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             searchindex.verify(out)
         except searchindex.IndexBroken as exc:
             raise PluginError(f"the search index written to {out / urls.search_data()} is broken: {exc}") from None
-        n_docs = json.loads(index[urls.search_meta()])["docs"]
-        log.info("search: indexed %d pages in %.1f s", n_docs, index_s)
+        n_docs = json.loads(files[urls.search_meta()])["docs"]
+        log.info("search: indexed %d pages (feeds and index made in %.1f s)", n_docs, made_s)
 
     def on_build_error(self, *, error):
         self._restore_source_date_epoch()
-
-
-_GITHUB_REMOTE = re.compile(r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)([\w.-]+/[\w.-]+?)(?:\.git)?/?$")
-
-
-def repository_blob_url(root: Path, env) -> str | None:
-    """Where this copy's data files can be edited on GitHub: the repository CI builds
-    (GITHUB_REPOSITORY, branch GITHUB_REF_NAME), else the git remote `origin`; None when
-    neither is a GitHub repository. A fork's site thus links to the fork, not to us."""
-    repo, branch = env.get("GITHUB_REPOSITORY"), env.get("GITHUB_BASE_REF") or env.get("GITHUB_REF_NAME") or "main"  # (a pull request: its base)
-    if not repo:
-        try:
-            result = subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"], capture_output=True, text=True, timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        found = _GITHUB_REMOTE.match(result.stdout.strip()) if result.returncode == 0 else None
-        repo = found.group(1) if found else None
-    return f"https://github.com/{repo}/blob/{branch}" if repo else None
-
-
-def _origin(src: str) -> str:
-    """The data a generated page comes from, for messages: data/topics.yml, data/<city>/…"""
-    first = src.split("/", 1)[0]
-    return "data/topics.yml" if first == urls.topics().strip("/") else f"data/{first.removesuffix('.md')}/"
-
-
-def _expand_nav(nav, cities):
-    """Replace the `CITIES` placeholder in mkdocs.yml's nav with one entry per city."""
-    out = []
-    for entry in nav:
-        if isinstance(entry, dict):
-            ((title, value),) = entry.items()
-            if value == "CITIES":
-                out.append({title: cities})
-                continue
-            if isinstance(value, list):
-                out.append({title: _expand_nav(value, cities)})
-                continue
-        out.append(entry)
-    return out

@@ -1,0 +1,195 @@
+"""The pages as a stage of their own: from the data folder to everything a site builder needs.
+
+`prepare()` loads and checks the data and makes the generated pages (Markdown, in memory),
+the downloads, the feeds and the search index: this is the whole generator, and it knows
+nothing of MkDocs. Two callers use it:
+
+- the MkDocs plugin (plugin.py), the default build: it hands the pages to MkDocs in memory
+  (the fast path) and writes the other files next to the built pages;
+- `python -m generator pages OUT/` (`make pages`, `write_tree()`): the complete docs tree
+  on disk: OUT/docs/ (content/, the generated pages, downloads, feeds, search index),
+  OUT/overrides/ (theme_overrides/) and OUT/mkdocs.yml without our plugin, so that any
+  builder that reads mkdocs.yml (MkDocs, ProperDocs, Zensical) can build the site from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator import derive
+from generator.core import urls
+from generator.core.problems import Problem
+from generator.data import published
+from generator.data.dataset import Dataset, load_dataset
+from generator.exports import downloads as downloads_mod
+from generator.site import feeds, searchindex
+from generator.site import pages as pages_mod
+
+
+class Refused(Exception):
+    """The data cannot be published: `problems` say why (nothing was generated)."""
+
+    def __init__(self, message: str, problems: list[Problem]):
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass
+class Stage:
+    """Everything the generator makes for one build."""
+
+    ds: Dataset
+    build_date: dt.date
+    site_url: str
+    pages: list[pages_mod.Page]  # every generated page, the search page among them
+    downloads: dict[str, bytes]  # path under the site → bytes (the data page lists their sizes)
+
+    def redirects(self) -> dict[str, str]:
+        """mkdocs-redirects' map: old item and city addresses → their pages."""
+        return published.redirect_map(self.ds)
+
+    def nav(self, nav: list | None) -> list | None:
+        """mkdocs.yml's nav with its `CITIES` placeholder replaced by one entry per city."""
+        return None if nav is None else _expand_nav(nav, pages_mod.nav_entries(self.ds))
+
+    def other_files(self) -> dict[str, bytes]:
+        """The files besides the pages: downloads, Atom feeds and the search index."""
+        return {**self.downloads, **feeds.feed_files(self.ds, self.site_url), **searchindex.build(self.ds, self.build_date)}
+
+
+def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str | None = None, serving: bool = False, env=os.environ) -> Stage:
+    """Load and check the data under `root`, then generate. Raises Refused on any data error
+    or a published page that would disappear: nothing is made from data that fails a check."""
+    ds = load_dataset(root, freeze=not serving)  # under `mkdocs serve`, data is loaded again and again
+    if ds.errors:
+        raise Refused(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.", ds.errors)
+    try:
+        gone = published.check_against_git(ds, Path(root))
+    except published.GitError as exc:
+        raise Refused(f"{exc} — nothing was built.", []) from None
+    if gone:  # checked again here: a file can change between `make validate` and the build
+        raise Refused(f"{len(gone)} published page(s) would disappear: fix them (see above, or run `make validate`) — nothing was built.", gone)
+    edit_base = edit_base or repository_blob_url(Path(root), env)
+    build_date = derive.build_date([lf.data for lf in ds.lists.values()], env.get("SOURCE_DATE_EPOCH"))
+    # the downloads are made before the pages: the data page lists each with its size
+    made = downloads_mod.export_files(ds, site_url, workers, build_date)
+    site = pages_mod.Site(ds, edit_base=edit_base, site_url=site_url, workers=workers, build_date=build_date, downloads=made)
+    pages = site.pages()
+    pages.append(pages_mod.Page(urls.search_src(), pages_mod.search_page()))
+    return Stage(ds, build_date, site_url, pages, made)
+
+
+# --- the docs tree on disk -----------------------------------------------------------
+
+
+def write_tree(stage: Stage, config_file: Path, out: Path) -> Path:
+    """Write the complete docs tree into `out` (emptied first) and return its mkdocs.yml.
+    Hand-written pages and generated ones share one folder, as in the plugin's build: an
+    address taken by both is refused, never silently overwritten."""
+    config = read_config(config_file)
+    base = config_file.parent
+    docs_dir = base / config.get("docs_dir", "docs")
+    if out.exists():
+        shutil.rmtree(out)
+    docs = out / "docs"
+    shutil.copytree(docs_dir, docs)
+    for page in stage.pages:
+        path = docs / page.src
+        if path.exists():
+            raise Refused(clash(docs_dir.name, page), [])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.content, encoding="utf-8")
+    for rel, data in stage.other_files().items():
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    searchindex.verify(docs)  # raises searchindex.IndexBroken
+    theme = config.get("theme", {})
+    if theme.get("custom_dir"):
+        shutil.copytree(base / theme["custom_dir"], out / "overrides")
+        theme["custom_dir"] = "overrides"
+    config["docs_dir"], config["site_dir"] = "docs", "site"
+    config["nav"] = stage.nav(config.get("nav"))
+    config["plugins"] = [_plugin_entry(p, stage) for p in config.get("plugins", []) if _plugin_name(p) != "ledger"]
+    target = out / "mkdocs.yml"
+    header = "# Written by `python -m generator pages` from the project's mkdocs.yml: the generated site without\n# the ledger plugin, for any builder that reads mkdocs.yml. Do not edit: it is made again.\n"
+    target.write_text(header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    return target
+
+
+def clash(docs_name: str, page: pages_mod.Page) -> str:
+    """The message for a hand-written page at the address of a generated one."""
+    first = page.src.split("/", 1)[0]
+    origin = "data/topics.yml" if first == urls.topics().strip("/") else f"data/{first.removesuffix('.md')}/"
+    return f"{docs_name}/{page.src} and the page generated from {origin} have the same address /{page.url}: move or rename {docs_name}/{page.src}"
+
+
+def read_config(path: Path) -> dict:
+    """mkdocs.yml as plain data, its `!ENV [NAME, default]` tags resolved from the environment."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def env_tag(loader, node):
+        names = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node), None]
+        *variables, default = names
+        for name in variables:
+            if name in os.environ:
+                return yaml.safe_load(os.environ[name]) if os.environ[name] else os.environ[name]
+        return default
+
+    Loader.add_constructor("!ENV", env_tag)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # a SafeLoader with one tag more
+
+
+def _plugin_name(entry) -> str:
+    return next(iter(entry)) if isinstance(entry, dict) else entry
+
+
+def _plugin_entry(entry, stage: Stage):
+    if _plugin_name(entry) != "redirects":
+        return entry
+    options = dict(entry.get("redirects") or {}) if isinstance(entry, dict) else {}
+    options["redirect_maps"] = {**options.get("redirect_maps", {}), **stage.redirects()}
+    return {"redirects": options}
+
+
+def _expand_nav(nav, cities):
+    out = []
+    for entry in nav:
+        if isinstance(entry, dict):
+            ((title, value),) = entry.items()
+            if value == "CITIES":
+                out.append({title: cities})
+                continue
+            if isinstance(value, list):
+                out.append({title: _expand_nav(value, cities)})
+                continue
+        out.append(entry)
+    return out
+
+
+_GITHUB_REMOTE = re.compile(r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)([\w.-]+/[\w.-]+?)(?:\.git)?/?$")
+
+
+def repository_blob_url(root: Path, env) -> str | None:
+    """Where this copy's data files can be edited on GitHub: the repository CI builds
+    (GITHUB_REPOSITORY, branch GITHUB_REF_NAME), else the git remote `origin`; None when
+    neither is a GitHub repository. A fork's site thus links to the fork, not to us."""
+    repo, branch = env.get("GITHUB_REPOSITORY"), env.get("GITHUB_BASE_REF") or env.get("GITHUB_REF_NAME") or "main"  # (a pull request: its base)
+    if not repo:
+        try:
+            result = subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"], capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        found = _GITHUB_REMOTE.match(result.stdout.strip()) if result.returncode == 0 else None
+        repo = found.group(1) if found else None
+    return f"https://github.com/{repo}/blob/{branch}" if repo else None
