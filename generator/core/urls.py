@@ -158,6 +158,11 @@ def search() -> str:
     return "search/"
 
 
+def search_script() -> str:
+    """The search page's script (theme_overrides/assets/, copied to the site by the theme)."""
+    return "assets/search.js"
+
+
 def search_data() -> str:
     """The folder of the search index files (generator/site/searchindex.py)."""
     return "search/data/"

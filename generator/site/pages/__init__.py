@@ -187,6 +187,7 @@ def search_page() -> str:
     template = environment().get_template("search.md.j2")
     return template.render(
         index=urls.relative(here, urls.search_data()),
+        script=urls.relative(here, urls.search_script()),
         root=urls.relative(here, urls.home()),
         home=urls.relative(here, urls.home()),
         topics=urls.relative(here, urls.topics()),
