@@ -125,11 +125,12 @@ def main(argv=None) -> int:
     p = sub.add_parser("draft", help="draft data/<city>/<year>.yml from an official text, HTML page or table (see CONTRIBUTING.md)")
     p.add_argument("city", help="city slug: lowercase pinyin, e.g. qingdao")
     p.add_argument("year", type=int, help="the year the list was published")
-    p.add_argument("file", help="the source: pasted text (.txt), a saved page (.html), or a table (.csv, .tsv, .md)")
+    p.add_argument("file", help="the source: pasted text (.txt), a saved page (.html), a PDF, a Word file (.docx), or a table (.csv, .tsv, .md)")
     p.add_argument("--force", action="store_true", help="write over an existing year file")
     p.add_argument("--url", help="the source's web address, for its `sources` entry")
     p.add_argument("--split", choices=("auto", "always", "never"), default="auto", help="turn a pledge listing several with ；into sub-items (auto: when every part is short)")
     p.add_argument("--no-explanation-targets", action="store_true", help="take targets from the pledges only, not from their explanations")
+    p.add_argument("--retrieved", type=commands.iso_date, metavar="YYYY-MM-DD", help="the day the copy was taken (the source's `retrieved`)")
     p.set_defaults(func=commands.draft)
 
     args = parser.parse_args(argv)

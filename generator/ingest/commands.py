@@ -89,7 +89,7 @@ def draft(args) -> int:
     from generator.ingest.draft import draft_year_file
 
     try:
-        outcome = draft_year_file(Path(args.root), args.city, args.year, Path(args.file), force=args.force, url=args.url, split=args.split, from_explanation=not args.no_explanation_targets)
+        outcome = draft_year_file(Path(args.root), args.city, args.year, Path(args.file), force=args.force, url=args.url, split=args.split, from_explanation=not args.no_explanation_targets, retrieved=getattr(args, "retrieved", None))
     except Refused as refused:
         for line in refused.lines():
             print(line, file=sys.stderr)
@@ -109,3 +109,14 @@ def draft(args) -> int:
         "(make validate lists them; the site is not built while any is left). Next: fill in every TODO, then make validate and make serve."
     )
     return 0
+
+
+def iso_date(text: str):
+    """An argument given as YYYY-MM-DD (argparse says which one is wrong otherwise)."""
+    import argparse
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a date as YYYY-MM-DD") from None

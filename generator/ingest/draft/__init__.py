@@ -34,15 +34,18 @@ from generator.ingest.draft.nodes import walk_nodes
 from generator.ingest.draft.source import MAX_ITEMS, SourceText, read_source, too_large
 from generator.ingest.draft.yamlout import Commented
 
+ORIGINALS = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}  # kept beside the text archived from them
+OBTAINED = {"html": "网页存档", "pdf": "PDF文件", "docx": "Word文件", "table": "表格文件"}
+
 
 def archive_source(root: Path, city: str, year: int, path: Path, source: SourceText) -> str:
     """Where the source is archived: the file itself when it is already under sources/; else
     a copy under sources/captures/<city>-<year>-list.txt (-2, -3 … when that name holds
-    another text). An HTML page is archived as its text (what the data was taken from and
-    what the verbatim check reads), next to the page itself (.html)."""
+    another text). A page, PDF or Word file is archived as its text (what the data was taken
+    from and what the verbatim check reads), next to the file itself (.html, .pdf, .docx)."""
     sources_dir = (root / "sources").resolve()
     full = path.resolve()
-    if full.is_relative_to(sources_dir) and source.kind != "html":
+    if full.is_relative_to(sources_dir) and source.kind not in ORIGINALS:
         return full.relative_to(root.resolve()).as_posix()
     folder = root / "sources" / "captures"
     folder.mkdir(parents=True, exist_ok=True)
@@ -53,8 +56,8 @@ def archive_source(root: Path, city: str, year: int, path: Path, source: SourceT
         if target.exists() and target.read_text(encoding="utf-8") != content:
             continue
         target.write_text(content, encoding="utf-8")
-        if source.kind == "html":
-            shutil.copyfile(path, folder / f"{name}.html")
+        if source.kind in ORIGINALS and full != (folder / f"{name}{ORIGINALS[source.kind]}").resolve():
+            shutil.copyfile(path, folder / f"{name}{ORIGINALS[source.kind]}")
         return target.relative_to(root).as_posix()
     raise Refused([Problem("sources/captures", 0, 0, "", Code.FILE_EXISTS, f"already has 999 captures named {city}-{year}-list")])
 
@@ -69,6 +72,7 @@ def draft_year_file(
     split: str = "auto",
     from_explanation: bool = True,
     today: Optional[dt.date] = None,
+    retrieved: Optional[dt.date] = None,
 ) -> Outcome:
     """Read `path`, draft the year file and write it (and city.yml when the city is new)."""
     from generator.data.dataset import load_dataset
@@ -86,6 +90,7 @@ def draft_year_file(
         raise Refused([Problem(year_path.relative_to(root).as_posix(), 0, 0, "", Code.FILE_EXISTS, "already exists; edit it, or draft again over it with --force")])
     if url is not None and not re.fullmatch(r"https?://[^\s<>\"']+", url):
         raise Refused([Problem("", 0, 0, "", Code.BAD_FORMAT, f"--url {url!r}: give an http:// or https:// address")])
+    url_given = url
     source = read_source(path)
     draft = build_draft(source, split, from_explanation, load_topics(root))
     found = sum(1 for _ in walk_nodes(draft.items))
@@ -113,17 +118,22 @@ def draft_year_file(
         "publisher": Commented("待填写：发布者", "TODO: who published the document"),
         "date": Commented(facts["published"] or today, "TODO: check: the document's date" if facts["published"] else "TODO: the document's date (today is only a placeholder)"),
     }
+    url = url or source.url
     if url:
-        entry["url"] = url
-    entry["obtained"] = {"html": "网页存档", "table": "表格文件"}.get(source.kind, "文本存档")
-    if not path.resolve().is_relative_to((root / "sources").resolve()):  # a copy taken now, not one archived before
+        entry["url"] = url if url != source.url or url == url_given else Commented(url, "TODO: check: the address the saved page names as its own")
+    entry["obtained"] = OBTAINED.get(source.kind, "文本存档")
+    if retrieved is not None:
+        entry["retrieved"] = retrieved
+    elif source.retrieved is not None:
+        entry["retrieved"] = Commented(source.retrieved, "TODO: check: the day the saved page says it was saved")
+    elif not path.resolve().is_relative_to((root / "sources").resolve()):  # a copy taken now, not one archived before
         entry["retrieved"] = Commented(today, "TODO: check: when the copy was taken")
     entry["archive"] = archive
     if source.traditional:
         entry["script"] = "traditional_converted"
     data = year_data(city, year, draft, facts, entry)
     text = render(data, archive)
-    outcome = Outcome(year_path, text, data, draft, archive, source.traditional)
+    outcome = Outcome(year_path, text, data, draft, archive, source.traditional, extractor=source.extractor)
     city_path = year_path.parent / "city.yml"
     city_path.parent.mkdir(parents=True, exist_ok=True)
     if not city_path.exists():

@@ -140,6 +140,7 @@ class Outcome:
     traditional: bool
     city_written: bool = False
     problems: list = field(default_factory=list)
+    extractor: str = ""  # what found the text in a page, PDF or Word file
 
     def counts(self) -> dict:
         def walk(nodes):
@@ -162,7 +163,9 @@ class Outcome:
         c = self.counts()
         lines = [
             f"{rel}: {c['items']} items, {c['subitems']} sub-items, {c['sections']} categories, {c['targets']} targets, {c['lead']} lead units",
-            f"source archived as {self.archive}" + (" (traditional characters; the data is converted with OpenCC t2s)" if self.traditional else ""),
+            f"source archived as {self.archive}"
+            + (f" (its text as {self.extractor} found it; the file itself beside it)" if self.extractor else "")
+            + (" (traditional characters; the data is converted with OpenCC t2s)" if self.traditional else ""),
             f"left for you (# TODO in the file): the list's facts (title, kind, issuer, dates), a title and topics for each of the {c['nodes']} items "
             f"(topics suggested for {c['topics']}), and a check of every target's metric",
         ]

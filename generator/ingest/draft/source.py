@@ -1,9 +1,10 @@
-"""Reading the source: plain text, a saved HTML page, or a table file, as lines of
-simplified text, and the text to archive.
+"""Reading the source: plain text, a saved HTML page, a PDF, a Word file or a table file, as
+lines of simplified text, and the text to archive.
 
-A page loses its tags, scripts and furniture (navigation, footers) with the standard
-library's html.parser, its table cells kept as `a | b` rows; traditional characters are
-converted with OpenCC t2s for the draft while the archive keeps the original.
+A page's main text is found by trafilatura, a PDF's and a .docx's by pdfplumber and
+python-docx (documents.py); the standard library's html.parser below reads a page only when
+trafilatura finds no main text in it. Traditional characters are converted with OpenCC t2s for
+the draft while the archive keeps the original.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ class SourceText:
     encoding: str = "utf-8"
     table_rows: Optional[list] = None  # for CSV/TSV files: rows of cells
     label: str = ""  # the file as the maintainer named it, for messages
+    url: Optional[str] = None  # the address the file says it was saved from
+    retrieved: Optional[object] = None  # the day the file says it was saved (a date)
+    extractor: str = ""  # what found the text in a page, PDF or Word file
 
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "nav", "header", "footer", "aside", "form", "button", "select", "head", "title"}
@@ -142,18 +146,34 @@ def too_large(path: Path, what: str) -> Refused:
     return Refused([Problem(str(path), 1, 0, "", Code.FILE_TOO_LARGE, message)])
 
 
+DOCUMENT_SUFFIXES = (".pdf", ".docx")
+
+
 def read_source(path: Path) -> SourceText:
+    from generator.ingest.draft import documents
+
     suffix = path.suffix.lower()
     is_html = suffix in (".html", ".htm", ".xhtml")
     size = path.stat().st_size
     if size > MAX_SOURCE_BYTES:
         raise too_large(path, f"the file is {size / 1024 / 1024:.0f} MB")
-    raw = path.read_bytes()
-    text, encoding = decode(raw, str(path), html=is_html or raw.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")))
-    if not is_html and re.match(r"\s*(<!doctype html|<html)", text, re.I):
-        is_html = True
-    if is_html:
-        text = html_to_text(text)
+    if suffix in (".doc", ".wps"):
+        raise Refused([Problem(str(path), 0, 0, "", Code.BAD_FORMAT, "an old Word (.doc) or WPS file: open it and save it as .docx (or PDF), then draft from that")])
+    document = None
+    encoding = "utf-8"
+    if suffix in DOCUMENT_SUFFIXES:
+        if size == 0:
+            raise Refused([Problem(str(path), 1, 0, "", Code.FILE_EMPTY, "the file is empty")])
+        document = documents.pdf_document(path) if suffix == ".pdf" else documents.docx_document(path)
+        text = document.text
+    else:
+        raw = path.read_bytes()
+        text, encoding = decode(raw, str(path), html=is_html or raw.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")))
+        if not is_html and re.match(r"\s*(<!--.*?-->\s*)*(<!doctype html|<html)", text[:2000], re.I | re.S):
+            is_html = True
+        if is_html:
+            document = documents.html_document(text, html_to_text)
+            text = document.text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > MAX_SOURCE_CHARS:
         raise too_large(path, f"the text is {len(text):,} characters long")
@@ -165,7 +185,7 @@ def read_source(path: Path) -> SourceText:
         shown = OpenCC("t2s").convert(text)
     lines = [(i + 1, line.strip(" \t\u3000\xa0")) for i, line in enumerate(shown.split("\n"))]
     lines = [(no, line) for no, line in lines if line]
-    kind = "html" if is_html else "text"
+    kind = document.kind if document is not None else "text"
     rows = None
     if suffix in (".csv", ".tsv", ".tab"):
         import csv
@@ -174,4 +194,7 @@ def read_source(path: Path) -> SourceText:
         delimiter = "\t" if suffix != ".csv" else ","
         rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(shown, newline=""), delimiter=delimiter)]
         kind = "table"
-    return SourceText(lines, text, kind, traditional, encoding, rows, str(path))
+    source = SourceText(lines, text, kind, traditional, encoding, rows, str(path))
+    if document is not None:
+        source.url, source.retrieved, source.extractor = document.url, document.retrieved, document.extractor
+    return source

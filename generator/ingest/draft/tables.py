@@ -51,7 +51,8 @@ def find_table(lines: list) -> Optional[tuple]:
                 row = _pipe_cells(lines[j][1])
                 if row is None:
                     break
-                if not all(re.fullmatch(r":?-{2,}:?", c) for c in row):
+                repeated = [squash(c) for c in row] == [squash(c) for c in cells]  # the header again, atop each page of a PDF
+                if not repeated and not all(re.fullmatch(r":?-{2,}:?", c) for c in row):
                     rows.append((lines[j][0], row + [""] * (len(cells) - len(row))))
                 j += 1
             if rows:
@@ -60,7 +61,7 @@ def find_table(lines: list) -> Optional[tuple]:
         if squash(text) in ID_HEADERS:
             header = [text]
             j = i + 1
-            while j < len(lines) and squash(lines[j][1]) in KNOWN_HEADERS and squash(lines[j][1]) not in ID_HEADERS:
+            while j < len(lines) and squash(lines[j][1]) not in ID_HEADERS and (squash(lines[j][1]) in KNOWN_HEADERS or _header_word(lines[j][1])):
                 header.append(lines[j][1])
                 j += 1
             if len(header) < 2 or not _is_header(header):
@@ -83,6 +84,13 @@ def find_table(lines: list) -> Optional[tuple]:
             if rows:
                 return i, k, header, rows
     return None
+
+
+def _header_word(text: str) -> bool:
+    """A column header we do not use but must count (进展情况, 完成情况, 备注): a few
+    characters, no figures, no punctuation."""
+    word = squash(text)
+    return 2 <= len(word) <= 8 and not re.search(r"[\d。；;，,：:、]", word)
 
 
 def _column(headers: list, names: tuple, taken: tuple = ()) -> Optional[int]:
