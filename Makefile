@@ -9,13 +9,15 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv validate schema site recover-site serve draft test test-fast lint bench bench-search lock clean
+.PHONY: help venv validate schema site pages canaries recover-site serve draft test test-fast lint bench bench-search lock clean
 
 help:
 	@echo "make serve     set up .venv, validate data, build and serve http://127.0.0.1:8000 (PORT=… for another port)"
 	@echo "make test      run the code checks and all tests (unit, golden, build, browser)"
 	@echo "make validate  check data/ and print every problem as file:line:col"
 	@echo "make site      build the site into site/ (strict; invalid data stops the build)"
+	@echo "make pages     write the docs tree any mkdocs.yml builder can build into build/pages/ (see content/about/dependencies.md)"
+	@echo "make canaries  build build/pages/ with Zensical and ProperDocs too (their sites: build/canary-*/)"
 	@echo "make bench     benchmark load/generate/build at growing data sizes"
 	@echo "make bench-search   search recall, precision, speed and bytes in Chromium (SIZES=300 VERBOSE=1)"
 	@echo "make draft CITY=qingdao YEAR=2024 FROM=list.txt [URL=https://…]   draft data/<city>/<year>.yml from an official text, page or table"
@@ -51,6 +53,23 @@ site: recover-site validate
 	trap '' INT TERM HUP; rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old; \
 	echo "Built site/ — open site/index.html or run make serve"
 
+# The generated site as plain files, for builders other than our plugin (generator/site/stage.py).
+pages: validate
+	@$(BIN)/python -m generator pages build/pages
+
+# The canary builders, each in its own venv pinned by canaries/<name>.txt (tests/test_canaries.py).
+CANARY_STAMPS := .canary/zensical/.installed .canary/properdocs/.installed
+.canary/%/.installed: canaries/%.txt
+	@echo "Setting up .canary/$* (the $* canary build, pinned by canaries/$*.txt)…"
+	@rm -rf .canary/$* && $(PYTHON) -m venv .canary/$*
+	@.canary/$*/bin/pip install --quiet --disable-pip-version-check -r canaries/$*.txt
+	@touch $@
+
+canaries: pages $(CANARY_STAMPS)
+	@.canary/zensical/bin/zensical build -f build/pages/mkdocs.yml >/dev/null && rm -rf build/canary-zensical && mv build/pages/site build/canary-zensical
+	@.canary/properdocs/bin/properdocs build -q -f build/pages/mkdocs.yml -d $(CURDIR)/build/canary-properdocs
+	@echo "Built build/canary-zensical/ and build/canary-properdocs/ from build/pages/"
+
 # (before validate, so a broken swap is repaired even when the data is invalid; skipped while
 # another build holds the lock: that one may be mid-swap)
 recover-site:
@@ -64,7 +83,7 @@ serve: validate
 	@echo "Serving the site at http://127.0.0.1:$(PORT)/ — edits to data/ show up after a few seconds; Ctrl-C stops."
 	@SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || date +%s) $(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT) --livereload
 
-test: lint
+test: lint $(CANARY_STAMPS)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 test-fast: lint
@@ -91,4 +110,4 @@ lock: $(STAMP)
 	(echo "# Pinned lock of requirements.in, generated with: make lock"; $(BIN)/pip freeze --exclude-editable) > requirements.txt
 
 clean:
-	rm -rf site site.new site.old .site.lock .pytest_cache .cache .mypy_cache .ruff_cache
+	rm -rf site site.new site.old .site.lock build .canary .pytest_cache .cache .mypy_cache .ruff_cache

@@ -119,6 +119,10 @@ def write_tree(stage: Stage, config_file: Path, out: Path) -> Path:
     config["docs_dir"], config["site_dir"] = "docs", "site"
     config["nav"] = stage.nav(config.get("nav"))
     config["plugins"] = [_plugin_entry(p, stage) for p in config.get("plugins", []) if _plugin_name(p) != "ledger"]
+    # our own search (searchindex.py) is the site's search: a builder's own (Zensical's is on
+    # unless told otherwise) would put a second search box in the header
+    if not any(_plugin_name(p) == "search" for p in config["plugins"]):
+        config["plugins"].append({"search": {"enabled": False}})
     target = out / "mkdocs.yml"
     header = "# Written by `python -m generator pages` from the project's mkdocs.yml: the generated site without\n# the ledger plugin, for any builder that reads mkdocs.yml. Do not edit: it is made again.\n"
     target.write_text(header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
