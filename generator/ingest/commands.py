@@ -108,6 +108,8 @@ def draft(args) -> int:
         f"validate: {len(errors)} errors, {len(others) - len(errors)} warnings, and {len(placeholders)} 待填写 placeholders to fill in "
         "(make validate lists them; the site is not built while any is left). Next: fill in every TODO, then make validate and make serve."
     )
+    print(f"make review CITY={args.city} YEAR={args.year} shows each item beside its source passage, the unsure parts marked.")
+    print(outcome.decisions().sentence())
     return 0
 
 

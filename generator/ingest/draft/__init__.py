@@ -140,6 +140,6 @@ def draft_year_file(
         city_path.write_text(CITY_TEMPLATE.format(city=city), encoding="utf-8")
         outcome.city_written = True
     year_path.write_text(text, encoding="utf-8")
-    written = [year_path, city_path] if outcome.city_written else [year_path]  # a new city.yml has 待填写 too: count them
+    written = [year_path, city_path]  # city.yml may hold 待填写 too (always when new): count them
     outcome.problems = load_dataset(root, only=[str(p) for p in written], today=today, cache=False).problems
     return outcome

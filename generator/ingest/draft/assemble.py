@@ -14,6 +14,7 @@ from typing import Optional
 from generator.core.problems import Code, Problem
 from generator.ingest import Refused
 from generator.ingest.draft.content import draft_targets, share_parent_targets, split_list_item, suggest_title, suggest_topics, topic_aspect
+from generator.ingest.draft.decisions import Decisions, cut_off, decisions_of
 from generator.ingest.draft.lines import SENTENCE_PUNCT, deadline_of, ends_sentence
 from generator.ingest.draft.nodes import Draft, Node, SectionDraft, walk_nodes
 from generator.ingest.draft.source import SourceText
@@ -95,6 +96,9 @@ def _target_data(t: dict):
     return Commented(data, t["_note"]) if t.get("_note") else data
 
 
+INCOMPLETE_NOTE = "待填写：来源在这一项中途中断，须按完整原文补全"
+
+
 def item_data(node: Node) -> dict:
     d: dict = {"id": ItemIdText(node.id)}
     if node.label:
@@ -123,6 +127,8 @@ def item_data(node: Node) -> dict:
         d["deadline"] = Commented(node.deadline, f"TODO: check: {said}")
     if node.targets:
         d["targets"] = [_target_data(t) for t in node.targets]
+    if node.incomplete:
+        d["note"] = Commented(INCOMPLETE_NOTE, "TODO: complete the item from the whole document, then delete this note")
     if node.notes:
         d["#notes"] = CommentLines(*node.notes)
     if node.children:
@@ -141,6 +147,11 @@ class Outcome:
     city_written: bool = False
     problems: list = field(default_factory=list)
     extractor: str = ""  # what found the text in a page, PDF or Word file
+
+    def decisions(self) -> Decisions:
+        """What is left for a person (decisions.py): the list's own 待填写 count as its facts."""
+        facts = sum(1 for p in self.problems if p.code == Code.PLACEHOLDER and not p.path.startswith("items"))
+        return decisions_of(self.draft, facts)
 
     def counts(self) -> dict:
         def walk(nodes):
@@ -201,6 +212,8 @@ def build_draft(source: SourceText, split: str = "auto", from_explanation: bool 
             draft.unplaced += [(no, t) for no, t in source.lines[last:]]
         else:
             draft = parse_text(source.lines)
+    if draft.items:
+        cut_off(draft, source.lines)
     if not draft.items:
         message = "found no items: no numbered lines (第一件, 一、, 1. …), no table with a 序号/事项名称 header and no run of sentences; check the file"
         raise Refused([Problem(source.label, 0, 0, "", Code.NO_ITEMS, message)])

@@ -34,6 +34,7 @@ class Node:
     split: bool = False  # a sub-item split from its parent's ；-list
     title: str = ""  # a suggested short title (ours), written as a comment
     deadline_words: Optional[str] = None  # the words of the text that give `deadline` (预计2024年5月完工)
+    incomplete: bool = False  # the source stops in the middle of it (decisions.cut_off)
 
 
 @dataclass
