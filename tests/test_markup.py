@@ -120,9 +120,10 @@ ALLOWED_WORDS = {
     "Pagefind", "segno", "sqlite-utils", "frictionless", "zxing-cpp", "SVG", "SQL", "R", "lunr", "MiniSearch", "FlexSearch", "Lucene", "Elasticsearch", "OpenCC", "Datasette", "Frictionless", "GitHub", "git", "Git", "CI", "PyPI", "pip", "npm", "VS", "Code", "Nu", "QR",
     "jieba", "PyYAML", "libyaml", "C", "pytest", "pytest-xdist", "ruff", "mypy", "pydantic", "rapidyaml", "hypothesis",
     "feedgen", "axe", "axe-playwright-python", "opencc-python-reimplemented", "mkdocs-redirects", "extended",
+    "ProperDocs", "Zensical", "MiniJinja", "trafilatura", "pdfplumber", "python-docx", "reportlab", "Word", "CID",
 }
 # Names of more than one word (standards and products), taken out before the words are counted.
-ALLOWED_PHRASES = ("DB Browser for SQLite", "Frictionless Data Package", "Data Package", "Table Schema", "JSON Schema", "Nu HTML Checker", "VS Code")
+ALLOWED_PHRASES = ("Material for MkDocs", "DB Browser for SQLite", "Frictionless Data Package", "Data Package", "Table Schema", "JSON Schema", "Nu HTML Checker", "VS Code")
 # Pages for maintainers (and the download page, whose column names are the files' own): their
 # code elements (field names, commands, file paths) are code, not page text.
 CODE_PAGES = {"about/format/", "about/contribute/", "about/dependencies/", "about/methodology/", "data/"}

@@ -122,9 +122,9 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             return
         out = Path(config["site_dir"])
         started = time.perf_counter()
-        files = self.stage.other_files()
-        made_s = time.perf_counter() - started
-        for rel, data in sorted(files.items()):
+        index = self.stage.search_index()
+        index_s = time.perf_counter() - started
+        for rel, data in sorted({**self.stage.downloads, **self.stage.feed_files(), **index}.items()):
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
@@ -132,8 +132,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             searchindex.verify(out)
         except searchindex.IndexBroken as exc:
             raise PluginError(f"the search index written to {out / urls.search_data()} is broken: {exc}") from None
-        n_docs = json.loads(files[urls.search_meta()])["docs"]
-        log.info("search: indexed %d pages (feeds and index made in %.1f s)", n_docs, made_s)
+        n_docs = json.loads(index[urls.search_meta()])["docs"]
+        log.info("search: indexed %d pages in %.1f s", n_docs, index_s)
 
     def on_build_error(self, *, error):
         self._restore_source_date_epoch()

@@ -60,9 +60,15 @@ class Stage:
         """mkdocs.yml's nav with its `CITIES` placeholder replaced by one entry per city."""
         return None if nav is None else _expand_nav(nav, pages_mod.nav_entries(self.ds))
 
+    def feed_files(self) -> dict[str, bytes]:
+        return feeds.feed_files(self.ds, self.site_url)
+
+    def search_index(self) -> dict[str, bytes]:
+        return searchindex.build(self.ds, self.build_date)
+
     def other_files(self) -> dict[str, bytes]:
         """The files besides the pages: downloads, Atom feeds and the search index."""
-        return {**self.downloads, **feeds.feed_files(self.ds, self.site_url), **searchindex.build(self.ds, self.build_date)}
+        return {**self.downloads, **self.feed_files(), **self.search_index()}
 
 
 def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str | None = None, serving: bool = False, env=os.environ) -> Stage:
