@@ -20,7 +20,9 @@ help:
 	@echo "make canaries  build build/pages/ with Zensical and ProperDocs too (their sites: build/canary-*/)"
 	@echo "make bench     benchmark load/generate/build at growing data sizes"
 	@echo "make bench-search   search recall, precision, speed and bytes in Chromium (SIZES=300 VERBOSE=1)"
-	@echo "make draft CITY=qingdao YEAR=2024 FROM=list.txt [URL=https://…]   draft data/<city>/<year>.yml from an official text, page or table"
+	@echo "make draft CITY=qingdao YEAR=2024 FROM=list.txt [URL=https://…]   draft data/<city>/<year>.yml from an official text, page, PDF, .docx or table"
+	@echo "make review CITY=qingdao YEAR=2024   a page showing each item beside its source passage, what is left to decide marked"
+	@echo "make bench-draft   decisions left and fields differing from the hand-made data, per seed document (CONTRIBUTING.md)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "Setting up $(VENV) with the pinned packages (first run, or after requirements change)…"
@@ -95,6 +97,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 draft: $(STAMP) ; @$(BIN)/python -m generator draft $(CITY) $(YEAR) "$(FROM)" $(if $(URL),--url "$(URL)")
+
+review: $(STAMP) ; @$(BIN)/python -m generator review $(CITY) $(YEAR)
+
+# Issue #25's measure: each seed document drafted from its raw capture, compared with data/ (figures: CONTRIBUTING.md).
+bench-draft: $(STAMP) ; $(BIN)/python -m benchmarks.bench_draft
 
 # SIZES=300,3000 to choose the item counts (default 300, 3,000, 30,000); figures: README.md.
 bench: $(STAMP)

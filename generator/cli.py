@@ -133,5 +133,11 @@ def main(argv=None) -> int:
     p.add_argument("--retrieved", type=commands.iso_date, metavar="YYYY-MM-DD", help="the day the copy was taken (the source's `retrieved`)")
     p.set_defaults(func=commands.draft)
 
+    p = sub.add_parser("review", help="write a review page of data/<city>/<year>.yml: each item beside its source passage, what is left to decide marked")
+    p.add_argument("city", help="city slug: lowercase pinyin, e.g. qingdao")
+    p.add_argument("year", type=int)
+    p.add_argument("--out", help="the page to write (default: .cache/review/<city>-<year>.html)")
+    p.set_defaults(func=commands.review)
+
     args = parser.parse_args(argv)
     return args.func(args)

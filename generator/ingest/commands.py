@@ -122,3 +122,19 @@ def iso_date(text: str):
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: give a date as YYYY-MM-DD") from None
+
+
+def review(args) -> int:
+    from generator.ingest import Refused
+    from generator.ingest.review import write_review
+
+    try:
+        out, counts = write_review(Path(args.root), args.city, args.year, Path(args.out) if args.out else None)
+    except Refused as refused:
+        for line in refused.lines():
+            print(line, file=sys.stderr)
+        return 1
+    left = sum(n for k, n in counts.items() if k != "accept")
+    print(f"wrote {out} — open it in a browser: file://{out.resolve()}")
+    print(f"{left} decisions left in data/{args.city}/{args.year}.yml" + (f" (and {counts['accept']} suggestions to accept)" if counts.get("accept") else ""))
+    return 0

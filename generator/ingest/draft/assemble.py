@@ -14,7 +14,7 @@ from typing import Optional
 from generator.core.problems import Code, Problem
 from generator.ingest import Refused
 from generator.ingest.draft.content import draft_targets, share_parent_targets, split_list_item, suggest_title, suggest_topics, topic_aspect
-from generator.ingest.draft.decisions import Decisions, cut_off, decisions_of
+from generator.ingest.draft.decisions import Decisions, cut_off, decisions_of, unsure_title, unsure_topics
 from generator.ingest.draft.lines import SENTENCE_PUNCT, deadline_of, ends_sentence
 from generator.ingest.draft.nodes import Draft, Node, SectionDraft, walk_nodes
 from generator.ingest.draft.source import SourceText
@@ -106,7 +106,9 @@ def item_data(node: Node) -> dict:
     if node.section:
         d["section"] = node.section
     d["text"] = node.text
-    if node.title:
+    if node.title and unsure_title(node):
+        d["#title"] = CommentLines(f"title: {scalar(node.title)}  # TODO: decide: the rule had to cut the first clause (or it is the whole text); write a short title of ours, then remove the # in front")
+    elif node.title:
         d["#title"] = CommentLines(f"title: {scalar(node.title)}  # TODO: suggested (ours, from the text's first clause); check or shorten, then remove the # in front")
     else:
         d["#title"] = CommentLines("title:   # TODO: a short title of ours, under 20 characters")
@@ -119,7 +121,10 @@ def item_data(node: Node) -> dict:
     if node.topics:
         ids = ", ".join(t for t, _ in node.topics)
         words = ", ".join(k for _, ks in node.topics for k in ks)
-        d["#topics"] = CommentLines(f"topics: [{ids}]  # TODO: suggested by the words {words}; check, then remove the # in front")
+        if unsure_topics(node):
+            d["#topics"] = CommentLines(f"topics: [{ids}]  # TODO: decide: the first clause names no topic; suggested by the words {words} further on; check, then remove the # in front")
+        else:
+            d["#topics"] = CommentLines(f"topics: [{ids}]  # TODO: suggested by the words {words}; check, then remove the # in front")
     else:
         d["#topics"] = CommentLines("topics: []  # TODO: ids from data/topics.yml (no keyword matched)")
     if node.deadline:

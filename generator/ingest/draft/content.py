@@ -57,6 +57,8 @@ def targets_of(text: str, where: str) -> list:
         metrics = quantities.metrics_for(seg_text, seg.quantities, seg.start)
         for q, metric in zip(seg.quantities, metrics, strict=True):
             target: dict = {"text": stripped, "metric": metric or stripped[:30], "value": q.value}
+            if not metric:
+                target["_note"] = "TODO: metric: no words name what the figure counts; name it"
             if q.value_max is not None:
                 target["value_max"] = q.value_max
             target["unit"] = q.unit

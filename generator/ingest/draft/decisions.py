@@ -111,7 +111,7 @@ def unsure_topics(node: Node) -> bool:
 
 
 def unsure_metric(target: dict) -> bool:
-    return bool(target.get("_note", "").startswith("TODO: several figures")) or target.get("metric", "") == target.get("text", "")[:30]
+    return target.get("_note", "").startswith(("TODO: several figures", "TODO: metric:"))
 
 
 def decisions_of(draft: Draft, placeholders: int = 0) -> Decisions:
