@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.core import model
 from generator.core.model import walk_items
 from generator.core.problems import Code, Problem
 from generator.data.verbatim import normalise
@@ -47,7 +48,7 @@ class ItemView:
     id: str
     label: str
     line: int
-    item: object
+    item: model.Item
     unsure: list = field(default_factory=list)
     passage: list = field(default_factory=list)  # (capture line number, text, [(start, end) marked])
     capture: str = ""
