@@ -74,3 +74,75 @@ def search_urls(site) -> list:
     """The page of every entry in the built search index, in index order."""
     n = json.loads((site / urls.search_meta()).read_text(encoding="utf-8"))["docs"]
     return [json.loads((site / urls.search_doc(i)).read_text(encoding="utf-8"))["u"] for i in range(n)]
+
+
+# --- the preview's kept pages and downloads (generator/site/stage.py Preview) -------------------
+
+
+def _by_src(made) -> dict:
+    return {p.src: p for p in made.pages}
+
+
+def test_a_preview_makes_again_only_what_an_edit_touches_and_the_result_is_the_full_builds(tmp_path):
+    """After an edit, the edited list's pages are new, an untouched list's are the very objects
+    of the previous build; and every page equals what a full build of the edited data makes
+    (the data page aside: a preview says which whole-dataset files it leaves out)."""
+    from generator.site import stage
+
+    root = tmp_path / "root"
+    write_dataset(root, 60)
+    preview = stage.Preview()
+    before = _by_src(stage.prepare(root, preview=preview))
+    edited = sorted((root / "data").glob("*/20*.yml"))[0]
+    city, year = edited.parent.name, int(edited.stem)
+    untouched = next(p for p in sorted((root / "data").glob("*/20*.yml")) if p.parent.name != city)
+    edit_first_item(edited, "改动标记")
+    after = _by_src(stage.prepare(root, preview=preview))
+    full = _by_src(stage.prepare(root))
+
+    assert any("改动标记" in page.content for src, page in after.items() if src.startswith(f"{city}/{year}/"))
+    same = urls.city_year_src(untouched.parent.name, int(untouched.stem))
+    assert after[same] is before[same], "an untouched list's pages were made again"
+    assert after.keys() == full.keys()
+    differ = [src for src in full if after[src].content != full[src].content and src != urls.data_page_src()]
+    assert not differ, differ[:5]
+
+
+def test_a_preview_sees_edits_to_what_a_list_is_made_from(tmp_path):
+    """city.yml and topics.yml are in each list's stamp (and so are the lists it names by
+    `related`, and its archived sources: stage.list_stamps)."""
+    from generator.site import stage
+
+    root = tmp_path / "root"
+    write_dataset(root, 30)
+    preview = stage.Preview()
+    stage.prepare(root, preview=preview)
+    city_file = sorted((root / "data").glob("*/city.yml"))[0]
+    slug = city_file.parent.name
+    text = city_file.read_text(encoding="utf-8")
+    name = load_yaml(text).data["short_name"]
+    city_file.write_text(text.replace(f"short_name: {name}\n", f"short_name: {name}新\n", 1), encoding="utf-8")
+    year = int(sorted(city_file.parent.glob("20*.yml"))[0].stem)
+    after = _by_src(stage.prepare(root, preview=preview))
+    assert name + "新" in after[urls.city_year_src(slug, year)].content
+    assert after == _by_src(stage.prepare(root)) | {urls.data_page_src(): after[urls.data_page_src()]}
+
+    topics_file = root / "data" / "topics.yml"
+    topics_file.write_text(topics_file.read_text(encoding="utf-8").replace("name: 就业创业\n", "name: 就业与创业\n", 1), encoding="utf-8")
+    after = _by_src(stage.prepare(root, preview=preview))
+    assert any("就业与创业" in page.content for src, page in after.items() if src.startswith(f"{slug}/"))
+    assert after == _by_src(stage.prepare(root)) | {urls.data_page_src(): after[urls.data_page_src()]}
+
+
+def test_a_preview_leaves_the_whole_dataset_files_to_make_site_and_says_so(tmp_path):
+    from generator.site import stage
+
+    root = tmp_path / "root"
+    write_dataset(root, 30)
+    made = stage.prepare(root, preview=stage.Preview())
+    assert urls.database() not in made.downloads and urls.all_json() not in made.downloads
+    assert any(path.endswith(".csv") for path in made.downloads), "each list's own files are still made"
+    data_page = _by_src(made)[urls.data_page_src()].content
+    assert "预览中不生成" in data_page and "make site" in data_page
+    full = stage.prepare(root)
+    assert urls.database() in full.downloads and "预览中不生成" not in _by_src(full)[urls.data_page_src()].content

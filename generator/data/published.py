@@ -73,6 +73,11 @@ def _item_ids(items: object) -> set[str]:
     return ids
 
 
+# git blob id → item ids, for the whole process: a blob's content never changes, so the
+# rebuilds of `mkdocs serve` read each committed file from git once
+_READ: dict = {}
+
+
 def published_at(root: Path, ref: str, known: dict | None = None) -> PublishedIds:
     """Read the year files of `ref` straight from git (the working tree is not touched).
 
@@ -92,14 +97,14 @@ def published_at(root: Path, ref: str, known: dict | None = None) -> PublishedId
         out.cities.add(slug)
         if not stem.isdigit():
             continue
-        if blob in known:
-            out.lists[(slug, int(stem))] = known[blob]
+        if blob in known or blob in _READ:
+            out.lists[(slug, int(stem))] = known[blob] = known.get(blob) or _READ[blob]
         else:
             unread.append(((slug, int(stem)), blob))
     for (key, blob), raw in zip(unread, _blobs(root, [blob for _, blob in unread]), strict=True):
         ids = _ids_in_file(raw)
         if ids is not None:  # a file that did not parse there was never published
-            known[blob] = out.lists[key] = ids
+            known[blob] = _READ[blob] = out.lists[key] = ids
     return out
 
 

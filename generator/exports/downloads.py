@@ -272,16 +272,29 @@ def list_files(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = No
     return out
 
 
-def export_files(ds: Dataset, site_url: str, workers: int = 0, on: dt.date | None = None) -> dict[str, bytes]:
+def export_files(ds: Dataset, site_url: str, workers: int = 0, on: dt.date | None = None, stamps: dict | None = None, kept: dict | None = None) -> dict[str, bytes]:
     """All download files: {site-relative path: bytes}, in a fixed order (`workers`: see parallel.py).
 
+    A preview passes `stamps` ({list key: what its files depend on}) and `kept` ({list key:
+    (stamp, files)}, held between its builds): a list whose stamp is unchanged keeps its files,
+    and the whole-dataset files are not made (they are `make site`'s; the data page says so).
     Write them under the built site's directory (e.g. in MkDocs' on_post_build)."""
     out: dict[str, bytes] = {}
-    n_items = sum(len(lf.data.items) for lf in ds.lists.values())
     on = _on(ds, on)
-    for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url, on), sorted(ds.lists), n_items, workers):
-        out.update(files)
-    out.update(dataset_files(ds, site_url, on))
+    if stamps is not None and kept is not None:
+        for key in sorted(ds.lists):
+            stamp, files = kept.get(key, (None, {}))
+            if stamp != stamps[key]:
+                files = list_files(ds, ds.lists[key], site_url, on)
+                kept[key] = (stamps[key], files)
+            out.update(files)
+        for key in set(kept) - set(ds.lists):
+            del kept[key]
+    else:
+        n_items = sum(len(lf.data.items) for lf in ds.lists.values())
+        for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url, on), sorted(ds.lists), n_items, workers):
+            out.update(files)
+        out.update(dataset_files(ds, site_url, on))
     for name in schema.SCHEMAS:
         out[urls.schema(name)] = schema.render(name).encode("utf-8")
     return out

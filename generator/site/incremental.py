@@ -12,6 +12,11 @@ What a dirty build would otherwise get wrong, and how it is kept right:
 - MkDocs warns about dirty builds in general, which `strict: true` turns into a failure; the
   warning is filtered only when a build runs with these guarantees (`on_startup`).
 
+Before MkDocs renders anything, the generator itself makes again only what an edit touches:
+`stage.Preview` keeps each list's pages and downloads (and the city and topic pages) with
+a stamp of the files they are made from (stage.list_stamps); the whole-dataset downloads
+(zip, SQLite, all.json) are left to `make site`, and the data page says so.
+
 The state lives on an `Incremental` object that the plugin (generator/site/plugin.py) creates
 in `on_startup`; MkDocs keeps plugins that have `on_startup` for the whole serve process.
 """
@@ -22,6 +27,8 @@ import logging
 from pathlib import Path
 
 import jinja2
+
+from generator.site import stage
 
 
 class _DirtyWarning(logging.Filter):
@@ -58,6 +65,8 @@ class Incremental:
         self.pages: dict = {}  # src → Markdown of the previous build
         self.site_key: str | None = None
         self.bytecode = _MemoryBytecodeCache()
+        # each list's pages and downloads, kept between the builds of `mkdocs serve`
+        self.preview = stage.Preview() if self.serving else None
         if self.active:
             logger = logging.getLogger("mkdocs.commands.build")
             if not any(isinstance(f, _DirtyWarning) for f in logger.filters):

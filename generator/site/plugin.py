@@ -61,7 +61,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                 site_url=config.get("site_url") or "",
                 workers=self.config.workers,
                 edit_base=self.config.edit_base,
-                serving=self.incremental.serving,
+                preview=self.incremental.preview,
             )
         except stage.Refused as exc:
             for p in exc.problems:

@@ -15,11 +15,12 @@ nothing of MkDocs. Two callers use it:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -71,10 +72,21 @@ class Stage:
         return {**self.downloads, **self.feed_files(), **self.search_index()}
 
 
-def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str | None = None, serving: bool = False, env=os.environ) -> Stage:
+@dataclass
+class Preview:
+    """What a preview (`mkdocs serve`) keeps between its builds, so that an edit makes again
+    only what it touches: each list's pages and downloads, with the stamp they were made for."""
+
+    pages: dict = field(default_factory=dict)  # list key → (stamp, [Page])
+    downloads: dict = field(default_factory=dict)  # list key → (stamp, {path: bytes})
+
+
+def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str | None = None, preview: Preview | None = None, env=os.environ) -> Stage:
     """Load and check the data under `root`, then generate. Raises Refused on any data error
-    or a published page that would disappear: nothing is made from data that fails a check."""
-    ds = load_dataset(root, freeze=not serving)  # under `mkdocs serve`, data is loaded again and again
+    or a published page that would disappear: nothing is made from data that fails a check.
+    With `preview`, unchanged lists keep their pages and downloads from the previous build,
+    and the whole-dataset downloads are left to `make site`."""
+    ds = load_dataset(root, freeze=preview is None)  # a preview loads the data again and again
     if ds.errors:
         raise Refused(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.", ds.errors)
     try:
@@ -85,12 +97,39 @@ def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str 
         raise Refused(f"{len(gone)} published page(s) would disappear: fix them (see above, or run `make validate`) — nothing was built.", gone)
     edit_base = edit_base or repository_blob_url(Path(root), env)
     build_date = derive.build_date([lf.data for lf in ds.lists.values()], env.get("SOURCE_DATE_EPOCH"))
+    site = pages_mod.Site(ds, edit_base=edit_base, site_url=site_url, workers=workers, build_date=build_date)
+    stamps = list_stamps(site, Path(root)) if preview is not None else None
     # the downloads are made before the pages: the data page lists each with its size
-    made = downloads_mod.export_files(ds, site_url, workers, build_date)
-    site = pages_mod.Site(ds, edit_base=edit_base, site_url=site_url, workers=workers, build_date=build_date, downloads=made)
+    made = downloads_mod.export_files(ds, site_url, workers, build_date, stamps, preview.downloads if preview else None)
+    site.downloads = made
+    if preview is not None:
+        site.stamps, site.kept = stamps, preview.pages
     pages = site.pages()
     pages.append(pages_mod.Page(urls.search_src(), pages_mod.search_page()))
     return Stage(ds, build_date, site_url, pages, made)
+
+
+def list_stamps(site: pages_mod.Site, root: Path) -> dict:
+    """{list key: a digest of everything its pages and downloads are made from}: its year file,
+    its city's city.yml, the lists its items name or are named by, its archived sources,
+    topics.yml, the templates, and the build's own settings and dates."""
+    templates = Path(pages_mod.__file__).parent.parent / "templates"
+    common = hashlib.sha256(repr((site.build_date, site.newest, site.edit_base, site.site_url)).encode())
+    for path in sorted(templates.rglob("*")):
+        common.update(f"{path.name}:{path.stat().st_mtime_ns}".encode())
+    topics = root / "data" / "topics.yml"
+    common.update(topics.read_bytes() if topics.exists() else b"")
+    out = {}
+    for key, lf in site.ds.lists.items():
+        digest = common.copy()
+        paths = [lf.path, f"data/{key[0]}/city.yml"]
+        paths += [site.ds.lists[k].path for k in sorted(site.related_lists(key)) if k in site.ds.lists]
+        paths += sorted({s.archive for s in lf.data.sources if s.archive})
+        for rel in paths:
+            file = root / rel
+            digest.update(rel.encode() + b"\0" + (file.read_bytes() if file.is_file() else b""))
+        out[key] = digest.hexdigest()
+    return out
 
 
 # --- the docs tree on disk -----------------------------------------------------------

@@ -31,6 +31,7 @@ from generator.data.dataset import Dataset, ListFile
 from generator.site import captures
 from generator.site.pages import cities, lists, sources, topics
 from generator.site.pages.cities import nav_entries
+from generator.site.pages.lists import related_key
 from generator.site.pages.markup import environment
 from generator.site.pages.rows import Citing
 
@@ -62,6 +63,9 @@ class Site:
         # what ages are measured against: the plugin passes derive.build_date (SOURCE_DATE_EPOCH)
         self.build_date = build_date or self.newest
         self.captures = self._load_captures()
+        self.stamps: dict | None = None  # a preview's list stamps and kept pages (stage.py); None: make every page
+        self.kept: dict | None = None
+        self._used: set = set()
         self.topic_items: dict = {t: [] for t in ds.topics}
         self.related_back: dict = {}  # (city, year, id) → the items whose `related` names it
         for (slug, year), lf in self.by_city_year():
@@ -108,6 +112,13 @@ class Site:
                     out.setdefault(s.archive, []).append(Citing(slug, self.city_name(slug), year, pl, s, uses))
         return out
 
+    def related_lists(self, key: tuple) -> set:
+        """The other lists whose items one list's pages name: its items' `related`, and the
+        items whose `related` names one of its items."""
+        out = {related_key(ref)[:2] for item, _, _ in walk_items(self.ds.lists[key].data.items) for ref in item.related}
+        out |= {(c, y) for (city, year, _), backs in self.related_back.items() if (city, year) == key for c, y, _ in backs}
+        return out - {key}
+
     # --- lookups ---------------------------------------------------------------------
 
     def by_city_year(self):
@@ -143,19 +154,42 @@ class Site:
     def pages(self) -> list[Page]:
         out = [cities.home(self), cities.cities_index(self), topics.topics_index(self)]
         for slug in sorted(self.ds.cities):
-            out.append(cities.city_page(self, slug))
+            lists_of = [key for key in self.ds.lists if key[0] == slug]
+            out.extend(self._kept(("city", slug), lists_of, lambda slug=slug: [cities.city_page(self, slug)]))
         keys = [key for key, _ in self.by_city_year()]
-        n_items = sum(len(self.ds.lists[key].data.items) for key in keys)
-        for list_pages in parallel.ordered_map(self.list_pages, keys, n_items, self.workers):
-            out.extend(list_pages)
+        if self.kept is not None:  # a preview: unchanged lists keep their pages
+            for key in keys:
+                out.extend(self._kept(("list", key), [key], lambda key=key: self.list_pages(key)))
+        else:
+            n_items = sum(len(self.ds.lists[key].data.items) for key in keys)
+            for list_pages in parallel.ordered_map(self.list_pages, keys, n_items, self.workers):
+                out.extend(list_pages)
         for topic_id in self.ds.topics:
-            out.append(topics.topic_page(self, topic_id))
+            in_topic = sorted({(lf.data.city, lf.data.year) for lf, _, _ in self.topic_items.get(topic_id, [])})
+            out.extend(self._kept(("topic", topic_id), in_topic, lambda topic_id=topic_id: [topics.topic_page(self, topic_id)]))
         out.append(sources.data_page(self))
         citing = self.citing()
         out.append(sources.sources_index(self, citing))
         for archive in sorted(citing):
             out.append(sources.source_page(self, archive, citing[archive]))
+        if self.kept is not None:
+            for gone in set(self.kept) - self._used:
+                del self.kept[gone]
         return out
+
+    def _kept(self, key: tuple, made_from: list, make) -> list[Page]:
+        """In a preview, pages whose lists' stamps (stage.list_stamps) are unchanged since the
+        previous build are taken from then; otherwise (and in every full build) made now."""
+        if self.kept is None or self.stamps is None:
+            return make()
+        stamp = tuple(self.stamps[k] for k in made_from)
+        self._used.add(key)
+        old = self.kept.get(key)
+        if old is not None and old[0] == stamp:
+            return old[1]
+        pages = make()
+        self.kept[key] = (stamp, pages)
+        return pages
 
     def list_pages(self, key: tuple) -> list[Page]:
         """The pages of one city-year list: its index, changes, items and removed items."""

@@ -117,8 +117,11 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def file_size(n: int) -> str:
-    """A download's size as readers see it: 850 字节, 12.3 KB, 1.2 MB (1 KB = 1,024 bytes)."""
+def file_size(n: int | None) -> str:
+    """A download's size as readers see it: 850 字节, 12.3 KB, 1.2 MB (1 KB = 1,024 bytes);
+    None: a file the preview does not make."""
+    if n is None:
+        return "预览中不生成"
     if n < 1024:
         return f"{n} 字节"
     if n < 1024 * 1024:

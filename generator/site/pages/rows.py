@@ -233,7 +233,7 @@ class Download(NamedTuple):
     """A file on the data page: where it is and how big."""
 
     url: str  # site-relative (urls.*)
-    size: int  # bytes
+    size: int | None  # bytes; None in a preview, which makes only each list's own files (stage.py)
 
 
 class ListDownloads(NamedTuple):

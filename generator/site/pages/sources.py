@@ -54,7 +54,7 @@ def data_page(site: Site) -> Page:
     files = site.downloads if site.downloads is not None else downloads.summary_files(site.ds, site.site_url, site.build_date)
 
     def download(url: str) -> Download:
-        return Download(url, len(files[url]))
+        return Download(url, len(files[url]) if url in files else None)
 
     lists = []
     for (slug, year), lf in site.by_city_year():
@@ -74,6 +74,7 @@ def data_page(site: Site) -> Page:
         tables=tables.TABLES,
         query=tables.BEHIND_BY_CITY,
         schemas=list(schema.SCHEMAS),
+        preview=urls.database() not in files,
     )
 
 
