@@ -84,14 +84,14 @@ class Incremental:
         key = _site_key(config)
         if key == self.site_key:
             for page in generated:
-                if self.pages.get(page.src) == page.content:
+                if self.pages.get(page.src) == (page.content, page.html):
                     f = files.get_file_from_path(page.src)
                     if f is not None:
                         f.is_modified = _unmodified  # instance attribute: only this File
         elif self.pages:  # nav or theme changed: hand-written pages need rendering again too
             for f in files.documentation_pages():
                 f.is_modified = _modified
-        self.pages = {page.src: page.content for page in generated}
+        self.pages = {page.src: (page.content, page.html) for page in generated}
         self.site_key = key
 
 

@@ -23,14 +23,18 @@ import gc
 import json
 import logging
 import os
+import re
 import time
 from pathlib import Path
 
+import markdown
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils.meta import get_data
 
 from generator import derive
 from generator.core import urls
@@ -49,6 +53,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
     def __init__(self):
         self.incremental = incremental.Incremental()
         self.stage: stage.Stage | None = None
+        self.made_html: dict = {}  # src → generated Page whose HTML the stage made (markdown_converter)
         self._epoch_before: str | None = None
 
     def on_startup(self, *, command, dirty):
@@ -62,6 +67,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                 workers=self.config.workers,
                 edit_base=self.config.edit_base,
                 preview=self.incremental.preview,
+                to_html=markdown_converter(config),
             )
         except stage.Refused as exc:
             for p in exc.problems:
@@ -70,6 +76,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         for p in made.ds.warnings:
             log.info("data: %s", p)
         self.stage = made
+        self.made_html = {page.src: page for page in made.pages if page.html is not None}
         self._set_source_date_epoch(made.ds)
         if not self.incremental.serving:  # one build per process: the data and pages live until the end,
             gc.freeze()  # so keep the cycle collector from walking them on every pass
@@ -106,6 +113,23 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self.incremental.mark_unchanged(files, self.stage.pages, config)  # `mkdocs serve --dirty`
         return files
 
+    def on_page_markdown(self, markdown, page, config, files):
+        """A generated page's HTML is made already: MkDocs has nothing to convert."""
+        return "" if page.file.src_uri in self.made_html else markdown
+
+    def on_page_content(self, html, page, config, files):
+        made = self.made_html.get(page.file.src_uri)
+        if made is None:
+            return html
+        page.toc = get_toc(made.toc or [])
+        page.present_anchor_ids = set(_ID.findall(made.html))  # for MkDocs' check of links to anchors
+        return made.html
+
+    def on_post_page(self, output, page, config):
+        """A page written is a page MkDocs no longer needs the HTML of (the nav holds titles)."""
+        page.content = None
+        return output
+
     def on_env(self, env, config, files):
         return self.incremental.on_env(env)
 
@@ -137,3 +161,24 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 
     def on_build_error(self, *, error):
         self._restore_source_date_epoch()
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def markdown_converter(config):
+    """Site.to_html: a generated page's Markdown → (its front matter, its body as HTML, its
+    toc tokens), converted as MkDocs would (the same extensions and settings; MkDocs' own
+    link rewriting has nothing to do on pages whose links urls.relative made). The
+    generator calls it where it makes each page (in the workers of parallel.py)."""
+    converter: list = []
+
+    def to_html(text: str) -> tuple[str, str, list]:
+        if not converter:  # one per process: a forked worker makes its own
+            converter.append(markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}))
+        md = converter[0]
+        md.reset()
+        body, _ = get_data(text)
+        return text[: len(text) - len(body)], md.convert(body), list(getattr(md, "toc_tokens", []))
+
+    return to_html

@@ -81,11 +81,12 @@ class Preview:
     downloads: dict = field(default_factory=dict)  # list key → (stamp, {path: bytes})
 
 
-def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str | None = None, preview: Preview | None = None, env=os.environ) -> Stage:
+def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str | None = None, preview: Preview | None = None, to_html=None, env=os.environ) -> Stage:
     """Load and check the data under `root`, then generate. Raises Refused on any data error
     or a published page that would disappear: nothing is made from data that fails a check.
     With `preview`, unchanged lists keep their pages and downloads from the previous build,
-    and the whole-dataset downloads are left to `make site`."""
+    and the whole-dataset downloads are left to `make site`. With `to_html` (Site.to_html),
+    every page comes with its HTML, made where the page is made."""
     ds = load_dataset(root, freeze=preview is None)  # a preview loads the data again and again
     if ds.errors:
         raise Refused(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.", ds.errors)
@@ -98,6 +99,7 @@ def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str 
     edit_base = edit_base or repository_blob_url(Path(root), env)
     build_date = derive.build_date([lf.data for lf in ds.lists.values()], env.get("SOURCE_DATE_EPOCH"))
     site = pages_mod.Site(ds, edit_base=edit_base, site_url=site_url, workers=workers, build_date=build_date)
+    site.to_html = to_html
     stamps = list_stamps(site, Path(root)) if preview is not None else None
     # the downloads are made before the pages: the data page lists each with its size
     made = downloads_mod.export_files(ds, site_url, workers, build_date, stamps, preview.downloads if preview else None)
@@ -105,7 +107,7 @@ def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str 
     if preview is not None:
         site.stamps, site.kept = stamps, preview.pages
     pages = site.pages()
-    pages.append(pages_mod.Page(urls.search_src(), pages_mod.search_page()))
+    pages.append(site.page(urls.search_src(), pages_mod.search_page()))
     return Stage(ds, build_date, site_url, pages, made)
 
 

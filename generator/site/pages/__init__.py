@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import jinja2
@@ -41,7 +42,9 @@ __all__ = ["Page", "Site", "nav_entries", "search_page"]  # what the plugin and 
 @dataclass
 class Page:
     src: str  # path of the Markdown file relative to docs_dir, e.g. qingdao/2024/6-3.md (urls.*_src)
-    content: str
+    content: str  # the Markdown; when the plugin has the HTML made here (Site.to_html), its front matter only
+    html: str | None = None  # the body as HTML, made by Site.to_html; None: the builder converts `content`
+    toc: list | None = None  # the headings (Python-Markdown's toc_tokens) that go with `html`
 
     @property
     def url(self) -> str:
@@ -63,6 +66,9 @@ class Site:
         # what ages are measured against: the plugin passes derive.build_date (SOURCE_DATE_EPOCH)
         self.build_date = build_date or self.newest
         self.captures = self._load_captures()
+        # The plugin's Markdown converter (text → front matter, HTML, toc tokens): pages are
+        # converted where they are made, in the workers, instead of one by one in MkDocs
+        self.to_html: Callable[[str], tuple[str, str, list]] | None = None
         self.stamps: dict | None = None  # a preview's list stamps and kept pages (stage.py); None: make every page
         self.kept: dict | None = None
         self._used: set = set()
@@ -208,7 +214,13 @@ class Site:
         ctx["link"] = lambda to: urls.relative(url, to)
         ctx.setdefault("build_date", self.build_date)
         ctx.setdefault("newest", self.newest)
-        return Page(src, self._template(template).render(**ctx))
+        return self.page(src, self._template(template).render(**ctx))
+
+    def page(self, src: str, text: str) -> Page:
+        if self.to_html is None:
+            return Page(src, text)
+        front, html, toc = self.to_html(text)
+        return Page(src, front, html, toc)
 
     @functools.cache  # noqa: B019 - one Site per build: template edits still show at the next build
     def _template(self, name: str) -> jinja2.Template:
