@@ -123,7 +123,10 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             return html
         page.toc = get_toc(made.toc or [])
         page.present_anchor_ids = set(_ID.findall(made.html))  # for MkDocs' check of links to anchors
-        return made.html
+        html = made.html
+        if not self.incremental.serving:  # MkDocs holds it now; a preview keeps it for the next build
+            made.html = made.toc = None
+        return html
 
     def on_post_page(self, output, page, config):
         """A page written is a page MkDocs no longer needs the HTML of (the nav holds titles)."""
