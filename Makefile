@@ -9,7 +9,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv validate schema site pages canaries recover-site serve draft test test-fast lint bench bench-search lock clean
+.PHONY: help venv validate schema site pages canaries recover-site serve draft review bench-draft test test-fast lint bench bench-search lock clean
 
 help:
 	@echo "make serve     set up .venv, validate data, build and serve http://127.0.0.1:8000 (PORT=… for another port)"
