@@ -15,7 +15,7 @@ help:
 	@echo "make serve     set up .venv, validate data, build and serve http://127.0.0.1:8000 (PORT=… for another port)"
 	@echo "make test      run the code checks and all tests (unit, golden, build, browser)"
 	@echo "make validate  check data/ and print every problem as file:line:col"
-	@echo "make site      build the site into site/ (strict; invalid data stops the build)"
+	@echo "make site      build the site into site/ (strict; invalid data stops the build; SHARDS=N: in N parts of cities at once)"
 	@echo "make pages     write the docs tree any mkdocs.yml builder can build into build/pages/ (see content/about/dependencies.md)"
 	@echo "make canaries  build build/pages/ with Zensical and ProperDocs too (their sites: build/canary-*/)"
 	@echo "make bench     benchmark load/generate/build at growing data sizes"
@@ -50,7 +50,7 @@ site: recover-site validate
 	if ! flock -n 9; then echo "Another make site is building in this folder; waiting for it to finish…"; flock 9; fi; \
 	$(RECOVER_SITE); \
 	rm -rf site.new; \
-	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/python -m generator.site.build --strict --site-dir site.new \
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/python -m $(if $(SHARDS),generator.site.shards build $(SHARDS),generator.site.build --strict) --site-dir site.new \
 		|| { rm -rf site.new; echo "mkdocs build --strict failed (see above); site/ is unchanged."; exit 1; }; \
 	trap '' INT TERM HUP; rm -rf site.old; if [ -d site ]; then mv site site.old; fi; mv site.new site; rm -rf site.old; \
 	echo "Built site/ — open site/index.html or run make serve"

@@ -68,9 +68,7 @@ class Incremental:
         # each list's pages and downloads, kept between the builds of `mkdocs serve`
         self.preview = stage.Preview() if self.serving else None
         if self.active:
-            logger = logging.getLogger("mkdocs.commands.build")
-            if not any(isinstance(f, _DirtyWarning) for f in logger.filters):
-                logger.addFilter(_DirtyWarning())
+            quiet_dirty_warning()
 
     def on_env(self, env):
         if self.active:
@@ -87,7 +85,7 @@ class Incremental:
                 if self.pages.get(page.src) == (page.content, page.html):
                     f = files.get_file_from_path(page.src)
                     if f is not None:
-                        f.is_modified = _unmodified  # instance attribute: only this File
+                        leave_unbuilt(f)
         elif self.pages:  # nav or theme changed: hand-written pages need rendering again too
             for f in files.documentation_pages():
                 f.is_modified = _modified
@@ -103,6 +101,19 @@ def _site_key(config) -> str:
     if config.config_file_path:
         stamps.append((config.config_file_path, Path(config.config_file_path).stat().st_mtime_ns))
     return repr((config.get("nav"), stamps))
+
+
+def quiet_dirty_warning() -> None:
+    """Drop MkDocs' generic dirty-build warning, for builds that keep the guarantees above
+    (and shards, which skip only other shards' pages: generator/site/shards.py)."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(f, _DirtyWarning) for f in logger.filters):
+        logger.addFilter(_DirtyWarning())
+
+
+def leave_unbuilt(f) -> None:
+    """Make MkDocs' dirty build skip this file (an instance attribute: only this File)."""
+    f.is_modified = _unmodified
 
 
 def _unmodified() -> bool:

@@ -38,7 +38,7 @@ from mkdocs.utils.meta import get_data
 
 from generator import derive
 from generator.core import urls
-from generator.site import incremental, searchindex, stage
+from generator.site import incremental, searchindex, shards, stage
 
 log = logging.getLogger("mkdocs.plugins.ledger")
 
@@ -47,19 +47,30 @@ class LedgerConfig(base.Config):
     data_dir = c.Dir(exists=True, default=".")  # the folder that holds data/ (and sources/)
     workers = c.Type(int, default=0)  # processes for pages and downloads; 0: one per core, at most 4 (parallel.py)
     edit_base = c.Optional(c.Type(str))  # where "edit this data" links point (a repository blob URL)
+    shard = c.Type(str, default="")  # a sharded build's part: K/N or `site` (generator/site/shards.py); "": all
 
 
 class LedgerPlugin(BasePlugin[LedgerConfig]):
     def __init__(self):
         self.incremental = incremental.Incremental()
         self.stage: stage.Stage | None = None
+        self.dirty = False
         self.made_html: dict = {}  # src → generated Page whose HTML the stage made (markdown_converter)
         self._epoch_before: str | None = None
 
     def on_startup(self, *, command, dirty):
         self.incremental = incremental.Incremental(command, dirty)
+        self.dirty = dirty
 
     def on_config(self, config):
+        try:
+            shard = shards.parse(self.config.shard)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        if shard is not None and not self.dirty:
+            raise PluginError("a shard is built with --dirty, so that MkDocs skips the pages of the other shards (python -m generator.site.shards does)")
+        if shard is not None:
+            incremental.quiet_dirty_warning()
         try:
             made = stage.prepare(
                 Path(self.config.data_dir),
@@ -68,6 +79,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                 edit_base=self.config.edit_base,
                 preview=self.incremental.preview,
                 to_html=markdown_converter(config),
+                shard=shard,
             )
         except stage.Refused as exc:
             for p in exc.problems:
@@ -106,10 +118,17 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
     def on_files(self, files, config):
         if self.stage is None:
             return files
+        others_only = isinstance(self.stage.shard, tuple)  # a part of cities: the site-wide shard has the rest
+        if others_only:
+            for f in files:  # hand-written pages, theme and static files
+                incremental.leave_unbuilt(f)
         for page in self.stage.pages:
             if files.get_file_from_path(page.src) is not None:
                 raise PluginError(stage.clash(Path(config["docs_dir"]).name, page))
-            files.append(File.generated(config, page.src, content=page.content))
+            f = File.generated(config, page.src, content=page.content)
+            if not page.made:  # another shard's page: listed (nav, sitemap), not built here
+                incremental.leave_unbuilt(f)
+            files.append(f)
         self.incremental.mark_unchanged(files, self.stage.pages, config)  # `mkdocs serve --dirty`
         return files
 
@@ -145,7 +164,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         """Write the downloads (made in on_config), the Atom feeds and the search index next to
         the pages; the index is read back before the build counts as done."""
         self._restore_source_date_epoch()
-        if self.stage is None:
+        if self.stage is None or not self.stage.site_wide:
             return
         out = Path(config["site_dir"])
         started = time.perf_counter()

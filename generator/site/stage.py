@@ -52,6 +52,12 @@ class Stage:
     site_url: str
     pages: list[pages_mod.Page]  # every generated page, the search page among them
     downloads: dict[str, bytes]  # path under the site → bytes (the data page lists their sizes)
+    shard: tuple[int, int] | str | None = None  # shards.parse: None, "site" or (k, n)
+
+    @property
+    def site_wide(self) -> bool:
+        """Whether this build writes the files that need the whole dataset (downloads, feeds, index)."""
+        return self.shard is None or self.shard == "site"
 
     def redirects(self) -> dict[str, str]:
         """mkdocs-redirects' map: old item and city addresses → their pages."""
@@ -81,12 +87,14 @@ class Preview:
     downloads: dict = field(default_factory=dict)  # list key → (stamp, {path: bytes})
 
 
-def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str | None = None, preview: Preview | None = None, to_html=None, env=os.environ) -> Stage:
+def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str | None = None, preview: Preview | None = None, to_html=None, shard=None, env=os.environ) -> Stage:
     """Load and check the data under `root`, then generate. Raises Refused on any data error
     or a published page that would disappear: nothing is made from data that fails a check.
     With `preview`, unchanged lists keep their pages and downloads from the previous build,
     and the whole-dataset downloads are left to `make site`. With `to_html` (Site.to_html),
-    every page comes with its HTML, made where the page is made."""
+    every page comes with its HTML, made where the page is made. With `shard` (shards.parse),
+    only that shard's pages are made, the others are placeholders; downloads are the site-wide
+    shard's."""
     ds = load_dataset(root, freeze=preview is None)  # a preview loads the data again and again
     if ds.errors:
         raise Refused(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.", ds.errors)
@@ -102,13 +110,12 @@ def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str 
     site.to_html = to_html
     stamps = list_stamps(site, Path(root)) if preview is not None else None
     # the downloads are made before the pages: the data page lists each with its size
-    made = downloads_mod.export_files(ds, site_url, workers, build_date, stamps, preview.downloads if preview else None)
+    made = downloads_mod.export_files(ds, site_url, workers, build_date, stamps, preview.downloads if preview else None) if shard in (None, "site") else {}
     site.downloads = made
     if preview is not None:
         site.stamps, site.kept = stamps, preview.pages
-    pages = site.pages()
-    pages.append(site.page(urls.search_src(), pages_mod.search_page()))
-    return Stage(ds, build_date, site_url, pages, made)
+    pages = site.pages(shard)
+    return Stage(ds, build_date, site_url, pages, made, shard)
 
 
 def list_stamps(site: pages_mod.Site, root: Path) -> dict:

@@ -29,7 +29,7 @@ from generator import derive
 from generator.core import model, parallel, urls
 from generator.core.model import walk_items
 from generator.data.dataset import Dataset, ListFile
-from generator.site import captures
+from generator.site import captures, shards
 from generator.site.pages import cities, lists, sources, topics
 from generator.site.pages.cities import nav_entries
 from generator.site.pages.lists import related_key
@@ -45,6 +45,7 @@ class Page:
     content: str  # the Markdown; when the plugin has the HTML made here (Site.to_html), its front matter only
     html: str | None = None  # the body as HTML, made by Site.to_html; None: the builder converts `content`
     toc: list | None = None  # the headings (Python-Markdown's toc_tokens) that go with `html`
+    made: bool = True  # False: a page another shard makes (shards.py); only its address is here
 
     @property
     def url(self) -> str:
@@ -157,31 +158,63 @@ class Site:
 
     # --- pages -----------------------------------------------------------------------
 
-    def pages(self) -> list[Page]:
-        out = [cities.home(self), cities.cities_index(self), topics.topics_index(self)]
+    def pages(self, shard=None) -> list[Page]:
+        """Every page, in one fixed order. `shard` (shards.parse): None makes them all; "site"
+        the site-wide ones; (k, n) those of the cities of part k (shards.assign). A page left
+        to another shard is a placeholder (`made=False`) with its address only."""
+        site_wide = shard is None or shard == "site"
+        parts = shards.assign(dict.fromkeys(self.ds.cities, 0) | self._items_per_city(), shard[1]) if isinstance(shard, tuple) else {}
+
+        def ours(slug: str) -> bool:
+            return shard is None or (isinstance(shard, tuple) and parts[slug] == shard[0])
+
+        out = []
+        out += self._part(site_wide, [urls.home_src()], lambda: [cities.home(self)])
+        out += self._part(site_wide, [urls.cities_src()], lambda: [cities.cities_index(self)])
+        out += self._part(site_wide, [urls.topics_src()], lambda: [topics.topics_index(self)])
         for slug in sorted(self.ds.cities):
             lists_of = [key for key in self.ds.lists if key[0] == slug]
-            out.extend(self._kept(("city", slug), lists_of, lambda slug=slug: [cities.city_page(self, slug)]))
+            out += self._part(ours(slug), [urls.city_src(slug)], lambda slug=slug, lists_of=lists_of: self._kept(("city", slug), lists_of, lambda: [cities.city_page(self, slug)]))
         keys = [key for key, _ in self.by_city_year()]
+        mine = [key for key in keys if ours(key[0])]
         if self.kept is not None:  # a preview: unchanged lists keep their pages
-            for key in keys:
-                out.extend(self._kept(("list", key), [key], lambda key=key: self.list_pages(key)))
+            made = {key: self._kept(("list", key), [key], lambda key=key: self.list_pages(key)) for key in mine}
         else:
-            n_items = sum(len(self.ds.lists[key].data.items) for key in keys)
-            for list_pages in parallel.ordered_map(self.list_pages, keys, n_items, self.workers):
-                out.extend(list_pages)
+            n_items = sum(len(self.ds.lists[key].data.items) for key in mine)
+            made = dict(zip(mine, parallel.ordered_map(self.list_pages, mine, n_items, self.workers), strict=True))
+        for key in keys:
+            out += made[key] if key in made else [Page(src, "", made=False) for src in self.list_srcs(key)]
         for topic_id in self.ds.topics:
             in_topic = sorted({(lf.data.city, lf.data.year) for lf, _, _ in self.topic_items.get(topic_id, [])})
-            out.extend(self._kept(("topic", topic_id), in_topic, lambda topic_id=topic_id: [topics.topic_page(self, topic_id)]))
-        out.append(sources.data_page(self))
+            out += self._part(site_wide, [urls.topic_src(topic_id)], lambda topic_id=topic_id, in_topic=in_topic: self._kept(("topic", topic_id), in_topic, lambda: [topics.topic_page(self, topic_id)]))
+        out += self._part(site_wide, [urls.data_page_src()], lambda: [sources.data_page(self)])
         citing = self.citing()
-        out.append(sources.sources_index(self, citing))
+        out += self._part(site_wide, [urls.sources_index_src()], lambda: [sources.sources_index(self, citing)])
         for archive in sorted(citing):
-            out.append(sources.source_page(self, archive, citing[archive]))
+            out += self._part(site_wide, [urls.source_src(urls.capture_stem(archive))], lambda archive=archive: [sources.source_page(self, archive, citing[archive])])
+        out += self._part(site_wide, [urls.search_src()], lambda: [self.page(urls.search_src(), search_page())])
         if self.kept is not None:
             for gone in set(self.kept) - self._used:
                 del self.kept[gone]
         return out
+
+    def _part(self, ours: bool, srcs: list[str], make) -> list[Page]:
+        return make() if ours else [Page(src, "", made=False) for src in srcs]
+
+    def _items_per_city(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for (slug, _), lf in self.ds.lists.items():
+            out[slug] = out.get(slug, 0) + sum(1 for _ in walk_items(lf.data.items))
+        return out
+
+    def list_srcs(self, key: tuple) -> list[str]:
+        """The addresses of list_pages(key), in its order, without making them."""
+        pl = self.ds.lists[key].data
+        return (
+            [urls.city_year_src(pl.city, pl.year), urls.changes_src(pl.city, pl.year)]
+            + [urls.item_src(pl.city, pl.year, old_id) for old_id in pl.removed_ids]
+            + [urls.item_src(pl.city, pl.year, item.id) for item, _, _ in walk_items(pl.items)]
+        )
 
     def _kept(self, key: tuple, made_from: list, make) -> list[Page]:
         """In a preview, pages whose lists' stamps (stage.list_stamps) are unchanged since the
