@@ -3,7 +3,6 @@ give the same site as one build."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
