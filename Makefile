@@ -103,7 +103,8 @@ review: $(STAMP) ; @$(BIN)/python -m generator review $(CITY) $(YEAR)
 # Issue #25's measure: each seed document drafted from its raw capture, compared with data/ (figures: CONTRIBUTING.md).
 bench-draft: $(STAMP) ; $(BIN)/python -m benchmarks.bench_draft
 
-# SIZES=300,3000 to choose the item counts (default 300, 3,000, 30,000); figures: README.md.
+# SIZES=300,3000 to choose the item counts (default 300, 3,000, 10,000), each against the plain-Material
+# floor (benchmarks/floor.py) built in the same run; figures: README.md.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench $(if $(SIZES),--sizes $(SIZES))
 

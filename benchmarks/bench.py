@@ -40,7 +40,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import harness, synthetic
+from benchmarks import floor, harness, synthetic
 from generator.core import urls
 from generator.data.dataset import load_dataset
 from generator.data.reading import load_yaml
@@ -49,7 +49,7 @@ from generator.site import feeds
 from generator.site import pages as pages_mod
 
 ROOT = harness.ROOT
-DEFAULT_SIZES = (300, 3000, 30000)
+DEFAULT_SIZES = (300, 3000, 10000)
 
 
 @dataclass
@@ -68,8 +68,13 @@ class Result:
     rss_parts: dict = field(default_factory=dict)  # process name → peak RSS MB (sampled VmHWM)
     site_mb: float = 0.0
     index_mb: float = 0.0
-    serve_s: list = field(default_factory=list)  # `mkdocs serve`
-    serve_dirty_s: list = field(default_factory=list)  # `mkdocs serve --dirty` (generator/site/incremental.py)
+    tree_mb: float = 0.0  # the largest sum of the build process tree's resident sizes at one time
+    serve_dirty_s: list = field(default_factory=list)  # `mkdocs serve --dirty`, as `make serve` runs it
+    floor_pages: int = 0  # the floor (benchmarks/floor.py): plain MkDocs + Material, built in the same run
+    floor_build_s: float = 0.0
+    floor_tree_mb: float = 0.0
+    floor_serve_s: list = field(default_factory=list)
+    shards_s: dict = field(default_factory=dict)  # N → wall time of `python -m generator.site.shards build N`
     notes: list = field(default_factory=list)
 
     @property
@@ -124,12 +129,12 @@ def measure_generator(root: Path, r: Result) -> None:
 # --- 3: the MkDocs build -----------------------------------------------------------------
 
 
-def run_build(root: Path, site_dir: Path, log_path: Path) -> tuple[float, str, PeakSampler, float]:
-    """`mkdocs build --strict`, as `make site` runs it, on the data under root: (seconds, the
-    build's log, the memory sampler after the build, the largest process's peak RSS in MB)."""
+def run_build(root: Path, site_dir: Path, log_path: Path, command: list[str] | None = None) -> tuple[float, str, PeakSampler, float]:
+    """`mkdocs build --strict`, as `make site` runs it (or `command`), on the data under root:
+    (seconds, the build's log, the memory sampler after the build, the largest process's peak RSS in MB)."""
     with open(log_path, "w", encoding="utf-8") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(harness.build_command(site_dir), cwd=ROOT, env=harness.build_env(root), stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command or harness.build_command(site_dir), cwd=ROOT, env=harness.build_env(root), stdout=out, stderr=subprocess.STDOUT)
         sampler = PeakSampler(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
@@ -143,11 +148,30 @@ def run_build(root: Path, site_dir: Path, log_path: Path) -> tuple[float, str, P
 def measure_build(root: Path, site_dir: Path, r: Result) -> None:
     r.build_s, text, sampler, r.rss_mb = run_build(root, site_dir, site_dir.parent / "build.log")
     r.rss_parts = sampler.peaks
+    r.tree_mb = sampler.tree_peak
     found = re.search(r"search: indexed \d+ pages in ([0-9.]+) s", text)
     r.index_s = float(found.group(1)) if found else None
     r.pages = sum(1 for _ in site_dir.rglob("index.html"))
     r.site_mb = dir_size(site_dir) / 1e6
     r.index_mb = dir_size(site_dir / urls.search_data()) / 1e6
+
+
+def measure_floor(root: Path, work: Path, r: Result) -> Path:
+    """The floor (benchmarks/floor.py) from the same data, built the same way; returns its folder."""
+    out = work / "floor"
+    r.floor_pages = floor.write_floor(root, out)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(out / "mkdocs.yml"), "-d", str(out / "site")]
+    r.floor_build_s, _, sampler, _ = run_build(root, out / "site", work / "floor.log", command)
+    r.floor_tree_mb = sampler.tree_peak
+    return out
+
+
+def measure_shards(root: Path, work: Path, r: Result, counts: tuple[int, ...]) -> None:
+    """Wall time of the sharded build (generator/site/shards.py) with N parts of cities."""
+    for n in counts:
+        command = [sys.executable, "-m", "generator.site.shards", "build", str(n), "--site-dir", str(work / f"site-{n}"), "-f", str(ROOT / "mkdocs.yml")]
+        r.shards_s[n], _, _, _ = run_build(root, work / f"site-{n}", work / f"shards-{n}.log", command)
+        shutil.rmtree(work / f"site-{n}", ignore_errors=True)
 
 
 class PeakSampler(threading.Thread):
@@ -213,15 +237,31 @@ def fetch(url: str) -> str | None:
         return None
 
 
-def measure_serve(root: Path, dirty: bool, edits: int = 3) -> list[float]:
-    """Seconds from saving an edited year file to `mkdocs serve` serving the changed item page."""
+def our_serve(root: Path) -> tuple[list[str], Path, str, str]:
+    """`make serve`'s `mkdocs serve --dirty` on the data under root: (command, the file an
+    edit goes into, the words to put the marker before, the item page that shows them)."""
     year_file = next(p for p in sorted((root / "data").glob("*/*.yml")) if p.name != "city.yml")
-    city, year = year_file.parent.name, year_file.stem
+    data = load_yaml(year_file.read_text(encoding="utf-8")).data
+    assert isinstance(data, dict)
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload", "-f", str(ROOT / "mkdocs.yml")]
+    return cmd, year_file, data["items"][0]["text"][:12], urls.item(year_file.parent.name, int(year_file.stem), "1")
+
+
+def floor_serve(floor_dir: Path) -> tuple[list[str], Path, str, str]:
+    """The same on the floor: one item page's Markdown edited."""
+    page = next(p for p in sorted(floor_dir.glob("docs/*/*/1.md")))
+    rel = page.relative_to(floor_dir / "docs").with_suffix("").as_posix() + "/"
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload", "-f", str(floor_dir / "mkdocs.yml")]
+    return cmd, page, page.read_text(encoding="utf-8").split("> ", 1)[1][:12], rel
+
+
+def measure_serve(root: Path, setup: tuple[list[str], Path, str, str], edits: int = 3) -> list[float]:
+    """Seconds from saving an edited file to `mkdocs serve` serving the changed page."""
+    cmd, edited, first_words, page_url = setup
     port = free_port()
     env = harness.build_env(root)
-    log_path = root.parent / "serve.log"
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload", "-f", str(ROOT / "mkdocs.yml")]
-    cmd += ["--dirty"] if dirty else []
+    log_path = root.parent / f"serve-{edited.stem}.log"
+    cmd = [*cmd, "--dev-addr", f"127.0.0.1:{port}"]
     times: list[float] = []
 
     def builds() -> int:
@@ -229,24 +269,21 @@ def measure_serve(root: Path, dirty: bool, edits: int = 3) -> list[float]:
 
     with open(log_path, "w", encoding="utf-8") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = urls.absolute(f"http://127.0.0.1:{port}", urls.item(city, int(year), "1"))
+    url = urls.absolute(f"http://127.0.0.1:{port}", page_url)
     try:
-        deadline = time.monotonic() + 600
+        deadline = time.monotonic() + 1200
         while fetch(url) is None:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"mkdocs serve did not start (log: {log_path})")
             time.sleep(0.2)
-        original = year_file.read_text(encoding="utf-8")
-        data = load_yaml(original).data
-        assert isinstance(data, dict)
-        first_words = data["items"][0]["text"][:12]  # item 1's pledge, however it is written
+        original = edited.read_text(encoding="utf-8")
         for k in range(edits):
             marker = f"基准测试修改{k}号"
             text = original.replace(first_words, marker + first_words, 1)
-            assert marker in text, "could not find item 1's text in the synthetic year file"
+            assert marker in text, f"could not find {first_words!r} in {edited}"
             done = builds()
             start = time.perf_counter()
-            year_file.write_text(text, encoding="utf-8")
+            edited.write_text(text, encoding="utf-8")
             while True:
                 body = fetch(url)
                 if body and marker in body:
@@ -258,7 +295,7 @@ def measure_serve(root: Path, dirty: bool, edits: int = 3) -> list[float]:
             while builds() == done and proc.poll() is None:  # let the build finish before the next edit
                 time.sleep(0.05)
             time.sleep(0.5)
-        year_file.write_text(original, encoding="utf-8")
+        edited.write_text(original, encoding="utf-8")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # our own process group (start_new_session)
         try:
@@ -275,22 +312,33 @@ def fmt(value, spec: str, none: str = "–") -> str:
     return none if value is None else format(value, spec)
 
 
+def _ratio(ours: float, floor_: float) -> str:
+    return f"{ours / floor_:.2f}×" if floor_ else "–"
+
+
+def _times(values: list[float]) -> str:
+    return "–" if not values else f"{min(values):.2f}–{max(values):.2f}" if len(values) > 1 else f"{values[0]:.2f}"
+
+
 def table(results: list[Result]) -> str:
     head = (
-        "| items | pages | YAML MB | load+validate s (cold / warm) | pages s | exports+feeds s | build s | generator share "
-        "| ms/page | peak RSS MB | site MB | search index MB (build s) |"
+        "| items | pages (ours / floor) | build s: ours / floor | ms per page: ours / floor | peak memory MB, process tree: ours / floor "
+        "| MB per item: ours / floor per page | `make serve` edit → page s: ours / floor | sharded build s, N = 1 / 2 / 4 |"
     )
     rows = [head, "|" + "|".join(["---:"] * (head.count("|") - 1)) + "|"]
     for r in results:
-        rss = f"{max(r.rss_parts.values(), default=r.rss_mb):,.0f}"
+        floor_ms = r.floor_build_s / r.floor_pages * 1000 if r.floor_pages else 0
+        shards = " / ".join(fmt(r.shards_s.get(n), ".1f") for n in (1, 2, 4)) if r.shards_s else "–"
         rows.append(
-            f"| {r.n:,} | {r.pages:,} | {r.yaml_mb:.1f} | {r.load_s:.2f} / {r.load_warm_s:.2f} | {r.pages_s:.2f} | {r.exports_s:.2f} | {r.build_s:.1f} "
-            f"| {r.generator_share:.0%} | {r.ms_per_page:.1f} | {rss} | {r.site_mb:,.0f} | {r.index_mb:.1f} ({fmt(r.index_s, '.1f')}) |"
+            f"| {r.n:,} | {r.pages:,} / {r.floor_pages:,} | {r.build_s:.1f} / {r.floor_build_s:.1f} ({_ratio(r.build_s, r.floor_build_s)}) "
+            f"| {r.ms_per_page:.1f} / {floor_ms:.1f} | {r.tree_mb:,.0f} / {r.floor_tree_mb:,.0f} "
+            f"| {r.tree_mb / r.n:.3f} / {(r.floor_tree_mb / r.floor_pages if r.floor_pages else 0):.3f} "
+            f"| {_times(r.serve_dirty_s)} / {_times(r.floor_serve_s)} | {shards} |"
         )
     return "\n".join(rows)
 
 
-def run(n: int, serve: bool, keep: Path | None, build: bool = True) -> Result:
+def run(n: int, serve: bool, shards: bool, keep: Path | None, build: bool = True) -> Result:
     r = Result(n)
     work = Path(tempfile.mkdtemp(prefix=f"minsheng-bench-{n}-", dir=keep))
     root = work / "root"
@@ -304,13 +352,18 @@ def run(n: int, serve: bool, keep: Path | None, build: bool = True) -> Result:
         if not build:
             return r
         measure_build(root, work / "site", r)
-        log(f"[{n}] build {r.build_s:.1f} s, {r.pages} pages, peak RSS {r.rss_mb:.0f} MB, search index {fmt(r.index_s, '.1f')} s")
+        log(f"[{n}] build {r.build_s:.1f} s, {r.pages} pages, peak memory {r.tree_mb:.0f} MB (process tree), search index {fmt(r.index_s, '.1f')} s")
+        shutil.rmtree(work / "site", ignore_errors=True)
+        floor_dir = measure_floor(root, work, r)
+        log(f"[{n}] floor: build {r.floor_build_s:.1f} s, {r.floor_pages} pages, peak memory {r.floor_tree_mb:.0f} MB")
+        shutil.rmtree(floor_dir / "site", ignore_errors=True)
         if serve:
-            shutil.rmtree(work / "site", ignore_errors=True)
-            r.serve_s = measure_serve(root, dirty=False)
-            log(f"[{n}] mkdocs serve: edit → page updated in " + ", ".join(f"{s:.1f}" for s in r.serve_s) + " s")
-            r.serve_dirty_s = measure_serve(root, dirty=True)
-            log(f"[{n}] mkdocs serve --dirty: edit → page updated in " + ", ".join(f"{s:.1f}" for s in r.serve_dirty_s) + " s")
+            r.serve_dirty_s = measure_serve(root, our_serve(root))
+            r.floor_serve_s = measure_serve(root, floor_serve(floor_dir))
+            log(f"[{n}] make serve: edit → page updated in {_times(r.serve_dirty_s)} s (floor {_times(r.floor_serve_s)} s)")
+        if shards:
+            measure_shards(root, work, r, (1, 2, 4))
+            log(f"[{n}] sharded build: " + ", ".join(f"N={k}: {v:.1f} s" for k, v in r.shards_s.items()))
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -320,22 +373,20 @@ def run(n: int, serve: bool, keep: Path | None, build: bool = True) -> Result:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="item counts, comma-separated (default: %(default)s)")
-    parser.add_argument("--serve-size", type=int, default=None, help="size to measure `mkdocs serve` rebuilds at (default: the smallest; 0 = skip)")
+    parser.add_argument("--serve-up-to", type=int, default=10000, help="measure `make serve` edits at sizes up to this (default: %(default)s; 0 = never)")
+    parser.add_argument("--shards-at", default="3000", help="sizes at which to time the sharded build with N = 1, 2, 4 (default: %(default)s)")
     parser.add_argument("--no-build", action="store_true", help="measure the generator only: no mkdocs build or serve")
     parser.add_argument("--keep", type=Path, default=None, help="write the data and sites under this folder and keep them")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in re.split(r"[,\s]+", args.sizes.strip()) if s]
-    serve_size = min(sizes) if args.serve_size is None else args.serve_size
+    shard_sizes = {int(s) for s in args.shards_at.split(",") if s}
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     log(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    results = [run(n, n == serve_size, args.keep, not args.no_build) for n in sizes]
+    results = [run(n, n <= args.serve_up_to, n in shard_sizes, args.keep, not args.no_build) for n in sizes]
     print()
     print(table(results))
     for r in results:
-        for flag, times in (("", r.serve_s), (" --dirty", r.serve_dirty_s)):
-            if times:
-                print(f"\n`mkdocs serve{flag}`, {r.n:,} items: edit one YAML file → served page updated in " + ", ".join(f"{s:.1f}" for s in times) + " s")
         for note in r.notes:
             print(f"\n{r.n:,} items: {note}")
     return 0

@@ -58,12 +58,13 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from benchmarks import synthetic
-from benchmarks.bench import DEFAULT_SIZES, log, run_build
+from benchmarks.bench import log, run_build
 from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, serve_folder
 from generator.core import urls
 from generator.data.reading import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SIZES = (300, 3000, 30000)
 OUT_DIR = ROOT / ".bench"
 SEED = 14  # the number; change it only to check that the figures do not hang on one sample
 QUERY_MIX = {"word": 16, "compound": 12, "phrase": 12, "two_terms": 10, "city": 8, "year": 8, "traditional": 10}
