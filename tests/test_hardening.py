@@ -578,12 +578,18 @@ def test_two_make_site_at_once_leave_one_complete_site(tmp_path):
     venv = Path(sys.prefix)
     env = {k: v for k, v in os.environ.items() if k not in ("MINSHENG_ROOT", "SOURCE_DATE_EPOCH", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     command = ["make", "-C", str(repo), "site", f"VENV={venv}", "-o", f"{venv}/.installed"]
+    outputs = [tmp_path / f"make-{i}.log" for i in range(2)]
     with open(repo / ".site.lock", "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
-        time.sleep(3)
+        runs = [subprocess.Popen(command, env=env, stdout=out.open("w"), stderr=subprocess.STDOUT, text=True) for out in outputs]
+        deadline = time.monotonic() + 300  # both reach the lock (each validates the data first: slow on a busy machine)
+        while not all("waiting for it to finish" in out.read_text() for out in outputs) and time.monotonic() < deadline:
+            assert all(r.poll() is None for r in runs), "a build ended under the lock"
+            time.sleep(0.2)
         assert all(r.poll() is None for r in runs) and not (repo / "site.new").exists(), "a build went ahead under the lock"
-    logs = [r.communicate(timeout=600)[0] for r in runs]
+    for r in runs:
+        r.wait(timeout=600)
+    logs = [out.read_text() for out in outputs]
     assert [r.returncode for r in runs] == [0, 0], "\n".join(log[-2000:] for log in logs)
     assert all("waiting for it to finish" in log for log in logs)
     site = repo / "site"
