@@ -70,6 +70,8 @@ class Result:
     index_mb: float = 0.0
     tree_mb: float = 0.0  # the largest sum of the build process tree's resident sizes at one time
     serve_dirty_s: list = field(default_factory=list)  # `mkdocs serve --dirty`, as `make serve` runs it
+    page_kb: float = 0.0  # mean size of a built item page
+    floor_page_kb: float = 0.0
     floor_pages: int = 0  # the floor (benchmarks/floor.py): plain MkDocs + Material, built in the same run
     floor_build_s: float = 0.0
     floor_tree_mb: float = 0.0
@@ -152,6 +154,7 @@ def measure_build(root: Path, site_dir: Path, r: Result) -> None:
     found = re.search(r"search: indexed \d+ pages in ([0-9.]+) s", text)
     r.index_s = float(found.group(1)) if found else None
     r.pages = sum(1 for _ in site_dir.rglob("index.html"))
+    r.page_kb = mean_item_page_kb(site_dir)
     r.site_mb = dir_size(site_dir) / 1e6
     r.index_mb = dir_size(site_dir / urls.search_data()) / 1e6
 
@@ -163,7 +166,14 @@ def measure_floor(root: Path, work: Path, r: Result) -> Path:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(out / "mkdocs.yml"), "-d", str(out / "site")]
     r.floor_build_s, _, sampler, _ = run_build(root, out / "site", work / "floor.log", command)
     r.floor_tree_mb = sampler.tree_peak
+    r.floor_page_kb = mean_item_page_kb(out / "site")
     return out
+
+
+def mean_item_page_kb(site_dir: Path) -> float:
+    """Mean size of the built item pages (<city>/<year>/<id>/index.html), in KB."""
+    sizes = [p.stat().st_size for p in site_dir.glob("*/*/*/index.html")]
+    return sum(sizes) / len(sizes) / 1024 if sizes else 0.0
 
 
 def measure_shards(root: Path, work: Path, r: Result, counts: tuple[int, ...]) -> None:
@@ -322,7 +332,7 @@ def _times(values: list[float]) -> str:
 
 def table(results: list[Result]) -> str:
     head = (
-        "| items | pages (ours / floor) | build s: ours / floor | ms per page: ours / floor | peak memory MB, process tree: ours / floor "
+        "| items | pages (ours / floor) | item page KB (ours / floor) | build s: ours / floor | ms per page: ours / floor | peak memory MB, process tree: ours / floor "
         "| MB per item: ours / floor per page | `make serve` edit → page s: ours / floor | sharded build s, N = 1 / 2 / 4 |"
     )
     rows = [head, "|" + "|".join(["---:"] * (head.count("|") - 1)) + "|"]
@@ -330,7 +340,7 @@ def table(results: list[Result]) -> str:
         floor_ms = r.floor_build_s / r.floor_pages * 1000 if r.floor_pages else 0
         shards = " / ".join(fmt(r.shards_s.get(n), ".1f") for n in (1, 2, 4)) if r.shards_s else "–"
         rows.append(
-            f"| {r.n:,} | {r.pages:,} / {r.floor_pages:,} | {r.build_s:.1f} / {r.floor_build_s:.1f} ({_ratio(r.build_s, r.floor_build_s)}) "
+            f"| {r.n:,} | {r.pages:,} / {r.floor_pages:,} | {r.page_kb:.0f} / {r.floor_page_kb:.0f} | {r.build_s:.1f} / {r.floor_build_s:.1f} ({_ratio(r.build_s, r.floor_build_s)}) "
             f"| {r.ms_per_page:.1f} / {floor_ms:.1f} | {r.tree_mb:,.0f} / {r.floor_tree_mb:,.0f} "
             f"| {r.tree_mb / r.n:.3f} / {(r.floor_tree_mb / r.floor_pages if r.floor_pages else 0):.3f} "
             f"| {_times(r.serve_dirty_s)} / {_times(r.floor_serve_s)} | {shards} |"
