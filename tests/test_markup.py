@@ -113,7 +113,7 @@ def test_material_error_list_matches_only_materials_markup():
 # Names and formats a Chinese reader meets as they are (software, file formats, units).
 ALLOWED_WORDS = {
     # file formats, encodings and units
-    "JSON", "CSV", "TSV", "YAML", "XML", "HTML", "PDF", "Excel", "WPS", "Atom", "Schema", "SQLite",
+    "JSON", "CSV", "TSV", "YAML", "XML", "HTML", "PDF", "Excel", "WPS", "Atom", "RSS", "Schema", "SQLite",
     "BOM", "CRLF", "GBK", "NFKC", "NUL", "MB", "KB", "GMT", "YYYY-MM-DD",
     # software, services and projects named on the about pages
     "Python", "Java", "MkDocs", "Material", "Markdown", "Debian", "Chromium", "chromium", "Playwright", "playwright",

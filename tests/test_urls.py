@@ -111,6 +111,8 @@ def test_a_pages_source_becomes_its_url_the_way_mkdocs_makes_it(src, url):
         (urls.schema("pledge-list.schema.json"), "data/schema/pledge-list.schema.json"),
         (urls.feed_all(), "feeds/all.atom"),
         (urls.feed_city("qingdao"), "feeds/qingdao.atom"),
+        (urls.feed_list("qingdao", 2024), "feeds/qingdao/2024.atom"),
+        (urls.feed_item("qingdao", 2024, "6-3"), "feeds/qingdao/2024/6-3.atom"),
     ],
 )
 def test_downloads_and_feeds_have_their_permanent_paths(path, expected):
@@ -132,8 +134,9 @@ def test_every_download_and_feed_the_build_writes_has_a_urls_function(ds):
     known |= {urls.schema(name) for name in schema.SCHEMAS}
     known |= {urls.feed_city(slug) for slug in ds.cities}
     for (city, year), lf in ds.lists.items():
-        known |= {urls.list_csv(city, year), urls.list_json(city, year)}
+        known |= {urls.list_csv(city, year), urls.list_json(city, year), urls.feed_list(city, year)}
         known |= {urls.item_json(city, year, item.id) for item, _, _ in walk_items(lf.data.items)}
+        known |= {urls.feed_item(city, year, item.id) for item, _, _ in walk_items(lf.data.items)}
     assert set(downloads.export_files(ds, "https://example.org/")) | set(feeds.feed_files(ds, "https://example.org/")) == known
 
 

@@ -278,6 +278,21 @@ def feed_city(slug: str) -> str:
     return f"feeds/{slug}.atom"
 
 
+def feed_list(city: str, year: int) -> str:
+    """`feeds/qingdao/2024.atom`: one list (its publication, its reports, its status changes)."""
+    return f"feeds/{city}/{year}.atom"
+
+
+def feed_item(city: str, year: int, item_id: str) -> str:
+    """`feeds/qingdao/2024/6-3.atom`: one item (a parent's feed has its sub-items' entries too)."""
+    return f"feeds/{city}/{year}/{item_id}.atom"
+
+
+def feeds_help() -> str:
+    """Where the site says once what a feed is and that nothing is tracked (the data page)."""
+    return data_page() + "#feeds"
+
+
 # --- Atom ids: tag: URIs that depend only on the data, so they survive a move of the site ---
 
 
@@ -290,12 +305,32 @@ def feed_id(name: str) -> str:
     return tag(f"feeds/{name}")
 
 
+def feed_list_id(city: str, year: int) -> str:
+    """The id of feed `feeds/<city>/<year>.atom`."""
+    return feed_id(f"{city}/{year}")
+
+
+def feed_item_id(city: str, year: int, item_id: str) -> str:
+    """The id of feed `feeds/<city>/<year>/<id>.atom`."""
+    return feed_id(f"{city}/{year}/{item_id}")
+
+
 def list_entry_id(city: str, year: int) -> str:
     return tag(f"{city}/{year}")
 
 
 def report_entry_id(city: str, year: int, report_id: str) -> str:
     return tag(f"{city}/{year}/report/{report_id}")
+
+
+def item_entry_id(city: str, year: int, item_id: str) -> str:
+    """The id of an item's publication entry (the first entry of its feed)."""
+    return tag(f"{city}/{year}/{item_id}")
+
+
+def progress_entry_id(city: str, year: int, item_id: str, report_id: str) -> str:
+    """The id of one item's entry for one report (item feeds)."""
+    return tag(f"{city}/{year}/{item_id}/report/{report_id}")
 
 
 # --- forms of a URL ----------------------------------------------------------------------------

@@ -1,7 +1,11 @@
 """Atom feeds (RFC 4287) of new lists and progress reports, via feedgen.
 
-- `feeds/all.atom`: every city; `feeds/<city>.atom`: one city.
-- One entry per published list and one per progress report, newest first.
+- `feeds/all.atom`: every city; `feeds/<city>.atom`: one city; `feeds/<city>/<year>.atom`: one
+  list; `feeds/<city>/<year>/<id>.atom`: one item (a parent's has its sub-items' entries too).
+- Site, city and list feeds: one entry per published list and one per progress report (with
+  the items whose status changed), newest first. An item feed: the list's publication, then
+  one entry per report that mentions the item, saying whether its status changed (our
+  classification beside the city's own words), with the as-of date and the source.
 - Entry ids are tag: URIs that depend only on the data (city, year, report id), so they
   stay the same when the site moves; links are absolute URLs built from `site_url`.
 - Every date comes from the data (feed `updated` = newest entry), so two builds of the
@@ -83,7 +87,36 @@ def _list_entry(ds: Dataset, lf: ListFile, site_url: str) -> Entry:
     )
 
 
-def _report_entry(ds: Dataset, lf: ListFile, report: model.Report, site_url: str) -> Entry:
+def _source_line(source: model.Source | None, report: model.Report) -> str:
+    cite = f"{html.escape(source.title)}，{html.escape(source.publisher)}，{source.date.isoformat()}" if source else html.escape(report.title)
+    return f"<p>来源：{cite}（报告发布于 {report.published.isoformat()}）</p>"
+
+
+
+
+def _label(change: derive.ItemChange) -> str:
+    return change.item.title or wording.short(change.item.text, 30)
+
+
+def _status_changes(rc: derive.ReportChanges | None, site_url: str, pl: model.PledgeList) -> str:
+    """The items whose status (our classification) this report changed, as an HTML list."""
+    rows = [c for c in (rc.changed if rc else []) if c.status_changed]
+    if rc is None or not rows:
+        return ""
+    lis = []
+    for c in rows[:MAX_ITEMS_PER_STATUS]:
+        href = urls.absolute(site_url, urls.progress(pl.city, pl.year, c.item.id, rc.report.id))
+        assert c.before is not None and c.after is not None  # a status change has both
+        words = f"（原文：{html.escape(c.after.status_text)}）" if c.after.status_text else f"（{derive.BASIS_LABELS[c.after.basis]}）"
+        assert c.before is not None and c.after is not None  # a status change has both
+        lis.append(f'<li><a href="{html.escape(href, quote=True)}">{html.escape(c.item.id)} {html.escape(_label(c))}</a>：'
+                   f"{derive.STATUS_LABELS[c.before.status]} → {derive.STATUS_LABELS[c.after.status]}{words}</li>")
+    if len(rows) > MAX_ITEMS_PER_STATUS:
+        lis.append(f"<li>……另有 {len(rows) - MAX_ITEMS_PER_STATUS} 项，见进展变化页</li>")
+    return f"<p>与上一期相比，本站归类有变化的事项（{len(rows)} 项）：</p><ul>" + "".join(lis) + "</ul>"
+
+
+def _report_entry(ds: Dataset, lf: ListFile, report: model.Report, site_url: str, rc: derive.ReportChanges | None = None) -> Entry:
     pl = lf.data
     name = _city_short(ds, pl.city)
     found: dict = {s: [] for s in FEED_STATUSES}
@@ -110,6 +143,9 @@ def _report_entry(ds: Dataset, lf: ListFile, report: model.Report, site_url: str
         if len(rows) > MAX_ITEMS_PER_STATUS:
             lis.append(f"<li>……另有 {len(rows) - MAX_ITEMS_PER_STATUS} 项，见清单页</li>")
         parts.append("<ul>" + "".join(lis) + "</ul>")
+    changed = _status_changes(rc, site_url, pl)
+    if changed:
+        parts.append(changed)
     return Entry(
         id=urls.report_entry_id(pl.city, pl.year, report.id),
         title=f"{name} {pl.year} {pl.kind} · {report.title}",
@@ -121,16 +157,94 @@ def _report_entry(ds: Dataset, lf: ListFile, report: model.Report, site_url: str
     )
 
 
+def _item_entry(ds: Dataset, lf: ListFile, change: derive.ItemChange, rc: derive.ReportChanges, site_url: str) -> Entry:
+    """One report's news of one item: a new report, and whether the status changed."""
+    pl, report, now, before = lf.data, rc.report, change.after, change.before
+    assert now is not None  # changed, new and unchanged items all have an entry in this report
+    name = _city_short(ds, pl.city)
+    label = f"{wording.item_label(change.item, change.parent)} {_label(change)}"
+    status = derive.STATUS_LABELS[now.status]
+    if before is None:
+        title, head = f"{label}：首次报告进展，{status}", "本期报告首次提到此项。"
+    elif change.status_changed:
+        title, head = f"{label}：{derive.STATUS_LABELS[before.status]} → {status}", f"状态有变化：上一期为“{derive.STATUS_LABELS[before.status]}”，本期为“{status}”（本站归类）。"
+    else:
+        title, head = f"{label}：新进展，仍为{status}", f"状态未变，仍为“{status}”（本站归类）。"
+    parts = [f"<p>{html.escape(report.title)}（截至 {report.as_of.isoformat()}）。{head}</p>"]
+    if now.status_text:
+        parts.append(f"<p>官方表述：“{html.escape(now.status_text)}”；本站归类：{status}。</p>")
+    else:
+        parts.append(f"<p>{derive.BASIS_LABELS[now.basis]}：{status}" + (f"（依据：{html.escape(now.reason)}）" if now.reason else "") + "。</p>")
+    if now.percent is not None:
+        was = f"（上一期 {before.percent:g}%）" if before is not None and before.percent is not None and change.percent_changed else ""
+        parts.append(f"<p>完成比例：{now.percent:g}%{was}</p>")
+    entry = next((e for e in change.item.progress if e.report == report.id), None)
+    if entry is not None and entry.text:
+        parts.append(_quote(entry.text))
+    parts.append(_source_line(rc.source, report))
+    return Entry(
+        id=urls.progress_entry_id(pl.city, pl.year, change.item.id, report.id),
+        title=f"{name} {pl.year} · {title}",
+        date=report.published,
+        link=urls.absolute(site_url, urls.progress(pl.city, pl.year, change.item.id, report.id)),
+        content="\n".join(parts),
+        city=pl.city,
+        sort_key=(report.published, 1, pl.city, pl.year, report.id, change.item.id),
+    )
+
+
+def _published_entry(ds: Dataset, lf: ListFile, item: model.Item, parent: model.Item | None, site_url: str) -> Entry:
+    """An item feed's first entry: the pledge as the list published it."""
+    pl = lf.data
+    src = derive.list_source(pl)
+    date = list_date(pl)
+    label = f"{wording.item_label(item, parent)} {item.title or wording.short(item.text, 30)}"
+    parts = [f"<p>{html.escape(pl.issuer)}发布{html.escape(pl.title)}，此项承诺原文：</p>", _quote(item.text)]
+    parts.append(f"<p>来源：{html.escape(src.title)}，{html.escape(src.publisher)}，{src.date.isoformat()}</p>")
+    return Entry(
+        id=urls.item_entry_id(pl.city, pl.year, item.id),
+        title=f"{_city_short(ds, pl.city)} {pl.year} · {label}：清单发布",
+        date=date,
+        link=urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
+        content="\n".join(parts),
+        city=pl.city,
+        sort_key=(date, 0, pl.city, pl.year, item.id),
+    )
+
+
+def _newest_first(items: list[Entry]) -> list[Entry]:
+    return sorted(items, key=lambda e: e.sort_key, reverse=True)
+
+
+def list_entries(ds: Dataset, lf: ListFile, site_url: str, changes: list | None = None) -> list[Entry]:
+    """A list's entries in the site, city and list feeds: its publication and its reports."""
+    by_report = {rc.report.id: rc for rc in (changes if changes is not None else derive.changes(lf.data))}
+    return [_list_entry(ds, lf, site_url)] + [_report_entry(ds, lf, r, site_url, by_report.get(r.id)) for r in lf.data.reports]
+
+
+def item_entries(ds: Dataset, lf: ListFile, site_url: str, changes: list | None = None) -> dict[str, list[Entry]]:
+    """{item id: its feed's entries, newest first}: the list's publication, and each report's
+    news of the item (a parent's feed also has its sub-items')."""
+    pl = lf.data
+    news: dict[str, list[Entry]] = {}
+    for rc in changes if changes is not None else derive.changes(pl):
+        for change in rc.changed + rc.new + rc.unchanged:
+            news.setdefault(change.item.id, []).append(_item_entry(ds, lf, change, rc, site_url))
+    out = {}
+    for item, _, parent in walk_items(pl.items):
+        own = news.get(item.id, [])
+        for child in item.subitems:
+            own = own + news.get(child.id, [])
+        out[item.id] = _newest_first(own) + [_published_entry(ds, lf, item, parent, site_url)]
+    return out
+
+
 def entries(ds: Dataset, site_url: str) -> list[Entry]:
     """Every entry of the site-wide feed, newest first (ties broken by city, year, id)."""
     out = []
     for key in sorted(ds.lists):
-        lf = ds.lists[key]
-        out.append(_list_entry(ds, lf, site_url))
-        for report in lf.data.reports:
-            out.append(_report_entry(ds, lf, report, site_url))
-    out.sort(key=lambda e: e.sort_key, reverse=True)
-    return out
+        out += list_entries(ds, ds.lists[key], site_url)
+    return _newest_first(out)
 
 
 def _render(feed_id: str, title: str, subtitle: str, self_url: str, alternate: str, items: list[Entry], fallback: dt.date) -> bytes:
@@ -156,8 +270,16 @@ def _render(feed_id: str, title: str, subtitle: str, self_url: str, alternate: s
 
 
 def feed_files(ds: Dataset, site_url: str) -> dict[str, bytes]:
-    """{site-relative path: bytes}: `feeds/all.atom` and `feeds/<city>.atom` for every city."""
-    everything = entries(ds, site_url)
+    """{site-relative path: bytes}: `feeds/all.atom`, `feeds/<city>.atom` for every city, and a
+    feed per list and per item."""
+    everything: list[Entry] = []
+    per_list = {}
+    for key in sorted(ds.lists):
+        lf = ds.lists[key]
+        changes = derive.changes(lf.data)
+        per_list[key] = (list_entries(ds, lf, site_url, changes), item_entries(ds, lf, site_url, changes))
+        everything += per_list[key][0]
+    everything = _newest_first(everything)
     newest = everything[0].date if everything else FALLBACK_DATE
     out = {
         urls.feed_all(): _render(
@@ -181,4 +303,27 @@ def feed_files(ds: Dataset, site_url: str) -> dict[str, bytes]:
             [e for e in everything if e.city == slug],
             newest,
         )
+    for (slug, year), (in_list, by_item) in per_list.items():
+        lf = ds.lists[(slug, year)]
+        name = f"{_city_short(ds, slug)} {year} {lf.data.kind}"
+        out[urls.feed_list(slug, year)] = _render(
+            urls.feed_list_id(slug, year),
+            f"{SITE_NAME}：{name}",
+            f"{name}的进展报告和状态变化",
+            urls.absolute(site_url, urls.feed_list(slug, year)),
+            urls.absolute(site_url, urls.city_year(slug, year)),
+            _newest_first(in_list),
+            newest,
+        )
+        for item, _, parent in walk_items(lf.data.items):
+            title = f"{name} · {wording.item_label(item, parent)} {item.title or wording.short(item.text, 30)}"
+            out[urls.feed_item(slug, year, item.id)] = _render(
+                urls.feed_item_id(slug, year, item.id),
+                f"{SITE_NAME}：{title}",
+                "此项的每期进展和状态变化",
+                urls.absolute(site_url, urls.feed_item(slug, year, item.id)),
+                urls.absolute(site_url, urls.item(slug, year, item.id)),
+                by_item[item.id],
+                newest,
+            )
     return out
