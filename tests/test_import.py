@@ -139,6 +139,53 @@ def test_match_by_name(root):
     assert progress_of(root, "1")[-1].status == Status.ahead  # by its title
 
 
+def test_a_name_found_in_an_item_and_its_sub_item_is_the_sub_item(root):
+    """改造老旧小区 is in the text of 2 and of its sub-item 2-1: one thing at two depths, the most
+    specific is meant (two items that are not one inside the other are refused)."""
+    table = write_table(root, [["项目名称", "完成状态"], ["改造老旧小区", "已完成"]])
+    assert run(root, table, "--report", "2024-q3", "--match-by", "name") == 0
+    assert progress_of(root, "2-1")[-1].status == Status.done
+    assert [p.report for p in progress_of(root, "2")] == []
+
+
+def test_an_alias_names_the_item_and_an_empty_alias_skips_the_row(root, capsys):
+    table = write_table(root, [["项目名称", "完成状态"], ["托位和口袋公园", "已完成"], ["加装电梯（第一批）", "滞后"], ["市级统筹", "已完成"]])
+    assert run(root, table, "--report", "2024-q3", "--match-by", "name", "--alias", "托位和口袋公园=3,加装电梯（第一批）=2-2", "--alias", "市级统筹=") == 0
+    assert progress_of(root, "3")[-1].status == Status.done
+    assert progress_of(root, "2-2")[-1].status == Status.behind
+    assert "skipped rows without id or content (headings, blank): lines 4" in capsys.readouterr().out
+
+
+def test_an_alias_to_no_item_is_refused(root, capsys):
+    table = write_table(root, [["项目名称", "完成状态"], ["新增托位", "已完成"]])
+    assert run(root, table, "--report", "2024-q3", "--match-by", "name", "--alias", "新增托位=9") == 1
+    assert "--alias '新增托位=9': no item `9` in the year file" in capsys.readouterr().err
+
+
+# --- a 完成率 column: figures and wordings mixed ---------------------------------------------
+
+
+def test_a_percent_column_mixing_figures_and_wordings(root):
+    """完成率 as cities fill it in: 115%, 98.5 %, 已完成 (a status, not a figure), — (none)."""
+    table = write_table(
+        root,
+        [["序号", "进展情况", "完成状态", "完成率"], ["1", "新增托位6900个。", "", "115%"], ["2-1", "已开工197个。", "序时推进", "98.5 %"], ["2-2", "已加装电梯100部。", "", "已完成"], ["3", "建设中。", "正在推进", "—"]],
+    )
+    assert run(root, table, "--report", "2024-q3", "--status-map", "=on_track") == 0
+    assert (progress_of(root, "1")[-1].status, progress_of(root, "1")[-1].percent) == (Status.on_track, 115)
+    assert progress_of(root, "2-1")[-1].percent == 98.5
+    two = progress_of(root, "2-2")[-1]
+    assert (two.status, two.status_text, two.percent) == (Status.done, "已完成", None)
+    assert (progress_of(root, "3")[-1].status, progress_of(root, "3")[-1].percent) == (Status.on_track, None)
+
+
+def test_a_table_whose_only_status_is_in_its_percent_column(root):
+    table = write_table(root, [["序号", "完成率"], ["1", "已完成"], ["3", "１１５％"]])
+    assert run(root, table, "--report", "2024-q3", "--status-map", "=ahead") == 0
+    assert (progress_of(root, "1")[-1].status, progress_of(root, "1")[-1].status_text) == (Status.done, "已完成")
+    assert (progress_of(root, "3")[-1].status, progress_of(root, "3")[-1].percent) == (Status.ahead, 115)
+
+
 def test_explicit_column_names(root):
     table = write_table(root, [["No.", "说明", "结论", "%"], ["3", "已建成4处。", "序时推进", "40"]])
     assert run(root, table, "--report", "2024-q3", "--id-column", "No.", "--text-column", "说明", "--status-column", "结论", "--percent-column", "%") == 0
@@ -239,14 +286,27 @@ REFUSALS = {
         ["data/ceshi/2024.yml: no report `2024-q4` in `reports` (known: 2024-q2, 2024-q3); add it first (id, title, kind, as_of, published, source)"],
     ),
     "ambiguous name": (
-        [["项目名称", "完成状态"], ["改造老旧小区", "已完成"]],
+        [["项目名称", "完成状态"], ["新增托位和口袋公园", "已完成"]],
         ["--match-by", "name"],
-        ["t.csv:2: 项目名称: '改造老旧小区' matches 2 items (`2` 改造老旧小区200个，加装电梯100部。; `2-1` 改造老旧小区200个); add a 序号 column and use --match-by id"],
+        [
+            "t.csv:2: 项目名称: '新增托位和口袋公园' matches 2 items: `1` 新增托位 (新增托位6000个以上); `3` 建设口袋公园10处. "
+            "Write the item's number in a 序号 column (and use --match-by id), or resolve it with --alias NAME=ID (e.g. --alias 新增托位和口袋公园=1)"
+        ],
     ),
     "unknown name": (
         [["项目名称", "完成状态"], ["建设口袋公园20处", "已完成"]],
         ["--match-by", "name"],
-        ["t.csv:2: 项目名称: '建设口袋公园20处' matches no item's text or title in data/ceshi/2024.yml; close: `3` 建设口袋公园10处"],
+        ["t.csv:2: 项目名称: '建设口袋公园20处' matches no item's title or text; nearest: `3` 建设口袋公园10处. Write the item's number in a 序号 column"],
+    ),
+    "percent column without status for a figure": (
+        [["序号", "完成率"], ["1", "已完成"], ["3", "115%"]],
+        [],
+        ["t.csv:3: 完成率: no status for item `3`: the table has no status column and this cell is a figure; name the status column with --status-column, or give such rows one status with --status-map =on_track"],
+    ),
+    "percent wording against the status": (
+        [["序号", "完成状态", "完成率"], ["1", "滞后", "已完成"]],
+        [],
+        ["t.csv:2: 完成率: '已完成' says another status than 完成状态 '滞后'; make the two cells agree, or leave the percent empty"],
     ),
     "percent not a number": (
         [["序号", "完成状态", "完成比例"], ["1", "已完成", "约九成"]],

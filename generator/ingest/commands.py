@@ -55,12 +55,22 @@ def import_progress(args) -> int:
             status_map=parse_status_map(args.status_map),
             replace=args.replace,
             propose_measures=not args.no_measures,
+            aliases=args.alias or [],
         )
-        outcome = run_import(year_path, table_path, options, table_label=args.table)
+        outcome = run_import(year_path, table_path, options, table_label=args.table, partial=args.dry_run)
     except Refused as refused:
         for line in refused.lines():
             print(line, file=sys.stderr)
         print(f"Nothing was written to {args.year_file}.", file=sys.stderr)
+        return 1
+    if outcome.refused:  # a dry run shows what the rest would add, and refuses all the same
+        from generator.ingest import describe
+
+        print(outcome.diff(), end="")
+        print(outcome.summary(args.report))
+        for problem in outcome.refused:
+            print(describe(problem), file=sys.stderr)
+        print(f"dry run: the diff above leaves out what is refused; without --dry-run nothing would be written to {args.year_file} until it is resolved.", file=sys.stderr)
         return 1
     if args.dry_run:
         print(outcome.diff(), end="")

@@ -1,14 +1,16 @@
 """`python -m generator import-progress`: a city's progress table → `progress` entries.
 
-Cities publish progress as a table (序号, 项目名称, 进展情况, 完成状态 …). Typing it in by hand
-is slow and error-prone, so this package does one job: read the table, match each row to an
-item of one year file, map the city's status wording to our scale, and add one `progress`
+Cities publish progress as a table (序号, 项目名称, 进展情况, 完成状态 …) or as prose (其中，…等11件
+超额完成全年目标任务). Typing it in by hand is slow and error-prone, so this package does one job:
+read the table or the text, match each row or named thing to an item of one year file, map the city's status wording to our scale, and add one `progress`
 entry per row for one report. It refuses rather than guesses, and the year file is replaced
 (atomically) only after the merged text passes validation. Its modules:
 
 - columns.py: the table read, its columns found (and the command's options)
 - statuses.py: the city's status wording → our status
+- names.py: a name the report gives an item (its short title, part of its text) → its id
 - entries.py: rows → entries, matched to items; every problem collected
+- prose.py: a report written as prose (statuses by group, a paragraph or sentence per item) → entries
 - yearfile.py: entries merged into the year file, its comments and quoting kept
 - __init__.py: the command (`import_progress`), validation, writing
 The measures proposed from a progress text's figures are ../measures.py's.
@@ -20,7 +22,7 @@ import difflib
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -30,6 +32,8 @@ from generator.data.dataset import load_dataset
 from generator.ingest import Refused
 from generator.ingest.importer.columns import Options, choose_columns, read_table
 from generator.ingest.importer.entries import read_entries
+from generator.ingest.importer.names import parse_aliases
+from generator.ingest.importer.prose import PROSE_SUFFIXES, prose_entries
 from generator.ingest.importer.yearfile import dump, items_by_id, merge, yaml_for
 from generator.ingest.measures import propose_measures, targets_of
 
@@ -47,6 +51,9 @@ class Outcome:
     skipped_lines: list  # empty or heading rows
     warnings: list  # new validator warnings after the merge
     measures_written: bool = True
+    notes: list = field(default_factory=list)
+    prose: bool = False
+    refused: list = field(default_factory=list)  # a partial dry run: what was refused (the outcome must not be written)  # a prose report: groups named in part, whole-list statements, names left out
 
     def diff(self) -> str:
         return "".join(
@@ -63,9 +70,12 @@ class Outcome:
         by_status = ", ".join(f"{s.value} {counts[s.value]}" for s in model.Status if s.value in counts)
         lines = [f"{self.year_file}: report {report}: added {len(self.added)}, replaced {len(self.replaced)} ({by_status or 'none'})"]
         if self.absent:
-            lines.append(f"not in the table ({len(self.absent)}; fine if the report does not mention them): {', '.join(self.absent)}")
+            lines.append(f"not in the {'report' if self.prose else 'table'} ({len(self.absent)}; fine if the report does not mention them): {', '.join(self.absent)}")
         if self.skipped_lines:
             lines.append(f"skipped rows without id or content (headings, blank): lines {', '.join(map(str, self.skipped_lines))}")
+        if self.notes:
+            lines.append(f"about the report's wording ({len(self.notes)}; check each):")
+            lines.extend(f"  {note}" for note in self.notes)
         table_figures = [(e.item_id, f) for e in entries for f in e.measures or ()]
         if table_figures:
             lines.append(f"measures from the table ({len(table_figures)}):")
@@ -107,8 +117,10 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def import_progress(year_path: Path, table_path: Path, options: Options, table_label: Optional[str] = None) -> Outcome:
-    """Everything but writing: returns the merged text, or raises Refused."""
+def import_progress(year_path: Path, table_path: Path, options: Options, table_label: Optional[str] = None, partial: bool = False) -> Outcome:
+    """Everything but writing: returns the merged text, or raises Refused. `partial` (a dry run):
+    when some rows or names are refused, the outcome of the others comes back with the refusals
+    in `refused`, to show as a diff — it must never be written."""
     root, rel = year_file_root(year_path)
     table_label = table_label or str(table_path)
     raw = year_path.read_bytes()
@@ -128,11 +140,18 @@ def import_progress(year_path: Path, table_path: Path, options: Options, table_l
         known = ", ".join(reports) or "none yet"
         message = f"no report `{options.report}` in `reports` (known: {known}); add it first (id, title, kind, as_of, published, source), see CONTRIBUTING.md"
         raise Refused([Problem(rel, 0, 0, "", Code.UNKNOWN_REFERENCE, message)])
-    table = read_table(table_path, table_label)
-    columns = choose_columns(table, options)
     items = items_by_id(doc.get("items"))
-    entries, skipped, problems = read_entries(table, columns, items, options, rel)
-    if problems:
+    aliases = parse_aliases(options.aliases, items)
+    prose = is_prose(table_path)
+    notes: list = []
+    if prose:
+        found = prose_entries(table_path, table_label, items, options, aliases)
+        entries, skipped, problems, notes = found.entries, [], found.problems, found.notes
+    else:
+        table = read_table(table_path, table_label)
+        columns = choose_columns(table, options)
+        entries, skipped, problems = read_entries(table, columns, items, options, rel, aliases)
+    if problems and not (partial and entries):
         raise Refused(problems)
     for entry in entries:
         if entry.text and entry.measures is None:
@@ -157,4 +176,9 @@ def import_progress(year_path: Path, table_path: Path, options: Options, table_l
     if not options.propose_measures:
         for entry in entries:
             entry.proposed = proposals[id(entry)]
-    return Outcome(rel, bom + before, bom + after, added, replaced, absent, skipped, warnings, measures_written=options.propose_measures)
+    return Outcome(rel, bom + before, bom + after, added, replaced, absent, skipped, warnings, measures_written=options.propose_measures, notes=notes, prose=prose, refused=problems)
+
+
+def is_prose(path: Path) -> bool:
+    """A report as text, a saved page, a PDF or a Word file (a .csv/.tsv is a table)."""
+    return path.suffix.lower() in PROSE_SUFFIXES

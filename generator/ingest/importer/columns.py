@@ -42,6 +42,7 @@ class Options:
     status_map: dict = field(default_factory=dict)  # normalised wording → model.Status
     replace: bool = False
     propose_measures: bool = True  # write the measures a progress text's figures give (listed in the summary)
+    aliases: list = field(default_factory=list)  # --alias NAME=ID specs, as given (names.parse_aliases reads them)
 
 
 @dataclass
@@ -107,7 +108,7 @@ def choose_columns(table: Table, options: Options) -> dict:
                 chosen[role] = hits
                 break
         else:
-            if required:
+            if required and not (role == "status" and _has_percent_column(table, options)):  # a 完成率 column may hold the wordings
                 problems.append(_missing_column(table, role, candidates, found_headers))
     for role, hits in chosen.items():
         if len(hits) > 1:
@@ -117,6 +118,11 @@ def choose_columns(table: Table, options: Options) -> dict:
     if problems:
         raise Refused(problems)
     return {role: hits[0] for role, hits in chosen.items() if hits}
+
+
+def _has_percent_column(table: Table, options: Options) -> bool:
+    names = (squash(options.percent_column),) if options.percent_column else PERCENT_COLUMNS
+    return any(_column_hits(table, name) for name in names)
 
 
 def is_completion_table(table: Table) -> bool:

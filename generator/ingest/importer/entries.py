@@ -13,9 +13,10 @@ from generator.core import model
 from generator.core.problems import Code, Problem
 from generator.ingest import quantities
 from generator.ingest.importer.columns import ACHIEVED_COLUMNS, STATUS_COLUMNS, Options, Table, is_completion_table
+from generator.ingest.importer.names import ambiguous_message, match_name, unmatched_message
 from generator.ingest.importer.statuses import STATUS_CHOICES, ambiguous_choices, status_for
 from generator.ingest.measures import Figure, target_for, targets_of
-from generator.ingest.textinput import normalise_id, squash
+from generator.ingest.textinput import DASHES, ID_HEADERS, normalise_id, squash
 
 # Fields of a progress entry a table can fill, in the model's order; measures and note are
 # never in a city's table and are left alone.
@@ -42,8 +43,16 @@ class Entry:
     proposed: list = field(default_factory=list)  # Figure, from the progress text: proposed, listed in the summary
 
 
+def _is_number(cell: str) -> bool:
+    try:
+        parse_percent(cell)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_percent(cell: str):
-    """'92%', '92', '９２％' → 92; '' → None; anything else → ValueError."""
+    """'92%', '92', '９２％', '98.5 %' → 92, 92, 92, 98.5; '' → None; anything else → ValueError."""
     text = squash(cell).rstrip("%")
     if not text:
         return None
@@ -53,7 +62,7 @@ def parse_percent(cell: str):
     return int(value) if value.is_integer() else value
 
 
-def read_entries(table: Table, columns: dict, items: dict, options: Options, year_file: str):
+def read_entries(table: Table, columns: dict, items: dict, options: Options, year_file: str, aliases: Optional[dict] = None):
     """Turn rows into entries, matched to items; collect every problem before refusing."""
     problems: list = []
     entries: list = []
@@ -63,7 +72,7 @@ def read_entries(table: Table, columns: dict, items: dict, options: Options, yea
     unmapped: dict = {}  # wording → lines
     key_role = "id" if "id" in columns else "name"
     completion = is_completion_table(table)
-    if "status" not in columns and "" not in options.status_map:
+    if "status" not in columns and "" not in options.status_map and "percent" not in columns:
         message = (
             f"the table has no status column (looked for: {', '.join(c for c in STATUS_COLUMNS if c not in ACHIEVED_COLUMNS)}); "
             "name it with --status-column, or give every row one status with --status-map =on_track (or another status)"
@@ -104,7 +113,10 @@ def read_entries(table: Table, columns: dict, items: dict, options: Options, yea
         if key_role == "id":
             item_id = _match_id(cell["id"], items, where, header["id"], year_file, problems)
         else:
-            item_id = _match_name(cell["name"], items, where, header["name"], year_file, problems)
+            item_id = _match_name(cell["name"], items, where, header["name"], year_file, problems, aliases or {})
+            if item_id == "":
+                skipped.append(line)
+                continue
         if item_id is None:
             continue
         if item_id in first_line_of:
@@ -125,20 +137,29 @@ def read_entries(table: Table, columns: dict, items: dict, options: Options, yea
         if entry.measures and len(entry.measures) == 1 and entry.percent is None and "percent" not in columns and entry.measures[0].percent is not None:
             entry.percent = entry.measures[0].percent
             entry.fields += ("percent",)
+    problems.extend(status_problems(unmapped, table.label, header.get("status", "")))
+    return entries, skipped, problems
+
+
+def status_problems(unmapped: dict, label: str, column: str) -> list:
+    """One problem per wording the status table does not map (wording → lines): the choices
+    of an ambiguous one, the --status-map to write for an unknown one."""
+    problems = []
     for wording, lines in unmapped.items():
+        lines = sorted(set(lines))
         where_lines = f"{'line' if len(lines) == 1 else 'lines'} {', '.join(map(str, lines))}"
         choices = ambiguous_choices(wording)
         if choices:
             meanings = "; or ".join(f"{status.value} if {meaning}" for status, meaning in choices)
             options_text = " or ".join(f"--status-map {wording}={status.value}" for status, _ in choices)
-            problems.append(at((table.label, lines[0]), header["status"], Code.AMBIGUOUS_CELL, f"{wording!r} ({where_lines}) is ambiguous: it can mean {meanings}. Choose with {options_text}"))
+            problems.append(at((label, lines[0]), column, Code.AMBIGUOUS_CELL, f"{wording!r} ({where_lines}) is ambiguous: it can mean {meanings}. Choose with {options_text}"))
             continue
         message = (
             f"{wording!r} ({where_lines}) is not in the status table; "
             f"map it with --status-map {wording}=<status>, status one of {STATUS_CHOICES} (see content/about/methodology.md#status)"
         )
-        problems.append(at((table.label, lines[0]), header["status"], Code.NOT_ALLOWED, message))
-    return entries, skipped, problems
+        problems.append(at((label, lines[0]), column, Code.NOT_ALLOWED, message))
+    return problems
 
 
 def _figure_from(cell: dict, header: dict, item, where: tuple, problems: list) -> Optional[Figure]:
@@ -191,38 +212,56 @@ def _match_id(value: str, items: dict, where: tuple, column: str, year_file: str
     return item_id
 
 
-def _match_name(value: str, items: dict, where: tuple, column: str, year_file: str, problems: list):
-    """An item whose text or title is the name; else the one whose text contains it. Never a guess."""
-    name = squash(value)
-    exact = [i for i, it in items.items() if name in (squash(str(it.get("text", ""))), squash(str(it.get("title", ""))))]
-    candidates = exact or [i for i, it in items.items() if len(name) >= 4 and name in squash(str(it.get("text", "")))]
-    if len(candidates) == 1:
-        return candidates[0]
-    if candidates:
-        listed = "; ".join(f"`{i}` {str(items[i].get('text'))[:30]}" for i in candidates[:8])
-        message = f"{value!r} matches {len(candidates)} items ({listed}); add a 序号 column and use --match-by id, or make the name exactly an item's text"
-        problems.append(at(where, column, Code.AMBIGUOUS_CELL, message))
-        return None
-    names = {str(it.get("text", "")): i for i, it in items.items()}
-    close = difflib.get_close_matches(value, list(names), n=3, cutoff=0.5)
-    hint = "; close: " + "; ".join(f"`{names[c]}` {c[:30]}" for c in close) if close else ""
-    problems.append(at(where, column, Code.UNKNOWN_REFERENCE, f"{value!r} matches no item's text or title in {year_file}{hint}"))
+def _match_name(value: str, items: dict, where: tuple, column: str, year_file: str, problems: list, aliases: dict):
+    """The item the name is the title or text of, or part of (names.py); never a guess."""
+    match = match_name(value, items, aliases)
+    if match.item_id is not None or match.skipped:
+        return match.item_id or ""  # "": the maintainer said it is no item (--alias NAME=)
+    resolve = f"Write the item's number in a {ID_HEADERS[0]} column (and use --match-by id), or resolve it with --alias NAME=ID"
+    if match.candidates:
+        problems.append(at(where, column, Code.AMBIGUOUS_CELL, ambiguous_message(match, items, resolve)))
+    else:
+        problems.append(at(where, column, Code.UNKNOWN_REFERENCE, unmatched_message(match, items, resolve) + f" [{year_file}]"))
     return None
+
+
+NO_PERCENT = ("-", "--", "/", "无", "不适用", "—", "——")  # a percent cell that says there is none
+
+
+def is_wording(cell: str) -> bool:
+    """A cell that is a status wording (已完成, 基本完成 …) rather than a figure."""
+    return bool(cell) and (status_for(cell, {}) is not None or bool(ambiguous_choices(cell)))
 
 
 def _entry_from(cell: dict, header: dict, line: int, item_id: str, options: Options, where: tuple, unmapped: dict, problems: list):
     wording = cell["status"]
+    percent_cell = cell.get("percent", "")
+    if squash(percent_cell).translate(DASHES) in NO_PERCENT or squash(percent_cell) in NO_PERCENT:
+        percent_cell = ""
+    words_in_percent = ""  # a 完成率 column mixing 115% and 已完成: the words are a status
+    if percent_cell and not _is_number(percent_cell) and (is_wording(percent_cell) or options.status_map.get(squash(percent_cell))):
+        words_in_percent, percent_cell = percent_cell, ""
+        if not wording:
+            wording = words_in_percent
     status = status_for(wording, options.status_map)
     if status is None:
         if wording:
             unmapped.setdefault(wording, []).append(line)
         else:
-            problems.append(at(where, header["status"], Code.FIELD_MISSING, f"empty for item `{item_id}`; fill it in, or map empty cells with --status-map =unknown"))
+            if "status" in header:
+                problems.append(at(where, header["status"], Code.FIELD_MISSING, f"empty for item `{item_id}`; fill it in, or map empty cells with --status-map =unknown"))
+            else:
+                message = f"no status for item `{item_id}`: the table has no status column and this cell is a figure; name the status column with --status-column, or give such rows one status with --status-map =on_track (or another status)"
+                problems.append(at(where, header.get("percent", ""), Code.FIELD_MISSING, message))
+        return None
+    if words_in_percent and words_in_percent != wording and status_for(words_in_percent, options.status_map) != status:
+        message = f"{words_in_percent!r} says another status than {header.get('status', 'the status')} {wording!r}; make the two cells agree, or leave the percent empty"
+        problems.append(at(where, header["percent"], Code.INVALID_VALUE, message))
         return None
     percent = None
-    if cell.get("percent"):
+    if percent_cell:
         try:
-            percent = parse_percent(cell["percent"])
+            percent = parse_percent(percent_cell)
         except ValueError:
             problems.append(at(where, header["percent"], Code.WRONG_TYPE, f"{cell['percent']!r} is not a number; write 90 (or 90%), or leave the cell empty"))
             return None

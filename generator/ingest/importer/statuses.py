@@ -35,6 +35,11 @@ STATUS_WORDS = {
     "已建成": S.done,
     "已办结": S.done,
     "已实现年度目标": S.done,
+    "实现年度目标": S.done,
+    "按计划完成": S.done,
+    "已按计划完成": S.done,
+    "如期完成": S.done,
+    "已如期完成": S.done,
     # ahead
     "超序时": S.ahead,
     "超序时推进": S.ahead,
@@ -120,13 +125,15 @@ AMBIGUOUS_STATUS = {
     "已停工": _PAUSED,
 }
 _PERIOD = r"(第?[一二三四1-4]季度|上半年|前三季度|阶段性?|序时)"
+_GOAL = r"(目标任务|计划任务|任务|目标|计划)"  # 全年目标任务, 上半年计划任务, 年度目标
 # Wordings with a period in them (已完成二季度任务); checked in order after STATUS_WORDS.
 STATUS_PATTERNS = (
-    (re.compile(r"(已|超额)?完成(全年|年度|全部)(任务|目标|计划)"), S.done),
-    (re.compile(r"超额完成" + _PERIOD + r"(任务|目标|计划)"), S.ahead),
-    (re.compile(r"已完成" + _PERIOD + r"(任务|目标|计划|进度)"), S.on_track),
-    (re.compile(r"未完成" + _PERIOD + r"?(任务|目标|计划|进度)"), S.behind),
-    (re.compile(r"未完成(全年|年度)(任务|目标|计划)"), S.behind),
+    (re.compile(r"(已|超额|均已|均超额)?完成(全年|年度|全部)" + _GOAL), S.done),
+    (re.compile(r"(已|均)?实现(全年|年度)" + _GOAL), S.done),
+    (re.compile(r"(均|已)?超额完成" + _PERIOD + _GOAL), S.ahead),
+    (re.compile(r"(已|均已)完成" + _PERIOD + r"(目标任务|计划任务|任务|目标|计划|进度)"), S.on_track),
+    (re.compile(r"未完成" + _PERIOD + r"?(目标任务|计划任务|任务|目标|计划|进度)"), S.behind),
+    (re.compile(r"未完成(全年|年度)" + _GOAL), S.behind),
 )
 STATUS_CHOICES = ", ".join(s.value for s in S)
 
