@@ -55,6 +55,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self.incremental = incremental.Incremental()
         self.stage: stage.Stage | None = None
         self.dirty = False
+        self._written: dict = {}  # under `mkdocs serve`: path → bytes of the files the last build wrote
         self.made_html: dict = {}  # src → generated Page whose HTML the stage made (markdown_converter)
         self._epoch_before: str | None = None
 
@@ -170,10 +171,16 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         started = time.perf_counter()
         index = self.stage.search_index()
         index_s = time.perf_counter() - started
+        written = {}
         for rel, data in sorted({**self.stage.downloads, **self.stage.feed_files(), **index}.items()):
             path = out / rel
+            written[rel] = data
+            if self.incremental.serving and self._written.get(rel) == data and path.exists():
+                continue  # a preview rewrites only the files an edit changed
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        if self.incremental.serving:
+            self._written = written
         try:
             searchindex.verify(out)
         except searchindex.IndexBroken as exc:

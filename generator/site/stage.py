@@ -85,6 +85,7 @@ class Preview:
 
     pages: dict = field(default_factory=dict)  # list key → (stamp, [Page])
     downloads: dict = field(default_factory=dict)  # list key → (stamp, {path: bytes})
+    converted: dict = field(default_factory=dict)  # src → (Markdown, Page with its HTML): pages made again but unchanged
 
 
 def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str | None = None, preview: Preview | None = None, to_html=None, shard=None, env=os.environ) -> Stage:
@@ -113,7 +114,7 @@ def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str 
     made = downloads_mod.export_files(ds, site_url, workers, build_date, stamps, preview.downloads if preview else None) if shard in (None, "site") else {}
     site.downloads = made
     if preview is not None:
-        site.stamps, site.kept = stamps, preview.pages
+        site.stamps, site.kept, site.converted = stamps, preview.pages, preview.converted
     pages = site.pages(shard)
     return Stage(ds, build_date, site_url, pages, made, shard)
 

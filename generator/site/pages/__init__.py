@@ -72,6 +72,7 @@ class Site:
         self.to_html: Callable[[str], tuple[str, str, list]] | None = None
         self.stamps: dict | None = None  # a preview's list stamps and kept pages (stage.py); None: make every page
         self.kept: dict | None = None
+        self.converted: dict | None = None  # a preview's src → (Markdown, Page) of the previous build
         self._used: set = set()
         self.topic_items: dict = {t: [] for t in ds.topics}
         self.related_back: dict = {}  # (city, year, id) → the items whose `related` names it
@@ -252,8 +253,15 @@ class Site:
     def page(self, src: str, text: str) -> Page:
         if self.to_html is None:
             return Page(src, text)
+        if self.converted is not None:  # a preview: a page made again with the same Markdown keeps its HTML
+            old = self.converted.get(src)
+            if old is not None and old[0] == text:
+                return old[1]
         front, html, toc = self.to_html(text)
-        return Page(src, front, html, toc)
+        page = Page(src, front, html, toc)
+        if self.converted is not None:
+            self.converted[src] = (text, page)
+        return page
 
     @functools.cache  # noqa: B019 - one Site per build: template edits still show at the next build
     def _template(self, name: str) -> jinja2.Template:
