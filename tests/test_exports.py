@@ -71,7 +71,7 @@ def test_list_json_round_trips_to_the_model(ds, files):
         assert list(doc["derived"]) == ids
         for item, _, parent in walk_items(lf.data.items):
             d = doc["derived"][item.id]
-            assert set(d) == {"status", "status_label", "status_basis", "status_reason", "percent", "expected_pace", "as_of", "stale", "stale_reason", "deadline", "deadline_inferred", "lead", "url"}
+            assert set(d) == {"status", "status_label", "status_basis", "status_reason", "percent", "expected_pace", "as_of", "stale", "stale_reason", "deadline", "deadline_inferred", "lead", "subitems", "url"}
             lt = derive.latest(item, lf.data, parent)
             assert d["status"] == lt.status and d["status_label"] == derive.STATUS_LABELS[lt.status]
             assert (d["status_basis"], d["status_reason"]) == (lt.basis, lt.reason)
@@ -255,7 +255,9 @@ def _check_feed(root: ET.Element, self_href: str) -> list[ET.Element]:
 
 def test_feeds_are_valid_atom(ds, atom):
     cities = sorted(set(ds.cities) | {c for c, _ in ds.lists})
-    assert sorted(atom) == sorted(["feeds/all.atom"] + [f"feeds/{c}.atom" for c in cities])
+    per_list = [f"feeds/{c}/{y}.atom" for c, y in ds.lists]
+    per_item = [f"feeds/{c}/{y}/{i.id}.atom" for (c, y), lf in ds.lists.items() for i, _, _ in walk_items(lf.data.items)]
+    assert sorted(atom) == sorted(["feeds/all.atom"] + [f"feeds/{c}.atom" for c in cities] + per_list + per_item)
     all_entries = _check_feed(_parse(atom["feeds/all.atom"]), f"{SITE}feeds/all.atom")
     n_reports = sum(len(lf.data.reports) for lf in ds.lists.values())
     assert len(all_entries) == len(ds.lists) + n_reports
@@ -283,6 +285,8 @@ def test_feed_entries_match_the_data(ds, atom):
             judged = [(item, derive.judge(item, p, pl, parent).status) for item, _, parent in walk_items(pl.items) for p in item.progress if p.report == r.id]
             news = [(item, status) for item, status in judged if status in ("behind", "done")]
             expected = {f"{SITE}{city}/{year}/{item.id}/#progress-{r.id}" for item, _ in news}
+            rc = next(rc for rc in derive.changes(pl) if rc.report.id == r.id)  # and whose status changed
+            expected |= {f"{SITE}{city}/{year}/{c.item.id}/#progress-{r.id}" for c in rc.changed if c.status_changed}
             capped = any(sum(1 for _, s in news if s == status) > feeds.MAX_ITEMS_PER_STATUS for status in ("behind", "done"))
             assert linked <= expected if capped else linked == expected
 

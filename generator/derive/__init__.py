@@ -6,6 +6,7 @@ them is site/wording.py's job.
     facts.py      how old a status is; one fact sheet per item for every page and download
     changes.py    what changed between reports; items behind, below pace or stale
     reconcile.py  the city's own counts beside ours
+    rollup.py     a parent's sub-items counted: done, behind, not reported
 
 Callers use the names below (`derive.latest`, `derive.item_facts`): which module holds a
 rule is this package's business. The rules are the ones the methodology page
@@ -56,6 +57,7 @@ from generator.derive.reconcile import (
     reconcile,
     summarised_reports,
 )
+from generator.derive.rollup import Rollup, rollup
 from generator.derive.status import (
     ASSESSED,
     BASIS_LABELS,
@@ -154,4 +156,6 @@ __all__ = [
     "reconcile",
     "Reconciliation",
     "summarised_reports",
+    "Rollup",
+    "rollup",
 ]

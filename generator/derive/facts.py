@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from generator.core import model
 from generator.derive.dates import STALE_AFTER_DAYS, cn_date, deadline_inferred, item_deadline, list_date
+from generator.derive.rollup import Rollup, rollup
 from generator.derive.status import FINISHED, Latest, item_lead, item_sections, latest, leaves
 
 
@@ -82,6 +83,7 @@ class ItemFacts:
     deadline_inferred: str | None  # why, when the deadline is one we inferred (本站推定); None when stated
     lead: list[str]  # the item's lead units; a sub-item without its own has its parent's
     sections: list  # the source's sections the item is in, from the top down
+    rollup: Rollup | None = None  # its sub-items counted by status; None without sub-items
 
     @property
     def section_path(self) -> str:
@@ -99,6 +101,7 @@ def item_facts(item: model.Item, pl: model.PledgeList, parent: model.Item | None
         deadline_inferred(item, pl, parent),
         item_lead(item, parent),
         item_sections(item, pl, parent),
+        rollup(item, pl),
     )
 
 

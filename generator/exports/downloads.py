@@ -55,6 +55,10 @@ CSV_COLUMNS = [
     "stale_reason",
     "deadline_inferred",
     "progress_count",
+    "subitems_total",
+    "subitems_done",
+    "subitems_behind",
+    "subitems_not_reported",
     "url",
     "source_title",
     "source_date",
@@ -98,6 +102,20 @@ def target_text(t: model.Target) -> str:
     return f"{t.metric}{symbol}{_number(t.value)}{unit}"
 
 
+def _rollup(r: derive.Rollup | None) -> dict | None:
+    """A parent's sub-items counted (derive.rollup), for the JSON; None without sub-items."""
+    if r is None:
+        return None
+    return {"total": r.total, "by_status": r.by_status, "done": r.done, "behind": r.behind, "not_reported": r.not_reported, "as_of": r.as_of.isoformat() if r.as_of else None}
+
+
+def _rollup_cells(r: derive.Rollup | None) -> dict:
+    """The same as CSV cells: empty for an item without sub-items."""
+    if r is None:
+        return dict.fromkeys(("subitems_total", "subitems_done", "subitems_behind", "subitems_not_reported"), "")
+    return {"subitems_total": r.total, "subitems_done": r.done, "subitems_behind": r.behind, "subitems_not_reported": r.not_reported}
+
+
 def derived_figures(item: model.Item, pl: model.PledgeList, parent: model.Item | None, site_url: str, on: dt.date) -> dict:
     """Our computed figures for one item (the same ones the item page shows); `on` is the
     build date staleness is judged at (derive.build_date)."""
@@ -116,6 +134,7 @@ def derived_figures(item: model.Item, pl: model.PledgeList, parent: model.Item |
         "deadline": facts.deadline.isoformat() if facts.deadline else None,
         "deadline_inferred": facts.deadline_inferred,
         "lead": facts.lead,
+        "subitems": _rollup(facts.rollup),
         "url": urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
     }
 
@@ -191,6 +210,7 @@ def list_csv(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = None
             "stale_reason": fresh.label if fresh.stale else "",
             "deadline_inferred": facts.deadline_inferred or "",
             "progress_count": len(item.progress),
+            **_rollup_cells(facts.rollup),
             "url": urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
             "source_title": src.title,
             "source_date": src.date.isoformat(),

@@ -206,3 +206,28 @@ def plain_quantity(value: float, unit: str | None, comparator: model.Comparator 
         return f"{plain_amount(value)}至{plain_amount(value_max)}{unit or ''}"
     return amount
 
+
+
+ROLLUP_LABELS = {"none": "暂无进展报告"}  # a roll-up says "no report yet" for status none
+
+
+def rollup_phrase(r: derive.Rollup) -> str:
+    """A parent's sub-items counted, adding up: 3个分项中，已完成1项，滞后1项，暂无进展报告1项."""
+    parts = [f"{ROLLUP_LABELS.get(s, derive.STATUS_LABELS[s])}{n}项" for s, n in r.by_status.items()]
+    return f"{r.total}个分项中，" + "，".join(parts)
+
+
+def rollup_short(r: derive.Rollup) -> str:
+    """The same in a table cell: 已完成 1/4 · 推进中 1 · 滞后 1 · 未报告 1 (done always, the others
+    when there are any; 推进中 is 超前 and 按计划推进, 其他 the statuses no figure decides)."""
+    parts = [f"已完成 {r.done}/{r.total}"]
+    if r.in_progress:
+        parts.append(f"推进中 {r.in_progress}")
+    if r.behind:
+        parts.append(f"滞后 {r.behind}")
+    if r.not_reported:
+        parts.append(f"未报告 {r.not_reported}")
+    rest = r.total - r.done - r.in_progress - r.behind - r.not_reported
+    if rest:
+        parts.append(f"其他 {rest}")
+    return " · ".join(parts)

@@ -134,6 +134,7 @@ def item_page(site: Site, lf: ListFile, item, parent, prev_item, next_item) -> P
         item=item,
         parent=parent,
         latest=latest,
+        rollup=facts.rollup,
         children=[table_row(site, pl, c, item) for c in item.subitems],
         label=wording.item_label(item, parent),
         unit=wording.item_unit(item),

@@ -101,6 +101,8 @@ def environment() -> jinja2.Environment:
         qr_svg=qr.svg,
         status_phrase=wording.status_phrase,
         in_quotes=wording.in_quotes,
+        rollup=wording.rollup_phrase,
+        rollup_short=wording.rollup_short,
     )
     env.globals.update(
         urls=urls,

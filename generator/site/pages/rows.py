@@ -87,6 +87,7 @@ class TableRow(NamedTuple):
     rank: int  # the status's place in STATUS_ORDER: what "sort by status" sorts by
     lead_keys: str = ""  # the filter keys of its lead units, space-separated (Filters.leads)
     children: tuple = ()  # TableRow of its sub-items shown under it
+    rollup: derive.Rollup | None = None  # its sub-items counted (derive.rollup); None without sub-items
 
 
 class TableGroup(NamedTuple):

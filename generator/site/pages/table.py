@@ -42,6 +42,7 @@ def table_row(site: Site, pl: model.PledgeList, item: model.Item, parent: model.
         derive.STATUS_ORDER.index(facts.latest.status),
         " ".join(str(leads[u]) for u in facts.lead if u in leads) if leads else "",
         children,
+        facts.rollup,
     )
 
 
