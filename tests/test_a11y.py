@@ -51,6 +51,7 @@ def a11y_pages(ds):
         "item": f"{item[0]}/{item[1]}/{item[2].id}/",
         "topic": f"topics/{topic}/",
         "search": "search/?q=" + ds.topics[topic].name,  # results, badges, marks and filters
+        "corrections": "about/corrections/",
     }
 
 

@@ -126,7 +126,8 @@ ALLOWED_WORDS = {
 ALLOWED_PHRASES = ("Material for MkDocs", "DB Browser for SQLite", "Frictionless Data Package", "Data Package", "Table Schema", "JSON Schema", "Nu HTML Checker", "VS Code")
 # Pages for maintainers (and the download page, whose column names are the files' own): their
 # code elements (field names, commands, file paths) are code, not page text.
-CODE_PAGES = {"about/format/", "about/contribute/", "about/dependencies/", "about/methodology/", "data/"}
+# The corrections log quotes the maintainers' commit messages and the YAML lines as they are, in code elements.
+CODE_PAGES = {"about/format/", "about/contribute/", "about/dependencies/", "about/methodology/", "data/", "about/corrections/"}
 URL = re.compile(r"(?:https?://|www\.)\S+|[\w.\-]+\.(?:github\.io|com|org|cn|net)\S*")
 # A word: Latin letters (hyphen-joined) standing alone; a token with digits, a path or a file
 # name (5G, A4, sources/captures, city.yml) is not a word.

@@ -142,7 +142,7 @@ def test_every_download_and_feed_the_build_writes_has_a_urls_function(ds):
 
 def test_every_generated_page_is_at_a_urls_source(ds):
     site = pages.Site(ds, site_url="https://example.org/")
-    known = {urls.home_src(), urls.cities_src(), urls.topics_src(), urls.sources_index_src(), urls.data_page_src(), urls.search_src()}
+    known = {urls.home_src(), urls.cities_src(), urls.topics_src(), urls.sources_index_src(), urls.data_page_src(), urls.search_src(), urls.corrections_src()}
     known |= {urls.city_src(slug) for slug in ds.cities}
     known |= {urls.topic_src(t) for t in ds.topics}
     for (city, year), lf in ds.lists.items():

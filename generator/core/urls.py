@@ -17,6 +17,9 @@ functions, and tests/test_urls.py fails on a URL put together by hand anywhere e
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 RESERVED = frozenset({"about", "all", "assets", "cities", "data", "feeds", "index", "search", "sources", "topics", "404"})
 """Names a city slug (or an old slug in `redirect_from`) must not take: the first path segments
 the site uses for itself (content/about, theme and Material assets, the cities index, downloads, feeds, search,
@@ -75,6 +78,15 @@ def item(city: str, year: int, item_id: str) -> str:
 
 def item_src(city: str, year: int, item_id: str) -> str:
     return f"{city}/{year}/{item_id}.md"
+
+
+def item_embed(city: str, year: int, item_id: str) -> str:
+    """`qingdao/2024/6-3/embed/`: the item as a small card for other sites' iframes."""
+    return f"{item(city, year, item_id)}embed/"
+
+
+def item_embed_src(city: str, year: int, item_id: str) -> str:
+    return f"{city}/{year}/{item_id}/embed.md"
 
 
 def progress_anchor(report_id: str) -> str:
@@ -207,6 +219,15 @@ def format_page(anchor: str = "") -> str:
 def about_page() -> str:
     """The hand-written about page (content/about/index.md)."""
     return "about/"
+
+
+def corrections() -> str:
+    """`about/corrections/`: the corrections log (what was changed in published items, from git)."""
+    return "about/corrections/"
+
+
+def corrections_src() -> str:
+    return "about/corrections.md"
 
 
 def methodology(anchor: str = "") -> str:
@@ -378,3 +399,22 @@ def edit(edit_base: str | None, path: str, line: int | None = None) -> str | Non
     if not edit_base:
         return None
     return f"{edit_base.rstrip('/')}/{path}" + (f"#L{line}" if line else "")
+
+
+_GITHUB_BLOB = re.compile(r"^(https://github\.com/[\w.-]+/[\w.-]+)/blob/")
+
+
+def repository(edit_base: str | None) -> str | None:
+    """The GitHub repository an edit_base (`https://github.com/<owner>/<repo>/blob/<branch>`,
+    as the plugin derives it from GITHUB_REPOSITORY or the `origin` remote) belongs to; None
+    without one or for another host."""
+    found = _GITHUB_BLOB.match(edit_base or "")
+    return found.group(1) if found else None
+
+
+def new_issue(edit_base: str | None, title: str, body: str) -> str | None:
+    """A pre-filled new-issue form on the repository the site was built from; None without one."""
+    repo = repository(edit_base)
+    if repo is None:
+        return None
+    return f"{repo}/issues/new?title={quote(title, safe='')}&body={quote(body, safe='')}"

@@ -231,3 +231,15 @@ def rollup_short(r: derive.Rollup) -> str:
     if rest:
         parts.append(f"其他 {rest}")
     return " · ".join(parts)
+
+
+def correction_issue(page_url: str, heading: str) -> tuple[str, str]:
+    """The title and body a reader's 报错/纠错 issue starts with: the item's URL, then a field,
+    what is wrong and the reader's source to fill in."""
+    body = (
+        f"事项页面：{page_url}\n\n"
+        "哪个字段（如 承诺原文、目标、进展、状态、牵头单位、来源）：\n\n"
+        "哪里不对，应当是什么：\n\n"
+        "您的依据（文件标题、发布机关和日期、网址）：\n"
+    )
+    return f"纠错：{heading}", body

@@ -8,6 +8,7 @@
 - `cities.py`: city pages, the cities index, the home page, the order of provinces and cities (the nav)
 - `topics.py`: the topics index and topic pages, targets compared across lists
 - `sources.py`: the sources index, a page per archived source, the data page with the downloads
+- `corrections.py`: the corrections log, from the git history of data/
 
 Every page is rendered from a Jinja2 template in `generator/site/templates/` (markup.py says
 how text is escaped). Templates present; they compute nothing. Figures come from derive, lookups
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
 import jinja2
@@ -30,7 +31,7 @@ from generator.core import model, parallel, urls
 from generator.core.model import walk_items
 from generator.data.dataset import Dataset, ListFile
 from generator.site import captures, shards
-from generator.site.pages import cities, lists, sources, topics
+from generator.site.pages import cities, corrections, lists, sources, topics
 from generator.site.pages.cities import nav_entries
 from generator.site.pages.lists import related_key
 from generator.site.pages.markup import environment
@@ -55,7 +56,7 @@ class Page:
 class Site:
     """Builds all pages; holds lookups that several templates need."""
 
-    def __init__(self, ds: Dataset, edit_base: str | None = None, site_url: str = "", workers: int = 0, build_date: dt.date | None = None, downloads: dict | None = None):
+    def __init__(self, ds: Dataset, edit_base: str | None = None, site_url: str = "", workers: int = 0, build_date: dt.date | None = None, downloads: MutableMapping | None = None):
         self.ds = ds
         self.downloads = downloads  # {path: bytes} of the downloads (downloads.export_files), for the data page
         self.workers = workers  # processes for the list pages (0: one per core, at most 4; parallel.py)
@@ -189,6 +190,7 @@ class Site:
             in_topic = sorted({(lf.data.city, lf.data.year) for lf, _, _ in self.topic_items.get(topic_id, [])})
             out += self._part(site_wide, [urls.topic_src(topic_id)], lambda topic_id=topic_id, in_topic=in_topic: self._kept(("topic", topic_id), in_topic, lambda: [topics.topic_page(self, topic_id)]))
         out += self._part(site_wide, [urls.data_page_src()], lambda: [sources.data_page(self)])
+        out += self._part(site_wide, [urls.corrections_src()], lambda: [corrections.corrections_page(self)])
         citing = self.citing()
         out += self._part(site_wide, [urls.sources_index_src()], lambda: [sources.sources_index(self, citing)])
         for archive in sorted(citing):

@@ -126,6 +126,8 @@ def item_page(site: Site, lf: ListFile, item, parent, prev_item, next_item) -> P
             rlf, ritem, rparent = found
             related.append(RelatedItem(rlf.data.city, site.city_name(rlf.data.city), rlf.data.year, ritem, wording.item_label(ritem, rparent)))
     src = urls.item_src(pl.city, pl.year, item.id)
+    permalink = urls.absolute(site.site_url, urls.from_src(src))
+    issue_title, issue_body = wording.correction_issue(permalink, f"{site.city_name(pl.city)} {pl.year} · {wording.item_label(item, parent)} {item.title or wording.short(item.text, 30)}")
     return site.render(
         "item.md.j2",
         src,
@@ -153,8 +155,9 @@ def item_page(site: Site, lf: ListFile, item, parent, prev_item, next_item) -> P
         related=related,
         prev_item=prev_item,
         next_item=next_item,
-        permalink=urls.absolute(site.site_url, urls.from_src(src)),
+        permalink=permalink,
         edit_url=site.edit_url(lf, item.id),
+        correction_url=urls.new_issue(site.edit_base, issue_title, issue_body),
     )
 
 

@@ -1,0 +1,94 @@
+"""Corrections (issue 24, point 5): every item page has a 报错/纠错 link opening a pre-filled new
+issue on the repository the site was built from (none without one), and the corrections log
+lists what was changed in published items, from one `git log` over data/."""
+
+from __future__ import annotations
+
+import subprocess
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from conftest import copy_data_root, load_clean
+from generator.core import urls
+from generator.site import pages
+from generator.site.pages import corrections, lists
+
+GIT = ["git", "-c", "user.name=测试", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+
+
+def _git(root, *args):
+    subprocess.run([*GIT, "-C", str(root), *args], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    """A copy of the data in a git repository of its own: the first commit publishes it, the
+    second corrects a title (ours) and a status, the third only adds a progress report."""
+    root = copy_data_root(tmp_path_factory.mktemp("history"))
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "发布数据")
+    path = root / "data" / "qixia" / "2024.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "    title: 地方储备粮仓库扩建\n" in text
+    path.write_text(text.replace("    title: 地方储备粮仓库扩建\n", "    title: 地方储备粮仓库扩建工程\n", 1), encoding="utf-8")
+    _git(root, "commit", "-q", "-am", "更正第1项的简称")
+    path.write_text(path.read_text(encoding="utf-8").replace("\nreports:\n", "\nreports:\n  - id: 2024-q3\n    title: 三季度\n    kind: quarterly\n    as_of: 2024-09-30\n    published: 2024-10-12\n    source: tongbao-2024-q2\n", 1), encoding="utf-8")
+    _git(root, "commit", "-q", "-am", "新增三季度报告")
+    return root
+
+
+def test_the_log_lists_the_corrected_item_with_date_field_before_and_after(history):
+    site = pages.Site(load_clean(history))
+    found = corrections.corrections(site)
+    assert found is not None
+    assert [(c.city, c.year, c.item_id, c.note) for c in found] == [("qixia", 2024, "1", "更正第1项的简称")]  # the added report is no correction
+    c = found[0]
+    assert c.fields == ["简称"] and c.before == ["title: 地方储备粮仓库扩建"] and c.after == ["title: 地方储备粮仓库扩建工程"]
+    assert len(c.date) == 10 and c.date[4] == "-"
+    page = corrections.corrections_page(site).content
+    assert "更正第1项的简称" in page and 'href="../../qixia/2024/1/"' in page and "共 1 处" in page
+
+
+def test_without_git_history_the_page_says_so(tmp_path):
+    site = pages.Site(load_clean(copy_data_root(tmp_path)))
+    assert corrections.corrections(site) is None
+    page = corrections.corrections_page(site).content
+    assert "没有数据的修改历史" in page and "至今没有更正" not in page
+
+
+def test_the_parser_tells_items_from_reports_and_additions():
+    log = (
+        "\x1eabc1234\x1f2025-01-02\x1fFix a figure\n\n"
+        "diff --git a/data/qingdao/2024.yml b/data/qingdao/2024.yml\n--- a/data/qingdao/2024.yml\n+++ b/data/qingdao/2024.yml\n"
+        '@@ -10 +10 @@   - id: "6-3"\n-        value: 20000\n+        value: 25000\n'
+        "@@ -3,0 +4,2 @@   - id: \"6-4\"\n+      - report: h2\n+        status: done\n"  # only added: an addition
+        "@@ -40 +41 @@   - id: 2024-h1\n-    title: 上半年\n+    title: 上半年进展\n"  # a report's entry, not an item
+    )
+    found = corrections.parse(log, {("qingdao", 2024): {"6-3", "6-4"}})
+    assert [(c.item_id, c.fields, c.before, c.after, c.commit) for c in found] == [("6-3", ["数值"], ["value: 20000"], ["value: 25000"], "abc1234")]
+
+
+def test_the_item_page_links_a_prefilled_issue_on_the_repository_it_was_built_from(ds):
+    site = pages.Site(ds, edit_base="https://github.com/someone/fork/blob/main", site_url="https://example.org/ledger/")
+    lf = ds.lists[("qingdao", 2024)]
+    item = next(i for i in lf.data.items if i.subitems).subitems[0]
+    parent = next(i for i in lf.data.items if item in i.subitems)
+    page = lists.item_page(site, lf, item, parent, None, None).content
+    href = next(part.split('"', 1)[0] for part in page.split('href="')[1:] if part.startswith("https://github.com/someone/fork/issues/new?"))
+    query = parse_qs(urlsplit(href.replace("&amp;", "&")).query)
+    assert query["title"][0].startswith("纠错：青岛 2024")
+    body = query["body"][0]
+    assert f"https://example.org/ledger/qingdao/2024/{item.id}/" in body
+    for asked in ("哪个字段", "哪里不对", "您的依据"):
+        assert asked in body
+    assert ">报错/纠错</a>" in page
+    no_repo = lists.item_page(pages.Site(ds), lf, item, parent, None, None).content
+    assert "报错/纠错" not in no_repo and "issues/new" not in no_repo
+
+
+def test_the_issues_url_comes_from_the_edit_base_only():
+    assert urls.repository("https://github.com/a/b/blob/main") == "https://github.com/a/b"
+    assert urls.repository(None) is None and urls.repository("https://example.org/a/b/blob/main") is None
+    assert urls.new_issue(None, "t", "b") is None
