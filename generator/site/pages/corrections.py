@@ -119,7 +119,7 @@ def parse(log: str, known: dict) -> list[Change]:
 
 def corrections(site: Site) -> list[Change] | None:
     """The corrections of the data under the site's root; None without git history."""
-    log = git_log(site.ds.root)
+    log = git_log(Path(site.ds.root))
     if log is None:
         return None
     known = {key: {i.id for i, _, _ in walk_items(lf.data.items)} for key, lf in site.ds.lists.items()}
