@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -44,17 +44,24 @@ def ordered_map(fn: Callable[[Any], T], items: Iterable[Any], n_items: int, want
     FROM_ITEMS top-level items (`n_items`) and forking is safe.
 
     `items` travel to the workers pickled: pass keys, not the data itself."""
+    return list(ordered_imap(fn, items, n_items, wanted))
+
+
+def ordered_imap(fn: Callable[[Any], T], items: Iterable[Any], n_items: int, wanted: int = 0) -> Iterator[T]:
+    """ordered_map, one result at a time as the workers finish them (in order): a caller that
+    writes each result away holds one chunk at a time, not all of them."""
     global _task
     items = list(items)
     n = min(workers(wanted), len(items))
     if n_items < FROM_ITEMS or n < 2 or not _can_fork():
-        return [fn(x) for x in items]
+        yield from (fn(x) for x in items)
+        return
     size = max(1, len(items) // (n * 4))  # small chunks even out lists of unequal length
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     _task = fn
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
-            done = pool.map(_run, chunks)
+            for chunk in pool.imap(_run, chunks):
+                yield from chunk
     finally:
         _task = None
-    return [result for chunk in done for result in chunk]

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import MutableMapping
 
 from generator import derive
 from generator.core import model, parallel, urls
@@ -292,14 +293,17 @@ def list_files(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = No
     return out
 
 
-def export_files(ds: Dataset, site_url: str, workers: int = 0, on: dt.date | None = None, stamps: dict | None = None, kept: dict | None = None) -> dict[str, bytes]:
+def export_files(
+    ds: Dataset, site_url: str, workers: int = 0, on: dt.date | None = None, stamps: dict | None = None, kept: dict | None = None, out: MutableMapping | None = None
+) -> MutableMapping[str, bytes]:
     """All download files: {site-relative path: bytes}, in a fixed order (`workers`: see parallel.py).
 
     A preview passes `stamps` ({list key: what its files depend on}) and `kept` ({list key:
     (stamp, files)}, held between its builds): a list whose stamp is unchanged keeps its files,
     and the whole-dataset files are not made (they are `make site`'s; the data page says so).
+    With `out` (a core.spool.Spool), each list's files are handed over as they are made.
     Write them under the built site's directory (e.g. in MkDocs' on_post_build)."""
-    out: dict[str, bytes] = {}
+    out = {} if out is None else out
     on = _on(ds, on)
     if stamps is not None and kept is not None:
         for key in sorted(ds.lists):
@@ -312,7 +316,7 @@ def export_files(ds: Dataset, site_url: str, workers: int = 0, on: dt.date | Non
             del kept[key]
     else:
         n_items = sum(len(lf.data.items) for lf in ds.lists.values())
-        for files in parallel.ordered_map(lambda key: list_files(ds, ds.lists[key], site_url, on), sorted(ds.lists), n_items, workers):
+        for files in parallel.ordered_imap(lambda key: list_files(ds, ds.lists[key], site_url, on), sorted(ds.lists), n_items, workers):
             out.update(files)
         out.update(dataset_files(ds, site_url, on))
     for name in schema.SCHEMAS:

@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import re
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from mkdocs.utils.meta import get_data
 
 from generator import derive
 from generator.core import urls
+from generator.core.spool import Spool
 from generator.site import incremental, searchindex, shards, stage
 
 log = logging.getLogger("mkdocs.plugins.ledger")
@@ -72,6 +74,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             raise PluginError("a shard is built with --dirty, so that MkDocs skips the pages of the other shards (python -m generator.site.shards does)")
         if shard is not None:
             incremental.quiet_dirty_warning()
+        spool = self._spool()
         try:
             made = stage.prepare(
                 Path(self.config.data_dir),
@@ -81,11 +84,18 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                 preview=self.incremental.preview,
                 to_html=markdown_converter(config),
                 shard=shard,
+                spool=spool,
             )
         except stage.Refused as exc:
+            if spool is not None:
+                spool.discard()
             for p in exc.problems:
                 log.error("%s", p)
             raise PluginError(str(exc)) from None
+        except BaseException:
+            if spool is not None:
+                spool.discard()
+            raise
         for p in made.ds.warnings:
             log.info("data: %s", p)
         self.stage = made
@@ -99,6 +109,19 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         redirects.config["redirect_maps"] = {**redirects.config.get("redirect_maps", {}), **made.redirects()}
         config["nav"] = made.nav(config.get("nav"))
         return config
+
+    def _spool(self) -> Spool | None:
+        """Where a build's downloads wait for on_post_build, on disk (a preview keeps them in
+        memory, to reuse them): .cache/ledger/ of the data folder."""
+        if self.incremental.serving:
+            return None
+        cache = Path(self.config.data_dir) / ".cache" / "ledger"
+        cache.mkdir(parents=True, exist_ok=True)
+        return Spool(Path(tempfile.mkdtemp(prefix="downloads-", dir=cache)))
+
+    def _discard_spool(self) -> None:
+        if self.stage is not None and isinstance(self.stage.downloads, Spool):
+            self.stage.downloads.discard()
 
     def _set_source_date_epoch(self, ds) -> None:
         """Reproducible builds: MkDocs dates the sitemap (and sitemap.xml.gz's header) from the
@@ -171,16 +194,17 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         started = time.perf_counter()
         index = self.stage.search_index()
         index_s = time.perf_counter() - started
-        written = {}
-        for rel, data in sorted({**self.stage.downloads, **self.stage.feed_files(), **index}.items()):
-            path = out / rel
-            written[rel] = data
-            if self.incremental.serving and self._written.get(rel) == data and path.exists():
-                continue  # a preview rewrites only the files an edit changed
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
         if self.incremental.serving:
+            written = {**self.stage.downloads, **self.stage.feed_files(), **index}
+            for rel, data in sorted(written.items()):
+                path = out / rel
+                if self._written.get(rel) == data and path.exists():
+                    continue  # a preview rewrites only the files an edit changed
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
             self._written = written
+        else:
+            self.stage.write_other_files(out, index)
         try:
             searchindex.verify(out)
         except searchindex.IndexBroken as exc:
@@ -190,6 +214,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 
     def on_build_error(self, *, error):
         self._restore_source_date_epoch()
+        self._discard_spool()
 
 
 _ID = re.compile(r'\bid="([^"]+)"')

@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ import yaml
 from generator import derive
 from generator.core import urls
 from generator.core.problems import Problem
+from generator.core.spool import Spool
 from generator.data import published
 from generator.data.dataset import Dataset, load_dataset
 from generator.exports import downloads as downloads_mod
@@ -51,7 +53,7 @@ class Stage:
     build_date: dt.date
     site_url: str
     pages: list[pages_mod.Page]  # every generated page, the search page among them
-    downloads: dict[str, bytes]  # path under the site → bytes (the data page lists their sizes)
+    downloads: MutableMapping[str, bytes]  # path under the site → bytes (a dict, or a Spool on disk); the data page lists their sizes
     shard: tuple[int, int] | str | None = None  # shards.parse: None, "site" or (k, n)
 
     @property
@@ -77,6 +79,20 @@ class Stage:
         """The files besides the pages: downloads, Atom feeds and the search index."""
         return {**self.downloads, **self.feed_files(), **self.search_index()}
 
+    def write_other_files(self, out: Path, index: dict[str, bytes] | None = None) -> None:
+        """Write the downloads, feeds and search index (`index`, when made already) under
+        `out`; spooled downloads are moved there."""
+        index = self.search_index() if index is None else index
+        files: dict[str, bytes] = {**self.feed_files(), **index}
+        if isinstance(self.downloads, Spool):
+            self.downloads.move_into(out)
+        else:
+            files = {**self.downloads, **files}
+        for rel, data in sorted(files.items()):
+            path = out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
 
 @dataclass
 class Preview:
@@ -88,14 +104,16 @@ class Preview:
     converted: dict = field(default_factory=dict)  # src → (Markdown, Page with its HTML): pages made again but unchanged
 
 
-def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str | None = None, preview: Preview | None = None, to_html=None, shard=None, env=os.environ) -> Stage:
+def prepare(
+    root: Path, *, site_url: str = "", workers: int = 0, edit_base: str | None = None, preview: Preview | None = None, to_html=None, shard=None, spool: Spool | None = None, env=os.environ
+) -> Stage:
     """Load and check the data under `root`, then generate. Raises Refused on any data error
     or a published page that would disappear: nothing is made from data that fails a check.
     With `preview`, unchanged lists keep their pages and downloads from the previous build,
     and the whole-dataset downloads are left to `make site`. With `to_html` (Site.to_html),
     every page comes with its HTML, made where the page is made. With `shard` (shards.parse),
     only that shard's pages are made, the others are placeholders; downloads are the site-wide
-    shard's."""
+    shard's. With `spool`, the downloads go to disk as they are made (only sizes stay in memory)."""
     ds = load_dataset(root, freeze=preview is None)  # a preview loads the data again and again
     if ds.errors:
         raise Refused(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.", ds.errors)
@@ -111,7 +129,7 @@ def prepare(root: Path, *, site_url: str = "", workers: int = 0, edit_base: str 
     site.to_html = to_html
     stamps = list_stamps(site, Path(root)) if preview is not None else None
     # the downloads are made before the pages: the data page lists each with its size
-    made = downloads_mod.export_files(ds, site_url, workers, build_date, stamps, preview.downloads if preview else None) if shard in (None, "site") else {}
+    made = downloads_mod.export_files(ds, site_url, workers, build_date, stamps, preview.downloads if preview else None, spool) if shard in (None, "site") else {}
     site.downloads = made
     if preview is not None:
         site.stamps, site.kept, site.converted = stamps, preview.pages, preview.converted
@@ -162,10 +180,7 @@ def write_tree(stage: Stage, config_file: Path, out: Path) -> Path:
             raise Refused(clash(docs_dir.name, page), [])
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page.content, encoding="utf-8")
-    for rel, data in stage.other_files().items():
-        path = docs / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    stage.write_other_files(docs)
     searchindex.verify(docs)  # raises searchindex.IndexBroken
     theme = config.get("theme", {})
     if theme.get("custom_dir"):

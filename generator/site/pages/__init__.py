@@ -216,7 +216,7 @@ class Site:
         return (
             [urls.city_year_src(pl.city, pl.year), urls.changes_src(pl.city, pl.year)]
             + [urls.item_src(pl.city, pl.year, old_id) for old_id in pl.removed_ids]
-            + [urls.item_src(pl.city, pl.year, item.id) for item, _, _ in walk_items(pl.items)]
+            + [src for item, _, _ in walk_items(pl.items) for src in (urls.item_src(pl.city, pl.year, item.id), urls.item_embed_src(pl.city, pl.year, item.id))]
         )
 
     def _kept(self, key: tuple, made_from: list, make) -> list[Page]:
@@ -243,6 +243,7 @@ class Site:
             prev_item = flat[i - 1] if i > 0 else None
             next_item = flat[i + 1] if i + 1 < len(flat) else None
             out.append(lists.item_page(self, lf, item, parent, prev_item and lists.neighbour(prev_item), next_item and lists.neighbour(next_item)))
+            out.append(lists.embed_page(self, lf, item, parent))
         return out
 
     def render(self, template: str, src: str, **ctx) -> Page:

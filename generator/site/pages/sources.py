@@ -53,8 +53,12 @@ def data_page(site: Site) -> Page:
     """The downloads, each with its size, and a plain guide to the CSV columns."""
     files = site.downloads if site.downloads is not None else downloads.summary_files(site.ds, site.site_url, site.build_date)
 
+    sizes = getattr(files, "sizes", None)  # a Spool (core/spool.py) knows them without reading the files back
+
     def download(url: str) -> Download:
-        return Download(url, len(files[url]) if url in files else None)
+        if url not in files:
+            return Download(url, None)
+        return Download(url, sizes[url] if sizes is not None else len(files[url]))
 
     lists = []
     for (slug, year), lf in site.by_city_year():
