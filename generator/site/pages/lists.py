@@ -13,7 +13,7 @@ from generator import derive
 from generator.core import model, urls
 from generator.data.dataset import ListFile
 from generator.site import wording
-from generator.site.pages.rows import MeasureRow, Neighbour, OfficialSummary, RelatedItem, SourceRef, TargetRow, TimelineEntry
+from generator.site.pages.rows import EmbedFigure, MeasureRow, Neighbour, OfficialSummary, RelatedItem, SourceRef, TargetRow, TimelineEntry
 from generator.site.pages.table import all_rows, deadline_note, lead_index, leaf_rows, list_table, table_filters, table_row
 
 if TYPE_CHECKING:
@@ -158,6 +158,34 @@ def item_page(site: Site, lf: ListFile, item, parent, prev_item, next_item) -> P
         permalink=permalink,
         edit_url=site.edit_url(lf, item.id),
         correction_url=urls.new_issue(site.edit_base, issue_title, issue_body),
+        embed_url=urls.absolute(site.site_url, urls.item_embed(pl.city, pl.year, item.id)),
+    )
+
+
+def embed_page(site: Site, lf: ListFile, item, parent) -> Page:
+    """The item as a small card for other sites' iframes (theme_overrides/embed.html)."""
+    pl = lf.data
+    facts = derive.item_facts(item, pl, parent, site.build_date)
+    latest = facts.latest
+    figure = None
+    for t in item.targets:
+        m = derive.target_measure(t, latest.entry)
+        if m is not None or figure is None:
+            figure = EmbedFigure(wording.plain_target(t), derive.format_measure(m) if m else "")
+        if m is not None:
+            break
+    return site.render(
+        "embed.md.j2",
+        urls.item_embed_src(pl.city, pl.year, item.id),
+        **_list_context(site, lf),
+        city_full_name=site.city_full_name(pl.city),
+        item=item,
+        label=wording.item_label(item, parent),
+        latest=latest,
+        fresh=facts.fresh,
+        rollup=facts.rollup,
+        figure=figure,
+        permalink=urls.absolute(site.site_url, urls.item(pl.city, pl.year, item.id)),
     )
 
 

@@ -265,3 +265,10 @@ class Neighbour(NamedTuple):
 
     item: model.Item
     label: str
+
+
+class EmbedFigure(NamedTuple):
+    """What the embeddable card sets side by side: a target and the latest figure reported on it."""
+
+    target: str  # the target in plain words (wording.plain_target)
+    latest: str  # the latest reported value (derive.format_measure); empty without one

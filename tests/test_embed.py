@@ -1,0 +1,95 @@
+"""An embeddable card (issue 24, point 6): `/<city>/<year>/<id>/embed/` is a small page of its
+own — short title, status badge with its as-of date, target beside the latest figure, permanent
+link — without Material's chrome, that another site puts in an iframe. Tested in Chromium inside
+an iframe of a page on another origin, 320 and 600 px wide, light and dark: it fits, it reads,
+and no request leaves our site."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+
+from benchmarks.harness import serve_folder
+from conftest import all_items
+
+
+@pytest.fixture(scope="module")
+def card_item(ds):
+    """An item with a target and a reported figure on it, and the status said by the city."""
+    for city, year, item in all_items(ds):
+        if item.targets and item.progress and any(m.value is not None for p in item.progress for m in p.measures) and any(p.status_text for p in item.progress):
+            return city, year, item
+    raise AssertionError("no item with a target, a figure and the city's status words")
+
+
+def test_the_card_is_a_page_of_its_own_with_title_status_figure_and_permalink(built_site, card_item):
+    city, year, item = card_item
+    html = (built_site / city / str(year) / item.id / "embed" / "index.html").read_bytes()
+    tree = lxml.html.fromstring(html)
+    assert not tree.xpath("//*[contains(@class, 'md-header') or contains(@class, 'md-sidebar') or contains(@class, 'md-footer')]")
+    assert not tree.xpath("//script")
+    sheets = tree.xpath("//link[@rel='stylesheet']/@href")
+    assert len(sheets) == 1 and sheets[0].endswith("assets/embed.css")
+    assert (built_site / city / str(year) / item.id / "embed" / sheets[0]).resolve().is_file()
+    assert tree.xpath("//h1/a/@href")[0].endswith(f"/{city}/{year}/{item.id}/")
+    text = tree.text_content()
+    assert "截至" in text and "官方表述" in text and "目标：" in text and "最新报告：" in text
+    assert tree.xpath("//*[contains(@class, 'ml-embed__badge')]")
+    assert tree.xpath("//link[@rel='canonical']/@href")[0].endswith(f"/{city}/{year}/{item.id}/")
+
+
+def test_the_item_page_offers_the_snippet_to_copy(built_site, card_item):
+    city, year, item = card_item
+    tree = lxml.html.fromstring((built_site / city / str(year) / item.id / "index.html").read_bytes())
+    code = tree.xpath("//code[@id='ml-embed-code']")[0].text_content()
+    assert code.startswith("<iframe src=") and f"/{city}/{year}/{item.id}/embed/" in code and code.endswith("</iframe>")
+    assert tree.xpath("//button[@data-copy-target='ml-embed-code']")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [320, 600])
+def test_the_card_renders_in_an_iframe_of_another_site(browser, site_server, card_item, tmp_path, width, scheme):
+    city, year, item = card_item
+    src = f"{site_server}{city}/{year}/{item.id}/embed/"
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>新闻</title></head><body style="margin:0">'
+        f'<iframe src="{src}" title="卡片" width="{width}" height="260" style="border:0;display:block"></iframe></body></html>',
+        encoding="utf-8",
+    )
+    with serve_folder(tmp_path) as host:
+        context = browser.new_context(viewport={"width": width + 40, "height": 700}, locale="zh-CN", color_scheme=scheme)
+        requests: list[str] = []
+        context.on("request", lambda r: requests.append(r.url))
+        try:
+            pg = context.new_page()
+            errors: list[str] = []
+            pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            pg.goto(host)
+            frame = pg.frame_locator("iframe")
+            title = frame.locator("h1")
+            title.wait_for()
+            assert title.inner_text().strip() == (item.title or title.inner_text().strip())
+            inner = next(f for f in pg.frames if f.url == src)
+            inner.wait_for_load_state("load")
+            metrics = inner.evaluate("""() => {
+                const d = document.documentElement, card = document.querySelector('.ml-embed');
+                const bg = getComputedStyle(document.body).backgroundColor;
+                const r = card.getBoundingClientRect();
+                return {scroll: d.scrollWidth, client: d.clientWidth, bg, right: r.right, height: r.height,
+                        sheets: document.styleSheets.length};
+            }""")
+            assert metrics["sheets"] == 1, "the card's own stylesheet did not load"
+            assert metrics["scroll"] <= metrics["client"], f"{width}px: the card scrolls sideways"
+            assert metrics["right"] <= width, f"{width}px: the card is wider than the iframe"
+            dark = scheme == "dark"
+            channels = [int(x) for x in metrics["bg"][metrics["bg"].index("(") + 1 : -1].split(",")[:3]]
+            assert (sum(channels) < 200) == dark, f"{scheme}: background {metrics['bg']}"
+            assert not errors, errors
+        finally:
+            context.close()
+    ours = {urlsplit(site_server).netloc, urlsplit(host).netloc}
+    assert requests and all(urlsplit(u).netloc in ours for u in requests), [u for u in requests if urlsplit(u).netloc not in ours]
+    assert any("/embed/" in u for u in requests)
