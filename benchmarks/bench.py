@@ -274,8 +274,8 @@ def measure_serve(root: Path, setup: tuple[list[str], Path, str, str], edits: in
     cmd = [*cmd, "--dev-addr", f"127.0.0.1:{port}"]
     times: list[float] = []
 
-    def builds() -> int:
-        return log_path.read_text(encoding="utf-8", errors="replace").count("Documentation built in")
+    def builds() -> int:  # MkDocs logs this after every rebuild (not always "Documentation built in")
+        return log_path.read_text(encoding="utf-8", errors="replace").count("Reloading browsers")
 
     with open(log_path, "w", encoding="utf-8") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -302,7 +302,8 @@ def measure_serve(root: Path, setup: tuple[list[str], Path, str, str], edits: in
                     raise SystemExit(f"the edit never showed up (log: {log_path})")
                 time.sleep(0.05)
             times.append(time.perf_counter() - start)
-            while builds() == done and proc.poll() is None:  # let the build finish before the next edit
+            settle = time.monotonic() + 120
+            while builds() == done and proc.poll() is None and time.monotonic() < settle:  # let the build finish before the next edit
                 time.sleep(0.05)
             time.sleep(0.5)
         edited.write_text(original, encoding="utf-8")
