@@ -86,7 +86,12 @@ def item_embed(city: str, year: int, item_id: str) -> str:
 
 
 def item_embed_src(city: str, year: int, item_id: str) -> str:
-    return f"{city}/{year}/{item_id}/embed.md"
+    """The embed card is a finished HTML file, written as it is (not a page a builder renders)."""
+    return f"{city}/{year}/{item_id}/embed/index.html"
+
+
+def embed_stylesheet() -> str:
+    return "assets/embed.css"
 
 
 def progress_anchor(report_id: str) -> str:

@@ -57,7 +57,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self.incremental = incremental.Incremental()
         self.stage: stage.Stage | None = None
         self.dirty = False
-        self._written: dict = {}  # under `mkdocs serve`: path → bytes of the files the last build wrote
+        self._written: dict = {}  # under `mkdocs serve`: kind → {path: bytes} of the files the last build wrote
         self.made_html: dict = {}  # src → generated Page whose HTML the stage made (markdown_converter)
         self._epoch_before: str | None = None
 
@@ -147,6 +147,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             for f in files:  # hand-written pages, theme and static files
                 incremental.leave_unbuilt(f)
         for page in self.stage.pages:
+            if page.file:  # a finished HTML file (the embed cards): written in on_post_build
+                continue
             if files.get_file_from_path(page.src) is not None:
                 raise PluginError(stage.clash(Path(config["docs_dir"]).name, page))
             f = File.generated(config, page.src, content=page.content)
@@ -188,21 +190,17 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         """Write the downloads (made in on_config), the Atom feeds and the search index next to
         the pages; the index is read back before the build counts as done."""
         self._restore_source_date_epoch()
-        if self.stage is None or not self.stage.site_wide:
+        if self.stage is None:
             return
         out = Path(config["site_dir"])
+        self._write_files(out, {page.src: page.content.encode("utf-8") for page in self.stage.pages if page.file and page.made}, "pages")
+        if not self.stage.site_wide:
+            return
         started = time.perf_counter()
         index = self.stage.search_index()
         index_s = time.perf_counter() - started
         if self.incremental.serving:
-            written = {**self.stage.downloads, **self.stage.feed_files(), **index}
-            for rel, data in sorted(written.items()):
-                path = out / rel
-                if self._written.get(rel) == data and path.exists():
-                    continue  # a preview rewrites only the files an edit changed
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
-            self._written = written
+            self._write_files(out, {**self.stage.downloads, **self.stage.feed_files(), **index}, "other")
         else:
             self.stage.write_other_files(out, index)
         try:
@@ -211,6 +209,18 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             raise PluginError(f"the search index written to {out / urls.search_data()} is broken: {exc}") from None
         n_docs = json.loads(index[urls.search_meta()])["docs"]
         log.info("search: indexed %d pages in %.1f s", n_docs, index_s)
+
+    def _write_files(self, out: Path, files: dict[str, bytes], kind: str) -> None:
+        """Write files under the site; a preview rewrites only those an edit changed."""
+        before = self._written.get(kind, {}) if self.incremental.serving else {}
+        for rel, data in sorted(files.items()):
+            path = out / rel
+            if before.get(rel) == data and path.exists():
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        if self.incremental.serving:
+            self._written[kind] = files
 
     def on_build_error(self, *, error):
         self._restore_source_date_epoch()

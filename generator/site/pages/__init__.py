@@ -31,6 +31,7 @@ from generator.core import model, parallel, urls
 from generator.core.model import walk_items
 from generator.data.dataset import Dataset, ListFile
 from generator.site import captures, shards
+from generator.site.feeds import SITE_NAME
 from generator.site.pages import cities, corrections, lists, sources, topics
 from generator.site.pages.cities import nav_entries
 from generator.site.pages.lists import related_key
@@ -47,10 +48,11 @@ class Page:
     html: str | None = None  # the body as HTML, made by Site.to_html; None: the builder converts `content`
     toc: list | None = None  # the headings (Python-Markdown's toc_tokens) that go with `html`
     made: bool = True  # False: a page another shard makes (shards.py); only its address is here
+    file: bool = False  # True: `content` is a finished HTML file at `src` (the embed cards), written as it is
 
     @property
     def url(self) -> str:
-        return urls.from_src(self.src)
+        return self.src.removesuffix("index.html") if self.file else urls.from_src(self.src)
 
 
 class Site:
@@ -211,12 +213,13 @@ class Site:
         return out
 
     def list_srcs(self, key: tuple) -> list[str]:
-        """The addresses of list_pages(key), in its order, without making them."""
+        """The addresses of list_pages(key) that a builder renders (not the embed files), in
+        its order, without making them."""
         pl = self.ds.lists[key].data
         return (
             [urls.city_year_src(pl.city, pl.year), urls.changes_src(pl.city, pl.year)]
             + [urls.item_src(pl.city, pl.year, old_id) for old_id in pl.removed_ids]
-            + [src for item, _, _ in walk_items(pl.items) for src in (urls.item_src(pl.city, pl.year, item.id), urls.item_embed_src(pl.city, pl.year, item.id))]
+            + [urls.item_src(pl.city, pl.year, item.id) for item, _, _ in walk_items(pl.items)]
         )
 
     def _kept(self, key: tuple, made_from: list, make) -> list[Page]:
@@ -252,6 +255,13 @@ class Site:
         ctx.setdefault("build_date", self.build_date)
         ctx.setdefault("newest", self.newest)
         return self.page(src, self._template(template).render(**ctx))
+
+    def render_file(self, template: str, src: str, **ctx) -> Page:
+        """A finished HTML file (Page.file) from a template: no Markdown, no builder's theme."""
+        url = src.removesuffix("index.html")
+        ctx["link"] = lambda to: urls.relative(url, to)
+        ctx["site_name"] = SITE_NAME
+        return Page(src, self._template(template).render(**ctx), file=True)
 
     def page(self, src: str, text: str) -> Page:
         if self.to_html is None:

@@ -163,7 +163,7 @@ def item_page(site: Site, lf: ListFile, item, parent, prev_item, next_item) -> P
 
 
 def embed_page(site: Site, lf: ListFile, item, parent) -> Page:
-    """The item as a small card for other sites' iframes (theme_overrides/embed.html)."""
+    """The item as a small card for other sites' iframes: a finished HTML file (templates/embed.html.j2)."""
     pl = lf.data
     facts = derive.item_facts(item, pl, parent, site.build_date)
     latest = facts.latest
@@ -174,8 +174,8 @@ def embed_page(site: Site, lf: ListFile, item, parent) -> Page:
             figure = EmbedFigure(wording.plain_target(t), derive.format_measure(m) if m else "")
         if m is not None:
             break
-    return site.render(
-        "embed.md.j2",
+    return site.render_file(
+        "embed.html.j2",
         urls.item_embed_src(pl.city, pl.year, item.id),
         **_list_context(site, lf),
         city_full_name=site.city_full_name(pl.city),
