@@ -144,7 +144,7 @@ def visible_text(html: bytes, skip_code: bool) -> str:
     table of contents (it repeats the page's headings, which are read in place)."""
     tree = lxml.html.fromstring(html)
     drop = "//script|//style|//noscript|//template|//nav[contains(@class, 'md-nav--secondary')]"
-    drop += "|//pre[contains(@class, 'ml-embed-code')]"  # the iframe snippet to copy on every item page: HTML code
+    drop += "|//*[contains(@class, 'ml-embed-code')]"  # the iframe snippet to copy on every item page: HTML code
     for el in tree.xpath(drop + ("|//code|//pre|//kbd" if skip_code else "")):
         el.drop_tree()
     title = " ".join(tree.xpath("//head/title//text()"))

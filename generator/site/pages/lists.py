@@ -186,6 +186,7 @@ def embed_page(site: Site, lf: ListFile, item, parent) -> Page:
         rollup=facts.rollup,
         figure=figure,
         permalink=urls.absolute(site.site_url, urls.item(pl.city, pl.year, item.id)),
+        build_date=site.build_date,
     )
 
 
