@@ -79,6 +79,16 @@ def all_items(ds):
             yield city, year, item
 
 
+@pytest.fixture
+def root(tmp_path) -> Path:
+    """A repository with no data but the topics: where the drafting tests start (a test file
+    that needs another root defines its own)."""
+    dest = tmp_path / "root"
+    (dest / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "topics.yml", dest / "data" / "topics.yml")
+    return dest
+
+
 def copy_data_root(tmp_path: Path, source: Path = ROOT) -> Path:
     """A writable copy of data/ and sources/ for tests that modify data."""
     dest = tmp_path / "root"

@@ -42,13 +42,6 @@ DRAFT = FIXTURES / "draft"
 TODAY = dt.date(2025, 3, 1)
 
 
-@pytest.fixture
-def root(tmp_path) -> Path:
-    """A repository with no data but the topics (and an empty sources/)."""
-    dest = tmp_path / "root"
-    (dest / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "data" / "topics.yml", dest / "data" / "topics.yml")
-    return dest
 
 
 def drafted(root: Path, text: str | None = None, *, source: Path | None = None, name: str = "list.txt", city: str = "ceshi", year: int = 2024, **options):

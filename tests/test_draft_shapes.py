@@ -7,12 +7,10 @@ and the decisions a draft leaves, counted and printed at its end.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from generator.cli import main
 from generator.core.model import walk_items
 from generator.core.problems import Code
@@ -23,12 +21,6 @@ from generator.ingest.draft.assemble import INCOMPLETE_NOTE
 TODAY = dt.date(2025, 3, 1)
 
 
-@pytest.fixture
-def root(tmp_path) -> Path:
-    dest = tmp_path / "root"
-    (dest / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "data" / "topics.yml", dest / "data" / "topics.yml")
-    return dest
 
 
 def drafted(root: Path, text: str, name: str = "list.txt"):

@@ -9,13 +9,11 @@ substring of the capture the draft archived.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 from fixtures.ingest.documents import flattened_table_page, gov_page, seed_paragraphs, wechat_page, write_docx, write_pdf
 
-from conftest import ROOT
 from generator.cli import main
 from generator.core.model import walk_items
 from generator.core.problems import Code, Severity
@@ -29,12 +27,6 @@ QINGDAO = "000_2fdb3a0f5dc02038.txt"
 QIXIA = "004_5b83448298b42065.txt"
 
 
-@pytest.fixture
-def root(tmp_path) -> Path:
-    dest = tmp_path / "root"
-    (dest / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "data" / "topics.yml", dest / "data" / "topics.yml")
-    return dest
 
 
 def draft_and_compare(root: Path, source: Path, key: tuple, hand_ds, **options) -> dict:

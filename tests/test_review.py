@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -21,12 +19,6 @@ TODAY = dt.date(2025, 3, 1)
 QIXIA = ROOT / "sources" / "captures" / "004_5b83448298b42065.txt"
 
 
-@pytest.fixture
-def root(tmp_path) -> Path:
-    dest = tmp_path / "root"
-    (dest / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "data" / "topics.yml", dest / "data" / "topics.yml")
-    return dest
 
 
 @pytest.fixture
