@@ -120,7 +120,7 @@ ALLOWED_WORDS = {
     "Pagefind", "segno", "sqlite-utils", "frictionless", "zxing-cpp", "SVG", "SQL", "R", "lunr", "MiniSearch", "FlexSearch", "Lucene", "Elasticsearch", "OpenCC", "Datasette", "Frictionless", "GitHub", "git", "Git", "CI", "PyPI", "pip", "npm", "VS", "Code", "Nu", "QR",
     "jieba", "PyYAML", "libyaml", "C", "pytest", "pytest-xdist", "ruff", "mypy", "pydantic", "rapidyaml", "hypothesis",
     "feedgen", "axe", "axe-playwright-python", "opencc-python-reimplemented", "mkdocs-redirects", "extended",
-    "ProperDocs", "Zensical", "MiniJinja", "trafilatura", "pdfplumber", "python-docx", "reportlab", "Word", "CID",
+    "ProperDocs", "Zensical", "MiniJinja", "rdflib", "JSON-LD", "trafilatura", "pdfplumber", "python-docx", "reportlab", "Word", "CID",
 }
 # Names of more than one word (standards and products), taken out before the words are counted.
 ALLOWED_PHRASES = ("Material for MkDocs", "DB Browser for SQLite", "Frictionless Data Package", "Data Package", "Table Schema", "JSON Schema", "Nu HTML Checker", "VS Code")

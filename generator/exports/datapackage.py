@@ -75,8 +75,13 @@ def _schema(table: tables.Table) -> dict:
     return schema
 
 
+# The Data Package standard's version this descriptor follows (v2.0, read by frictionless 5).
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
 def descriptor(site_url: str) -> dict:
     return {
+        "$schema": PROFILE,
         "name": NAME,
         "title": TITLE,
         "description": "各地政府公开承诺的民生实事、目标、进展报告和出处；状态、完成比例和序时进度由本站按方法说明计算。",

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import TYPE_CHECKING
+
+from markupsafe import Markup
 
 from generator.core import urls
 from generator.core.model import walk_items
 from generator.data import schema, verbatim
 from generator.exports import downloads, tables
 from generator.site import captures, wording
+from generator.site.feeds import SITE_NAME
 from generator.site.pages.rows import ColumnExample, Download, ListDownloads, SourceLine
 
 if TYPE_CHECKING:
@@ -66,6 +70,9 @@ def data_page(site: Site) -> Page:
         csv_file, json_file = download(urls.list_csv(slug, year)), download(urls.list_json(slug, year))
         lists.append(ListDownloads(site.city_name(slug), lf.data, n, csv_file, json_file, wording.count_phrase(lf.data)))
     csvs = [files[urls.list_csv(slug, year)] for (slug, year), _ in site.by_city_year()]
+    whole = [("表格压缩包（CSV，数据包）", download(urls.package_zip()), "application/zip"), ("数据库（SQLite）", download(urls.database()), "application/vnd.sqlite3"),
+             ("全站数据（JSON）", download(urls.all_json()), "application/json"), ("数据包说明（datapackage.json）", download(urls.package_descriptor()), "application/json")]
+    per_list = [(f"{row.city_name}{row.pl.year}年{row.pl.kind}（{kind}）", file, mime) for row in lists for kind, file, mime in (("CSV", row.csv, "text/csv"), ("JSON", row.json, "application/json"))]
     return site.render(
         "data.md.j2",
         urls.data_page_src(),
@@ -79,7 +86,40 @@ def data_page(site: Site) -> Page:
         query=tables.BEHIND_BY_CITY,
         schemas=list(schema.SCHEMAS),
         preview=urls.database() not in files,
+        dataset_jsonld=json_ld(dataset_description(site, whole + per_list)),
     )
+
+
+def dataset_description(site: Site, files: list[tuple[str, Download, str]]) -> dict:
+    """The downloads as a schema.org Dataset, for data catalogues and search engines: one
+    DataDownload per file the page offers (a preview's missing whole-dataset files left out),
+    the years and the cities covered. No licence yet: the project has not chosen one."""
+    years = sorted({year for _, year in site.ds.lists})
+    return {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": SITE_NAME,
+        "description": "各地政府公开承诺的民生实事、目标、进展报告和出处；状态、完成比例和序时进度由本站按方法说明计算。",
+        "url": urls.absolute(site.site_url, urls.data_page()),
+        "inLanguage": "zh-CN",
+        "isAccessibleForFree": True,
+        "creator": {"@type": "Organization", "name": SITE_NAME, "url": urls.absolute(site.site_url, urls.home())},
+        "dateModified": site.newest.isoformat(),
+        "temporalCoverage": f"{years[0]}/{years[-1]}" if years else None,
+        "spatialCoverage": [
+            {"@type": "Place", "name": city.name, "containedInPlace": {"@type": "Place", "name": city.province}} for _, city in sorted(site.ds.cities.items())
+        ],
+        "distribution": [
+            {"@type": "DataDownload", "name": name, "encodingFormat": mime, "contentUrl": urls.absolute(site.site_url, file.url), "contentSize": f"{file.size} B"}
+            for name, file, mime in files
+            if file.size is not None
+        ],
+    }
+
+
+def json_ld(value: dict) -> Markup:
+    """JSON for a <script type="application/ld+json">: `</` escaped, so text can never end the script."""
+    return Markup(json.dumps({k: v for k, v in value.items() if v is not None}, ensure_ascii=False, indent=1).replace("</", "<\\/"))
 
 
 def column_examples(csvs: list[bytes]) -> list[ColumnExample]:
