@@ -101,7 +101,7 @@ class Preview:
 
     pages: dict = field(default_factory=dict)  # list key → (stamp, [Page])
     downloads: dict = field(default_factory=dict)  # list key → (stamp, {path: bytes})
-    converted: dict = field(default_factory=dict)  # src → (Markdown, Page with its HTML): pages made again but unchanged
+    converted: dict = field(default_factory=dict)  # src → (digest of its Markdown, Page with its HTML): pages made again but unchanged
 
 
 def prepare(

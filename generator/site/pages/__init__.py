@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
@@ -75,7 +76,7 @@ class Site:
         self.to_html: Callable[[str], tuple[str, str, list]] | None = None
         self.stamps: dict | None = None  # a preview's list stamps and kept pages (stage.py); None: make every page
         self.kept: dict | None = None
-        self.converted: dict | None = None  # a preview's src → (Markdown, Page) of the previous build
+        self.converted: dict | None = None  # a preview's src → (digest of its Markdown, Page) of the previous build
         self._used: set = set()
         self.topic_items: dict = {t: [] for t in ds.topics}
         self.related_back: dict = {}  # (city, year, id) → the items whose `related` names it
@@ -266,14 +267,15 @@ class Site:
     def page(self, src: str, text: str) -> Page:
         if self.to_html is None:
             return Page(src, text)
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest() if self.converted is not None else b""
         if self.converted is not None:  # a preview: a page made again with the same Markdown keeps its HTML
             old = self.converted.get(src)
-            if old is not None and old[0] == text:
+            if old is not None and old[0] == digest:
                 return old[1]
         front, html, toc = self.to_html(text)
         page = Page(src, front, html, toc)
         if self.converted is not None:
-            self.converted[src] = (text, page)
+            self.converted[src] = (digest, page)
         return page
 
     @functools.cache  # noqa: B019 - one Site per build: template edits still show at the next build
