@@ -186,9 +186,13 @@ def test_hostile_build_has_no_markup_from_the_data(hostile_site):
                     offenders.append(f"{rel}: <{el.tag} {name}=…>")
                 if name.lower() in ("href", "src", "action", "formaction") and re.match(r"\s*(javascript|vbscript):", value, re.I):
                     offenders.append(f"{rel}: <{el.tag} {name}={value[:40]!r}>")
-        for script in tree.xpath("//script"):
+        for script in tree.xpath("//script[not(@type='application/ld+json')]"):  # the scripts a browser runs
             if re.search(r"pwned|alert\(", script.text or ""):
                 offenders.append(f"{rel}: <script>{(script.text or '')[:40]}")
+        for script in tree.xpath("//script[@type='application/ld+json']"):  # data (the data page's Dataset): JSON, no markup
+            json.loads(script.text)
+            if re.search(r"[<>&]", script.text):
+                offenders.append(f"{rel}: markup characters in JSON-LD")
         if tree.xpath(PAYLOAD_XPATH) or (generated(rel) and tree.xpath(GENERATED_ONLY_XPATH)):
             offenders.append(f"{rel}: an element from a payload")
         if generated(rel) and len(tree.xpath("//article//h1")) != 1:
@@ -227,7 +231,7 @@ _DOM_CHECK = """(selector) => {
       if (el.tagName === 'A' && name === 'href' && value.startsWith('data:')) bad.push(`<a href=data:…>`);
     }
   }
-  for (const s of document.scripts) if (/pwned|alert\\(/.test(s.textContent)) bad.push('<script> ' + s.textContent.slice(0, 60));
+  for (const s of document.scripts) if (s.type !== 'application/ld+json' && /pwned|alert\\(/.test(s.textContent)) bad.push('<script> ' + s.textContent.slice(0, 60));
   for (const el of document.querySelectorAll(selector)) bad.push('payload element ' + el.outerHTML.slice(0, 80));
   return bad;
 }"""

@@ -118,8 +118,10 @@ def dataset_description(site: Site, files: list[tuple[str, Download, str]]) -> d
 
 
 def json_ld(value: dict) -> Markup:
-    """JSON for a <script type="application/ld+json">: `</` escaped, so text can never end the script."""
-    return Markup(json.dumps({k: v for k, v in value.items() if v is not None}, ensure_ascii=False, indent=1).replace("</", "<\\/"))
+    """JSON for a <script type="application/ld+json">: <, > and & written as \\u escapes (the
+    same JSON to a parser), so no text from the data can end the script or look like markup."""
+    text = json.dumps({k: v for k, v in value.items() if v is not None}, ensure_ascii=False, indent=1)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
 def column_examples(csvs: list[bytes]) -> list[ColumnExample]:
