@@ -243,6 +243,62 @@ class Measure(Strict):
     value_differs: Optional[Text] = Field(None, description="Ours: why `value` is not a figure `text` states, when it must not be (the check then accepts it).")
 
 
+class Money(Strict):
+    """An amount of investment, as the source states it: 计划投资 of an item, 完成投资 of a
+    progress entry. Always in 元, so that amounts add up across items."""
+
+    text: Text = Field(description="The wording, verbatim: 年内计划投资1500万元.")
+    value: Number = Field(ge=0, description="In 元: 1500万元 → 15000000, 1.2亿元 → 120000000; one of the figures `text` states.")
+    value_differs: Optional[Text] = Field(None, description="Ours: why `value` is not a figure `text` states, when it must not be (the check then accepts it).")
+
+
+class Votes(Strict):
+    """A 人大代表票决 result for one project, as the vote's record states it."""
+
+    in_favour: StrictInt = Field(ge=0, description="赞成票.")
+    against: Optional[StrictInt] = Field(None, ge=0, description="反对票.")
+    abstaining: Optional[StrictInt] = Field(None, ge=0, description="弃权票.")
+
+
+class Candidate(Strict):
+    """A candidate project put to the vote that was not chosen (未入选的候选项目)."""
+
+    text: Text = Field(description="The candidate as the vote's record names it, verbatim.")
+    votes: Optional[Votes] = None
+
+
+class Vote(Strict):
+    """人大代表票决: how the list's items were chosen (票决制)."""
+
+    body: ShortText = Field(description="Who voted, as the source says: 宜昌市第六届人民代表大会第四次会议.")
+    date: Date = Field(description="The day of the vote.")
+    source: RefId = Field(description="Id of the entry in `sources` that records the vote.")
+    voters: Optional[StrictInt] = Field(None, ge=1, description="How many took part in the vote (参加表决的代表), when stated.")
+    candidates: Optional[StrictInt] = Field(None, ge=1, description="How many candidate projects were put to the vote, when stated (15选10 → 15).")
+    not_chosen: list[Candidate] = Field(default_factory=list, description="The candidates that lost the vote.")
+    note: Optional[Text] = Field(None, description="Ours.")
+
+
+class Assessment(Strict):
+    """满意度测评: how the list was judged at year end, and by whom."""
+
+    by: ShortText = Field(description="Who judged, as the source says: 市人大代表, 第三方机构抽样调查的市民.")
+    date: Date = Field(description="When the assessment was made (or published, when only that is known).")
+    source: RefId = Field(description="Id of the entry in `sources` that publishes the results.")
+    scale: Literal["count", "percent"] = Field(description="`count`: the results are numbers of people (票/人); `percent`: shares in %.")
+    respondents: Optional[StrictInt] = Field(None, ge=1, description="How many took part, when stated.")
+    note: Optional[Text] = Field(None, description="Ours.")
+
+
+class Satisfaction(Strict):
+    """One item's 满意度测评 result, in the list's `satisfaction.scale`."""
+
+    satisfied: Optional[Number] = Field(None, ge=0, description="满意.")
+    basically_satisfied: Optional[Number] = Field(None, ge=0, description="基本满意.")
+    dissatisfied: Optional[Number] = Field(None, ge=0, description="不满意.")
+    rate: Optional[Number] = Field(None, ge=0, le=100, description="满意率 in %, as the source states it (often 满意 + 基本满意).")
+
+
 class Progress(Strict):
     """What one report says about one item."""
 
@@ -252,6 +308,7 @@ class Progress(Strict):
     percent: Optional[Number] = Field(None, ge=0, le=1000, description="Overall percent of the target, as reported.")
     measures: list[Measure] = Field(default_factory=list)
     text: Optional[Text] = Field(None, description="The report's text on this item, verbatim.")
+    investment: Optional[Money] = Field(None, description="完成投资: the investment the report says has been made so far, verbatim and in 元.")
     note: Optional[Text] = Field(None, description="Ours.")
 
 
@@ -269,6 +326,9 @@ class Item(Strict):
     topics: list[Slug] = Field(default_factory=list, description="Ids from data/topics.yml.")
     deadline: Optional[Date] = None
     targets: list[Target] = Field(default_factory=list)
+    investment: Optional[Money] = Field(None, description="计划投资: the investment the pledge states (its text, goal or explanation), verbatim and in 元.")
+    vote: Optional[Votes] = Field(None, description="This item's votes in the list's `vote` (人大代表票决).")
+    satisfaction: Optional[Satisfaction] = Field(None, description="This item's result in the list's `satisfaction` (满意度测评).")
     progress: list[Progress] = Field(default_factory=list, description="One entry per report, oldest first.")
     related: list[ItemRef] = Field(default_factory=list, description="The same pledge in another year or city.")
     redirect_from: list[ItemId] = Field(default_factory=list, description="Former ids that must keep working.")
@@ -297,6 +357,8 @@ class PledgeList(Strict):
     reports: list[Report] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     items: list[Item] = Field(min_length=1)
+    vote: Optional[Vote] = Field(None, description="人大代表票决: who chose the items by vote, when, and the candidates that lost.")
+    satisfaction: Optional[Assessment] = Field(None, description="满意度测评: who judged the items at year end, when, and on which scale.")
     alternatives: list[Text] = Field(default_factory=list, description="备选事项: matters the source says were considered but not adopted, verbatim.")
     removed_ids: list[ItemId] = Field(default_factory=list, description="Ids that were published and then removed on purpose.")
     inferred: dict[InferableField, Text] = Field(

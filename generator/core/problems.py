@@ -64,7 +64,7 @@ class Code(str, enum.Enum):
     TARGET_INCOMPLETE = "target-incomplete"  # a target without a value, with a value although qualitative, or a broken range
     PERCENT_MISMATCH = "percent-mismatch"  # a reported percent that disagrees with value / target
     COMPARATOR_MISMATCH = "comparator-mismatch"  # 以上/约/余/以内 … in a target's text but another comparator (or none)
-    VALUE_MISMATCH = "value-mismatch"  # a target's or a measure's value that is none of the figures its own text states
+    VALUE_MISMATCH = "value-mismatch"  # a target's, a measure's or an investment's value that is none of the figures its own text states
     UNIT_MISMATCH = "unit-mismatch"  # a target's or a measure's unit that its own text does not count in
     STATUS_DISAGREES = "status-disagrees"  # a status without the city's words that the site's rule would not give
     PERCENT_IMPLAUSIBLE = "percent-implausible"  # value / target far above 100 % (a unit such as 万 left out)

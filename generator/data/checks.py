@@ -45,6 +45,7 @@ def check_file(pl: model.PledgeList, rep: Reporter, today: dt.date) -> None:
     _check_sections(pl, rep, sections)
     walked = list(walk_items(pl.items))
     all_ids = _check_items(pl, walked, rep, sections, reports)
+    _check_verdicts(pl, walked, rep, sources, today)
     _check_redirects(pl, walked, all_ids, rep)
     _check_assessed_statuses(pl, walked, rep)
 
@@ -181,7 +182,70 @@ def _check_items(pl, walked: list, rep: Reporter, sections: dict, reports: dict)
             rep.add(path + ("section",), Code.UNKNOWN_REFERENCE, unknown("section", item.section, sections))
         _check_targets(item, path, rep)
         _check_progress(item, path, rep, reports, report_dates)
+        if item.investment:
+            _check_money(item.investment, path + ("investment",), rep)
     return all_ids
+
+
+def _check_money(money: model.Money, path: tuple, rep: Reporter) -> None:
+    """An investment is a figure its own text states, in 元 (万元 and 亿元 count in 元)."""
+    _check_figures(money.text, {"value": money.value}, "元", money.value_differs, path, rep)
+
+
+def _check_verdicts(pl, walked: list, rep: Reporter, sources: dict, today: dt.date) -> None:
+    """The people's verdict: an item's votes or 测评 result belong to the list's `vote` or
+    `satisfaction` (which says who, when and where it is published), and their numbers are
+    ones such a record can hold."""
+    for name, event in (("vote", pl.vote), ("satisfaction", pl.satisfaction)):
+        if event is not None and event.source not in sources:
+            rep.add((name, "source"), Code.UNKNOWN_REFERENCE, unknown("source", event.source, sources))
+        if event is not None and event.date > today:
+            rep.add((name, "date"), Code.DATE_IMPLAUSIBLE, f"{event.date} is in the future")
+    if pl.vote:
+        for j, c in enumerate(pl.vote.not_chosen):
+            if c.votes:
+                _check_votes(c.votes, pl.vote, ("vote", "not_chosen", j, "votes"), rep)
+        if pl.vote.candidates is not None and pl.vote.candidates < len(pl.vote.not_chosen):
+            rep.add(("vote", "candidates"), Code.INVALID_VALUE, f"{pl.vote.candidates} candidates, but {len(pl.vote.not_chosen)} are listed as not chosen")
+    for item, path, _ in walked:
+        if item.vote is not None:
+            if pl.vote is None:
+                rep.add(path + ("vote",), Code.FIELD_MISSING, "this item has votes but the list has no `vote`: add it at the top of the file (body, date, source of the 票决)")
+            else:
+                _check_votes(item.vote, pl.vote, path + ("vote",), rep)
+        if item.satisfaction is not None:
+            if pl.satisfaction is None:
+                rep.add(path + ("satisfaction",), Code.FIELD_MISSING, "this item has a 测评 result but the list has no `satisfaction`: add it at the top of the file (by, date, source, scale)")
+            else:
+                _check_satisfaction(item.satisfaction, pl.satisfaction, path + ("satisfaction",), rep)
+
+
+def _check_votes(votes: model.Votes, vote: model.Vote, path: tuple, rep: Reporter) -> None:
+    cast = votes.in_favour + (votes.against or 0) + (votes.abstaining or 0)
+    if vote.voters is not None and cast > vote.voters:
+        rep.add(path, Code.INVALID_VALUE, f"{cast} votes in all, more than the {vote.voters} voters of the list's `vote`; check the numbers")
+
+
+_RESULTS = ("satisfied", "basically_satisfied", "dissatisfied")
+
+
+def _check_satisfaction(result: model.Satisfaction, assessment: model.Assessment, path: tuple, rep: Reporter) -> None:
+    given = {name: getattr(result, name) for name in _RESULTS if getattr(result, name) is not None}
+    if not given and result.rate is None:
+        rep.add(path, Code.FIELD_MISSING, "no result: give satisfied / basically_satisfied / dissatisfied, or rate")
+        return
+    if assessment.scale == "count":
+        for name, n in given.items():
+            if not float(n).is_integer():
+                rep.add(path + (name,), Code.INVALID_VALUE, f"{_n(n)} is not a whole number, but the list's `satisfaction` counts people (scale: count); write the count, or use scale: percent")
+        if assessment.respondents is not None and sum(given.values()) > assessment.respondents:
+            rep.add(path, Code.INVALID_VALUE, f"{_n(sum(given.values()))} answers in all, more than the {assessment.respondents} respondents of the list's `satisfaction`")
+    else:
+        for name, share in given.items():
+            if share > 100:
+                rep.add(path + (name,), Code.INVALID_VALUE, f"{_n(share)} is more than 100, but the list's `satisfaction` gives shares (scale: percent)")
+        if len(given) == len(_RESULTS) and abs(sum(given.values()) - 100) > 1:
+            rep.add(path, Code.INVALID_VALUE, f"the three shares add up to {_n(sum(given.values()))}%, not 100%; check them against the source", WARNING)
 
 
 # How a source qualifies a quantity, right before the number or right after it (and its unit):
@@ -295,6 +359,8 @@ def _check_progress(item, path: tuple, rep: Reporter, reports: dict, report_date
         for k, m in enumerate(pr.measures):
             _check_comparator(m.text, m.value, m.comparator, path + ("progress", j, "measures", k, "comparator"), rep)
             _check_figures(m.text, {"value": m.value}, m.unit, m.value_differs, path + ("progress", j, "measures", k), rep)
+        if pr.investment:
+            _check_money(pr.investment, path + ("progress", j, "investment"), rep)
         if targets_by_metric:
             for k, m in enumerate(pr.measures):
                 target = targets_by_metric.get(m.metric)

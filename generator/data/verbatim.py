@@ -38,6 +38,8 @@ def official_texts(pl: model.PledgeList, walked: Iterable | None = None) -> Iter
         yield ("alternatives", i), a
     for i, r in enumerate(pl.reports):
         yield from _paragraphs(("reports", i, "summary"), r.summary)
+    for i, c in enumerate(pl.vote.not_chosen if pl.vote else ()):
+        yield ("vote", "not_chosen", i, "text"), c.text
     for item, path, _ in walk_items(pl.items) if walked is None else walked:
         yield path + ("text",), item.text
         yield from _paragraphs(path + ("explanation",), item.explanation)
@@ -46,6 +48,8 @@ def official_texts(pl: model.PledgeList, walked: Iterable | None = None) -> Iter
             yield path + ("lead", j), unit
         for j, t in enumerate(item.targets):
             yield path + ("targets", j, "text"), t.text
+        if item.investment:
+            yield path + ("investment", "text"), item.investment.text
         for j, pr in enumerate(item.progress):
             yield from _paragraphs(path + ("progress", j, "text"), pr.text)
             if pr.status_text:
@@ -53,6 +57,8 @@ def official_texts(pl: model.PledgeList, walked: Iterable | None = None) -> Iter
             for k, m in enumerate(pr.measures):
                 if m.text:
                     yield path + ("progress", j, "measures", k, "text"), m.text
+            if pr.investment:
+                yield path + ("progress", j, "investment", "text"), pr.investment.text
 
 
 def cited_texts(pl: model.PledgeList) -> Iterator[str]:

@@ -7,6 +7,7 @@ them is site/wording.py's job.
     changes.py    what changed between reports; items behind, below pace or stale
     reconcile.py  the city's own counts beside ours
     rollup.py     a parent's sub-items counted: done, behind, not reported
+    money.py      planned and completed investment, and a list's total where every item states one
 
 Callers use the names below (`derive.latest`, `derive.item_facts`): which module holds a
 rule is this package's business. The rules are the ones the methodology page
@@ -49,6 +50,7 @@ from generator.derive.facts import (
     item_facts,
     stale_count,
 )
+from generator.derive.money import Investment, ListInvestment, investment, list_investment, planned_investment
 from generator.derive.reconcile import (
     COUNT_WORDING,
     CountRow,
@@ -158,4 +160,9 @@ __all__ = [
     "summarised_reports",
     "Rollup",
     "rollup",
+    "Investment",
+    "ListInvestment",
+    "investment",
+    "list_investment",
+    "planned_investment",
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from generator.core import model
 from generator.derive.dates import STALE_AFTER_DAYS, cn_date, deadline_inferred, item_deadline, list_date
+from generator.derive.money import Investment, investment
 from generator.derive.rollup import Rollup, rollup
 from generator.derive.status import FINISHED, Latest, item_lead, item_sections, latest, leaves
 
@@ -84,6 +85,7 @@ class ItemFacts:
     lead: list[str]  # the item's lead units; a sub-item without its own has its parent's
     sections: list  # the source's sections the item is in, from the top down
     rollup: Rollup | None = None  # its sub-items counted by status; None without sub-items
+    investment: Investment | None = None  # planned and completed investment; None when nothing states any
 
     @property
     def section_path(self) -> str:
@@ -102,6 +104,7 @@ def item_facts(item: model.Item, pl: model.PledgeList, parent: model.Item | None
         item_lead(item, parent),
         item_sections(item, pl, parent),
         rollup(item, pl),
+        investment(item, pl),
     )
 
 
