@@ -20,7 +20,7 @@ import sqlite_utils
 from generator.exports import tables
 
 SQL_TYPES = {"string": str, "integer": int, "number": float, "date": str, "boolean": int}
-SCHEMA_VERSION = 1  # PRAGMA user_version: raise it when a table or column changes meaning
+SCHEMA_VERSION = 2  # PRAGMA user_version: raise it when a table or column changes meaning
 
 
 def _create(db: sqlite_utils.Database, table: tables.Table, rows: list[dict]) -> None:

@@ -64,6 +64,7 @@ CSV_COLUMNS = [
     "source_title",
     "source_date",
     "source_archive_url",
+    *tables.MONEY_AND_VERDICT_COLUMNS,
 ]
 
 
@@ -110,6 +111,20 @@ def _rollup(r: derive.Rollup | None) -> dict | None:
     return {"total": r.total, "by_status": r.by_status, "done": r.done, "behind": r.behind, "not_reported": r.not_reported, "as_of": r.as_of.isoformat() if r.as_of else None}
 
 
+def _investment(m: derive.Investment | None) -> dict | None:
+    """An item's money (derive.investment), for the JSON; None when nothing states any."""
+    if m is None:
+        return None
+    report = m.completed_report
+    return {"planned": m.planned, "planned_text": m.planned_text, "completed": m.completed, "completed_text": m.completed_text,
+            "completed_as_of": report.as_of.isoformat() if report else None, "completed_report": report.id if report else None}
+
+
+def _list_investment(m: derive.ListInvestment | None) -> dict | None:
+    """How many of a list's items state a planned investment, and the total when all do."""
+    return None if m is None else {"items": m.items, "stated": m.stated, "total": m.total}
+
+
 def _rollup_cells(r: derive.Rollup | None) -> dict:
     """The same as CSV cells: empty for an item without sub-items."""
     if r is None:
@@ -136,6 +151,7 @@ def derived_figures(item: model.Item, pl: model.PledgeList, parent: model.Item |
         "deadline_inferred": facts.deadline_inferred,
         "lead": facts.lead,
         "subitems": _rollup(facts.rollup),
+        "investment": _investment(facts.investment),
         "url": urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
     }
 
@@ -167,6 +183,7 @@ def list_json(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = Non
             "city": _city_dump(ds, pl.city),
             "list": pl.model_dump(mode="json"),
             "derived": derived,
+            "investment": _list_investment(derive.list_investment(pl)),
             "generated_from": lf.path,
         }
     )
@@ -216,6 +233,7 @@ def list_csv(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = None
             "source_title": src.title,
             "source_date": src.date.isoformat(),
             "source_archive_url": archive_url(site_url, src) or "",
+            **{k: _number(v) if isinstance(v, float) else ("" if v is None else v) for k, v in tables.item_money_and_verdicts(item, facts.investment).items()},
         }
         writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
     return buf.getvalue().encode("utf-8-sig")

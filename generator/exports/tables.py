@@ -1,4 +1,5 @@
-"""The whole dataset as related tables: lists, items, targets, reports, progress, sources.
+"""The whole dataset as related tables: lists, items, targets, reports, progress, sources,
+and the candidates a 票决 did not choose.
 
 One description of the tables (`TABLES`: columns with their types, constraints and a
 plain-Chinese meaning; primary and foreign keys) and one function that fills them
@@ -82,13 +83,25 @@ LISTS = Table(
         Column("deadline", "date", "清单统一的完成期限；没有写明时为空"),
         Column("source", "string", "清单本身的来源文件，对应 sources 表的 source", required=True),
         Column("items", "integer", "事项数，含子项", required=True),
+        Column("planned_investment_items", "integer", "写明计划投资的一级事项数（事项自己写明的，或其子项全都写明的）"),
+        Column("planned_investment_total", "number", "计划投资合计（元，本站合计）：只在每个一级事项都写明时给出，否则为空"),
+        Column("vote_body", "string", "人大代表票决：谁投票表决，来源原文；没有票决记录时为空"),
+        Column("vote_date", "date", "票决日期"),
+        Column("vote_source", "string", "票决记录的来源文件，对应 sources 表的 source"),
+        Column("vote_voters", "integer", "参加表决的人数（来源写明时）"),
+        Column("vote_candidates", "integer", "付诸表决的候选项目数（来源写明时）"),
+        Column("satisfaction_by", "string", "满意度测评：由谁测评，来源原文；没有测评记录时为空"),
+        Column("satisfaction_date", "date", "测评日期"),
+        Column("satisfaction_source", "string", "测评结果的来源文件，对应 sources 表的 source"),
+        Column("satisfaction_scale", "string", "测评结果的单位：count=人数，percent=百分比", enum=("count", "percent")),
+        Column("satisfaction_respondents", "integer", "参加测评的人数（来源写明时）"),
         Column("note", "string", "本站注"),
         Column("url", "string", "清单在本站的页面", required=True, unique=True),
         Column("csv_url", "string", "这份清单的 CSV 下载地址", required=True, unique=True),
         Column("json_url", "string", "这份清单的 JSON 下载地址", required=True, unique=True),
     ),
     ("list",),
-    (ForeignKey(("source",), "sources", ("source",)),),
+    (ForeignKey(("source",), "sources", ("source",)), ForeignKey(("vote_source",), "sources", ("source",)), ForeignKey(("satisfaction_source",), "sources", ("source",))),
     (("city",),),
 )
 
@@ -125,6 +138,17 @@ ITEMS = Table(
         Column("report", "string", "最新报告，对应 reports 表的 report"),
         Column("stale", "boolean", "信息是否已过时（以本站数据更新日为准，规则见方法说明）", required=True),
         Column("stale_reason", "string", "过时的原因；未过时为空"),
+        Column("planned_investment", "number", "计划投资（元）：事项自己写明的，否则为其子项全都写明时的合计；没有则为空"),
+        Column("planned_investment_text", "string", "计划投资的原文措辞；由子项合计时为空"),
+        Column("completed_investment", "number", "最新一期写明完成投资的报告所报的完成投资（元）"),
+        Column("completed_investment_as_of", "date", "该完成投资的截至日期"),
+        Column("vote_in_favour", "integer", "人大代表票决的赞成票"),
+        Column("vote_against", "integer", "反对票"),
+        Column("vote_abstaining", "integer", "弃权票"),
+        Column("satisfied", "number", "满意度测评的“满意”：人数或百分比，见 lists 表的 satisfaction_scale"),
+        Column("basically_satisfied", "number", "“基本满意”：人数或百分比"),
+        Column("dissatisfied", "number", "“不满意”：人数或百分比"),
+        Column("satisfaction_rate", "number", "来源写明的满意率（百分数）"),
         Column("note", "string", "本站注"),
         Column("url", "string", "该项在本站的永久链接", required=True, unique=True),
     ),
@@ -188,6 +212,8 @@ PROGRESS = Table(
         Column("expected_pace", "number", "报告截至日期的序时进度（百分数，本站计算）"),
         Column("measures", "string", "报告的各项数字：指标：数值单位，多个用“; ”连接"),
         Column("text", "string", "报告对该项的文字，原文"),
+        Column("investment", "number", "报告所说到这时的完成投资（元）"),
+        Column("investment_text", "string", "完成投资的原文措辞"),
         Column("note", "string", "本站注"),
         Column("url", "string", "这条进展在本站事项页上的位置", required=True, unique=True),
     ),
@@ -218,7 +244,23 @@ SOURCES = Table(
     (("list",),),
 )
 
-TABLES = (LISTS, SOURCES, REPORTS, ITEMS, TARGETS, PROGRESS)  # an order in which every key points back
+CANDIDATES = Table(
+    "candidates",
+    "人大代表票决中未入选的一个候选项目",
+    (
+        Column("list", "string", "所属清单，对应 lists 表的 list", required=True),
+        Column("n", "integer", "第几个（从1起，与来源顺序一致）", required=True),
+        Column("text", "string", "候选项目，来源原文", required=True),
+        Column("in_favour", "integer", "赞成票"),
+        Column("against", "integer", "反对票"),
+        Column("abstaining", "integer", "弃权票"),
+    ),
+    ("list", "n"),
+    (ForeignKey(("list",), "lists", ("list",)),),
+    (("list",),),
+)
+
+TABLES = (LISTS, SOURCES, REPORTS, ITEMS, TARGETS, PROGRESS, CANDIDATES)  # an order in which every key points back
 
 
 def list_key(city: str, year: int) -> str:
@@ -256,6 +298,50 @@ def _archive_url(site_url: str, source: model.Source) -> str | None:
     return urls.absolute(site_url, urls.source(urls.capture_stem(source.archive))) if source.archive else None
 
 
+def _list_verdicts(pl: model.PledgeList) -> dict:
+    """A list's money total and its 票决 and 测评 records, as lists-table cells."""
+    money = derive.list_investment(pl)
+    vote, assessment = pl.vote, pl.satisfaction
+    return {
+        "planned_investment_items": money.stated if money else 0,
+        "planned_investment_total": _float(money.total) if money else None,
+        "vote_body": vote.body if vote else None,
+        "vote_date": _date(vote.date) if vote else None,
+        "vote_source": child_key(pl.city, pl.year, vote.source) if vote else None,
+        "vote_voters": vote.voters if vote else None,
+        "vote_candidates": vote.candidates if vote else None,
+        "satisfaction_by": assessment.by if assessment else None,
+        "satisfaction_date": _date(assessment.date) if assessment else None,
+        "satisfaction_source": child_key(pl.city, pl.year, assessment.source) if assessment else None,
+        "satisfaction_scale": assessment.scale if assessment else None,
+        "satisfaction_respondents": assessment.respondents if assessment else None,
+    }
+
+
+MONEY_AND_VERDICT_COLUMNS = (
+    "planned_investment", "planned_investment_text", "completed_investment", "completed_investment_as_of",
+    "vote_in_favour", "vote_against", "vote_abstaining", "satisfied", "basically_satisfied", "dissatisfied", "satisfaction_rate",
+)
+
+
+def item_money_and_verdicts(item: model.Item, money: derive.Investment | None) -> dict:
+    """An item's investment, votes and 测评 result as cells: the items table and the CSV share them."""
+    votes, result = item.vote, item.satisfaction
+    return {
+        "planned_investment": _float(money.planned) if money else None,
+        "planned_investment_text": money.planned_text if money else None,
+        "completed_investment": _float(money.completed) if money else None,
+        "completed_investment_as_of": _date(money.completed_report.as_of) if money and money.completed_report else None,
+        "vote_in_favour": votes.in_favour if votes else None,
+        "vote_against": votes.against if votes else None,
+        "vote_abstaining": votes.abstaining if votes else None,
+        "satisfied": _float(result.satisfied) if result else None,
+        "basically_satisfied": _float(result.basically_satisfied) if result else None,
+        "dissatisfied": _float(result.dissatisfied) if result else None,
+        "satisfaction_rate": _float(result.rate) if result else None,
+    }
+
+
 def rows(ds: Dataset, site_url: str, on: dt.date) -> dict[str, list[dict]]:
     """Every table's rows as {column: value} (None for empty), in a fixed order: lists by
     city and year, then source order within a list. `on` is the build date (staleness)."""
@@ -281,6 +367,7 @@ def rows(ds: Dataset, site_url: str, on: dt.date) -> dict[str, list[dict]]:
                 "deadline": _date(pl.deadline),
                 "source": child_key(pl.city, pl.year, derive.list_source(pl).id),
                 "items": len(flat),
+                **_list_verdicts(pl),
                 "note": pl.note,
                 "url": urls.absolute(site_url, urls.city_year(pl.city, pl.year)),
                 "csv_url": urls.absolute(site_url, urls.list_csv(pl.city, pl.year)),
@@ -316,6 +403,18 @@ def rows(ds: Dataset, site_url: str, on: dt.date) -> dict[str, list[dict]]:
                     "source": child_key(pl.city, pl.year, r.source),
                     "summary": r.summary,
                     "note": r.note,
+                }
+            )
+        for n, c in enumerate(pl.vote.not_chosen if pl.vote else (), start=1):
+            votes = c.votes
+            out["candidates"].append(
+                {
+                    "list": lk,
+                    "n": n,
+                    "text": c.text,
+                    "in_favour": votes.in_favour if votes else None,
+                    "against": votes.against if votes else None,
+                    "abstaining": votes.abstaining if votes else None,
                 }
             )
         reports = derive.reports_by_id(pl)
@@ -354,6 +453,7 @@ def rows(ds: Dataset, site_url: str, on: dt.date) -> dict[str, list[dict]]:
                     "report": child_key(pl.city, pl.year, lt.report.id) if lt.report else None,
                     "stale": fresh.stale,
                     "stale_reason": fresh.label if fresh.stale else None,
+                    **item_money_and_verdicts(item, facts.investment),
                     "note": item.note,
                     "url": urls.absolute(site_url, urls.item(pl.city, pl.year, item.id)),
                 }
@@ -389,6 +489,8 @@ def rows(ds: Dataset, site_url: str, on: dt.date) -> dict[str, list[dict]]:
                         "expected_pace": _float(j.pace),
                         "measures": _measures(e.measures),
                         "text": e.text,
+                        "investment": _float(e.investment.value) if e.investment else None,
+                        "investment_text": e.investment.text if e.investment else None,
                         "note": e.note,
                         "url": urls.absolute(site_url, urls.progress(pl.city, pl.year, item.id, e.report)),
                     }

@@ -185,6 +185,41 @@ def plain_amount(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+def money(value: float | None) -> str:
+    """An amount in 元 as readers write it: 1500万元, 1.2亿元 (plain_amount's rule)."""
+    return "" if value is None else plain_amount(value) + "元"
+
+
+def share_of_plan(m: derive.Investment) -> str:
+    """完成投资 as a share of 计划投资, ours: `占计划投资的53.3%`; empty when either is missing."""
+    if not m.planned or m.completed is None:
+        return ""
+    return f"占计划投资的{m.completed / m.planned * 100:.1f}%".replace(".0%", "%")
+
+
+def votes_phrase(v: model.Votes) -> str:
+    """A 票决 result: 赞成498票，反对5票，弃权7票 (what the record states)."""
+    parts = [f"赞成{v.in_favour}票"]
+    if v.against is not None:
+        parts.append(f"反对{v.against}票")
+    if v.abstaining is not None:
+        parts.append(f"弃权{v.abstaining}票")
+    return "，".join(parts)
+
+
+SATISFACTION_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
+
+
+def satisfaction_phrase(r: model.Satisfaction, scale: str) -> str:
+    """A 测评 result in the list's scale: 满意412，基本满意30，不满意3；满意率98.7% (shares: 满意85.2%…)."""
+    sign = "%" if scale == "percent" else ""
+    parts = [f"{label}{derive.format_number(getattr(r, name))}{sign}" for name, label in SATISFACTION_LABELS.items() if getattr(r, name) is not None]
+    text = "，".join(parts)
+    if r.rate is not None:
+        text += ("；" if text else "") + f"满意率{derive.format_number(r.rate)}%"
+    return text
+
+
 def plain_target(t: model.Target) -> str:
     """A target in words readers use: `新增停车泊位2万个以上`, `不超过…`, `约…`; a target without
     a number is its own wording (never `定性目标`)."""

@@ -13,7 +13,7 @@ from generator import derive
 from generator.core import model, urls
 from generator.data.dataset import ListFile
 from generator.site import wording
-from generator.site.pages.rows import EmbedFigure, MeasureRow, Neighbour, OfficialSummary, RelatedItem, SourceRef, TargetRow, TimelineEntry
+from generator.site.pages.rows import EmbedFigure, MeasureRow, Neighbour, OfficialSummary, RelatedItem, SourceRef, TargetRow, TimelineEntry, Verdict
 from generator.site.pages.table import all_rows, deadline_note, lead_index, leaf_rows, list_table, table_filters, table_row
 
 if TYPE_CHECKING:
@@ -69,8 +69,19 @@ def city_year_page(site: Site, lf: ListFile) -> Page:
         list_archived=site.archived(list_source, pl.title, list_source.title),
         report_archived={r.id: site.archived(sources.get(r.source), r.title, (r.summary or "").split("\n")[0]) for r in pl.reports},
         summaries=summaries,
+        investment=derive.list_investment(pl),
+        verdict_rows=_verdict_rows(pl),
+        vote_source=sources.get(pl.vote.source) if pl.vote else None,
+        vote_archived=site.archived(sources.get(pl.vote.source)) if pl.vote else None,
+        satisfaction_source=sources.get(pl.satisfaction.source) if pl.satisfaction else None,
+        satisfaction_archived=site.archived(sources.get(pl.satisfaction.source)) if pl.satisfaction else None,
         edit_url=site.edit_url(lf),
     )
+
+
+def _verdict_rows(pl: model.PledgeList) -> list:
+    """(label, item, parent) of every item with votes or a 测评 result, in source order."""
+    return [(wording.item_label(item, parent), item, parent) for item, _, parent in model.walk_items(pl.items) if item.vote or item.satisfaction]
 
 
 def changes_page(site: Site, lf: ListFile) -> Page:
@@ -137,6 +148,8 @@ def item_page(site: Site, lf: ListFile, item, parent, prev_item, next_item) -> P
         parent=parent,
         latest=latest,
         rollup=facts.rollup,
+        money=facts.investment,
+        verdicts=_verdicts(site, pl, item),
         children=[table_row(site, pl, c, item) for c in item.subitems],
         label=wording.item_label(item, parent),
         unit=wording.item_unit(item),
@@ -206,12 +219,36 @@ def _cited(site: Site, pl: model.PledgeList, item: model.Item, timeline: list, l
             refs[src.id].uses.append(use)
         else:
             refs[src.id] = SourceRef(src, [use], t.archived)
+    for name, event in (("人大代表票决", pl.vote if item.vote else None), ("满意度测评", pl.satisfaction if item.satisfaction else None)):
+        src = sources.get(event.source) if event else None
+        if src is None:
+            continue
+        if src.id in refs:
+            refs[src.id].uses.append(name)
+        else:
+            refs[src.id] = SourceRef(src, [name], site.archived(src, item.text, item.title))
     return [r._replace(absolute=urls.absolute(site.site_url, r.archived) if r.archived else None) for r in refs.values()]
+
+
+def _verdicts(site: Site, pl: model.PledgeList, item: model.Item) -> list:
+    """The people's verdict on an item as its page shows it: (what, the list's record of it,
+    the item's numbers, the record's source, its archived copy), for 票决 and 测评."""
+    sources = {s.id: s for s in pl.sources}
+    out = []
+    for name, event, numbers in (("vote", pl.vote, item.vote), ("satisfaction", pl.satisfaction, item.satisfaction)):
+        if event is not None and numbers is not None:
+            src = sources.get(event.source)
+            out.append(Verdict(name, event, numbers, src, site.archived(src, item.text, item.title)))  # at the item's line
+    return out
 
 
 def derive_texts(entry: model.Progress) -> list:
     """The texts of a progress entry to look for in its archived source, most telling first."""
-    return [p for p in (entry.text or "").split("\n") if p.strip()] + [m.text for m in entry.measures if m.text] + [entry.status_text]
+    return (
+        [p for p in (entry.text or "").split("\n") if p.strip()]
+        + [m.text for m in entry.measures if m.text]
+        + [entry.investment.text if entry.investment else None, entry.status_text]
+    )
 
 
 def neighbour(found: tuple) -> Neighbour:

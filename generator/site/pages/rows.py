@@ -56,6 +56,16 @@ class SourceRef(NamedTuple):
     absolute: str | None = None  # the same as a full URL (for citations)
 
 
+class Verdict(NamedTuple):
+    """The people's verdict on an item: its votes in the list's 票决, or its 测评 result."""
+
+    kind: str  # "vote" or "satisfaction"
+    event: model.Vote | model.Assessment  # the list's record: who, when, source
+    numbers: model.Votes | model.Satisfaction  # the item's own
+    source: model.Source | None
+    archived: str | None  # URL of our archived copy of the source, None without one
+
+
 class RelatedItem(NamedTuple):
     city: str
     city_name: str
@@ -88,6 +98,7 @@ class TableRow(NamedTuple):
     lead_keys: str = ""  # the filter keys of its lead units, space-separated (Filters.leads)
     children: tuple = ()  # TableRow of its sub-items shown under it
     rollup: derive.Rollup | None = None  # its sub-items counted (derive.rollup); None without sub-items
+    investment: derive.Investment | None = None  # its money (derive.investment); None when nothing states any
 
 
 class TableGroup(NamedTuple):

@@ -43,6 +43,7 @@ def table_row(site: Site, pl: model.PledgeList, item: model.Item, parent: model.
         " ".join(str(leads[u]) for u in facts.lead if u in leads) if leads else "",
         children,
         facts.rollup,
+        facts.investment,
     )
 
 
