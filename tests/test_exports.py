@@ -71,7 +71,7 @@ def test_list_json_round_trips_to_the_model(ds, files):
         assert list(doc["derived"]) == ids
         for item, _, parent in walk_items(lf.data.items):
             d = doc["derived"][item.id]
-            assert set(d) == {"status", "status_label", "status_basis", "status_reason", "percent", "expected_pace", "as_of", "stale", "stale_reason", "deadline", "deadline_inferred", "lead", "subitems", "url"}
+            assert set(d) == {"status", "status_label", "status_basis", "status_reason", "percent", "expected_pace", "as_of", "stale", "stale_reason", "deadline", "deadline_inferred", "lead", "subitems", "investment", "url"}
             lt = derive.latest(item, lf.data, parent)
             assert d["status"] == lt.status and d["status_label"] == derive.STATUS_LABELS[lt.status]
             assert (d["status_basis"], d["status_reason"]) == (lt.basis, lt.reason)

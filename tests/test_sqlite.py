@@ -21,9 +21,9 @@ from generator.exports import database, downloads, tables
 SITE = "https://example.org/ledger/"
 
 
-@pytest.fixture(scope="module", params=["mini", "real"])
+@pytest.fixture(scope="module", params=["mini", "verdict", "real"])
 def ds(request):
-    return load_clean(FIXTURES / "mini" if request.param == "mini" else ROOT)
+    return load_clean(ROOT if request.param == "real" else FIXTURES / request.param)
 
 
 def _db_file(data: bytes, path: Path) -> sqlite3.Connection:
