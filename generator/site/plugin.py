@@ -5,7 +5,8 @@ stage (generator/site/stage.py), which makes everything. What is left here is Mk
   give mkdocs-redirects its map and the navigation its cities;
 - on_files: add the generated pages in memory (`File.generated`: the fast path, no stale
   files on disk);
-- on_serve: watch data/ so that editing YAML re-renders the site;
+- on_serve: watch data/ so that editing YAML re-renders the site, and make a failed rebuild
+  show its problems in the browser instead of leaving requests waiting (serving.py);
 - on_post_build: write the downloads, feeds and the search index next to the pages, and
   read the index back: a broken index fails the build.
 
@@ -40,7 +41,7 @@ from mkdocs.utils.meta import get_data
 from generator import derive
 from generator.core import urls
 from generator.core.spool import Spool
-from generator.site import incremental, searchindex, shards, stage
+from generator.site import incremental, searchindex, serving, shards, stage
 
 log = logging.getLogger("mkdocs.plugins.ledger")
 
@@ -60,10 +61,13 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self._written: dict = {}  # under `mkdocs serve`: kind → {path: bytes} of the files the last build wrote
         self.made_html: dict = {}  # src → generated Page whose HTML the stage made (markdown_converter)
         self._epoch_before: str | None = None
+        self.code = ""  # under `mkdocs serve`: serving.code_digest() at start
 
     def on_startup(self, *, command, dirty):
         self.incremental = incremental.Incremental(command, dirty)
         self.dirty = dirty
+        if self.incremental.serving:
+            self.code = serving.code_digest()
 
     def on_config(self, config):
         try:
@@ -184,6 +188,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
     def on_serve(self, server, config, builder):
         server.watch(str(Path(self.config.data_dir) / "data"))
         server.watch(str(Path(__file__).parent.parent))  # the generator: its code and templates
+        serving.Guard(server, self.code)
         return server
 
     def on_post_build(self, config):
