@@ -56,3 +56,12 @@ def test_every_download_on_the_page_is_a_distribution(graph, data_page, ds):
 def test_the_data_package_declares_its_profile_version(built_site):
     descriptor = json.loads((built_site / "data" / "all" / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["$schema"] == datapackage.PROFILE and "/2.0/" in datapackage.PROFILE
+
+
+def test_the_licence_is_the_same_in_the_json_ld_the_data_package_and_on_the_page(graph, data_page, built_site):
+    [dataset] = list(graph.subjects(RDF.type, SDO.Dataset))
+    assert str(graph.value(dataset, SDO.license)) == datapackage.LICENCE["path"]
+    descriptor = json.loads((built_site / "data" / "all" / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["licenses"] == [datapackage.LICENCE]
+    [link] = data_page.xpath("//a[@rel='license']")
+    assert link.get("href") == datapackage.LICENCE["path"] and "CC BY 4.0" in link.text_content()

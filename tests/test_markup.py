@@ -123,7 +123,7 @@ ALLOWED_WORDS = {
     "ProperDocs", "Zensical", "MiniJinja", "rdflib", "JSON-LD", "trafilatura", "pdfplumber", "python-docx", "reportlab", "Word", "CID",
 }
 # Names of more than one word (standards and products), taken out before the words are counted.
-ALLOWED_PHRASES = ("Material for MkDocs", "DB Browser for SQLite", "Frictionless Data Package", "Data Package", "Table Schema", "JSON Schema", "Nu HTML Checker", "VS Code")
+ALLOWED_PHRASES = ("Material for MkDocs", "DB Browser for SQLite", "Frictionless Data Package", "Data Package", "Table Schema", "JSON Schema", "Nu HTML Checker", "VS Code", "CC BY")  # (CC BY: the licence's name)
 # Pages for maintainers (and the download page, whose column names are the files' own): their
 # code elements (field names, commands, file paths) are code, not page text.
 # The corrections log quotes the maintainers' commit messages and the YAML lines as they are, in code elements.

@@ -37,7 +37,9 @@ FIELD_LABELS = {
     "deadline": "完成期限", "qualitative": "定性目标", "progress": "进展", "report": "进展所属报告",
     "status": "状态归类", "status_text": "官方状态原话", "percent": "完成比例", "measures": "报告的数字",
     "stage": "单一环节", "note": "本站注", "topics": "专题", "section": "分类", "label": "序号", "related": "相关事项",
-    "subitems": "分项", "id": "编号",
+    "subitems": "分项", "id": "编号", "investment": "投资", "vote": "票决", "satisfaction": "满意度测评",
+    "in_favour": "赞成票", "against": "反对票", "abstaining": "弃权票",
+    "satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意", "rate": "满意率",
 }
 
 

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from generator.core import urls
 from generator.core.model import walk_items
 from generator.data import schema, verbatim
-from generator.exports import downloads, tables
+from generator.exports import datapackage, downloads, tables
 from generator.site import captures, wording
 from generator.site.feeds import SITE_NAME
 from generator.site.pages.rows import ColumnExample, Download, ListDownloads, SourceLine
@@ -87,13 +87,14 @@ def data_page(site: Site) -> Page:
         schemas=list(schema.SCHEMAS),
         preview=urls.database() not in files,
         dataset_jsonld=json_ld(dataset_description(site, whole + per_list)),
+        licence=datapackage.LICENCE,
     )
 
 
 def dataset_description(site: Site, files: list[tuple[str, Download, str]]) -> dict:
     """The downloads as a schema.org Dataset, for data catalogues and search engines: one
     DataDownload per file the page offers (a preview's missing whole-dataset files left out),
-    the years and the cities covered. No licence yet: the project has not chosen one."""
+    the years and the cities covered, and the licence (datapackage.LICENCE)."""
     years = sorted({year for _, year in site.ds.lists})
     return {
         "@context": "https://schema.org",
@@ -103,6 +104,7 @@ def dataset_description(site: Site, files: list[tuple[str, Download, str]]) -> d
         "url": urls.absolute(site.site_url, urls.data_page()),
         "inLanguage": "zh-CN",
         "isAccessibleForFree": True,
+        "license": datapackage.LICENCE["path"],
         "creator": {"@type": "Organization", "name": SITE_NAME, "url": urls.absolute(site.site_url, urls.home())},
         "dateModified": site.newest.isoformat(),
         "temporalCoverage": f"{years[0]}/{years[-1]}" if years else None,
