@@ -103,6 +103,23 @@ def test_item_page_timeline_entry_has_permanent_anchor_and_verbatim_text(page, s
 # --- phone width -----------------------------------------------------------------------
 
 
+def test_table_headings_do_not_break_a_character_a_line_on_a_phone(browser, site_server, item_with_targets):
+    """The targets table's 最新报告值 and 完成比例 stay on one line at 390 px (they broke 最新/报告/值)."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True, locale="zh-CN")
+    try:
+        pg = context.new_page()
+        pg.goto(site_server + url_of(*item_with_targets))
+        heads = pg.evaluate("""() => [...document.querySelectorAll('table.ml-targets thead th')].map(th => {
+            const range = document.createRange(); range.selectNodeContents(th);
+            return [th.textContent, range.getClientRects().length];
+        })""")
+    finally:
+        context.close()
+    assert [h for h, _ in heads] == ["指标", "目标", "最新报告值", "完成比例"]
+    assert all(n == 1 for _, n in heads), f"headings on more than one line: {heads}"
+
+
+
 def test_no_horizontal_scroll_at_phone_width(browser, site_server, tmp_path, biggest_list, item_with_targets):
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True, locale="zh-CN")
     try:

@@ -1,6 +1,7 @@
 """Corrections (issue 24, point 5): every item page has a 报错/纠错 link opening a pre-filled new
-issue on the repository the site was built from (none without one), and the corrections log
-lists what was changed in published items, from one `git log` over data/."""
+issue on the repository the site was built from (without one, the about page's section on how
+to report), and the corrections log lists what was changed in published items, from one
+`git log` over data/, in the readers' words, the maintainers' note apart."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import copy_data_root, load_clean
+from conftest import ROOT, copy_data_root, load_clean
 from generator.core import urls
 from generator.site import pages
 from generator.site.pages import corrections, lists
@@ -45,10 +46,34 @@ def test_the_log_lists_the_corrected_item_with_date_field_before_and_after(histo
     assert found is not None
     assert [(c.city, c.year, c.item_id, c.note) for c in found] == [("qixia", 2024, "1", "更正第1项的简称")]  # the added report is no correction
     c = found[0]
-    assert c.fields == ["简称"] and c.before == ["title: 地方储备粮仓库扩建"] and c.after == ["title: 地方储备粮仓库扩建工程"]
+    assert c.fields == ["简称"] and c.edits == [corrections.Edit("简称", False, "地方储备粮仓库扩建", "地方储备粮仓库扩建工程")]
     assert len(c.date) == 10 and c.date[4] == "-"
     page = corrections.corrections_page(site).content
-    assert "更正第1项的简称" in page and 'href="../../qixia/2024/1/"' in page and "共 1 处" in page
+    assert 'href="../../qixia/2024/1/"' in page and "共 1 处" in page
+    assert "地方储备粮仓库扩建 → 地方储备粮仓库扩建工程" in page and "title: 地方" not in page  # the reader's words, not YAML
+    assert '<summary>维护者的说明</summary><p><span class="ml-commit">更正第1项的简称</span>' in page  # folded, labelled as theirs
+    assert "官方原文" in page and "本站" in page  # whose words each field holds
+
+
+def test_the_log_says_what_changed_in_the_readers_words():
+    """A status by the label readers see everywhere (derive.STATUS_LABELS), topics by name, a
+    text's lines without YAML; the city's words (status_text) told from ours (status)."""
+    log = (
+        "\x1eabc1234\x1f2025-01-02\x1fReclassify after the year-end report\n\n"
+        "diff --git a/data/qingdao/2024.yml b/data/qingdao/2024.yml\n--- a/data/qingdao/2024.yml\n+++ b/data/qingdao/2024.yml\n"
+        '@@ -10,2 +10,2 @@   - id: "6"\n-        status: done\n-        status_text: "已完成"\n+        status: ahead\n+        status_text: 超额完成\n'
+        '@@ -20 +20 @@   - id: "6"\n-    topics: [tingche]\n+    topics: [tingche, gongyuan]\n'
+        '@@ -30,2 +30,2 @@   - id: "6"\n-      第一段\n-      第二段\n+      第一段。\n+      第二段。\n'  # inside a |- text: no key on the line
+        '@@ -40 +40 @@   - id: "6"\n-        comparator: exactly\n+        comparator: at_least\n'
+    )
+    [c] = corrections.parse(log, {("qingdao", 2024): {"6"}}, {"tingche": "停车", "gongyuan": "公园"})
+    assert c.edits == [
+        corrections.Edit("状态归类", False, "已完成", "超前"),
+        corrections.Edit("官方状态原话", True, "已完成", "超额完成"),
+        corrections.Edit("专题", False, "停车", "停车、公园"),
+        corrections.Edit(corrections.OTHER, False, "第一段\n第二段", "第一段。\n第二段。"),
+        corrections.Edit("比较方式", False, "正好", "以上"),
+    ]
 
 
 def test_without_git_history_the_page_says_so(tmp_path):
@@ -67,7 +92,7 @@ def test_the_parser_tells_items_from_reports_and_additions():
         "@@ -40 +41 @@   - id: 2024-h1\n-    title: 上半年\n+    title: 上半年进展\n"  # a report's entry, not an item
     )
     found = corrections.parse(log, {("qingdao", 2024): {"6-3", "6-4"}})
-    assert [(c.item_id, c.fields, c.before, c.after, c.commit) for c in found] == [("6-3", ["数值"], ["value: 20000"], ["value: 25000"], "abc1234")]
+    assert [(c.item_id, c.edits, c.commit) for c in found] == [("6-3", [corrections.Edit("数值", False, "20000", "25000")], "abc1234")]
 
 
 def test_the_item_page_links_a_prefilled_issue_on_the_repository_it_was_built_from(ds):
@@ -85,7 +110,26 @@ def test_the_item_page_links_a_prefilled_issue_on_the_repository_it_was_built_fr
         assert asked in body
     assert ">报错/纠错</a>" in page
     no_repo = lists.item_page(pages.Site(ds), lf, item, parent, None, None).content
-    assert "报错/纠错" not in no_repo and "issues/new" not in no_repo
+    assert "issues/new" not in no_repo
+
+
+def test_without_a_repository_the_report_link_says_how_to_report(ds, tmp_path):
+    """No GitHub repository known (no edit_base, or another host): the item page's 报错/纠错 and the
+    corrections log lead to the about page's section on reporting, which names the repository."""
+    lf = ds.lists[("qingdao", 2024)]
+    item = lf.data.items[0]
+    for site in (pages.Site(ds), pages.Site(ds, edit_base="https://git.example.org/a/b/blob/main")):
+        page = lists.item_page(site, lf, item, None, None, None).content
+        assert '<a class="ml-report" href="../../../about/#report-errors">报错/纠错</a>' in page
+        assert "在 GitHub 上提交" not in page
+    copy = load_clean(copy_data_root(tmp_path))
+    log = corrections.corrections_page(pages.Site(copy)).content
+    assert 'href="../#report-errors"' in log and "GitHub" not in log
+    with_repo = corrections.corrections_page(pages.Site(copy, edit_base="https://github.com/a/b/blob/main")).content
+    assert "在 GitHub 上提交" in with_repo
+    about = (ROOT / "content" / "about" / "index.md").read_text(encoding="utf-8")
+    section = about[about.index("{#report-errors}"):]
+    assert "仓库地址：<https://github.com/" in section and "哪个字段" in section
 
 
 def test_the_issues_url_comes_from_the_edit_base_only():

@@ -126,8 +126,7 @@ ALLOWED_WORDS = {
 ALLOWED_PHRASES = ("Material for MkDocs", "DB Browser for SQLite", "Frictionless Data Package", "Data Package", "Table Schema", "JSON Schema", "Nu HTML Checker", "VS Code", "CC BY")  # (CC BY: the licence's name)
 # Pages for maintainers (and the download page, whose column names are the files' own): their
 # code elements (field names, commands, file paths) are code, not page text.
-# The corrections log quotes the maintainers' commit messages and the YAML lines as they are, in code elements.
-CODE_PAGES = {"about/format/", "about/contribute/", "about/dependencies/", "about/methodology/", "data/", "about/corrections/"}
+CODE_PAGES = {"about/format/", "about/contribute/", "about/dependencies/", "about/methodology/", "data/"}
 URL = re.compile(r"(?:https?://|www\.)\S+|[\w.\-]+\.(?:github\.io|com|org|cn|net)\S*")
 # A word: Latin letters (hyphen-joined) standing alone; a token with digits, a path or a file
 # name (5G, A4, sources/captures, city.yml) is not a word.
@@ -144,7 +143,8 @@ def visible_text(html: bytes, skip_code: bool) -> str:
     table of contents (it repeats the page's headings, which are read in place)."""
     tree = lxml.html.fromstring(html)
     drop = "//script|//style|//noscript|//template|//nav[contains(@class, 'md-nav--secondary')]"
-    drop += "|//*[contains(@class, 'ml-embed-code')]"  # the iframe snippet to copy on every item page: HTML code
+    drop += "|//*[contains(@class, 'ml-embed-box')]//code"  # the iframe snippet to copy on every item page and its help's address parts (#dark): HTML code
+    drop += "|//*[contains(@class, 'ml-commit')]"  # the corrections log quotes the maintainers' notes as they wrote them
     for el in tree.xpath(drop + ("|//code|//pre|//kbd" if skip_code else "")):
         el.drop_tree()
     title = " ".join(tree.xpath("//head/title//text()"))

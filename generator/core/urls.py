@@ -94,6 +94,12 @@ def embed_stylesheet() -> str:
     return "assets/embed.css"
 
 
+def favicon() -> str:
+    """The site's icon, as Material links it from every page (its default `theme.favicon`): the
+    files we write outside MkDocs link it too, or a browser asks for /favicon.ico."""
+    return "assets/images/favicon.png"
+
+
 def progress_anchor(report_id: str) -> str:
     """The id of one progress entry on an item page: `progress-h1`."""
     return f"progress-{report_id}"

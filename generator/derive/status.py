@@ -41,6 +41,7 @@ _SEVERITY = {s: i for i, s in enumerate(["done", "ahead", "on_track", "adjusted"
 
 # How a target or a measure shows its comparator before the number (a range shows `2–3`).
 COMPARATOR_SYMBOLS = {"at_least": "≥", "at_most": "≤", "exactly": "", "about": "约", "range": ""}
+COMPARATOR_LABELS = {"at_least": "以上", "at_most": "不超过", "exactly": "正好", "about": "约", "range": "范围"}  # a comparator in words
 CITY_LEVEL_LABELS = {
     "municipality": "直辖市",
     "sub_provincial": "副省级市",

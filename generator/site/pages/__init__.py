@@ -4,7 +4,8 @@
 - `markup.py`: the Jinja environment and its filters, the escaping of text for Markdown and front matter
 - `rows.py`: the named rows templates receive
 - `table.py`: the progress table: rows, section groups, filters, sorts, the deadline note
-- `lists.py`: a list's pages: the list page, what changed, item pages, removed items
+- `lists.py`: a list's pages: the list page, what changed, item pages, removed items, embed cards
+- `embed.py`: how tall an embed card is, for the iframe snippet on its item page
 - `cities.py`: city pages, the cities index, the home page, the order of provinces and cities (the nav)
 - `topics.py`: the topics index and topic pages, targets compared across lists
 - `sources.py`: the sources index, a page per archived source, the data page with the downloads
@@ -246,8 +247,9 @@ class Site:
         for i, (item, _, parent) in enumerate(flat):
             prev_item = flat[i - 1] if i > 0 else None
             next_item = flat[i + 1] if i + 1 < len(flat) else None
-            out.append(lists.item_page(self, lf, item, parent, prev_item and lists.neighbour(prev_item), next_item and lists.neighbour(next_item)))
-            out.append(lists.embed_page(self, lf, item, parent))
+            card = lists.embed_page(self, lf, item, parent)
+            out.append(lists.item_page(self, lf, item, parent, prev_item and lists.neighbour(prev_item), next_item and lists.neighbour(next_item), card))
+            out.append(card)
         return out
 
     def render(self, template: str, src: str, **ctx) -> Page:

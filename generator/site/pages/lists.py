@@ -13,6 +13,7 @@ from generator import derive
 from generator.core import model, urls
 from generator.data.dataset import ListFile
 from generator.site import wording
+from generator.site.pages.embed import card_height
 from generator.site.pages.rows import EmbedFigure, MeasureRow, Neighbour, OfficialSummary, RelatedItem, SourceRef, TargetRow, TimelineEntry, Verdict
 from generator.site.pages.table import all_rows, deadline_note, lead_index, leaf_rows, list_table, table_filters, table_row
 
@@ -110,7 +111,8 @@ def removed_page(site: Site, lf: ListFile, item_id: str) -> Page:
     )
 
 
-def item_page(site: Site, lf: ListFile, item, parent, prev_item, next_item) -> Page:
+def item_page(site: Site, lf: ListFile, item, parent, prev_item, next_item, card: Page | None = None) -> Page:
+    """An item's page; `card`: its embed card (embed_page) when already made, for the snippet's height."""
     pl = lf.data
     reports = derive.reports_by_id(pl)
     sources = {s.id: s for s in pl.sources}
@@ -172,6 +174,7 @@ def item_page(site: Site, lf: ListFile, item, parent, prev_item, next_item) -> P
         edit_url=site.edit_url(lf, item.id),
         correction_url=urls.new_issue(site.edit_base, issue_title, issue_body),
         embed_url=urls.absolute(site.site_url, urls.item_embed(pl.city, pl.year, item.id)),
+        embed_height=card_height((card or embed_page(site, lf, item, parent)).content),
     )
 
 
