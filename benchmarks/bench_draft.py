@@ -79,11 +79,13 @@ def measure(key: tuple, hand_list, workdir: Path) -> dict:
             if same and t.value is not None:
                 c["metrics"] += 1
                 c["metrics_agree"] += any(x.metric == t.metric for x in same)
+        c["investment_differs"] += (item.investment and (item.investment.text, item.investment.value)) != (d.investment and (d.investment.text, d.investment.value))
         c["title_differs"] += titles.get(item.id) != item.title
         c["topics_differ"] += topics.get(item.id, set()) != set(item.topics)
     c["extra_items"] = len(set(ours) - {i.id for i, _, _ in walk_items(hand_list.items)})
     n = c["items"]
     target_errors = (c["targets"] - c["targets_agree"]) + (c["targets_drafted"] - c["targets_agree"])  # missed, and drafted wrong or extra
+    target_errors += c["investment_differs"]  # an investment amount missed, wrong or extra is fixed like a target
     metrics_to_rename = c["metrics"] - c["metrics_agree"]
     base = (
         len(decisions.titles) * RATES["write_title"] + len(decisions.topics) * RATES["choose_topic"] + len(decisions.metrics) * RATES["rename_metric"]
@@ -112,7 +114,7 @@ def measure(key: tuple, hand_list, workdir: Path) -> dict:
         "targets_n": [c["targets_agree"], c["targets"], c["targets_drafted"]],
         "metrics": c["metrics_agree"] / c["metrics"] if c["metrics"] else 1.0,
         "lead_differs": c["lead_differs"],
-        "differ": {"titles": c["title_differs"], "topics": c["topics_differ"], "metrics": metrics_to_rename, "targets": target_errors, "texts": c["text_differs"], "structure": c["structure_differs"] + c["extra_items"], "lead": c["lead_differs"]},
+        "differ": {"titles": c["title_differs"], "topics": c["topics_differ"], "metrics": metrics_to_rename, "targets": target_errors, "investment": c["investment_differs"], "texts": c["text_differs"], "structure": c["structure_differs"] + c["extra_items"], "lead": c["lead_differs"]},
         "minutes": round(base / 60 + fixed, 1),
         "minutes_to_hand_made": round((base + extra) / 60 + fixed, 1),
         "minutes_per_30": round(base / 60 * scale + fixed, 1),

@@ -583,7 +583,8 @@ def test_a_csv_table_gives_items_categories_goals_deadlines_and_sub_items_from_r
     assert got["2"][2] == ["水务局", "各相关镇街"]
     assert got["2-1"] == ("其中单村供水", "单村供水18个村。", ["水务局"], None, "s1")
     assert got["3"][4] == "s2"
-    assert targets_of(items_of(pl)["2"]) == [(46000000, None, "元", "exactly"), (10, None, "个", "exactly"), (51, None, "个", "exactly")]
+    assert targets_of(items_of(pl)["2"]) == [(10, None, "个", "exactly"), (51, None, "个", "exactly")]
+    assert (items_of(pl)["2"].investment.text, items_of(pl)["2"].investment.value) == ("计划投资4600万元", 46000000)  # money, not a target
 
 
 def test_a_markdown_pipe_table_is_read_as_a_table(root):

@@ -129,3 +129,19 @@ def test_the_draft_ends_by_counting_the_decisions_left_by_kind(root, capsys):
     assert last == decisions.sentence()
     assert last.startswith(f"{decisions.total} decisions left: 1 title, ")
     assert "facts of the list" in last and "suggested titles and topics to accept" in last
+
+
+def test_an_amount_invested_is_the_items_investment_not_a_target(root):
+    """投资…元 is the item's money (issue #24): the draft writes `investment`, the year's plan
+    where the text also gives the project's total, and keeps every such amount out of targets."""
+    _, pl = drafted(
+        root,
+        "测试市2024年民生实事项目\n1.项目位于新区，总投资1.2亿元，年内计划投资1500万元，新建变电站1座。\n"
+        "2.投资337万元改造学校操场2处。\n3.新增托位1680个。\n",
+    )
+    first, second, third = pl.items
+    assert (first.investment.text, first.investment.value) == ("年内计划投资1500万元", 15_000_000)
+    assert [(t.value, t.unit) for t in first.targets] == [(1, "座")]
+    assert (second.investment.text, second.investment.value) == ("投资337万元", 3_370_000)
+    assert [(t.value, t.unit) for t in second.targets] == [(2, "处")]
+    assert third.investment is None and len(third.targets) == 1

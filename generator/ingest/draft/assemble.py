@@ -130,6 +130,8 @@ def item_data(node: Node) -> dict:
     if node.deadline:
         said = f"the text says 「{node.deadline_words}」" if node.deadline_words else "from the source's 完成时限"
         d["deadline"] = Commented(node.deadline, f"TODO: check: {said}")
+    if node.investment:
+        d["investment"] = dict(node.investment)
     if node.targets:
         d["targets"] = [_target_data(t) for t in node.targets]
     if node.incomplete:

@@ -14,6 +14,9 @@ from generator.ingest.textinput import bigrams
 
 _PROGRESS_CUE = re.compile(r"已|完成|占年计划|累计|开工|启动|实施|印发|上线|截至")
 _TOPIC_ASPECT = re.compile(r"^([^，,。；;]{2,30}?方面)[，,](.+)$")
+# 投资337万元, 总投资1.2亿元, 年内计划投资1500万元, 预计投资1.8亿元: an amount the item invests
+_INVESTMENT = re.compile(r"(?:年内|年度|当年)?(?:计划|预计|概算|总)?投资(?:约)?(\d+(?:\.\d+)?)([万亿]?)元")
+_MULTIPLIER = {"": 1, "万": 10_000, "亿": 100_000_000}
 
 
 def split_list_item(node: Node, split: str) -> None:
@@ -102,8 +105,30 @@ def draft_targets(node: Node, from_explanation: bool) -> None:
         if t["_where"] == "explanation" and "_note" not in t:
             t["_note"] = "TODO: from the explanation; keep it only if it is part of the pledge"
     node.targets = kept
+    draft_investment(node)
     for child in node.children:
         draft_targets(child, from_explanation)
+
+
+def draft_investment(node: Node) -> None:
+    """An amount invested (投资337万元) is the item's money, not a target: the first one, or the
+    year's plan (年内…) where the text also gives the project's total, becomes `investment`, and
+    none stays among the targets (the format page's rule)."""
+    found = []
+    for t in node.targets:
+        if t["unit"] != "元":
+            continue
+        for m in _INVESTMENT.finditer(t["text"]):
+            if abs(float(m.group(1)) * _MULTIPLIER[m.group(2)] - t["value"]) < 1e-6:
+                found.append((t, m.group(0)))
+                break
+    if not found:
+        return
+    _, text = next(((t, w) for t, w in found if w.startswith(("年内", "年度", "当年"))), found[0])
+    value = next(t["value"] for t, w in found if w == text)
+    node.investment = {"text": text, "value": value}
+    drop = {id(t) for t, _ in found}
+    node.targets = [t for t in node.targets if id(t) not in drop]
 
 
 def share_parent_targets(node: Node) -> None:

@@ -29,6 +29,7 @@ class Node:
     children: list = field(default_factory=list)
     id: str = ""
     targets: list = field(default_factory=list)  # dicts, with "_note" for a comment
+    investment: Optional[dict] = None  # {text, value}: the planned investment (content.draft_investment)
     notes: list = field(default_factory=list)  # comment lines for the maintainer
     topics: list = field(default_factory=list)  # (topic id, [keywords]) suggestions
     split: bool = False  # a sub-item split from its parent's ；-list
