@@ -521,7 +521,9 @@ def test_every_top_level_name_of_the_site_itself_is_reserved():
     repo = Path(__file__).resolve().parent.parent
     from generator.core import urls
 
-    own = {p.name.removesuffix(".md") for p in (repo / "content").iterdir()} | {p.name for p in (repo / "theme_overrides").iterdir() if p.is_dir()}
+    # pages and folders: a file such as favicon.ico cannot be a slug (no dot in one)
+    own = {p.name.removesuffix(".md") for p in (repo / "content").iterdir() if p.is_dir() or p.suffix == ".md"}
+    own |= {p.name for p in (repo / "theme_overrides").iterdir() if p.is_dir()}
     own -= {"partials"}  # theme partials are templates, not pages
     assert own <= urls.RESERVED, own - urls.RESERVED
 
