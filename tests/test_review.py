@@ -106,3 +106,10 @@ def test_the_review_page_reads_in_chromium_with_the_unsure_parts_marked(drafted_
     assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
     assert page.locator(".counts strong").inner_text() == f"{decisions.total} decisions left"
     page.close()
+
+
+def test_the_review_shows_a_drafted_investment(drafted_qixia):
+    root, _ = drafted_qixia
+    page, _ = build_review(root, "qixia", 2024)
+    item4 = re.search(r'<section class="item[^"]*" id="item-4".*?</section>', page, re.S).group(0)
+    assert "计划投资：年内计划投资1500万元（15000000元）" in item4

@@ -275,6 +275,7 @@ def _item(rel: str, v: ItemView) -> str:
         f'<div class="draft"><p>简称：{title_cell}</p><p>{_e(item.text)}</p>'
         + (f"<p>目标：{_e(item.goal)}</p>" if item.goal else "")
         + targets
+        + (f"<p>计划投资：{_e(item.investment.text)}（{_e(_number(item.investment.value))}元）</p>" if item.investment else "")
         + (f"<p>牵头单位：{_e(lead)}</p>" if lead else "")
         + f"<p>主题：{topics}</p>"
         + (f"<p>完成时限：{_e(item.deadline)}</p>" if item.deadline else "")
