@@ -126,6 +126,7 @@ def item_page(site: Site, lf: ListFile, item, parent, prev_item, next_item, card
         timeline.append(TimelineEntry(e, report, source, j.percent, measures, j, site.archived(source, *texts)))
     facts = derive.item_facts(item, pl, parent, site.build_date)
     latest = facts.latest
+    verdicts = _verdicts(site, pl, item)
     targets = []
     for t in item.targets:
         m = derive.target_measure(t, latest.entry)
@@ -151,13 +152,13 @@ def item_page(site: Site, lf: ListFile, item, parent, prev_item, next_item, card
         latest=latest,
         rollup=facts.rollup,
         money=facts.investment,
-        verdicts=_verdicts(site, pl, item),
+        verdicts=verdicts,
         children=[table_row(site, pl, c, item) for c in item.subitems],
         label=wording.item_label(item, parent),
         unit=wording.item_unit(item),
         targets=targets,
         timeline=timeline,
-        cited=_cited(site, pl, item, timeline, latest.report),
+        cited=_cited(site, pl, item, timeline, latest.report, verdicts),
         section=facts.sections,
         deadline=facts.deadline,
         deadline_inferred=facts.deadline_inferred,
@@ -206,7 +207,10 @@ def embed_page(site: Site, lf: ListFile, item, parent) -> Page:
     )
 
 
-def _cited(site: Site, pl: model.PledgeList, item: model.Item, timeline: list, latest_report: model.Report | None) -> list:
+VERDICT_USES = {"vote": "人大代表票决", "satisfaction": "满意度测评"}  # what an item page cites a verdict's source for
+
+
+def _cited(site: Site, pl: model.PledgeList, item: model.Item, timeline: list, latest_report: model.Report | None, verdicts: list) -> list:
     """The documents an item page cites, each once: the list's source (at the pledge), then
     the sources of the reports, newest report first."""
     sources = {s.id: s for s in pl.sources}
@@ -222,14 +226,14 @@ def _cited(site: Site, pl: model.PledgeList, item: model.Item, timeline: list, l
             refs[src.id].uses.append(use)
         else:
             refs[src.id] = SourceRef(src, [use], t.archived)
-    for name, event in (("人大代表票决", pl.vote if item.vote else None), ("满意度测评", pl.satisfaction if item.satisfaction else None)):
-        src = sources.get(event.source) if event else None
-        if src is None:
+    for v in verdicts:
+        name = VERDICT_USES[v.kind]
+        if v.source is None:
             continue
-        if src.id in refs:
-            refs[src.id].uses.append(name)
+        if v.source.id in refs:
+            refs[v.source.id].uses.append(name)
         else:
-            refs[src.id] = SourceRef(src, [name], site.archived(src, item.text, item.title))
+            refs[v.source.id] = SourceRef(v.source, [name], v.archived)
     return [r._replace(absolute=urls.absolute(site.site_url, r.archived) if r.archived else None) for r in refs.values()]
 
 
