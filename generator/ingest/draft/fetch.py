@@ -41,7 +41,7 @@ SAVE_IT = "open it in a browser, save the document and draft from the file"
 
 @dataclass
 class Download:
-    path: Path  # the body as the server sent it, named by its kind (page.html, page.pdf …)
+    path: Path  # the body as the server sent it, named by its kind (download.html, download.pdf …)
     url: str  # the address given
     final_url: str  # where the redirects led (the address given when there were none)
     charset: Optional[str]  # the charset the server declared, if any
