@@ -20,7 +20,7 @@ help:
 	@echo "make canaries  build build/pages/ with Zensical and ProperDocs too (their sites: build/canary-*/)"
 	@echo "make bench     benchmark load/generate/build at growing data sizes"
 	@echo "make bench-search   search recall, precision, speed and bytes in Chromium (SIZES=300 VERBOSE=1)"
-	@echo "make draft CITY=qingdao YEAR=2024 FROM=list.txt [URL=https://…]   draft data/<city>/<year>.yml from an official text, page, PDF, .docx or table"
+	@echo "make draft CITY=qingdao YEAR=2024 FROM=list.txt [URL=https://…]   draft data/<city>/<year>.yml from an official text, page, PDF, .docx or table (URL= alone: downloaded)"
 	@echo "make review CITY=qingdao YEAR=2024   a page showing each item beside its source passage, what is left to decide marked"
 	@echo "make bench-draft   decisions left and fields differing from the hand-made data, per seed document (CONTRIBUTING.md)"
 
@@ -96,7 +96,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check generator benchmarks tests
 	$(BIN)/mypy
 
-draft: $(STAMP) ; @$(BIN)/python -m generator draft $(CITY) $(YEAR) "$(FROM)" $(if $(URL),--url "$(URL)")
+draft: $(STAMP) ; @$(BIN)/python -m generator draft $(CITY) $(YEAR) $(if $(FROM),"$(FROM)") $(if $(URL),--url "$(URL)")
 
 review: $(STAMP) ; @$(BIN)/python -m generator review $(CITY) $(YEAR)
 

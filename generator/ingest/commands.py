@@ -99,7 +99,8 @@ def draft(args) -> int:
     from generator.ingest.draft import draft_year_file
 
     try:
-        outcome = draft_year_file(Path(args.root), args.city, args.year, Path(args.file), force=args.force, url=args.url, split=args.split, from_explanation=not args.no_explanation_targets, retrieved=getattr(args, "retrieved", None))
+        source = Path(args.file) if args.file else None  # none: download --url
+        outcome = draft_year_file(Path(args.root), args.city, args.year, source, force=args.force, url=args.url, split=args.split, from_explanation=not args.no_explanation_targets, retrieved=getattr(args, "retrieved", None))
     except Refused as refused:
         for line in refused.lines():
             print(line, file=sys.stderr)

@@ -24,10 +24,10 @@ _GB = {"gb2312", "gbk", "cp936", "ms936", "windows-936", "x-gbk", "euc-cn", "x-e
 _CHARSET = re.compile(rb"""charset=["']?([A-Za-z0-9_-]+)""")
 
 
-def decode(raw: bytes, label: str, html: bool = False) -> tuple[str, str]:
+def decode(raw: bytes, label: str, html: bool = False, charset: Optional[str] = None) -> tuple[str, str]:
     """(text, encoding) of a file: UTF-16 with its BOM (Excel's "Unicode text"); UTF-8 with
-    or without BOM (Excel's "CSV UTF-8"); for a page (`html`), the charset it declares;
-    else GB18030, which reads GBK and GB2312 too (Excel and WPS on a Chinese Windows).
+    or without BOM (Excel's "CSV UTF-8"); the `charset` a server declared for a download, or
+    for a page (`html`), the charset it declares; else GB18030, which reads GBK and GB2312 too (Excel and WPS on a Chinese Windows).
     Anything else is refused, naming the line of the first byte that is not UTF-8; so is a
     file with nothing in it, or one that is not text at all (a PDF, an image, a Word file)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -36,7 +36,7 @@ def decode(raw: bytes, label: str, html: bool = False) -> tuple[str, str]:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         message = "the file is not text (it holds NUL bytes: a PDF, an image, a Word file, or UTF-16 without its byte-order mark?); copy the text out of it into a .txt file and try again"
         raise Refused([Problem(label, line, 0, "", Code.ENCODING, message)])
-    text, encoding = _decoded(raw, label, html)
+    text, encoding = _decoded(raw, label, html, charset)
     return _not_empty(text, label), encoding
 
 
@@ -46,12 +46,12 @@ def _not_empty(text: str, label: str) -> str:
     return text
 
 
-def _decoded(raw: bytes, label: str, html: bool) -> tuple[str, str]:
+def _decoded(raw: bytes, label: str, html: bool, charset: Optional[str]) -> tuple[str, str]:
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         first_bad = exc.start
-    declared = _declared(raw) if html else None
+    declared = _charset_name(charset) if charset else _declared(raw) if html else None
     for name in ([declared] if declared else []) + ["gb18030"]:
         try:
             return raw.decode(name), name
@@ -65,8 +65,11 @@ def _decoded(raw: bytes, label: str, html: bool) -> tuple[str, str]:
 def _declared(raw: bytes) -> Optional[str]:
     """The charset a page declares in its first 4 KB, lower case; GBK and GB2312 as gb18030."""
     m = _CHARSET.search(raw[:4096])
-    name = m.group(1).decode("ascii").lower() if m else None
-    return "gb18030" if name in _GB else name
+    return _charset_name(m.group(1).decode("ascii")) if m else None
+
+
+def _charset_name(name: str) -> str:
+    return "gb18030" if name.lower() in _GB else name.lower()
 
 
 def squash(text: str) -> str:

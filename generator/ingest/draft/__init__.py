@@ -1,10 +1,11 @@
-"""`python -m generator draft <city> <year> <file>`: an official text → a draft year file.
+"""`python -m generator draft <city> <year> <file>` (or `--url` alone): an official text → a draft year file.
 
 The slow part of adding a list is mechanical: splitting items and sub-items, copying the lead
 units, turning 3011万平方米 into 30110000. This package does that part and leaves the judgement
 to the maintainer, in `# TODO` comments, in YAML that reads back exactly (tests/test_writers.py),
 never over an existing file without `--force`. Its modules, in the order a draft is made:
 
+- fetch.py: the file downloaded, when the command is given an address and no file
 - source.py: the file → lines of simplified text (plain text, a saved page, a table file)
 - lines.py: one line's numbering, lead units and completion dates
 - nodes.py: items, sub-items and categories while drafting, and the id rule
@@ -21,12 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Optional
 
 from generator.core import model
 from generator.core.problems import Code, Problem
 from generator.ingest import Refused
+from generator.ingest.draft import fetch
 from generator.ingest.draft.assemble import Outcome, build_draft, list_facts, render, second_thoughts, unused_intro, year_data
 from generator.ingest.draft.content import load_topics
 from generator.ingest.draft.lines import deadline_in_text
@@ -66,7 +69,7 @@ def draft_year_file(
     root: Path,
     city: str,
     year: int,
-    path: Path,
+    path: Optional[Path],
     force: bool = False,
     url: Optional[str] = None,
     split: str = "auto",
@@ -74,24 +77,61 @@ def draft_year_file(
     today: Optional[dt.date] = None,
     retrieved: Optional[dt.date] = None,
 ) -> Outcome:
-    """Read `path`, draft the year file and write it (and city.yml when the city is new)."""
-    from generator.data.dataset import load_dataset
-    from generator.ingest.scaffold import CITY_TEMPLATE
-
+    """Read `path` (with none, download `url`: fetch.py), draft the year file and write it (and
+    city.yml when the city is new). A download is drafted as the same file saved would be,
+    retrieved today, at the address given."""
     root = Path(root)
+    year_path = _checked(root, city, year, path, force, url, today)
+    if path is not None:
+        return _draft(root, city, year, year_path, path, url, split, from_explanation, today, retrieved)
+    assert url is not None  # _checked refused a request with neither
+    with tempfile.TemporaryDirectory() as folder:
+        got = fetch.download(url, Path(folder))
+        redirected = got.final_url if got.final_url != url else None
+        try:
+            return _draft(root, city, year, year_path, got.path, url, split, from_explanation, today, retrieved or today or dt.date.today(), got.charset, redirected)
+        except Refused as refused:
+            raise got.relabelled(refused) from None
+
+
+def _checked(root: Path, city: str, year: int, path: Optional[Path], force: bool, url: Optional[str], today: Optional[dt.date]) -> Path:
+    """The year file to write, once the request makes sense: before reading or downloading anything."""
     if not re.fullmatch(model.SLUG_PATTERN, city):
         raise Refused([Problem("", 0, 0, "", Code.BAD_FORMAT, f"city slug {city!r}: use lowercase pinyin without tones, e.g. qingdao")])
     if not 1990 <= year <= (today or dt.date.today()).year + 1:
         raise Refused([Problem("", 0, 0, "", Code.DATE_IMPLAUSIBLE, f"year {year} is not plausible")])
-    if not path.is_file():
+    if path is None and url is None:
+        raise Refused([Problem("", 0, 0, "", Code.FILE_MISSING, "no source: give the file to draft from (FROM=… for make), or its address (URL=…, --url) to download it")])
+    if path is not None and not path.is_file():
         raise Refused([Problem(str(path), 0, 0, "", Code.FILE_MISSING, "no such file")])
     year_path = root / "data" / city / f"{year}.yml"
     if year_path.exists() and not force:
         raise Refused([Problem(year_path.relative_to(root).as_posix(), 0, 0, "", Code.FILE_EXISTS, "already exists; edit it, or draft again over it with --force")])
     if url is not None and not re.fullmatch(r"https?://[^\s<>\"']+", url):
         raise Refused([Problem("", 0, 0, "", Code.BAD_FORMAT, f"--url {url!r}: give an http:// or https:// address")])
+    return year_path
+
+
+def _draft(
+    root: Path,
+    city: str,
+    year: int,
+    year_path: Path,
+    path: Path,
+    url: Optional[str],
+    split: str,
+    from_explanation: bool,
+    today: Optional[dt.date],
+    retrieved: Optional[dt.date],
+    charset: Optional[str] = None,
+    redirected: Optional[str] = None,
+) -> Outcome:
+    """The draft of `path`, written (`charset` and `redirected`: what the server said of a download)."""
+    from generator.data.dataset import load_dataset
+    from generator.ingest.scaffold import CITY_TEMPLATE
+
     url_given = url
-    source = read_source(path)
+    source = read_source(path, charset)
     draft = build_draft(source, split, from_explanation, load_topics(root))
     found = sum(1 for _ in walk_nodes(draft.items))
     if found > MAX_ITEMS:
@@ -119,7 +159,9 @@ def draft_year_file(
         "date": Commented(facts["published"] or today, "TODO: check: the document's date" if facts["published"] else "TODO: the document's date (today is only a placeholder)"),
     }
     url = url or source.url
-    if url:
+    if url and redirected:
+        entry["url"] = Commented(url, f"the server redirected it to {redirected}")
+    elif url:
         entry["url"] = url if url != source.url or url == url_given else Commented(url, "TODO: check: the address the saved page names as its own")
     entry["obtained"] = OBTAINED.get(source.kind, "文本存档")
     if retrieved is not None:

@@ -138,7 +138,7 @@ MAX_SOURCE_CHARS = 100_000  # the text, once the page around it is stripped
 MAX_ITEMS = 600  # items and sub-items found in it
 
 
-def too_large(path: Path, what: str) -> Refused:
+def too_large(path: Path | str, what: str) -> Refused:
     message = (
         f"{what}; the drafter reads at most {MAX_SOURCE_CHARS:,} characters and {MAX_ITEMS} items (a city's list is a few thousand "
         "characters and at most a few hundred items): save only the list itself in the file and try again"
@@ -149,7 +149,9 @@ def too_large(path: Path, what: str) -> Refused:
 DOCUMENT_SUFFIXES = (".pdf", ".docx")
 
 
-def read_source(path: Path) -> SourceText:
+def read_source(path: Path, charset: Optional[str] = None) -> SourceText:
+    """The file's lines and the text to archive; `charset` is what a server declared for a
+    downloaded file (fetch.py), read before the page's own declaration."""
     from generator.ingest.draft import documents
 
     suffix = path.suffix.lower()
@@ -168,7 +170,7 @@ def read_source(path: Path) -> SourceText:
         text = document.text
     else:
         raw = path.read_bytes()
-        text, encoding = decode(raw, str(path), html=is_html or raw.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")))
+        text, encoding = decode(raw, str(path), html=is_html or raw.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")), charset=charset)
         if not is_html and re.match(r"\s*(<!--.*?-->\s*)*(<!doctype html|<html)", text[:2000], re.I | re.S):
             is_html = True
         if is_html:
