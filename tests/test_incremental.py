@@ -146,3 +146,37 @@ def test_a_preview_leaves_the_whole_dataset_files_to_make_site_and_says_so(tmp_p
     assert "预览中不生成" in data_page and "make site" in data_page
     full = stage.prepare(root)
     assert urls.database() in full.downloads and "预览中不生成" not in _by_src(full)[urls.data_page_src()].content
+
+
+def test_a_previews_topic_pages_feeds_and_search_index_after_an_edit_are_the_full_builds(tmp_path):
+    """A preview keeps each list's part of the topic pages (its table group), its feeds and its
+    items' search documents (core/kept.py): after an edit to an item's title and pledge, every
+    one of them equals what a full build of the edited data makes, and an untouched list's
+    feeds are the very bytes of the previous build."""
+    from generator.site import stage
+
+    root = tmp_path / "root"
+    write_dataset(root, 90)
+    preview = stage.Preview()
+    before = stage.prepare(root, preview=preview)
+    before_feeds = before.feed_files()
+    before.search_index()
+    edited = sorted((root / "data").glob("*/20*.yml"))[0]
+    untouched = next(p for p in sorted((root / "data").glob("*/20*.yml")) if p.parent.name != edited.parent.name)
+    title = load_yaml(edited.read_text(encoding="utf-8")).data["items"][0]["title"]
+    edit_first_item(edited, "改动标记")
+    edited.write_text(edited.read_text(encoding="utf-8").replace(f"title: {title}\n", f"title: 新{title}\n", 1), encoding="utf-8")
+    after = stage.prepare(root, preview=preview)
+    full = stage.prepare(root)
+
+    topics = {p.src: p.content for p in after.pages if p.src.startswith("topics/")}
+    assert any(f"新{title}" in text for text in topics.values()), "the edited title is on no topic page"
+    assert topics == {p.src: p.content for p in full.pages if p.src.startswith("topics/")}
+    feeds = after.feed_files()
+    assert feeds == full.feed_files()
+    assert any("改动标记" in data.decode() for data in feeds.values())
+    kept = urls.feed_list(untouched.parent.name, int(untouched.stem))
+    assert feeds[kept] is before_feeds[kept], "an untouched list's feed was made again"
+    index = after.search_index()
+    assert index == full.search_index()
+    assert any("改动标记" in data.decode() for path, data in index.items() if "/d/" in path)

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 from collections.abc import MutableMapping
 
 from generator import derive
 from generator.core import model, parallel, urls
+from generator.core.kept import Kept
 from generator.core.model import walk_items
 from generator.data import schema
 from generator.data.dataset import Dataset, ListFile
@@ -312,12 +314,12 @@ def list_files(ds: Dataset, lf: ListFile, site_url: str, on: dt.date | None = No
 
 
 def export_files(
-    ds: Dataset, site_url: str, workers: int = 0, on: dt.date | None = None, stamps: dict | None = None, kept: dict | None = None, out: MutableMapping | None = None
+    ds: Dataset, site_url: str, workers: int = 0, on: dt.date | None = None, stamps: dict | None = None, kept: Kept | None = None, out: MutableMapping | None = None
 ) -> MutableMapping[str, bytes]:
     """All download files: {site-relative path: bytes}, in a fixed order (`workers`: see parallel.py).
 
-    A preview passes `stamps` ({list key: what its files depend on}) and `kept` ({list key:
-    (stamp, files)}, held between its builds): a list whose stamp is unchanged keeps its files,
+    A preview passes `stamps` ({list key: what its files depend on}) and `kept` (core.kept,
+    held between its builds): a list whose stamp is unchanged keeps its files,
     and the whole-dataset files are not made (they are `make site`'s; the data page says so).
     With `out` (a core.spool.Spool), each list's files are handed over as they are made.
     Write them under the built site's directory (e.g. in MkDocs' on_post_build)."""
@@ -325,13 +327,8 @@ def export_files(
     on = _on(ds, on)
     if stamps is not None and kept is not None:
         for key in sorted(ds.lists):
-            stamp, files = kept.get(key, (None, {}))
-            if stamp != stamps[key]:
-                files = list_files(ds, ds.lists[key], site_url, on)
-                kept[key] = (stamps[key], files)
-            out.update(files)
-        for key in set(kept) - set(ds.lists):
-            del kept[key]
+            out.update(kept.get(key, stamps[key], functools.partial(list_files, ds, ds.lists[key], site_url, on)))
+        kept.forget_unused()
     else:
         n_items = sum(len(lf.data.items) for lf in ds.lists.values())
         for files in parallel.ordered_imap(lambda key: list_files(ds, ds.lists[key], site_url, on), sorted(ds.lists), n_items, workers):

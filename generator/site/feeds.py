@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from feedgen.feed import FeedGenerator
 
 from generator import derive
 from generator.core import model, urls
+from generator.core.kept import Kept, reuse
 from generator.core.model import walk_items
 from generator.data.dataset import Dataset, ListFile
 from generator.site import wording
@@ -269,16 +271,18 @@ def _render(feed_id: str, title: str, subtitle: str, self_url: str, alternate: s
     return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
 
 
-def feed_files(ds: Dataset, site_url: str) -> dict[str, bytes]:
+def feed_files(ds: Dataset, site_url: str, stamps: dict | None = None, kept: Kept | None = None) -> dict[str, bytes]:
     """{site-relative path: bytes}: `feeds/all.atom`, `feeds/<city>.atom` for every city, and a
-    feed per list and per item."""
+    feed per list and per item. A preview passes each list's stamp and what it `kept` (core.kept):
+    an unchanged list keeps its entries and its own feeds."""
     everything: list[Entry] = []
-    per_list = {}
+    own: dict[str, bytes] = {}
     for key in sorted(ds.lists):
-        lf = ds.lists[key]
-        changes = derive.changes(lf.data)
-        per_list[key] = (list_entries(ds, lf, site_url, changes), item_entries(ds, lf, site_url, changes))
-        everything += per_list[key][0]
+        in_list, files = reuse(kept, key, stamps[key] if stamps else None, functools.partial(_list_feeds, ds, ds.lists[key], site_url))
+        everything += in_list
+        own.update(files)
+    if kept is not None:
+        kept.forget_unused()
     everything = _newest_first(everything)
     newest = everything[0].date if everything else FALLBACK_DATE
     out = {
@@ -303,27 +307,36 @@ def feed_files(ds: Dataset, site_url: str) -> dict[str, bytes]:
             [e for e in everything if e.city == slug],
             newest,
         )
-    for (slug, year), (in_list, by_item) in per_list.items():
-        lf = ds.lists[(slug, year)]
-        name = f"{_city_short(ds, slug)} {year} {lf.data.kind}"
-        out[urls.feed_list(slug, year)] = _render(
+    return out | own
+
+
+def _list_feeds(ds: Dataset, lf: ListFile, site_url: str) -> tuple[list[Entry], dict[str, bytes]]:
+    """A list's entries in the site and city feeds, and its own feed and its items' feeds
+    (never empty: the list's and each item's publication is an entry, so no fallback date)."""
+    slug, year = lf.data.city, lf.data.year
+    changes = derive.changes(lf.data)
+    in_list, by_item = list_entries(ds, lf, site_url, changes), item_entries(ds, lf, site_url, changes)
+    name = f"{_city_short(ds, slug)} {year} {lf.data.kind}"
+    files = {
+        urls.feed_list(slug, year): _render(
             urls.feed_list_id(slug, year),
             f"{SITE_NAME}：{name}",
             f"{name}的进展报告和状态变化",
             urls.absolute(site_url, urls.feed_list(slug, year)),
             urls.absolute(site_url, urls.city_year(slug, year)),
             _newest_first(in_list),
-            newest,
+            FALLBACK_DATE,
         )
-        for item, _, parent in walk_items(lf.data.items):
-            title = f"{name} · {wording.item_label(item, parent)} {item.title or wording.short(item.text, 30)}"
-            out[urls.feed_item(slug, year, item.id)] = _render(
-                urls.feed_item_id(slug, year, item.id),
-                f"{SITE_NAME}：{title}",
-                "此项的每期进展和状态变化",
-                urls.absolute(site_url, urls.feed_item(slug, year, item.id)),
-                urls.absolute(site_url, urls.item(slug, year, item.id)),
-                by_item[item.id],
-                newest,
-            )
-    return out
+    }
+    for item, _, parent in walk_items(lf.data.items):
+        title = f"{name} · {wording.item_label(item, parent)} {item.title or wording.short(item.text, 30)}"
+        files[urls.feed_item(slug, year, item.id)] = _render(
+            urls.feed_item_id(slug, year, item.id),
+            f"{SITE_NAME}：{title}",
+            "此项的每期进展和状态变化",
+            urls.absolute(site_url, urls.feed_item(slug, year, item.id)),
+            urls.absolute(site_url, urls.item(slug, year, item.id)),
+            by_item[item.id],
+            FALLBACK_DATE,
+        )
+    return in_list, files

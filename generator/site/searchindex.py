@@ -27,6 +27,7 @@ Files, under `search/data/` in the built site:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import operator
@@ -37,6 +38,7 @@ from pathlib import Path
 
 from generator import derive
 from generator.core import urls
+from generator.core.kept import Kept, reuse
 from generator.core.model import walk_items
 from generator.site import wording
 
@@ -83,10 +85,11 @@ def _vlq_one(d: int) -> str:
 _VLQ = [_vlq_one(d) for d in range(1 << 15)]  # every delta of up to three characters, ready
 
 
-def vlq(numbers: list[int]) -> str:
-    """Sorted non-negative integers as base-64 VLQ deltas (5 bits a character, low first)."""
+def vlq(numbers: list[int], start: int = 0) -> str:
+    """Sorted non-negative integers as base-64 VLQ deltas (5 bits a character, low first), the
+    first from `start`."""
     table, size = _VLQ, len(_VLQ)
-    return "".join(table[d] if d < size else _vlq_one(d) for d in map(operator.sub, numbers, [0, *numbers[:-1]]))
+    return "".join(table[d] if d < size else _vlq_one(d) for d in map(operator.sub, numbers, [start, *numbers[:-1]]))
 
 
 def unvlq(text: str) -> list[int]:
@@ -152,16 +155,13 @@ def item_doc(item, pl, parent, city, build_date, topics) -> Doc:
     )
 
 
-def documents(ds, build_date) -> tuple[list[Doc], list[list]]:
-    """Every searchable page, items first (grouped by list, so a list owns a range of page
-    numbers), then list, city and topic pages; and the lists as [city, year, first, end]."""
-    docs: list[Doc] = []
-    lists = []
-    for (slug, year), lf in sorted(ds.lists.items()):
-        pl, city = lf.data, ds.cities[slug]
-        first = len(docs)
-        docs += [item_doc(item, pl, parent, city, build_date, ds.topics) for item, _, parent in walk_items(pl.items)]
-        lists.append([slug, year, first, len(docs)])
+def _item_docs(pl, city, build_date, topics) -> list[Doc]:
+    return [item_doc(item, pl, parent, city, build_date, topics) for item, _, parent in walk_items(pl.items)]
+
+
+def page_docs(ds) -> list[Doc]:
+    """The list, city and topic pages, indexed after every item."""
+    docs = []
     for (slug, year), lf in sorted(ds.lists.items()):
         pl, city = lf.data, ds.cities[slug]
         title = f"{city.name}{year}年{pl.kind}"
@@ -170,7 +170,30 @@ def documents(ds, build_date) -> tuple[list[Doc], list[list]]:
         docs.append(Doc(urls.city(slug), "city", city.name, [city.name, city.short_name], [city.province], city.name))
     for topic in ds.topics.values():
         docs.append(Doc(urls.topic(topic.id), "topic", topic.name, [topic.name], [topic.description or "", *topic.keywords]))
-    return docs, lists
+    return docs
+
+
+def postings(docs: list[Doc]) -> dict[str, tuple[int, str, int]]:
+    """{gram: (first posting, the VLQ deltas after it, last posting)} of `docs` numbered from 0.
+
+    The deltas inside one run of documents stay the same wherever the run is placed, so each
+    list's part of the index is made once (and kept by a preview) and joined to the others by
+    encoding only each gram's first delta again (build)."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for n, doc in enumerate(docs):  # the hot loop of the build: ~10 million appends at 30,000 items
+        first = grams(doc.primary)
+        every = first | grams(doc.other)
+        title = grams([doc.title]) & every
+        for where, part in ((2, title), (1, first - title), (0, every - first - title)):
+            value = 4 * n + where
+            for g in part:
+                found[g].append(value)
+    return {g: (p[0], vlq(p[1:], p[0]), p[-1]) for g, p in found.items()}
+
+
+def _list_part(pl, city, build_date, topics) -> tuple[list[Doc], dict]:
+    docs = _item_docs(pl, city, build_date, topics)
+    return docs, postings(docs)
 
 
 def traditional_map(chars: set[str]) -> str:
@@ -191,20 +214,32 @@ def traditional_map(chars: set[str]) -> str:
     return "".join(t + s for t, s in sorted(pairs.items()))
 
 
-def build(ds, build_date) -> dict[str, bytes]:
-    """The index files, {path under the site: bytes}; manifest.json last."""
-    docs, lists = documents(ds, build_date)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for n, doc in enumerate(docs):  # the hot loop of the build: ~10 million appends at 30,000 items
-        first = grams(doc.primary)
-        every = first | grams(doc.other)
-        title = grams([doc.title]) & every
-        for where, part in ((2, title), (1, first - title), (0, every - first - title)):
-            value = 4 * n + where
-            for g in part:
-                postings[g].append(value)
-    chars = {g for g in postings if len(g) == 1}
-    encoded = {g: vlq(p) for g, p in postings.items()}
+def build(ds, build_date, stamps: dict | None = None, kept: Kept | None = None) -> dict[str, bytes]:
+    """The index files, {path under the site: bytes}; manifest.json last. Pages are numbered
+    items first, grouped by list (a list owns a range of numbers), then list, city and topic
+    pages. A preview passes each list's stamp and what it `kept` (core.kept): an unchanged
+    list keeps its items' documents and its part of the index."""
+    docs: list[Doc] = []
+    lists, parts = [], []
+    for (slug, year), lf in sorted(ds.lists.items()):
+        made = functools.partial(_list_part, lf.data, ds.cities[slug], build_date, ds.topics)
+        item_docs, part = reuse(kept, (slug, year), stamps[(slug, year)] if stamps else None, made)
+        lists.append([slug, year, len(docs), len(docs) + len(item_docs)])
+        parts.append((4 * len(docs), part))
+        docs += item_docs
+    if kept is not None:
+        kept.forget_unused()
+    n_items = len(docs)
+    docs += page_docs(ds)
+    parts.append((4 * n_items, postings(docs[n_items:])))
+    runs: dict[str, list[str]] = defaultdict(list)
+    last: dict[str, int] = {}
+    for base, part in parts:  # each gram's runs in page order: only their first delta is new
+        for g, (head, rest, tail) in part.items():
+            runs[g] += (_vlq_one(base + head - last.get(g, 0)), rest)
+            last[g] = base + tail
+    encoded = {g: "".join(r) for g, r in runs.items()}
+    chars = {g for g in encoded if len(g) == 1}
     total = sum(len(g) * 3 + len(p) + 6 for g, p in encoded.items())
     shards = 1
     while total / shards > SHARD_BYTES:
@@ -218,7 +253,6 @@ def build(ds, build_date) -> dict[str, bytes]:
         files[urls.search_shard(i)] = _json(shard)
     for n, doc in enumerate(docs):
         files[urls.search_doc(n)] = _json(doc.fragment())
-    n_items = sum(1 for d in docs if d.kind == "item")
     meta = {
         "shards": shards,
         "items": n_items,

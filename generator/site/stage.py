@@ -28,6 +28,7 @@ import yaml
 
 from generator import derive
 from generator.core import urls
+from generator.core.kept import Kept
 from generator.core.problems import Problem
 from generator.core.spool import Spool
 from generator.data import published
@@ -55,6 +56,8 @@ class Stage:
     pages: list[pages_mod.Page]  # every generated page, the search page among them
     downloads: MutableMapping[str, bytes]  # path under the site → bytes (a dict, or a Spool on disk); the data page lists their sizes
     shard: tuple[int, int] | str | None = None  # shards.parse: None, "site" or (k, n)
+    preview: Preview | None = None  # what a preview keeps between builds, with each list's stamp
+    stamps: dict | None = None
 
     @property
     def site_wide(self) -> bool:
@@ -70,10 +73,10 @@ class Stage:
         return None if nav is None else _expand_nav(nav, pages_mod.nav_entries(self.ds))
 
     def feed_files(self) -> dict[str, bytes]:
-        return feeds.feed_files(self.ds, self.site_url)
+        return feeds.feed_files(self.ds, self.site_url, self.stamps, self.preview.feeds if self.preview else None)
 
     def search_index(self) -> dict[str, bytes]:
-        return searchindex.build(self.ds, self.build_date)
+        return searchindex.build(self.ds, self.build_date, self.stamps, self.preview.search if self.preview else None)
 
     def other_files(self) -> dict[str, bytes]:
         """The files besides the pages: downloads, Atom feeds and the search index."""
@@ -97,10 +100,13 @@ class Stage:
 @dataclass
 class Preview:
     """What a preview (`mkdocs serve`) keeps between its builds, so that an edit makes again
-    only what it touches: each list's pages and downloads, with the stamp they were made for."""
+    only what it touches: each list's pages, downloads, feeds and search documents, with the
+    stamp they were made for."""
 
-    pages: dict = field(default_factory=dict)  # list key → (stamp, [Page])
-    downloads: dict = field(default_factory=dict)  # list key → (stamp, {path: bytes})
+    pages: Kept = field(default_factory=Kept)  # ("list", key) → [Page]; city and topic pages, topic pages' table groups
+    downloads: Kept = field(default_factory=Kept)  # list key → {path: bytes}
+    feeds: Kept = field(default_factory=Kept)  # list key → its entries in the site and city feeds, and its own feeds
+    search: Kept = field(default_factory=Kept)  # list key → its items' search documents
     converted: dict = field(default_factory=dict)  # src → (digest of its Markdown, Page with its HTML): pages made again but unchanged
 
 
@@ -134,7 +140,7 @@ def prepare(
     if preview is not None:
         site.stamps, site.kept, site.converted = stamps, preview.pages, preview.converted
     pages = site.pages(shard)
-    return Stage(ds, build_date, site_url, pages, made, shard)
+    return Stage(ds, build_date, site_url, pages, made, shard, preview, stamps)
 
 
 def list_stamps(site: pages_mod.Site, root: Path) -> dict:

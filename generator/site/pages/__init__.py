@@ -21,7 +21,6 @@ builder is a function of the `Site`: `lists.item_page(site, lf, …)`; `Site.pag
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ import jinja2
 
 from generator import derive
 from generator.core import model, parallel, urls
+from generator.core.kept import Kept
 from generator.core.model import walk_items
 from generator.data.dataset import Dataset, ListFile
 from generator.site import captures, shards
@@ -76,9 +76,9 @@ class Site:
         # converted where they are made, in the workers, instead of one by one in MkDocs
         self.to_html: Callable[[str], tuple[str, str, list]] | None = None
         self.stamps: dict | None = None  # a preview's list stamps and kept pages (stage.py); None: make every page
-        self.kept: dict | None = None
+        self.kept: Kept | None = None
+        self._templates: dict[str, jinja2.Template] = {}
         self.converted: dict | None = None  # a preview's src → (digest of its Markdown, Page) of the previous build
-        self._used: set = set()
         self.topic_items: dict = {t: [] for t in ds.topics}
         self.related_back: dict = {}  # (city, year, id) → the items whose `related` names it
         for (slug, year), lf in self.by_city_year():
@@ -180,11 +180,11 @@ class Site:
         out += self._part(site_wide, [urls.topics_src()], lambda: [topics.topics_index(self)])
         for slug in sorted(self.ds.cities):
             lists_of = [key for key in self.ds.lists if key[0] == slug]
-            out += self._part(ours(slug), [urls.city_src(slug)], lambda slug=slug, lists_of=lists_of: self._kept(("city", slug), lists_of, lambda: [cities.city_page(self, slug)]))
+            out += self._part(ours(slug), [urls.city_src(slug)], lambda slug=slug, lists_of=lists_of: self.reuse(("city", slug), lists_of, lambda: [cities.city_page(self, slug)]))
         keys = [key for key, _ in self.by_city_year()]
         mine = [key for key in keys if ours(key[0])]
         if self.kept is not None:  # a preview: unchanged lists keep their pages
-            made = {key: self._kept(("list", key), [key], lambda key=key: self.list_pages(key)) for key in mine}
+            made = {key: self.reuse(("list", key), [key], lambda key=key: self.list_pages(key)) for key in mine}
         else:
             n_items = sum(len(self.ds.lists[key].data.items) for key in mine)
             made = dict(zip(mine, parallel.ordered_map(self.list_pages, mine, n_items, self.workers), strict=True))
@@ -192,7 +192,7 @@ class Site:
             out += made[key] if key in made else [Page(src, "", made=False) for src in self.list_srcs(key)]
         for topic_id in self.ds.topics:
             in_topic = sorted({(lf.data.city, lf.data.year) for lf, _, _ in self.topic_items.get(topic_id, [])})
-            out += self._part(site_wide, [urls.topic_src(topic_id)], lambda topic_id=topic_id, in_topic=in_topic: self._kept(("topic", topic_id), in_topic, lambda: [topics.topic_page(self, topic_id)]))
+            out += self._part(site_wide, [urls.topic_src(topic_id)], lambda topic_id=topic_id, in_topic=in_topic: self.reuse(("topic", topic_id), in_topic, lambda: [topics.topic_page(self, topic_id)]))
         out += self._part(site_wide, [urls.data_page_src()], lambda: [sources.data_page(self)])
         out += self._part(site_wide, [urls.corrections_src()], lambda: [corrections.corrections_page(self)])
         citing = self.citing()
@@ -201,8 +201,7 @@ class Site:
             out += self._part(site_wide, [urls.source_src(urls.capture_stem(archive))], lambda archive=archive: [sources.source_page(self, archive, citing[archive])])
         out += self._part(site_wide, [urls.search_src()], lambda: [self.page(urls.search_src(), search_page())])
         if self.kept is not None:
-            for gone in set(self.kept) - self._used:
-                del self.kept[gone]
+            self.kept.forget_unused()
         return out
 
     def _part(self, ours: bool, srcs: list[str], make) -> list[Page]:
@@ -224,19 +223,13 @@ class Site:
             + [urls.item_src(pl.city, pl.year, item.id) for item, _, _ in walk_items(pl.items)]
         )
 
-    def _kept(self, key: tuple, made_from: list, make) -> list[Page]:
-        """In a preview, pages whose lists' stamps (stage.list_stamps) are unchanged since the
-        previous build are taken from then; otherwise (and in every full build) made now."""
+    def reuse(self, key: tuple, made_from: list, make):
+        """In a preview, what `make` made (pages, or a part of one) for lists whose stamps
+        (stage.list_stamps) are unchanged since the previous build is taken from then;
+        otherwise (and in every full build) it is made now."""
         if self.kept is None or self.stamps is None:
             return make()
-        stamp = tuple(self.stamps[k] for k in made_from)
-        self._used.add(key)
-        old = self.kept.get(key)
-        if old is not None and old[0] == stamp:
-            return old[1]
-        pages = make()
-        self.kept[key] = (stamp, pages)
-        return pages
+        return self.kept.get(key, tuple(self.stamps[k] for k in made_from), make)
 
     def list_pages(self, key: tuple) -> list[Page]:
         """The pages of one city-year list: its index, changes, items and removed items."""
@@ -259,6 +252,12 @@ class Site:
         ctx.setdefault("newest", self.newest)
         return self.page(src, self._template(template).render(**ctx))
 
+    def macros(self, template: str, src: str):
+        """The macros of `template` as the page at `src` would call them (its `link`): to render
+        a part of a page on its own, and keep it (topic pages keep each list's table group)."""
+        url = urls.from_src(src)
+        return self._template(template).make_module({"link": lambda to: urls.relative(url, to), "build_date": self.build_date, "newest": self.newest})
+
     def render_file(self, template: str, src: str, **ctx) -> Page:
         """A finished HTML file (Page.file) from a template: no Markdown, no builder's theme."""
         url = src.removesuffix("index.html")
@@ -280,9 +279,13 @@ class Site:
             self.converted[src] = (digest, page)
         return page
 
-    @functools.cache  # noqa: B019 - one Site per build: template edits still show at the next build
     def _template(self, name: str) -> jinja2.Template:
-        return self.env.get_template(name)
+        """Each template looked up once a build (the environment would check its file for every
+        page); an edited template shows at the next build. Kept on the Site, not in a
+        functools.cache, which would keep every Site of a `make serve` process alive."""
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
 
 
 def search_page() -> str:

@@ -31,28 +31,38 @@ def topic_page(site: Site, topic_id: str) -> Page:
     for lf, item, parent in pledges:
         by_list.setdefault((lf.data.city, lf.data.year), (lf, []))[1].append((item, parent))
     lists = []
-    for (city, year), (lf, found) in sorted(by_list.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
-        pl = lf.data
-        rows: list = []
-        for item, parent in found:
-            if parent is None:
-                rows.append(table_row(site, pl, item))
-            elif rows and rows[-1].item is parent:
-                rows[-1] = rows[-1]._replace(children=rows[-1].children + (table_row(site, pl, item, parent),))
-            else:
-                rows.append(table_row(site, pl, parent, None, None, (table_row(site, pl, item, parent),)))
-        heading = f"{site.city_name(city)} {year}年{pl.kind}"
-        lists.append(TopicList(city, site.city_name(city), pl, TableGroup(2, heading, urls.city_year(city, year), rows)))
+    for key, (lf, found) in sorted(by_list.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        group = site.reuse(("topic-rows", topic_id, key), [key], lambda lf=lf, found=found: _list_group(site, lf, found))
+        lists.append(TopicList(key[0], site.city_name(key[0]), lf.data, group))
+    cols = ["no", "title", "targets"] + (["lead"] if any(r.lead for tl in lists for r in leaf_rows(tl.group.rows)) else []) + ["status", "percent"]
+    tables = site.macros("_table.j2", urls.topic_src(topic_id))
+    bodies = [site.reuse(("topic-table", topic_id, (tl.city, tl.pl.year), *cols), [(tl.city, tl.pl.year)], lambda tl=tl: tables.table_group(tl.group, cols)) for tl in lists]
     return site.render(
         "topic.md.j2",
         urls.topic_src(topic_id),
         topic=site.ds.topics[topic_id],
         lists=lists,
+        bodies=bodies,
+        cols=cols,
         n_pledges=len(pledges),
         n_cities=len({tl.city for tl in lists}),
         comparisons=compare_targets([(site.city_name(lf.data.city), lf.data.year, item) for lf, item, _ in pledges]),
-        show_lead=any(r.lead for tl in lists for r in leaf_rows(tl.group.rows)),
     )
+
+
+def _list_group(site: Site, lf, found: list) -> TableGroup:
+    """One list's rows on a topic page, under a heading that links to the list: sub-items
+    grouped under their parent. A preview keeps it, and its table HTML, until the list changes."""
+    pl = lf.data
+    rows: list = []
+    for item, parent in found:
+        if parent is None:
+            rows.append(table_row(site, pl, item))
+        elif rows and rows[-1].item is parent:
+            rows[-1] = rows[-1]._replace(children=rows[-1].children + (table_row(site, pl, item, parent),))
+        else:
+            rows.append(table_row(site, pl, parent, None, None, (table_row(site, pl, item, parent),)))
+    return TableGroup(2, f"{site.city_name(pl.city)} {pl.year}年{pl.kind}", urls.city_year(pl.city, pl.year), rows)
 
 
 def topic_pledges(found: list) -> list:
