@@ -237,11 +237,11 @@ def write_report(root: Path, text: str, name: str = "r.txt") -> Path:
 REFUSALS = {
     "more names than the count": (
         "截至9月底，口袋公园、老旧小区改造、新增停车泊位等2件已完成。",
-        "'口袋公园、老旧小区改造、新增停车泊位等2件已完成' names 3 items (8, 9, 6) but counts 2件; check the names",
+        "'口袋公园、老旧小区改造、新增停车泊位等2件已完成' counts 2件 but names 3 items (8, 9, 6); check the names",
     ),
     "two statuses for one item": (
         "其中，新增停车泊位等3项已完成，新增停车泊位、口袋公园等20项进度滞后。",
-        "item `6-3` is given two statuses: '已完成' (done); '进度滞后' (behind)",
+        "item `6-3` is given two statuses: '已完成' (done, line 1, 新增停车泊位); '进度滞后' (behind, line 1, 新增停车泊位)",
     ),
     "unknown group wording": (
         "其中，新增停车泊位、口袋公园等20项正抓紧扫尾。",
