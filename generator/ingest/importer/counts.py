@@ -29,10 +29,13 @@ class Disagreement:
     status: str  # ours, for the wording (COUNT_WORDING)
     found: list  # ids of the report's entries with that status
 
+    def statement(self) -> str:
+        return counted_but(f"{self.wording}: {self.stated}", f"its entries give {self.status} (the site's reading of {self.wording}) to", self.found)
+
     def message(self, report: str) -> str:
         return (
-            f"report `{report}` {counted_but(f'{self.wording}: {self.stated}', f'the import leaves {self.status} (how the site reads {self.wording}) for', self.found)}; "
-            "check the names and numbers matched and the items left out, or write it anyway with --accept-counts-mismatch (the report's note then says so)"
+            f"report `{report}` {self.statement()}; check the names and numbers matched and the items left out, "
+            "or write it all the same with --accept-counts-mismatch (the report's note then says so)"
         )
 
     def note(self) -> str:

@@ -125,7 +125,7 @@ def _run_at(t: str, start: int) -> Optional[Run]:
 def find_runs(text: str) -> list:
     """Every run of item numbers in `text` (positions are in `text`)."""
     t = same_length_nfkc(text)
-    runs = []
+    runs: list = []
     pos = 0
     while True:
         start = t.find("第", pos)

@@ -179,7 +179,7 @@ def _numbered(sentence: str, with_stop: str, runs: list, number: int) -> list:
     """第1、3、5项正在推进，第7至9项已完成 → one mention a number: the words after the numbers up
     to the clause's end (or the next numbers) are the status wording, after a name if one comes
     first (第十二项城镇消防站建设进度滞后); the clause, from its start, is the text."""
-    found = []
+    found: list = []
     previous_end = 0
     for k, run in enumerate(runs):
         start = max(previous_end, max(sentence.rfind(c, 0, run.start) for c in "，,") + 1)
@@ -402,9 +402,10 @@ def _where(m: Mention) -> str:
 
 def _within(a: str, b: str, parents: dict) -> bool:
     """Whether item `a` is `b` or one of its sub-items (at any depth)."""
-    while a is not None and a != b:
-        a = parents.get(a)
-    return a == b
+    up: Optional[str] = a
+    while up is not None and up != b:
+        up = parents.get(up)
+    return up == b
 
 
 def _related(a: str, b: str, parents: dict) -> bool:
