@@ -153,7 +153,7 @@ def counts_jian(items: dict, parents: dict) -> bool:
 
 def _range_text(ids: list) -> str:
     """1–30 for ids 1 … 30; else the ids (the first ten)."""
-    numbers = sorted(int(i.rsplit("-", 1)[-1]) for i in ids if re.fullmatch(r"[0-9]+(-[0-9]+)*", i))
+    numbers = sorted({int(i.rsplit("-", 1)[-1]) for i in ids if re.fullmatch(r"[0-9]+(-[0-9]+)*", i)})
     if not numbers:
         return "none"
     if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
@@ -168,6 +168,7 @@ class Resolved:
     message: str = ""
     skipped: bool = False
     by_alias: bool = False
+    ambiguous: bool = False  # several items have that number
 
 
 def resolve(ref: Reference, items: dict, parents: dict, aliases: dict) -> Resolved:
@@ -193,7 +194,7 @@ def resolve(ref: Reference, items: dict, parents: dict, aliases: dict) -> Resolv
             return Resolved(subs[0])
         numbered = f"this list numbers its items 第一件 … 第{len(tops)}件, and {ref.key} is "
         if subs:
-            return Resolved(None, f"{ref.words!r}: {numbered}any of {len(subs)} sub-items ({', '.join(subs)}), one in each 件 that has that many; {fix}")
+            return Resolved(None, f"{ref.words!r}: {numbered}any of {len(subs)} sub-items ({', '.join(subs)}): the 项 are numbered within each 件; {fix}", ambiguous=True)
         leaves = [i for i in items if parents[i] is not None]
         return Resolved(None, f"{ref.words!r}: {numbered}none of its sub-items (they are numbered {_range_text(leaves)}); {fix}")
     item_id = str(ref.number)

@@ -192,15 +192,25 @@ def _numbered(sentence: str, with_stop: str, runs: list, number: int) -> list:
             stop = stop + 1 + min([p for p in (after.find(c) for c in "，,") if p >= 0] + [len(after)])
             rest = sentence[run.end : stop].strip(" \u3000、，,")
         name, wording = _split_wording(rest)
+        last = k + 1 == len(runs)
+        tail = with_stop[run.end :] if last else sentence[run.end : runs[k + 1].start]  # up to the next numbers
+        percents = _percents(tail)
+        later = _wording_clause(tail) if wording is None else None  # 第六件第3项新增停车泊位2.3万个，…，已完成
+        wording = wording or later
+        if percents or later:  # the item's figures and wording go on after the clause: the text does too
+            stop = run.end + len(tail.rstrip(" \u3000、，,"))
         previous_end = stop + 1
-        if len(runs) == 1 and _PERCENT.search(nfkc(sentence[run.end :])):  # the sentence is the item's: its figures are too
-            text, percents = with_stop[start:].strip(), _percents(sentence[run.end :])
-        else:
-            text, percents = sentence[start:stop].strip(), _percents(sentence[run.end : stop])
+        text = (with_stop if last else sentence)[start:stop].strip()
         if wording is None and not percents:
             continue  # 第十件：优化便民利企服务，…: a heading over the paragraphs that follow
         found.extend(Mention(name, number, text, wording, percents, ref=ref) for ref in run.references)
     return found
+
+
+def _wording_clause(text: str) -> Optional[str]:
+    """The first clause after the first that is a status wording (…，完成年度目标的115%，已完成)."""
+    clauses = [text[x:y].strip() for x, y in split_outside(text, "，,。")]
+    return next((c for c in clauses[1:] if status_for(c, {}) is not None or ambiguous_choices(c)), None)
 
 
 def _split_wording(rest: str) -> tuple:
@@ -422,7 +432,7 @@ def _numbered_item(m: Mention, items: dict, aliases: dict, parents: dict, label:
             notes.append(f"{where}: {m.ref.words!r} ({m.ref.key}) is no item of this list (--alias {m.ref.key}=): left out")
             return None
         if found.item_id is None:
-            problems.append(Problem(label, m.line, 0, "", Code.UNKNOWN_REFERENCE, found.message))
+            problems.append(Problem(label, m.line, 0, "", Code.AMBIGUOUS_CELL if found.ambiguous else Code.UNKNOWN_REFERENCE, found.message))
             return None
         if found.by_alias:
             return found.item_id
@@ -460,13 +470,11 @@ def _by_the_list_numbering(mentions: list, items: dict, aliases: dict, parents: 
         notes.append(f"{label}:{m.line}: the report numbers its paragraphs its own way ({m.label!r} is item `{m.label_id}` in the list, but {m.name!r} is `{other}`): its paragraphs are read by their names")
     out = []
     for m in mentions:
-        if m.label_id is None:
-            out.append(m)
-        elif m.by_label:
-            out.extend(m.instead)  # （三）…without a 方面 name: its sentences
-        else:
-            m.label_id, m.label = None, ""
-            out.append(m)
+        if m.label_id is not None and m.by_label and (len(m.name) < 2 or match_name(m.name, items, aliases, parents).item_id is None):
+            out.extend(m.instead)  # （三）…whose first words name no item: its sentences
+            continue
+        m.label_id, m.label = None, ""
+        out.append(m)
     return out
 
 
