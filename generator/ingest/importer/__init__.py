@@ -11,6 +11,8 @@ entry per row for one report. It refuses rather than guesses, and the year file 
 - names.py: a name the report gives an item (its short title, part of its text) → its id
 - entries.py: rows → entries, matched to items; every problem collected
 - prose.py: a report written as prose (statuses by group, a paragraph or sentence per item) → entries
+- numbers.py: items a report names by number (第三件, 第1、3、5项, （三）) → their ids
+- counts.py: the report's stated `counts` beside the entries the import leaves (the site's rule)
 - yearfile.py: entries merged into the year file, its comments and quoting kept
 - __init__.py: the command (`import_progress`), validation, writing
 The measures proposed from a progress text's figures are ../measures.py's.
