@@ -120,6 +120,7 @@ def main(argv=None) -> int:
     p.add_argument("--alias", action="append", metavar="NAME=ID,…", help="the item a name of the report means, e.g. 加装电梯=9-1; NAME= for a name that is no item of this list (repeatable)")
     p.add_argument("--replace", action="store_true", help="overwrite entries that already exist for this report")
     p.add_argument("--no-measures", action="store_true", help="do not write the measures proposed from the figures in progress texts")
+    p.add_argument("--accept-counts-mismatch", action="store_true", help="write even where the report's `counts` disagree with its entries; the report's note then says so")
     p.add_argument("--dry-run", action="store_true", help="print the change as a diff; write nothing")
     p.set_defaults(func=commands.import_progress)
 

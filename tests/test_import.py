@@ -21,7 +21,7 @@ from conftest import FIXTURES, ROOT
 from generator.cli import main
 from generator.core.model import Status
 from generator.data.dataset import load_dataset, walk_items
-from generator.ingest import importer
+from generator.ingest import Refused, importer
 from generator.ingest.importer.columns import Options
 from generator.ingest.importer.entries import parse_percent
 from generator.ingest.importer.statuses import AMBIGUOUS_STATUS, STATUS_WORDS, status_for
@@ -440,9 +440,14 @@ def test_reimporting_the_published_qixia_table_changes_nothing(tmp_path):
     table = tmp_path / "qixia-2024-q2.csv"
     with open(table, "w", encoding="utf-8-sig", newline="") as out:
         csv.writer(out).writerows(rows)
-    outcome = importer.import_progress(data_root / "data/qixia/2024.yml", table, Options(report="2024-q2", replace=True))
+    with pytest.raises(Refused) as refused:  # the 通报 counts 18 按计划推进 and 6 进展较为缓慢; its own table, 13 and 11
+        importer.import_progress(data_root / "data/qixia/2024.yml", table, Options(report="2024-q2", replace=True))
+    assert [(p.line, p.path) for p in refused.value.problems] == [(36, "reports[0].counts.按计划推进"), (37, "reports[0].counts.进展较为缓慢")]
+    assert "report `2024-q2` counts 按计划推进: 18 but its entries give on_track (the site's reading of 按计划推进) to 13 items (" in refused.value.problems[0].message
+    outcome = importer.import_progress(data_root / "data/qixia/2024.yml", table, Options(report="2024-q2", replace=True, accept_counts_mismatch=True))
     assert len(outcome.replaced) == 30 and outcome.absent == []
-    assert outcome.diff() == ""
+    added = [line for line in outcome.diff().splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert added == ["+    note: 报告称“按计划推进”18项，逐项进展中为13项（1、2、3、4、5、11、12、14、16、17、18、20、28）。报告称“进展较为缓慢”6项，逐项进展中为11项（6、8、9、10、13、15、21、22、26、29、30）。"]
 
 
 # --- status words: the common official wordings, and refusal of the ambiguous ones -------------

@@ -56,6 +56,7 @@ def import_progress(args) -> int:
             replace=args.replace,
             propose_measures=not args.no_measures,
             aliases=args.alias or [],
+            accept_counts_mismatch=args.accept_counts_mismatch,
         )
         outcome = run_import(year_path, table_path, options, table_label=args.table, partial=args.dry_run)
     except Refused as refused:

@@ -11,6 +11,8 @@ entry per row for one report. It refuses rather than guesses, and the year file 
 - names.py: a name the report gives an item (its short title, part of its text) → its id
 - entries.py: rows → entries, matched to items; every problem collected
 - prose.py: a report written as prose (statuses by group, a paragraph or sentence per item) → entries
+- numbers.py: items a report names by number (第三件, 第1、3、5项, （三）) → their ids
+- counts.py: the report's stated `counts` beside the entries the import leaves (the site's rule)
 - yearfile.py: entries merged into the year file, its comments and quoting kept
 - __init__.py: the command (`import_progress`), validation, writing
 The measures proposed from a progress text's figures are ../measures.py's.
@@ -31,10 +33,11 @@ from generator.core.problems import Code, Problem, Severity
 from generator.data.dataset import load_dataset
 from generator.ingest import Refused
 from generator.ingest.importer.columns import Options, choose_columns, read_table
+from generator.ingest.importer.counts import disagreements, with_note
 from generator.ingest.importer.entries import read_entries
 from generator.ingest.importer.names import parse_aliases
 from generator.ingest.importer.prose import PROSE_SUFFIXES, prose_entries
-from generator.ingest.importer.yearfile import dump, items_by_id, merge, yaml_for
+from generator.ingest.importer.yearfile import REPORT_ORDER, dump, items_by_id, merge, set_field, yaml_for
 from generator.ingest.measures import propose_measures, targets_of
 
 
@@ -100,7 +103,17 @@ def year_file_root(year_path: Path) -> tuple:
 def check_merged(root: Path, rel: str, text: str | None = None) -> list:
     """All validator problems for `rel`, as it is on disk or, given `text`, as if it held
     `text` (nothing is written: the dataset reads `text` in its place)."""
-    return load_dataset(root, only=[str(root / rel)], overrides={rel: text} if text is not None else None).problems
+    return merged_dataset(root, rel, text).problems
+
+
+def merged_dataset(root: Path, rel: str, text: str | None = None):
+    return load_dataset(root, only=[str(root / rel)], overrides={rel: text} if text is not None else None)
+
+
+def list_of(dataset, rel: str):
+    """The validated list of `rel` (data/<city>/<year>.yml) in a dataset without errors."""
+    _, city, year = rel.removesuffix(".yml").split("/")
+    return dataset.lists[(city, int(year))].data
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -162,13 +175,17 @@ def import_progress(year_path: Path, table_path: Path, options: Options, table_l
             entry.proposed = []
     as_of = {k: str(v) for k, v in reports.items()}
     added, replaced = merge(doc, entries, options.report, as_of, options.replace, table_label, rel)
-    after = dump(yaml, doc)
-    if "\r\n" in before:  # keep Windows line ends when the file has them
-        after = after.replace("\r\n", "\n").replace("\n", "\r\n")
-    after_problems = check_merged(root, rel, after)
-    errors = [p for p in after_problems if p.severity == Severity.ERROR]
-    if errors:
-        raise Refused(errors, f"the merged {rel} would not validate (line numbers are in the merged file); nothing was written. Fix the table or the options")
+    after = _text_of(yaml, doc, before)
+    merged = _validated(root, rel, after)
+    counted, count_notes, noted = check_counts(doc, list_of(merged, rel), options, rel)
+    notes += count_notes
+    if noted:  # the report's note now says where its counts and its entries disagree
+        after = _text_of(yaml, doc, before)
+        merged = _validated(root, rel, after)
+    if counted and not partial:
+        raise Refused(counted)
+    problems = problems + counted
+    after_problems = merged.problems
     known_warnings = {(p.path, p.message) for p in before_problems}
     warnings = [str(p) for p in after_problems if (p.path, p.message) not in known_warnings]
     matched = {e.item_id for e in entries}
@@ -177,6 +194,42 @@ def import_progress(year_path: Path, table_path: Path, options: Options, table_l
         for entry in entries:
             entry.proposed = proposals[id(entry)]
     return Outcome(rel, bom + before, bom + after, added, replaced, absent, skipped, warnings, measures_written=options.propose_measures, notes=notes, prose=prose, refused=problems)
+
+
+def _text_of(yaml, doc, before: str) -> str:
+    after = dump(yaml, doc)
+    if "\r\n" in before:  # keep Windows line ends when the file has them
+        after = after.replace("\r\n", "\n").replace("\n", "\r\n")
+    return after
+
+
+def _validated(root: Path, rel: str, text: str):
+    """The dataset with `rel` holding `text`; refused if that does not validate."""
+    merged = merged_dataset(root, rel, text)
+    errors = [p for p in merged.problems if p.severity == Severity.ERROR]
+    if errors:
+        raise Refused(errors, f"the merged {rel} would not validate (line numbers are in the merged file); nothing was written. Fix the table or the options")
+    return merged
+
+
+def check_counts(doc, pl: model.PledgeList, options: Options, rel: str) -> tuple:
+    """(problems, notes, whether the report's note was changed) of the report's stated `counts`
+    beside its entries in the merged list `pl` (counts.py); with --accept-counts-mismatch the
+    disagreements go into the report's note (in `doc`) instead of being refused."""
+    index, report = next((i, r) for i, r in enumerate(doc.get("reports") or ()) if str(r.get("id")) == options.report)
+    found, unread = disagreements(pl, options.report)
+    notes = [f"{rel}: report `{options.report}` counts {w}: {report['counts'][w]}, a wording no status is read from (derive/reconcile.py COUNT_WORDING): not compared" for w in unread]
+    if not found:
+        return [], notes, False
+    if not options.accept_counts_mismatch:
+        where = report["counts"].lc
+        return [Problem(rel, where.key(d.wording)[0] + 1, 0, f"reports[{index}].counts.{d.wording}", Code.INVALID_VALUE, d.message(options.report)) for d in found], notes, False
+    note = with_note(report.get("note"), found)
+    done = "added to the report's note" if note is not None else "the report's note already says so"
+    notes += [f"{rel}: report `{options.report}` {d.statement()}: written all the same (--accept-counts-mismatch); {done}" for d in found]
+    if note is not None:
+        set_field(report, "note", note, REPORT_ORDER)
+    return [], notes, note is not None
 
 
 def is_prose(path: Path) -> bool:

@@ -43,6 +43,7 @@ class Options:
     replace: bool = False
     propose_measures: bool = True  # write the measures a progress text's figures give (listed in the summary)
     aliases: list = field(default_factory=list)  # --alias NAME=ID specs, as given (names.parse_aliases reads them)
+    accept_counts_mismatch: bool = False  # write even where the report's `counts` disagree with its entries (counts.py), noting it
 
 
 @dataclass

@@ -21,14 +21,15 @@ from typing import Optional, cast
 
 from generator.core import model
 from generator.core.problems import Code, Problem
+from generator.ingest.importer.counts import counted_but
 from generator.ingest.importer.entries import Entry, status_problems
 from generator.ingest.importer.names import ambiguous_message, describe_item, match_name, parents_of, top_of, unmatched_message
-from generator.ingest.importer.statuses import status_for
+from generator.ingest.importer.numbers import Reference, count_of, find_runs, label_key, labels_of, paragraph_marker, resolve
+from generator.ingest.importer.statuses import ambiguous_choices, status_for
 from generator.ingest.textinput import squash
 
 PROSE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".pdf", ".docx")
 
-_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _COUNT = r"[0-9]+|[一二两三四五六七八九十百]+"
 _KIND = r"(?:全市|市级|县级|区级)?(?:重点)?(?:民生实事项目|民生实事|市办实事|为民办实事|实事项目|民生项目|实事|项目|任务|事项)?"
 # NAMES等11件…WORDING | 6项（①…；②…）WORDING | 11件WORDING (no names)
@@ -70,24 +71,14 @@ class Mention:
     percents: tuple = ()
     group: Optional[Group] = None
     instead: list = field(default_factory=list)  # a 方面 paragraph's sentences, read one by one if its name is no item's
+    ref: Optional[Reference] = None  # 第三件, 第1、3、5项: the item by its number (numbers.py)
+    label_id: Optional[str] = None  # a paragraph opening with an item's own label (（三）, ①): that item, if the report follows the list's numbering
+    label: str = ""
+    by_label: bool = False  # a numbered paragraph without a 方面 name: the label is all that says its item
 
 
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
-
-
-def count_of(text: str) -> Optional[int]:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if "百" in text:
-        return None
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        value = (_CN.get(tens, 0) if tens else 1) * 10 + (_CN.get(ones, 0) if ones else 0)
-        return value if all(c in _CN for c in tens + ones) else None
-    return _CN.get(text) if len(text) == 1 else None
 
 
 def split_outside(text: str, separators: str) -> list:
@@ -114,19 +105,35 @@ def _trimmed(text: str, a: int, b: int) -> tuple:
     return a, b
 
 
-def read_statements(lines: list, top_count: int, all_count: int) -> tuple:
-    """(groups, mentions) of the report's lines [(line number, text)]."""
+def read_statements(lines: list, top_count: int, all_count: int, labels: Optional[dict] = None) -> tuple:
+    """(groups, mentions) of the report's lines [(line number, text)]; `labels` (numbers.labels_of):
+    the list's own item labels, for paragraphs numbered as the list numbers its items."""
     groups: list = []
     mentions: list = []
     for number, line in lines:
         if line.count(" | ") >= 2 or line.lstrip().startswith("|"):
             continue  # a table's row (a page's, a PDF's): import the table as CSV instead
+        marker = paragraph_marker(line)
+        label_id = (labels or {}).get(label_key(marker.group(1))) if marker else None
         aspect = _ASPECT.match(line)
         if aspect:  # one paragraph, one item: the paragraph without its number is the text
-            text = line[len(aspect.group("number") or "") :].strip()
+            numbered = aspect.group("number") or ""
+            text = line[len(numbered) :].strip()
             rest = _sentences(line[aspect.end() :], number, [], 0, 0, [])
-            mentions.append(Mention(aspect.group("name").strip(), number, text, None, _percents(text), instead=rest))
+            m = Mention(aspect.group("name").strip(), number, text, None, _percents(text), instead=rest)
+            runs = find_runs(numbered)
+            if runs and len(runs[0].references) == 1:  # 第三件新增停车泊位方面，…
+                m.ref = runs[0].references[0]
+            elif label_id:
+                m.label_id, m.label = label_id, marker.group(1).strip() if marker else ""
+            mentions.append(m)
             continue
+        if label_id and marker:  # （三）…: one item's paragraph, unless it holds statements about several
+            found_groups: list = []
+            found = _sentences(line, number, found_groups, top_count, all_count, [])
+            if not found_groups and not any(f.ref for f in found):
+                mentions.append(_numbered_paragraph(line, marker, label_id, number, found))
+                continue
         _sentences(line, number, groups, top_count, all_count, mentions)
     for g in groups:
         for name in g.names:
@@ -134,15 +141,33 @@ def read_statements(lines: list, top_count: int, all_count: int) -> tuple:
     return groups, mentions
 
 
+def _numbered_paragraph(line: str, marker, label_id: str, number: int, sentences: list) -> Mention:
+    """（三）新增停车泊位2.3万个，完成年度目标的115%，已完成。→ item `label_id` (if the report
+    follows the list's numbering; else its sentences, read one by one); the name in its first
+    clause checks the number; the clause that is a status wording is its status."""
+    text = line[marker.end() :].strip()
+    clauses = [text[x:y].strip() for x, y in split_outside(text, "，,。；;")]
+    name, wording = _split_wording(clauses[0]) if clauses else ("", None)
+    if wording is not None and not (status_for(wording, {}) is not None or ambiguous_choices(wording)):
+        name, wording = wording, None  # words without a figure and no wording: a name
+    wording = wording or next((c for c in clauses[1:] if status_for(c, {}) is not None or ambiguous_choices(c)), None)
+    return Mention(name, number, text, wording, _percents(text), instead=sentences, label_id=label_id, label=marker.group(1).strip(), by_label=True)
+
+
 def _sentences(line: str, number: int, groups: list, top_count: int, all_count: int, mentions: list) -> list:
-    """The group statements of a line (into `groups`) and its sentences with a percent (into
-    `mentions`, returned); no groups are looked for without `all_count`."""
+    """The group statements of a line (into `groups`), the items it names by number and its
+    sentences with a percent (into `mentions`, returned); no groups are looked for without
+    `all_count`."""
     for a, b in split_outside(line, "。；;"):
         a, b = _trimmed(line, a, b)
         sentence = line[a:b]
         end = b + 1 if b < len(line) and line[b] == "。" else b
-        found = _groups(line, a, b, number, top_count, all_count) if all_count else []
+        runs = find_runs(sentence)
+        found = _groups(line, a, b, number, top_count, all_count, runs) if all_count else []
         groups.extend(found)
+        if runs:
+            mentions.extend(_numbered(sentence, line[a:end], runs, number))
+            continue
         if found:
             continue
         if _PERCENT.search(nfkc(sentence)):
@@ -150,9 +175,66 @@ def _sentences(line: str, number: int, groups: list, top_count: int, all_count: 
     return mentions
 
 
-def _groups(line: str, a: int, b: int, number: int, top_count: int, all_count: int) -> list:
+def _numbered(sentence: str, with_stop: str, runs: list, number: int) -> list:
+    """第1、3、5项正在推进，第7至9项已完成 → one mention a number: the words after the numbers up
+    to the clause's end (or the next numbers) are the status wording, after a name if one comes
+    first (第十二项城镇消防站建设进度滞后); the clause, from its start, is the text."""
+    found: list = []
+    previous_end = 0
+    for k, run in enumerate(runs):
+        start = max(previous_end, max(sentence.rfind(c, 0, run.start) for c in "，,") + 1)
+        lead = _LEAD.match(sentence[start:])
+        start += lead.end() if lead and lead.end() <= run.start - start else 0
+        stop = min([p for p in (sentence.find(c, run.end) for c in "，,") if p >= 0] + ([runs[k + 1].start] if k + 1 < len(runs) else []) + [len(sentence)])
+        rest = sentence[run.end : stop].strip(" \u3000、")
+        if not rest and stop < len(sentence):  # 第1，3，5项，均已完成
+            after = sentence[stop + 1 :]
+            stop = stop + 1 + min([p for p in (after.find(c) for c in "，,") if p >= 0] + [len(after)])
+            rest = sentence[run.end : stop].strip(" \u3000、，,")
+        name, wording = _split_wording(rest)
+        last = k + 1 == len(runs)
+        tail = with_stop[run.end :] if last else sentence[run.end : runs[k + 1].start]  # up to the next numbers
+        percents = _percents(tail)
+        later = _wording_clause(tail) if wording is None else None  # 第六件第3项新增停车泊位2.3万个，…，已完成
+        wording = wording or later
+        if percents or later:  # the item's figures and wording go on after the clause: the text does too
+            stop = run.end + len(tail.rstrip(" \u3000、，,"))
+        previous_end = stop + 1
+        text = (with_stop if last else sentence)[start:stop].strip()
+        if wording is None and not percents:
+            continue  # 第十件：优化便民利企服务，…: a heading over the paragraphs that follow
+        found.extend(Mention(name, number, text, wording, percents, ref=ref) for ref in run.references)
+    return found
+
+
+def _wording_clause(text: str) -> Optional[str]:
+    """The first clause after the first that is a status wording (…，完成年度目标的115%，已完成)."""
+    clauses = [text[x:y].strip() for x, y in split_outside(text, "，,。")]
+    return next((c for c in clauses[1:] if status_for(c, {}) is not None or ambiguous_choices(c)), None)
+
+
+def _split_wording(rest: str) -> tuple:
+    """(name, status wording) of the words after a number: 城镇消防站建设进度滞后 → (城镇消防站建设,
+    进度滞后), the longest ending that is a wording of the status table; words without a figure
+    are all the wording (refused later if the table has no such wording), but words after a
+    colon are a heading's name; else no wording."""
+    if rest.lstrip()[:1] in (":", "："):  # 第十件：优化便民利企服务: the item's heading, no wording
+        return rest.lstrip()[1:].strip(), None
+    rest = rest.strip()
+    for i in range(len(rest)):
+        tail = rest[i:]
+        if status_for(tail, {}) is not None or ambiguous_choices(tail):
+            return rest[:i].strip("“”\"'‘’（）()《》 、：:"), tail
+    if not re.search(r"[0-9]", nfkc(rest)):
+        return "", rest or None
+    return re.split(r"[0-9]", nfkc(rest), maxsplit=1)[0].strip("“”\"'‘’（）()《》 、：:"), None
+
+
+def _groups(line: str, a: int, b: int, number: int, top_count: int, all_count: int, runs: list) -> list:
     found = []
     for ca, cb in split_outside(line[a:b], "，,"):
+        if any(r.start < cb and ca < r.end for r in runs):
+            continue  # 第三件已完成: a number, not a count
         ca, cb = _trimmed(line, a + ca, a + cb)
         clause = line[ca:cb]
         m = _GROUP.match(nfkc(clause))
@@ -222,14 +304,20 @@ def read_prose(lines: list, items: dict, options, label: str, aliases: dict) -> 
     """Entries for the report's lines, matched to `items` (id → item mapping, all depths)."""
     parents = parents_of(items)
     tops = [i for i in items if parents[i] is None]
-    groups, mentions = read_statements(lines, len(tops), len(items))
+    groups, mentions = read_statements(lines, len(tops), len(items), labels_of(items))
     problems: list = []
     notes: list = []
-    resolve = "Resolve it with --alias NAME=ID"
+    mentions = _by_the_list_numbering(mentions, items, aliases, parents, label, notes)
+    resolve_name = "Resolve it with --alias NAME=ID"
     by_item: dict = {}  # id → mentions, in report order
     queue = list(mentions)
     while queue:
         m = queue.pop(0)
+        if m.ref is not None or m.label_id is not None:
+            item_id = _numbered_item(m, items, aliases, parents, label, problems, notes)
+            if item_id is not None:
+                by_item.setdefault(item_id, []).append(m)
+            continue
         match = match_name(m.name, items, aliases, parents, top=m.group is not None and m.group.unit == "件")
         if match.how == "none" and m.instead:  # 一、就业方面，…：a heading, not an item; its sentences name the items
             queue[:0] = m.instead
@@ -238,7 +326,7 @@ def read_prose(lines: list, items: dict, options, label: str, aliases: dict) -> 
             notes.append(f"{label}:{m.line}: {m.name!r} is no item of this list (--alias {m.name}=): left out")
             continue
         if match.item_id is None:
-            message = ambiguous_message(match, items, resolve) if match.candidates else unmatched_message(match, items, resolve)
+            message = ambiguous_message(match, items, resolve_name) if match.candidates else unmatched_message(match, items, resolve_name)
             problems.append(Problem(label, m.line, 0, "", Code.AMBIGUOUS_CELL if match.candidates else Code.UNKNOWN_REFERENCE, message))
             continue
         if m.group is not None:
@@ -251,7 +339,7 @@ def read_prose(lines: list, items: dict, options, label: str, aliases: dict) -> 
         notes.extend(_group_notes(g, items, label))
         distinct = list(dict.fromkeys(g.matched))
         if g.names and len(distinct) > g.count:
-            message = f"{g.text!r} names {len(distinct)} items ({', '.join(distinct)}) but counts {g.count}{g.unit}; check the names (--alias NAME= leaves one out)"
+            message = f"{g.text!r} {counted_but(f'{g.count}{g.unit}', 'names', distinct)}; check the names (--alias NAME= leaves one out)"
             problems.append(Problem(label, g.line, 0, "", Code.INVALID_VALUE, message))
     unmapped: dict = {}
     entries = []
@@ -296,7 +384,7 @@ def _entry(item_id: str, said: list, item, options, label: str, unmapped: dict, 
         else:
             statuses[wording] = status
     if len(set(statuses.values())) > 1:
-        listed = "; ".join(f"{w!r} ({s.value})" for w, s in statuses.items())
+        listed = "; ".join(f"{w!r} ({s.value}, {_where(next(m for m in said if m.status_text == w))})" for w, s in statuses.items())
         message = f"item `{item_id}` is given two statuses: {listed}; keep the one that applies with --alias, or map the wordings to one status with --status-map"
         problems.append(Problem(label, said[0].line, 0, "", Code.AMBIGUOUS_CELL, message))
         return None
@@ -315,6 +403,79 @@ def _entry(item_id: str, said: list, item, options, label: str, unmapped: dict, 
     fields = ("status_text", "status", "text") + (("percent",) if percent is not None else ())
     # without a status of its own: the whole-list statement's or --status-map's, or refused (read_prose)
     return Entry(said[0].line, item_id, cast(model.Status, status), wordings[0] if wordings else None, percent, "\n".join(texts), fields)
+
+
+def _where(m: Mention) -> str:
+    """line 3, 第三件 / line 5, 新增停车泊位: where a mention is and by which words it names its item."""
+    return f"line {m.line}, {m.ref.words if m.ref else m.label or m.name}"
+
+
+def _within(a: str, b: str, parents: dict) -> bool:
+    """Whether item `a` is `b` or one of its sub-items (at any depth)."""
+    up: Optional[str] = a
+    while up is not None and up != b:
+        up = parents.get(up)
+    return up == b
+
+
+def _related(a: str, b: str, parents: dict) -> bool:
+    return _within(a, b, parents) or _within(b, a, parents)
+
+
+def _numbered_item(m: Mention, items: dict, aliases: dict, parents: dict, label: str, problems: list, notes: list) -> Optional[str]:
+    """The item of a mention by number: the number's, or the more specific item its name is
+    within it (第六件新增停车泊位方面 → 6-3); a name of another item is refused, not chosen."""
+    where = f"{label}:{m.line}"
+    if m.ref is not None:
+        found = resolve(m.ref, items, parents, aliases)
+        if found.skipped:
+            notes.append(f"{where}: {m.ref.words!r} ({m.ref.key}) is no item of this list (--alias {m.ref.key}=): left out")
+            return None
+        if found.item_id is None:
+            problems.append(Problem(label, m.line, 0, "", Code.AMBIGUOUS_CELL if found.ambiguous else Code.UNKNOWN_REFERENCE, found.message))
+            return None
+        if found.by_alias:
+            return found.item_id
+        item_id, words = found.item_id, m.ref.words
+    else:
+        item_id, words = cast(str, m.label_id), m.label
+    named = match_name(m.name, items, aliases, parents) if len(m.name) >= 2 else None
+    if named is None or named.item_id is None:
+        return item_id  # no name, or one that names no single item: the number says which
+    if not _related(named.item_id, item_id, parents):
+        fix = f"--alias {m.ref.key}=ID says which item the number means" if m.ref else f"--alias {m.name}=ID says which item the name means"
+        message = f"{words!r} is item `{item_id}` ({describe_item(item_id, items)}), but the name {m.name!r} beside it is item {describe_item(named.item_id, items)}: check the report; {fix}"
+        problems.append(Problem(label, m.line, 0, "", Code.INVALID_VALUE, message))
+        return None
+    return named.item_id if _within(named.item_id, item_id, parents) else item_id
+
+
+def _by_the_list_numbering(mentions: list, items: dict, aliases: dict, parents: dict, label: str, notes: list) -> list:
+    """Paragraphs opening with an item's own label (（三）, ①, 12.) are that item's only when the
+    report follows the list's numbering: two such paragraphs at least, and none whose name is
+    another item's. Otherwise their numbers are the report's own: the paragraphs are read by
+    their names (a 方面 paragraph) or sentence by sentence, and the note says why."""
+    numbered = [m for m in mentions if m.label_id is not None]
+    if not numbered:
+        return mentions
+    against = []
+    for m in numbered:
+        named = match_name(m.name, items, aliases, parents) if len(m.name) >= 2 else None
+        if named is not None and named.item_id is not None and not _related(named.item_id, m.label_id, parents):
+            against.append((m, named.item_id))
+    if len(numbered) >= 2 and not against:
+        return mentions
+    if against:
+        m, other = against[0]
+        notes.append(f"{label}:{m.line}: the report numbers its paragraphs its own way ({m.label!r} is item `{m.label_id}` in the list, but {m.name!r} is `{other}`): its paragraphs are read by their names")
+    out = []
+    for m in mentions:
+        if m.label_id is not None and m.by_label and (len(m.name) < 2 or match_name(m.name, items, aliases, parents).item_id is None):
+            out.extend(m.instead)  # （三）…whose first words name no item: its sentences
+            continue
+        m.label_id, m.label = None, ""
+        out.append(m)
+    return out
 
 
 def _whole_list_entries(whole: list, tops: list, named: set, parents: dict, options, label: str, unmapped: dict, notes: list) -> list:

@@ -23,6 +23,7 @@ from generator.ingest.measures import Figure
 
 ENTRY_ORDER = tuple(model.Progress.model_fields)
 ITEM_ORDER = tuple(model.Item.model_fields)
+REPORT_ORDER = tuple(model.Report.model_fields)
 
 
 def yaml_for(text: str) -> YAML:
@@ -76,6 +77,11 @@ def _set_in_order(mapping: CommentedMap, key: str, value, order: tuple) -> None:
     mapping.insert(position, key, value)
     if position > 0:
         _move_trailing_comment(_last_slot(mapping, keys[position - 1]), _last_slot(mapping, key))
+
+
+def set_field(mapping: CommentedMap, key: str, value, order: tuple) -> None:
+    """Set a text field where the model orders it, quoted as our reader needs (a report's note)."""
+    _set_in_order(mapping, key, _scalar(value), order)
 
 
 def _new_entry(entry: Entry, report: str) -> CommentedMap:
