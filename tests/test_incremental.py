@@ -180,3 +180,38 @@ def test_a_previews_topic_pages_feeds_and_search_index_after_an_edit_are_the_ful
     index = after.search_index()
     assert index == full.search_index()
     assert any("改动标记" in data.decode() for path, data in index.items() if "/d/" in path)
+
+
+def test_a_previews_builds_after_the_first_leave_the_cycle_collector_until_the_page_is_served(monkeypatch):
+    """incremental.py: a preview's build after the first runs without cycle collection, which
+    runs a moment after it (COLLECT_AFTER_S), unless another build has started by then; a
+    plain build and a preview's first build (it makes everything) collect as usual."""
+    import gc
+
+    from generator.site import incremental
+
+    monkeypatch.setattr(incremental, "COLLECT_AFTER_S", 0.05)
+    try:
+        build = incremental.Incremental("build", False)
+        build.pause_collector()
+        assert gc.isenabled() and build.collector is None
+        serve = incremental.Incremental("serve", True)
+        serve.pause_collector()
+        assert gc.isenabled(), "the first build of a preview paused the collector"
+        serve.collect_later()
+        serve.pause_collector()
+        assert not gc.isenabled()
+        serve.collect_later()
+        serve.collector.join(5)
+        assert gc.isenabled(), "the collector did not run after the build"
+        serve.pause_collector()
+        serve.collect_later()
+        stale = serve.collector
+        serve.pause_collector()  # the next edit's build starts before the collection
+        stale.join(5)
+        assert not gc.isenabled(), "a collection meant for an earlier build ran during the next"
+        serve.collect_later()
+        serve.collector.join(5)
+        assert gc.isenabled()
+    finally:
+        gc.enable()

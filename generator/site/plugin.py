@@ -70,6 +70,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             self.code = serving.code_digest()
 
     def on_config(self, config):
+        self.incremental.pause_collector()
         try:
             shard = shards.parse(self.config.shard)
         except ValueError as exc:
@@ -194,6 +195,12 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
     def on_post_build(self, config):
         """Write the downloads (made in on_config), the Atom feeds and the search index next to
         the pages; the index is read back before the build counts as done."""
+        try:
+            self._write_other_files(config)
+        finally:
+            self.incremental.collect_later()
+
+    def _write_other_files(self, config) -> None:
         self._restore_source_date_epoch()
         if self.stage is None:
             return
@@ -227,7 +234,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         if self.incremental.serving:
             self._written[kind] = files
 
-    def on_build_error(self, *, error):
+    def on_build_error(self, *, error):  # MkDocs calls it for an error in any event from on_config on
+        self.incremental.collect_later()
         self._restore_source_date_epoch()
         self._discard_spool()
 
