@@ -198,10 +198,11 @@ h1{font-size:1.2rem;margin:0 0 .3rem}
 mark.quoted{background:#fff3a3}
 .unsure{background:#ffe2c2;outline:2px solid #d9822b;border-radius:2px}
 .suggested{background:#e8f0fe;border-radius:2px}
-.edit{grid-column:1/-1;font:13px/1.5 monospace;background:#fbf7f0;padding:.4rem .6rem;border-radius:4px}
+.edit{grid-column:1/-1;font:13px/1.5 monospace;background:#fbf7f0;padding:.4rem .6rem;border-radius:4px;overflow-wrap:anywhere}
 .edit .todo{color:#8a4b00}
 table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ddd;padding:.15rem .4rem;text-align:left}
 .ours{color:#555}.missing{color:#a00}
+@media (max-width:700px){header{position:static;padding:.8rem 1rem}.item{grid-template-columns:1fr;margin:1rem .5rem;padding:.8rem}.source ol{padding-left:2.5rem}}
 """
 
 
