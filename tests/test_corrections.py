@@ -57,22 +57,45 @@ def test_the_log_lists_the_corrected_item_with_date_field_before_and_after(histo
 
 def test_the_log_says_what_changed_in_the_readers_words():
     """A status by the label readers see everywhere (derive.STATUS_LABELS), topics by name, a
-    text's lines without YAML; the city's words (status_text) told from ours (status)."""
-    log = (
-        "\x1eabc1234\x1f2025-01-02\x1fReclassify after the year-end report\n\n"
-        "diff --git a/data/qingdao/2024.yml b/data/qingdao/2024.yml\n--- a/data/qingdao/2024.yml\n+++ b/data/qingdao/2024.yml\n"
-        '@@ -10,2 +10,2 @@   - id: "6"\n-        status: done\n-        status_text: "已完成"\n+        status: ahead\n+        status_text: 超额完成\n'
-        '@@ -20 +20 @@   - id: "6"\n-    topics: [tingche]\n+    topics: [tingche, gongyuan]\n'
-        '@@ -30,2 +30,2 @@   - id: "6"\n-      第一段\n-      第二段\n+      第一段。\n+      第二段。\n'  # inside a |- text: no key on the line
-        '@@ -40 +40 @@   - id: "6"\n-        comparator: exactly\n+        comparator: at_least\n'
-    )
-    [c] = corrections.parse(log, {("qingdao", 2024): {"6"}}, {"tingche": "停车", "gongyuan": "公园"})
-    assert c.edits == [
-        corrections.Edit("状态归类", False, "已完成", "超前"),
-        corrections.Edit("官方状态原话", True, "已完成", "超额完成"),
+    figure as a figure, a field of one progress entry or target put to it; the city's words
+    (status_text) told from ours (status)."""
+    before = {
+        "id": "6", "text": "新增停车泊位2万个。", "topics": ["tingche"],
+        "targets": [{"text": "新增停车泊位2万个", "metric": "停车泊位", "value": 20000, "unit": "个", "comparator": "exactly"}],
+        "progress": [{"report": "h1", "status": "done", "status_text": "已完成"}],
+    }
+    after = {
+        "id": "6", "text": "新增停车泊位2万个以上。", "topics": ["tingche", "gongyuan"],
+        "targets": [{"text": "新增停车泊位2万个以上", "metric": "停车泊位", "value": 20000, "unit": "个", "comparator": "at_least"}],
+        "progress": [{"report": "h1", "status": "ahead", "status_text": "超额完成"}, {"report": "h2", "status": "done"}],
+    }
+    edits = corrections.item_edits(before, after, {"tingche": "停车", "gongyuan": "公园"}, {"h1": "截至2024年6月30日"})
+    assert edits == [
+        corrections.Edit("原文", True, "新增停车泊位2万个。", "新增停车泊位2万个以上。"),
         corrections.Edit("专题", False, "停车", "停车、公园"),
-        corrections.Edit(corrections.OTHER, False, "第一段\n第二段", "第一段。\n第二段。"),
-        corrections.Edit("比较方式", False, "正好", "以上"),
+        corrections.Edit("目标·原文", True, "新增停车泊位2万个", "新增停车泊位2万个以上"),
+        corrections.Edit("目标·比较方式", False, "正好", "以上"),
+        corrections.Edit("进展（截至2024年6月30日）·状态归类", False, "已完成", "超前"),
+        corrections.Edit("进展（截至2024年6月30日）·官方状态原话", True, "已完成", "超额完成"),
+    ]  # h2's entry is new: an addition, not a correction
+
+
+def test_a_text_moved_to_another_field_is_said_to_have_moved_not_to_have_been_deleted():
+    """栖霞's amounts moved from targets to investment: the log says the official words moved
+    (ours: how the site files them), never that they were deleted; a target dropped as a whole
+    is ours too; a figure is a figure."""
+    before = {"id": "4", "targets": [
+        {"text": "总投资1.2亿元", "metric": "总投资", "value": 120000000, "unit": "元", "comparator": "exactly"},
+        {"text": "年内计划投资1500万元", "metric": "年内计划投资", "value": 15000000, "unit": "元", "comparator": "exactly"},
+        {"text": "新建110千伏变电站1座", "metric": "新建110千伏变电站", "value": 1, "unit": "座", "comparator": "exactly"},
+    ]}
+    after = {"id": "4", "investment": {"text": "年内计划投资1500万元", "value": 15000000},
+             "targets": [{"text": "新建110千伏变电站1座", "metric": "新建110千伏变电站", "value": 1, "unit": "座", "comparator": "exactly"}]}
+    edits = corrections.item_edits(before, after, {})
+    assert edits == [corrections.Edit("投资", False, "", "年内计划投资1500万元", "目标"), corrections.Edit("目标", False, "总投资1.2亿元", "")]
+    assert not any(e.official and not e.after for e in edits), "official words said to be deleted"
+    assert corrections.item_edits({"id": "1", "targets": [{"text": "a", "value": 20000}]}, {"id": "1", "targets": [{"text": "a", "value": 25000}]}, {}) == [
+        corrections.Edit("目标·数值", False, "20,000", "25,000")
     ]
 
 
@@ -83,16 +106,28 @@ def test_without_git_history_the_page_says_so(tmp_path):
     assert "没有数据的修改历史" in page and "至今没有更正" not in page
 
 
-def test_the_parser_tells_items_from_reports_and_additions():
-    log = (
-        "\x1eabc1234\x1f2025-01-02\x1fFix a figure\n\n"
-        "diff --git a/data/qingdao/2024.yml b/data/qingdao/2024.yml\n--- a/data/qingdao/2024.yml\n+++ b/data/qingdao/2024.yml\n"
-        '@@ -10 +10 @@   - id: "6-3"\n-        value: 20000\n+        value: 25000\n'
-        "@@ -3,0 +4,2 @@   - id: \"6-4\"\n+      - report: h2\n+        status: done\n"  # only added: an addition
-        "@@ -40 +41 @@   - id: 2024-h1\n-    title: 上半年\n+    title: 上半年进展\n"  # a report's entry, not an item
-    )
-    found = corrections.parse(log, {("qingdao", 2024): {"6-3", "6-4"}})
-    assert [(c.item_id, c.edits, c.commit) for c in found] == [("6-3", [corrections.Edit("数值", False, "20000", "25000")], "abc1234")]
+@pytest.fixture(scope="module")
+def moved(tmp_path_factory):
+    """A repository whose second commit moves 栖霞 item 5's amount from a target to `investment`."""
+    root = copy_data_root(tmp_path_factory.mktemp("moved"))
+    path = root / "data" / "qixia" / "2024.yml"
+    text = path.read_text(encoding="utf-8")
+    old = "    investment:\n      text: 投资337万元\n      value: 3370000\n"
+    assert old in text
+    path.write_text(text.replace(old, "    targets:\n      - text: 投资337万元\n        metric: 投资\n        value: 3370000\n        unit: 元\n        comparator: exactly\n", 1), encoding="utf-8")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "发布数据")
+    path.write_text(text, encoding="utf-8")
+    _git(root, "commit", "-q", "-am", "投资额改列为计划投资")
+    return root
+
+
+def test_the_log_reads_a_move_from_git(moved):
+    found = corrections.corrections(pages.Site(load_clean(moved)))
+    assert [(c.item_id, c.note, c.edits) for c in found] == [("5", "投资额改列为计划投资", [corrections.Edit("投资", False, "", "投资337万元", "目标")])]
+    page = corrections.corrections_page(pages.Site(load_clean(moved))).content
+    assert "原列为“目标”，现列于此：投资337万元" in page and "删去" not in page
 
 
 def test_the_item_page_links_a_prefilled_issue_on_the_repository_it_was_built_from(ds):

@@ -5,36 +5,38 @@ field marked as the city's words or ours; the maintainers' note (the commit mess
 after, as their own words. A new item or a new progress entry is an addition, not a
 correction, and is left out (the feeds and the changes pages announce those).
 
-Read with one `git log -p -U0` over data/: git's hunk header names the enclosing line that
-matches `- id:` (an item's or sub-item's id; a diff driver given on the command line, so the
-repository needs no .gitattributes), which is how a changed line is put to its item. A hunk
-that only adds lines is an addition. Outside a git checkout, or when git fails, there is no
-history: the page says so rather than claiming nothing was corrected.
+Read from git as data, not as text: `git log --raw` names each year file a commit changed
+and its contents before and after (blob ids), `git cat-file --batch` gives them, and each item
+is compared field by field with itself (targets paired by their text or place, progress by
+report). A figure is read as a figure, a nested field is put to its own entry, and a text that
+leaves one field of an item for another (栖霞's amounts, from `targets` to `investment`) is
+said to have moved, not to have been deleted. Added files correct nothing and are not read.
+Outside a git checkout, or when git fails, there is no history: the page says so rather than
+claiming nothing was corrected.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from generator import derive
 from generator.core import urls
 from generator.core.model import walk_items
+from generator.data.reading import YamlProblem, load_yaml
 from generator.site import wording
 
 if TYPE_CHECKING:
     from generator.site.pages import Page, Site
 
 YEAR_FILE = re.compile(r"^data/([a-z0-9-]+)/(\d{4})\.yml$")
-HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,\d+)? @@ ?(.*)$")
-ID_LINE = re.compile(r"""^\s*- id:\s*["']?([^"'\s#]+)""")
-KEY = re.compile(r"^\s*(?:- )?([a-z_]+):")
+RAW = re.compile(r"^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) M\t(.+)$")  # git log --raw: a modified file
 MAX_EDITS = 6  # fields of a change shown; the commit has the rest
 
-# What a changed line's YAML key is, in the reader's words (the format page has every field).
+# A field's YAML key in the reader's words (the format page has every field).
 FIELD_LABELS = {
     "text": "原文", "title": "简称", "goal": "任务目标", "explanation": "官方说明", "lead": "牵头单位",
     "targets": "目标", "metric": "指标", "value": "数值", "value_max": "数值", "unit": "单位", "comparator": "比较方式",
@@ -48,16 +50,17 @@ FIELD_LABELS = {
 # The keys whose values are the city's own words (data/verbatim.py official_texts reads the same
 # fields): a change there corrects our copy of an official text; every other field is ours.
 OFFICIAL_KEYS = {"text", "explanation", "goal", "lead", "status_text"}
-OTHER = "其他内容"  # a changed line whose field the hunk does not show (inside a long text or a list)
+OTHER = "其他内容"  # a field this page has no name for
 
 
 class Edit(NamedTuple):
     """One field of a corrected item, as it was and as it is, in the readers' words."""
 
-    field: str  # 状态归类
+    field: str  # 状态归类; 目标·数值 for a field of one target
     official: bool  # the city's words (our copy corrected), else ours
     before: str  # "" when the field was added
     after: str  # "" when it was removed
+    moved: str = ""  # the field this text was in before (a text moved, not added)
 
 
 class Change(NamedTuple):
@@ -76,119 +79,212 @@ class Change(NamedTuple):
         return [e.field for e in self.edits]
 
 
-def git_log(root: Path) -> str | None:
-    """The patch history of data/ in one git call, of files changed (an added file corrects
-    nothing: leaving them out spares reading every list's first version); None outside a git
-    checkout or on failure."""
-    with tempfile.NamedTemporaryFile("w", suffix=".gitattributes", delete=False) as attrs:
-        attrs.write("*.yml diff=ledgeryaml\n")
+def history(root: Path) -> list | None:
+    """[(short hash, date, subject, [(path, blob before, blob after)])] of the commits that
+    changed a file under data/, newest first; None outside a git checkout or on failure."""
+    out = _git(root, "log", "--raw", "--no-abbrev", "--diff-filter=M", "--no-renames", "--format=%x1e%h%x1f%cs%x1f%s", "--", "data/")
+    if out is None:
+        return None
+    commits = []
+    for record in out.decode("utf-8", "replace").split("\x1e")[1:]:
+        head, _, rest = record.partition("\n")
+        commit, date, note = (head.split("\x1f") + ["", ""])[:3]
+        files = [(m.group(3), m.group(1), m.group(2)) for m in map(RAW.match, rest.split("\n")) if m]
+        commits.append((commit, date, note, files))
+    return commits
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
     try:
-        result = subprocess.run(
-            ["git", "-C", str(root), "-c", f"core.attributesFile={attrs.name}", "-c", r"diff.ledgeryaml.xfuncname=^[ ]*- id:.*$",
-             "log", "-p", "-U0", "--diff-filter=M", "--no-color", "--no-renames", "--no-ext-diff", "--format=%x1e%h%x1f%cs%x1f%s", "--", "data/"],
-            capture_output=True, timeout=120,
-        )
+        result = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    finally:
-        Path(attrs.name).unlink(missing_ok=True)
-    return result.stdout.decode("utf-8", "replace") if result.returncode == 0 else None
+    return result.stdout if result.returncode == 0 else None
 
 
-def parse(log: str, known: dict, topics: dict | None = None) -> list[Change]:
-    """The corrections in `git log -p -U0` output (newest commit first). `known`: (city, year) →
-    the ids of its items now, to tell an item from a report or source (whose entries also
-    start with `- id:`); an item since removed is left out with them. `topics`: id → name."""
-    out: list[Change] = []
-    for record in log.split("\x1e")[1:]:
-        head, _, patch = record.partition("\n")
-        commit, date, note = (head.split("\x1f") + ["", ""])[:3]
-        found: dict = {}
-        key = None
-        current = None
-        last: dict = {}  # "-" or "+" → the YAML key of that side's last line in this hunk
-        for line in patch.split("\n"):
-            if line.startswith("diff --git "):
-                path = line.split(" b/", 1)[-1]
-                m = YEAR_FILE.match(path)
-                key = (m.group(1), int(m.group(2))) if m else None
-                current = None
-            elif line.startswith(("--- ", "+++ ")):
-                continue
-            elif line.startswith("@@"):
-                current = None
-                h = HUNK.match(line)
-                if key is None or h is None or h.group(1) == "0":  # lines only added: an addition
-                    continue
-                idm = ID_LINE.match(h.group(2))
-                if idm is None or idm.group(1) not in known.get(key, ()):  # a report's or source's entry, or an item since removed
-                    continue
-                current = found.setdefault((key, idm.group(1)), [])
-                last = {}
-            elif current is not None and line[:1] in "-+":
-                text = line[1:]
-                if not text.strip() or text.strip().startswith("#"):
-                    continue
-                km = KEY.match(text)
-                if km:
-                    last[line[0]] = km.group(1)
-                    current.append((km.group(1), line[0], text[km.end():].strip()))
-                else:  # a line inside a long text or a list: it belongs to the key above it
-                    current.append((last.get(line[0]), line[0], text.strip().removeprefix("- ")))
-        for ((city, year), item_id), lines in found.items():
-            if not any(side == "-" for _, side, _ in lines):
-                continue
-            out.append(Change(date, commit, note, city, year, item_id, edits(lines, topics or {})[:MAX_EDITS]))
+def blobs(root: Path, ids: list[str]) -> dict[str, bytes]:
+    """{blob id: contents} in one `git cat-file --batch`; ids git does not have are left out."""
+    out = _git(root, "cat-file", "--batch", stdin="".join(f"{i}\n" for i in ids).encode())
+    found: dict[str, bytes] = {}
+    pos = 0
+    while out is not None and pos < len(out):
+        end = out.index(b"\n", pos)
+        head = out[pos:end].split()
+        pos = end + 1
+        if len(head) == 3:  # <id> blob <size>; a missing one is "<id> missing"
+            size = int(head[2])
+            found[head[0].decode()] = out[pos : pos + size]
+            pos += size + 1
+    return found
+
+
+_PARSED: dict[str, dict] = {}  # blob id → items_of(its contents): contents never change under an id
+
+
+def versions(root: Path, ids: set[str]) -> dict[str, dict]:
+    """{blob id: items_of(it)}, each version read from git and parsed once a process."""
+    for blob_id, data in blobs(root, sorted(ids - _PARSED.keys())).items():
+        _PARSED[blob_id] = items_of(data)
+    return {i: _PARSED[i] for i in ids if i in _PARSED}
+
+
+def items_of(blob: bytes) -> dict:
+    """{item id: the item's fields} of one version of a year file (sub-items flattened, a
+    parent without its `subitems`), and {report id: 截至<its as-of date>} under None; {} when
+    unreadable."""
+    try:
+        data = load_yaml(blob.decode("utf-8")).data
+    except (YamlProblem, UnicodeDecodeError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    reports = [r for r in data.get("reports") or [] if isinstance(r, dict)]
+    out: dict = {None: {str(r.get("id")): _as_of(r) for r in reports}}
+
+    def walk(items) -> None:
+        for item in items or []:
+            if isinstance(item, dict) and "id" in item:
+                out[str(item["id"])] = {k: v for k, v in item.items() if k != "subitems"}
+                walk(item.get("subitems"))
+
+    walk(data.get("items"))
     return out
 
 
-def edits(lines: list, topics: dict) -> list[Edit]:
-    """Changed lines [(YAML key or None, "-" or "+", value)] as one Edit per field, in order."""
-    grouped: dict = {}
-    for key, side, value in lines:
-        before, after = grouped.setdefault(key, ([], []))
-        (before if side == "-" else after).append(value)
-    return [
-        Edit(FIELD_LABELS.get(key, OTHER) if key else OTHER, key in OFFICIAL_KEYS, _say(key, before, topics), _say(key, after, topics))
-        for key, (before, after) in grouped.items()
-    ]
-
-
-def _say(key: str | None, values: list, topics: dict) -> str:
-    """A field's changed lines as a reader reads them: a status or a comparator by its label, topics by
-    name, a YAML string without its quotes, a long text's lines (after `|-`) one after another."""
-    parts = [_unquote(v) for v in values if v not in ("|", "|-", ">", ">-", "")]
-    if key == "status":
-        return "\n".join(derive.STATUS_LABELS.get(p, p) for p in parts)
-    if key == "comparator":
-        return "\n".join(derive.COMPARATOR_LABELS.get(p, p) for p in parts)
-    if key == "topics":
-        return "\n".join("、".join(topics.get(t, t) for t in _flow_list(p)) for p in parts)
-    if key == "lead":
-        return "\n".join("、".join(_flow_list(p)) for p in parts)
-    return "\n".join(parts)
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    return value
-
-
-def _flow_list(value: str) -> list[str]:
-    """`[a, b]` → [a, b]; a single value as it is."""
-    if value.startswith("[") and value.endswith("]"):
-        return [_unquote(v.strip()) for v in value[1:-1].split(",") if v.strip()]
-    return [value]
+def _as_of(report: dict) -> str:
+    """截至2024年6月30日: how a report is named beside its entries' edits."""
+    try:
+        return f"截至{derive.cn_date(dt.date.fromisoformat(str(report.get('as_of'))))}"
+    except ValueError:
+        return str(report.get("id"))
 
 
 def corrections(site: Site) -> list[Change] | None:
     """The corrections of the data under the site's root; None without git history."""
-    log = git_log(Path(site.ds.root))
-    if log is None:
+    root = Path(site.ds.root)
+    commits = history(root)
+    if commits is None:
         return None
     known = {key: {i.id for i, _, _ in walk_items(lf.data.items)} for key, lf in site.ds.lists.items()}
-    return parse(log, known, {t.id: t.name for t in site.ds.topics.values()})
+    topics = {t.id: t.name for t in site.ds.topics.values()}
+    contents = versions(root, {b for *_, files in commits for _, old, new in files for b in (old, new)})
+    out = []
+    for commit, date, note, files in commits:
+        for path, old, new in files:
+            m = YEAR_FILE.match(path)
+            if m is None or old not in contents or new not in contents:
+                continue
+            key = (m.group(1), int(m.group(2)))
+            before, after = contents[old], contents[new]
+            for item_id in after:
+                if item_id is None or item_id not in before or item_id not in known.get(key, ()):
+                    continue  # a new item is an addition; an item since removed is left out
+                found = item_edits(before[item_id], after[item_id], topics, after[None])
+                if any(e.before or e.moved for e in found):  # only additions (a new field): not a correction
+                    out.append(Change(date, commit, note, key[0], key[1], item_id, found[:MAX_EDITS]))
+    return out
+
+
+def item_edits(before: dict, after: dict, topics: dict, reports: dict | None = None) -> list[Edit]:
+    """What changed between two versions of one item, field by field, in the readers' words.
+    `reports`: report id → how to name it (its as-of date)."""
+    found: list[Edit] = []
+    for key in _keys(before, after):
+        b, a = before.get(key), after.get(key)
+        if b == a or key == "id":
+            continue
+        if key == "progress":  # entries by report; a new report's entry is an addition
+            old = {e.get("report"): e for e in b or [] if isinstance(e, dict)}
+            new = {e.get("report"): e for e in a or [] if isinstance(e, dict)}
+            for rid in [r for r in new if r in old]:
+                found += _diff(f"进展（{(reports or {}).get(str(rid), rid)}）", None, old[rid], new[rid], topics)
+        elif key == "targets":
+            found += _target_edits(b or [], a or [], topics)
+        else:
+            found += _diff(_label(key), key, b, a, topics)
+    return _moves(found)
+
+
+def _diff(where: str, key: str | None, before, after, topics: dict) -> list[Edit]:
+    """The edits between two values of one field: a mapping (or a list of them, one for one)
+    field by field, anything else as a whole."""
+    if before == after:
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [e for k in _keys(before, after) for e in _diff(f"{where}·{_label(k)}", k, before.get(k), after.get(k), topics)]
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after) and all(isinstance(v, dict) for v in before + after):
+        return [e for b, a in zip(before, after, strict=True) for e in _diff(where, key, b, a, topics)]
+    return [Edit(where, key in OFFICIAL_KEYS, _say(key, before, topics), _say(key, after, topics))]
+
+
+def _target_edits(before: list, after: list, topics: dict) -> list[Edit]:
+    """Targets paired by their text, else by place (a text corrected in place): a paired
+    target's fields; a target added or removed as a whole is ours (which targets the site
+    follows), not the city's words changed."""
+    old = [t for t in before if isinstance(t, dict)]
+    new = [t for t in after if isinstance(t, dict)]
+    same_text = {t.get("text") for t in old} & {t.get("text") for t in new}
+    pairs = [(o, next(n for n in new if n.get("text") == o.get("text"))) for o in old if o.get("text") in same_text]
+    rest_old = [o for o in old if o.get("text") not in same_text]
+    rest_new = [n for n in new if n.get("text") not in same_text]
+    if len(rest_old) == len(rest_new):
+        pairs += list(zip(rest_old, rest_new, strict=True))
+        rest_old = rest_new = []
+    out = [e for o, n in pairs for e in _diff("目标", "targets", o, n, topics)]
+    out += [Edit("目标", False, _say_entry(o), "") for o in rest_old]
+    out += [Edit("目标", False, "", _say_entry(n)) for n in rest_new]
+    return out
+
+
+def _moves(found: list[Edit]) -> list[Edit]:
+    """A text removed from one field and added to another of the same item has moved: one
+    edit, said as such, and ours (删去 would read as if the city's words were withdrawn)."""
+    out = list(found)
+    for gone in [e for e in found if e.before and not e.after]:
+        came = next((e for e in out if not e.before and e.after == gone.before and e.field != gone.field), None)
+        if came is not None and gone in out:
+            out[out.index(came)] = Edit(came.field.removesuffix("·原文"), False, "", came.after, gone.field.removesuffix("·原文"))
+            out.remove(gone)
+    return out
+
+
+def _keys(before: dict, after: dict) -> list:
+    return list(after) + [k for k in before if k not in after]
+
+
+def _label(key: str) -> str:
+    return FIELD_LABELS.get(key, OTHER)
+
+
+def _say_entry(entry) -> str:
+    """A whole target, investment or vote entry in one line: its text, else its fields."""
+    if not isinstance(entry, dict):
+        return "" if entry is None else str(entry)
+    if entry.get("text"):
+        return str(entry["text"])
+    return "；".join(f"{_label(k)}：{_say(k, v, {})}" for k, v in entry.items())
+
+
+def _say(key: str | None, value, topics: dict) -> str:
+    """A field's value as a reader reads it: a status or a comparator by its label, topics by
+    name, lists joined, a figure as a figure."""
+    if value is None or value == "" or value == []:
+        return ""
+    if key == "status":
+        return derive.STATUS_LABELS.get(value, str(value))
+    if key == "comparator":
+        return derive.COMPARATOR_LABELS.get(value, str(value))
+    if key == "topics" and isinstance(value, list):
+        return "、".join(topics.get(t, str(t)) for t in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        return derive.format_number(value)
+    if isinstance(value, list):
+        return "、".join(_say_entry(v) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):
+        return _say_entry(value)
+    return str(value).strip()
 
 
 def item_heading(site: Site, change: Change) -> str:
