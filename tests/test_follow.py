@@ -121,3 +121,11 @@ def test_the_data_page_explains_feeds_once(planted_site):
     section = tree.xpath("//h2[@id='feeds']/following-sibling::*[position() < 6]")
     text = " ".join(el.text_content() for el in section)
     assert "订阅阅读器" in text and "不知道谁订阅了什么" in text
+
+
+def test_every_feed_names_the_sites_icon_and_the_icon_is_served(planted_site):
+    """A feed reader shows the site's icon beside the feed (Atom <icon>): the file every page
+    links, at its absolute address."""
+    for rel in ("feeds/all.atom", "feeds/qixia.atom", "feeds/qixia/2024.atom", "feeds/qixia/2024/8.atom"):
+        assert _feed(planted_site, rel).feed.icon == SITE_URL + "assets/images/favicon.png", rel
+    assert (planted_site / "assets" / "images" / "favicon.png").is_file()

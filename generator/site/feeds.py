@@ -249,7 +249,7 @@ def entries(ds: Dataset, site_url: str) -> list[Entry]:
     return _newest_first(out)
 
 
-def _render(feed_id: str, title: str, subtitle: str, self_url: str, alternate: str, items: list[Entry], fallback: dt.date) -> bytes:
+def _render(feed_id: str, title: str, subtitle: str, self_url: str, alternate: str, items: list[Entry], fallback: dt.date, icon: str) -> bytes:
     fg = FeedGenerator()
     fg.id(feed_id)
     fg.title(title)
@@ -257,6 +257,7 @@ def _render(feed_id: str, title: str, subtitle: str, self_url: str, alternate: s
     fg.author({"name": SITE_NAME})
     fg.link(href=alternate, rel="alternate", type="text/html")
     fg.link(href=self_url, rel="self", type="application/atom+xml")
+    fg.icon(icon)  # the site's icon, as a feed reader shows it beside the feed
     fg.language("zh")
     fg.generator(SITE_NAME)  # fixed: the feedgen version must not change the bytes
     fg.updated(_stamp(items[0].date if items else fallback))
@@ -294,6 +295,7 @@ def feed_files(ds: Dataset, site_url: str, stamps: dict | None = None, kept: Kep
             urls.absolute(site_url, urls.home()),
             everything,
             newest,
+            urls.absolute(site_url, urls.favicon()),
         )
     }
     for slug in sorted(set(ds.cities) | {city for city, _ in ds.lists}):
@@ -306,6 +308,7 @@ def feed_files(ds: Dataset, site_url: str, stamps: dict | None = None, kept: Kep
             urls.absolute(site_url, urls.city(slug)),
             [e for e in everything if e.city == slug],
             newest,
+            urls.absolute(site_url, urls.favicon()),
         )
     return out | own
 
@@ -326,6 +329,7 @@ def _list_feeds(ds: Dataset, lf: ListFile, site_url: str) -> tuple[list[Entry], 
             urls.absolute(site_url, urls.city_year(slug, year)),
             _newest_first(in_list),
             FALLBACK_DATE,
+            urls.absolute(site_url, urls.favicon()),
         )
     }
     for item, _, parent in walk_items(lf.data.items):
@@ -338,5 +342,6 @@ def _list_feeds(ds: Dataset, lf: ListFile, site_url: str) -> tuple[list[Entry], 
             urls.absolute(site_url, urls.item(slug, year, item.id)),
             by_item[item.id],
             FALLBACK_DATE,
+            urls.absolute(site_url, urls.favicon()),
         )
     return in_list, files
