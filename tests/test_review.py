@@ -104,7 +104,7 @@ def test_the_review_page_reads_in_chromium_with_the_unsure_parts_marked(drafted_
     assert titles.count() == len(decisions.titles)
     colour = titles.first.evaluate("e => getComputedStyle(e).backgroundColor")
     assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
-    assert page.locator(".counts strong").inner_text() == f"{decisions.total} decisions left"
+    assert page.locator(".counts strong").inner_text() == f"还有 {decisions.total} 处要决定"
     page.close()
 
 

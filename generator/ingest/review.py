@@ -18,20 +18,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import derive
 from generator.core import model
 from generator.core.model import walk_items
 from generator.core.problems import Code, Problem
 from generator.data.verbatim import normalise
 from generator.ingest import Refused
 
-KINDS = {  # the decision kinds of draft/decisions.py, as the YAML comments say them
-    "title": "titles",
-    "topics": "topics",
-    "metric": "metrics",
-    "target": "targets from explanations",
-    "incomplete": "incomplete items",
-    "fact": "facts of the list",
-    "other": "other TODOs",
+KINDS = {  # the decision kinds of draft/decisions.py, as the page names them for the volunteer
+    "title": "个简称",
+    "topics": "项的专题",
+    "metric": "个指标名称",
+    "target": "个取自说明的目标",
+    "incomplete": "个不完整的事项",
+    "fact": "条清单信息",
+    "other": "条其他待办",
 }
 ACCEPT = "accept"  # a suggestion to accept as it is: counted apart, not a decision
 
@@ -189,7 +190,7 @@ CSS = """
 body{font:15px/1.6 "Noto Sans CJK SC","Noto Sans SC",sans-serif;margin:0;color:#1b1b1b;background:#f6f6f4}
 header{padding:1rem 1.5rem;background:#fff;border-bottom:1px solid #ddd;position:sticky;top:0;z-index:1}
 h1{font-size:1.2rem;margin:0 0 .3rem}
-.counts span{display:inline-block;margin-right:1rem}
+.counts span{display:inline-block}
 .item{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin:1rem 1.5rem;padding:1rem;background:#fff;border:1px solid #ddd;border-radius:6px}
 .item.has-unsure{border-left:6px solid #d9822b}
 .item h2{grid-column:1/-1;font-size:1rem;margin:0}
@@ -227,11 +228,11 @@ def _page(rel: str, pl, views: list, head_unsure: list, counts: dict) -> str:
         '<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">',
         f"<title>审阅 {_e(rel)}</title><style>{CSS}</style></head><body>",
         f"<header><h1>审阅 {_e(pl.title)} · <code>{_e(rel)}</code></h1>",
-        f'<p class="counts" data-total="{total}"><strong>{total} decisions left</strong>: '
-        + "".join(f'<span data-kind="{k}">{counts[k]} {KINDS[k]}</span>' for k in KINDS if counts.get(k))
-        + (f'<span data-kind="accept">(and {counts[ACCEPT]} suggested titles and topics to accept)</span>' if counts.get(ACCEPT) else "")
+        f'<p class="counts" data-total="{total}"><strong>还有 {total} 处要决定</strong>：'
+        + "、".join(f'<span data-kind="{k}">{counts[k]} {KINDS[k]}</span>' for k in KINDS if counts.get(k))
+        + (f'<span data-kind="accept">（另有 {counts[ACCEPT]} 条建议的简称和专题，看过即可确认）</span>' if counts.get(ACCEPT) else "")
         + "</p>",
-        "<p>左栏：草稿（本站的话标为“建议”）；右栏：存档原文，草稿引用的原文标黄。橙色是需要人来决定的地方，下方是要改的 YAML 行。</p></header><main>",
+        "<p>每一项先是草稿（本站的话标为“建议”），再是存档原文（草稿引用的原文标黄）：宽屏上左右并排，手机上上下排列。橙色是需要人来决定的地方，下方是要改的 YAML 行。</p></header><main>",
     ]
     if head_unsure:
         parts.append('<section class="item has-unsure" id="list-facts"><h2>清单信息</h2><div class="edit">')
@@ -260,7 +261,7 @@ def _item(rel: str, v: ItemView) -> str:
     for t in item.targets:
         flagged = next((u for u in v.unsure if u.kind in ("metric", "target") and t.text in u.text), None)
         cls = f' class="unsure" data-kind="{flagged.kind}"' if flagged else ""
-        comparator = t.comparator.value if t.comparator else ""
+        comparator = derive.COMPARATOR_LABELS.get(t.comparator.value, t.comparator.value) if t.comparator else ""
         rows.append(f"<tr{cls}><td>{_e(t.text)}</td><td>{_e(t.metric or '')}</td><td>{_e(_number(t.value))}</td><td>{_e(t.unit or '')}</td><td>{_e(comparator)}</td></tr>")
     targets = ("<table><tr><th>原文</th><th>指标（本站）</th><th>数值</th><th>单位</th><th>比较</th></tr>" + "".join(rows) + "</table>") if rows else '<p class="ours">（无数量目标）</p>'
     note = f'<p class="unsure" data-kind="incomplete">{_e(item.note)}</p>' if item.note and "待填写" in item.note else ""
@@ -284,7 +285,7 @@ def _item(rel: str, v: ItemView) -> str:
         + "</div>"
     )
     cls = "item has-unsure" if any(u.kind not in (ACCEPT, "other") for u in v.unsure) else "item"
-    return f'<section class="{cls}" id="item-{_e(v.id)}" data-id="{_e(v.id)}"><h2>{_e(v.label or v.id)} （id {_e(v.id)}）</h2>{draft_side}{source}{edit}</section>'
+    return f'<section class="{cls}" id="item-{_e(v.id)}" data-id="{_e(v.id)}"><h2>{_e(v.label or v.id)} （编号 {_e(v.id)}）</h2>{draft_side}{source}{edit}</section>'
 
 
 def _number(value) -> str:
