@@ -40,7 +40,7 @@ class GitError(RuntimeError):
     """git failed where its answer is needed: the check cannot say what is published."""
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None, check: bool = True, timeout: int = 60) -> subprocess.CompletedProcess:
+def git(root: Path, *args: str, stdin: bytes | None = None, check: bool = True, timeout: int = 60) -> subprocess.CompletedProcess:
     """Run git in `root`; with `check`, a non-zero exit is a GitError naming the command."""
     result = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, timeout=timeout)
     if check and result.returncode != 0:
@@ -54,7 +54,7 @@ def available_refs(root: Path, refs=DEFAULT_REFS) -> list[str]:
     found = []
     for ref in refs:
         try:
-            ok = _git(root, "rev-parse", "--verify", "--quiet", ref + "^{commit}", check=False).returncode == 0
+            ok = git(root, "rev-parse", "--verify", "--quiet", ref + "^{commit}", check=False).returncode == 0
         except (OSError, subprocess.TimeoutExpired):
             return []
         if ok:
@@ -86,7 +86,7 @@ def published_at(root: Path, ref: str, known: dict | None = None) -> PublishedId
     are added. Blobs are read through one `git cat-file --batch`, not a process per file."""
     known = {} if known is None else known
     out = PublishedIds(ref)
-    listing = _git(root, "ls-tree", "-r", "-z", ref, "--", "data/")
+    listing = git(root, "ls-tree", "-r", "-z", ref, "--", "data/")
     unread = []
     for entry in listing.stdout.decode("utf-8", "replace").split("\0"):
         meta, _, name = entry.partition("\t")
@@ -101,18 +101,19 @@ def published_at(root: Path, ref: str, known: dict | None = None) -> PublishedId
             out.lists[(slug, int(stem))] = known[blob] = known.get(blob) or _READ[blob]
         else:
             unread.append(((slug, int(stem)), blob))
-    for (key, blob), raw in zip(unread, _blobs(root, [blob for _, blob in unread]), strict=True):
+    for (key, blob), raw in zip(unread, read_blobs(root, [blob for _, blob in unread]), strict=True):
         ids = _ids_in_file(raw)
         if ids is not None:  # a file that did not parse there was never published
             known[blob] = _READ[blob] = out.lists[key] = ids
     return out
 
 
-def _blobs(root: Path, blobs: list[str]) -> list[bytes]:
-    """The contents of git blobs, in order, from one `git cat-file --batch`."""
+def read_blobs(root: Path, blobs: list[str]) -> list[bytes]:
+    """The contents of git blobs, in order, from one `git cat-file --batch` (one git can
+    hold: a missing blob reads as empty). The corrections log reads its versions here too."""
     if not blobs:
         return []
-    result = _git(root, "cat-file", "--batch", stdin="\n".join(blobs).encode() + b"\n", timeout=600)
+    result = git(root, "cat-file", "--batch", stdin="\n".join(blobs).encode() + b"\n", timeout=600)
     out, at = [], 0
     for _ in blobs:
         end = result.stdout.index(b"\n", at)

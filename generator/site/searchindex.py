@@ -155,10 +155,6 @@ def item_doc(item, pl, parent, city, build_date, topics) -> Doc:
     )
 
 
-def _item_docs(pl, city, build_date, topics) -> list[Doc]:
-    return [item_doc(item, pl, parent, city, build_date, topics) for item, _, parent in walk_items(pl.items)]
-
-
 def page_docs(ds) -> list[Doc]:
     """The list, city and topic pages, indexed after every item."""
     docs = []
@@ -192,7 +188,8 @@ def postings(docs: list[Doc]) -> dict[str, tuple[int, str, int]]:
 
 
 def _list_part(pl, city, build_date, topics) -> tuple[list[Doc], dict]:
-    docs = _item_docs(pl, city, build_date, topics)
+    """A list's items' documents and their part of the index (what a preview keeps)."""
+    docs = [item_doc(item, pl, parent, city, build_date, topics) for item, _, parent in walk_items(pl.items)]
     return docs, postings(docs)
 
 

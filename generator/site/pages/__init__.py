@@ -246,17 +246,17 @@ class Site:
         return out
 
     def render(self, template: str, src: str, **ctx) -> Page:
-        url = urls.from_src(src)
-        ctx["link"] = lambda to: urls.relative(url, to)
-        ctx.setdefault("build_date", self.build_date)
-        ctx.setdefault("newest", self.newest)
-        return self.page(src, self._template(template).render(**ctx))
+        return self.page(src, self._template(template).render(**(self._context(src) | ctx)))
 
     def macros(self, template: str, src: str):
         """The macros of `template` as the page at `src` would call them (its `link`): to render
         a part of a page on its own, and keep it (topic pages keep each list's table group)."""
+        return self._template(template).make_module(self._context(src))
+
+    def _context(self, src: str) -> dict:
+        """What every page's template sees: `link` from the page's own address, and the dates."""
         url = urls.from_src(src)
-        return self._template(template).make_module({"link": lambda to: urls.relative(url, to), "build_date": self.build_date, "newest": self.newest})
+        return {"link": lambda to: urls.relative(url, to), "build_date": self.build_date, "newest": self.newest}
 
     def render_file(self, template: str, src: str, **ctx) -> Page:
         """A finished HTML file (Page.file) from a template: no Markdown, no builder's theme."""

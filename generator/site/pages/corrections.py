@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from generator import derive
 from generator.core import urls
 from generator.core.model import walk_items
-from generator.data.reading import YamlProblem, load_yaml
+from generator.data import published
+from generator.data.reading import YamlProblem, decode_utf8, load_yaml
 from generator.site import wording
 
 if TYPE_CHECKING:
@@ -82,11 +83,14 @@ class Change(NamedTuple):
 def history(root: Path) -> list | None:
     """[(short hash, date, subject, [(path, blob before, blob after)])] of the commits that
     changed a file under data/, newest first; None outside a git checkout or on failure."""
-    out = _git(root, "log", "--raw", "--no-abbrev", "--diff-filter=M", "--no-renames", "--format=%x1e%h%x1f%cs%x1f%s", "--", "data/")
-    if out is None:
+    try:
+        result = published.git(root, "log", "--raw", "--no-abbrev", "--diff-filter=M", "--no-renames", "--format=%x1e%h%x1f%cs%x1f%s", "--", "data/", check=False, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0:
         return None
     commits = []
-    for record in out.decode("utf-8", "replace").split("\x1e")[1:]:
+    for record in result.stdout.decode("utf-8", "replace").split("\x1e")[1:]:
         head, _, rest = record.partition("\n")
         commit, date, note = (head.split("\x1f") + ["", ""])[:3]
         files = [(m.group(3), m.group(1), m.group(2)) for m in map(RAW.match, rest.split("\n")) if m]
@@ -94,38 +98,15 @@ def history(root: Path) -> list | None:
     return commits
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result.stdout if result.returncode == 0 else None
-
-
-def blobs(root: Path, ids: list[str]) -> dict[str, bytes]:
-    """{blob id: contents} in one `git cat-file --batch`; ids git does not have are left out."""
-    out = _git(root, "cat-file", "--batch", stdin="".join(f"{i}\n" for i in ids).encode())
-    found: dict[str, bytes] = {}
-    pos = 0
-    while out is not None and pos < len(out):
-        end = out.index(b"\n", pos)
-        head = out[pos:end].split()
-        pos = end + 1
-        if len(head) == 3:  # <id> blob <size>; a missing one is "<id> missing"
-            size = int(head[2])
-            found[head[0].decode()] = out[pos : pos + size]
-            pos += size + 1
-    return found
-
-
 _PARSED: dict[str, dict] = {}  # blob id → items_of(its contents): contents never change under an id
 
 
 def versions(root: Path, ids: set[str]) -> dict[str, dict]:
     """{blob id: items_of(it)}, each version read from git and parsed once a process."""
-    for blob_id, data in blobs(root, sorted(ids - _PARSED.keys())).items():
+    unread = sorted(ids - _PARSED.keys())
+    for blob_id, data in zip(unread, published.read_blobs(root, unread), strict=True):
         _PARSED[blob_id] = items_of(data)
-    return {i: _PARSED[i] for i in ids if i in _PARSED}
+    return {i: _PARSED[i] for i in ids}
 
 
 def items_of(blob: bytes) -> dict:
@@ -133,8 +114,8 @@ def items_of(blob: bytes) -> dict:
     parent without its `subitems`), and {report id: 截至<its as-of date>} under None; {} when
     unreadable."""
     try:
-        data = load_yaml(blob.decode("utf-8")).data
-    except (YamlProblem, UnicodeDecodeError, ValueError):
+        data = load_yaml(decode_utf8(blob)).data
+    except (YamlProblem, ValueError):
         return {}
     if not isinstance(data, dict):
         return {}
@@ -167,12 +148,15 @@ def corrections(site: Site) -> list[Change] | None:
         return None
     known = {key: {i.id for i, _, _ in walk_items(lf.data.items)} for key, lf in site.ds.lists.items()}
     topics = {t.id: t.name for t in site.ds.topics.values()}
-    contents = versions(root, {b for *_, files in commits for _, old, new in files for b in (old, new)})
+    try:
+        contents = versions(root, {b for *_, files in commits for _, old, new in files for b in (old, new)})
+    except (published.GitError, OSError, subprocess.TimeoutExpired):
+        return None
     out = []
     for commit, date, note, files in commits:
         for path, old, new in files:
             m = YEAR_FILE.match(path)
-            if m is None or old not in contents or new not in contents:
+            if m is None:
                 continue
             key = (m.group(1), int(m.group(2)))
             before, after = contents[old], contents[new]
