@@ -48,6 +48,7 @@ def test_the_log_lists_the_corrected_item_with_date_field_before_and_after(histo
     c = found[0]
     assert c.fields == ["简称"] and c.edits == [corrections.Edit("简称", False, "地方储备粮仓库扩建", "地方储备粮仓库扩建工程")]
     assert len(c.date) == 10 and c.date[4] == "-"
+    assert len(c.commit) == 7 and subprocess.run(["git", "-C", str(history), "rev-parse", c.commit], capture_output=True).returncode == 0
     page = corrections.corrections_page(site).content
     assert 'href="../../qixia/2024/1/"' in page and "共 1 处" in page
     assert "地方储备粮仓库扩建 → 地方储备粮仓库扩建工程" in page and "title: 地方" not in page  # the reader's words, not YAML

@@ -84,7 +84,7 @@ def history(root: Path) -> list | None:
     """[(short hash, date, subject, [(path, blob before, blob after)])] of the commits that
     changed a file under data/, newest first; None outside a git checkout or on failure."""
     try:
-        result = published.git(root, "log", "--raw", "--no-abbrev", "--diff-filter=M", "--no-renames", "--format=%x1e%h%x1f%cs%x1f%s", "--", "data/", check=False, timeout=120)
+        result = published.git(root, "log", "--raw", "--no-abbrev", "--diff-filter=M", "--no-renames", "--format=%x1e%H%x1f%cs%x1f%s", "--", "data/", check=False, timeout=120)
     except (OSError, subprocess.TimeoutExpired):
         return None
     if result.returncode != 0:
@@ -94,7 +94,7 @@ def history(root: Path) -> list | None:
         head, _, rest = record.partition("\n")
         commit, date, note = (head.split("\x1f") + ["", ""])[:3]
         files = [(m.group(3), m.group(1), m.group(2)) for m in map(RAW.match, rest.split("\n")) if m]
-        commits.append((commit, date, note, files))
+        commits.append((commit[:7], date, note, files))  # --no-abbrev (full blob ids) also lengthens %h
     return commits
 
 
