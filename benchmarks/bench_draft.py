@@ -45,6 +45,7 @@ def measure(key: tuple, hand_list, workdir: Path) -> dict:
     from generator.data.dataset import load_dataset
     from generator.ingest import draft
     from generator.ingest.draft.nodes import walk_nodes
+    from generator.ingest.measures import same_unit_key
 
     scratch = workdir / f"{key[0]}-{key[1]}"
     (scratch / "data").mkdir(parents=True)
@@ -69,13 +70,16 @@ def measure(key: tuple, hand_list, workdir: Path) -> dict:
         c["text_differs"] += d.text != item.text
         c["lead"] += len(item.lead)
         c["lead_differs"] += sum((Counter(item.lead) - Counter(d.lead)).values())
-        h = Counter((t.value, t.value_max, t.unit, t.comparator) for t in item.targets if t.value is not None)
-        k = Counter((t.value, t.value_max, t.unit, t.comparator) for t in d.targets)
+        def figure(t):  # what a target states; 名 and 人 are one unit, as the validator and the importer count them
+            return (t.value, t.value_max, same_unit_key(t.unit or ""), t.comparator)
+
+        h = Counter(figure(t) for t in item.targets if t.value is not None)
+        k = Counter(figure(t) for t in d.targets)
         c["targets"] += sum(h.values())
         c["targets_drafted"] += sum(k.values())
         c["targets_agree"] += sum((h & k).values())
         for t in item.targets:
-            same = [x for x in d.targets if (x.value, x.value_max, x.unit, x.comparator) == (t.value, t.value_max, t.unit, t.comparator)]
+            same = [x for x in d.targets if figure(x) == figure(t)]
             if same and t.value is not None:
                 c["metrics"] += 1
                 c["metrics_agree"] += any(x.metric == t.metric for x in same)

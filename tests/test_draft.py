@@ -287,6 +287,41 @@ def test_years_dates_ages_ordinals_and_numbers_without_unit_are_no_quantities():
     assert quantities.find_quantities("2024年6月底前，为65岁以上老人开通地铁6号线第3期，拨打12345热线，建设5G网络和110千伏变电站") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("推动最低工资标准由现行四档调整为三档", [(3, "档")]),  # 四档 is the baseline
+        ("严格实施加油机计量周期检定(六个月)", [(6, "个月")]),
+        ("启动北京路、上海路两条快速射线建设", [(2, "条")]),
+        ("新建十二所学校", [(12, "所")]),
+        ("新建二十所学校", [(20, "所")]),
+    ],
+)
+def test_chinese_numerals_are_read_in_a_clause_without_arabic_figures(text, read):
+    assert [(q.value, q.unit) for q in quantities.find_quantities(text)] == read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "实施卫生服务能力三年提升行动",  # a time frame, not a count
+        "用好“三个课堂”",  # a name in quotation marks
+        "实施“五个一批”工程",
+        "慈善事业在第三次分配中的作用",  # an ordinal
+        "办好每一所家门口的学校",
+        "打造一支队伍，推行一件事一次办",  # 一 is never read: names, not counts
+        "兼顾课程普及、拓展、培优三个方面",
+    ],
+)
+def test_chinese_numerals_that_are_names_ordinals_or_time_frames_are_no_quantities(text):
+    assert quantities.find_quantities(text) == []
+
+
+def test_a_clause_with_an_arabic_figure_keeps_only_it():
+    assert [(q.value, q.unit) for q in quantities.find_quantities("建成798个行政村，每村配备两名儿童主任")] == [(798, "个"), (2, "名")]
+    assert [(q.value, q.unit) for q in quantities.find_quantities("为798个行政村每村配备两名儿童主任")] == [(798, "个")]
+
+
 def test_a_qualitative_pledge_gets_no_target(root):
     _, pl = drafted(root, "1.推动地铁6号线一期开通运营。\n2.建设口袋公园10处。\n")
     assert pl.items[0].targets == []

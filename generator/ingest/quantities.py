@@ -5,8 +5,10 @@ One parser for the tools that read official text: `draft` (targets of a pledge) 
 
 - **Numbers** are Arabic (`35`, `1.65`, `1,091,546.8`); 万 and 亿 multiply (`1.65万个` →
   16500 个, `170亿元` → 17000000000 元, `4507万平方米` → 45070000 平方米). Values are exact
-  decimals, so 1.65万 is 16500 and not 16499.999…. Chinese numerals (三处, 两条) are not
-  read: they are left for the maintainer.
+  decimals, so 1.65万 is 16500 and not 16499.999…. Chinese numerals from 两/二 to 九十九
+  (三档, 六个月, 两条) are read only in a clause that states no Arabic figure, and not in
+  quotation marks (“三个课堂”), after 第 or 每, before 一 (五个一批), nor as years (三年行动):
+  一 is never read (一件事, 一条龙, 一场戏 are names, not counts).
 - **A unit is required**, from `UNITS` (个, 人次, 平方米, %, 个百分点 …, with a unit in brackets
   such as 套(户)). A number without one (12345热线, 5G, 6号线, 110千伏, 65岁) is not a quantity,
   nor a year (2024年), a date (6月底), a number right after 每 (每10万人: a rate's base) or a
@@ -100,6 +102,26 @@ class Segment:
         return source[self.start : self.end].strip()
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_number(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十 → 20, 一百零八 → 108, 35 → 35."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+    return total + current
+
+
 def _decimal(number: str) -> Decimal:
     return Decimal(number.replace(",", ""))
 
@@ -162,6 +184,8 @@ def find_quantities(text: str) -> list:
             value_max=_plain(value_max) if value_max is not None else None,
         )
         found.append((q, m, words.group(1) if words else None, after.group() if after else None))
+    found += _in_words(text, baselines, [q for q, *_ in found])
+    found.sort(key=lambda f: f[0].number_start)
     quantities = []
     for q, m, before_word, after_word in found:
         if q.comparator != "range":
@@ -169,6 +193,48 @@ def find_quantities(text: str) -> list:
         quantities.append(q)
     _share_in_lists(text, quantities)
     return quantities
+
+
+# 三档, 六个月, 两条: the numeral (两/二 … 九十九, never 一 alone), then a unit; 年 is left out (三年行动).
+CN_QUANTITY = re.compile(
+    rf"(?P<num>[二两三四五六七八九]?十[一二三四五六七八九]?|[二两三四五六七八九])"
+    rf"(?P<num2>)(?P<yu>余|多)?(?P<mult>)(?P<yu2>)(?P<unit>(?!年)(?:{_UNIT}))(?P<paren>)(?P<rate>)(?!一|方面)"
+)
+
+
+def _in_words(text: str, baselines: list, arabic: list) -> list:
+    """Chinese-numeral quantities (三档, 六个月) of the clauses that state no Arabic figure,
+    outside quotation marks and baselines, as `find_quantities`' (quantity, match, words,
+    after) tuples."""
+    quoted = _quoted(text)
+    out = []
+    for c0, c1 in clauses(text):
+        if any(c0 <= q.number_start < c1 for q in arabic):
+            continue
+        for m in CN_QUANTITY.finditer(text, c0, c1):
+            start = m.start("num")
+            before = text[max(0, start - 1) : start]
+            if before in ("第", "每", "一") or quoted[start] or any(b0 <= start < b1 for b0, b1 in baselines):
+                continue
+            end = m.end("unit")
+            after = _AFTER_WORDS.match(text, end)
+            words = _BEFORE_WORDS.search(text, max(0, start - 3), start)
+            q_start, q_end = (words.start() if words else start), (after.end() if after else end)
+            q = Quantity(value=cn_number(m.group("num")), unit=m.group("unit"), comparator="exactly", start=q_start, end=q_end, number_start=start, number_end=end)
+            out.append((q, m, words.group(1) if words else None, after.group() if after else None))
+    return out
+
+
+def _quoted(text: str) -> list:
+    """Whether each character of `text` is inside “…” or 「…」."""
+    inside, depth = [], 0
+    for ch in text:
+        if ch in "”」":
+            depth = max(0, depth - 1)
+        inside.append(depth > 0)
+        if ch in "“「":
+            depth += 1
+    return inside
 
 
 def _comparator(text: str, q: Quantity, m, before_word: Optional[str], after_word: Optional[str]):

@@ -11,29 +11,12 @@ from dataclasses import dataclass
 from typing import Optional
 
 from generator.core import model
+from generator.ingest.quantities import cn_number
 
 # --- numbering ------------------------------------------------------------------------------
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN = "零〇一二两三四五六七八九十百"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
-
-
-def cn_number(text: str) -> int:
-    """一 → 1, 十二 → 12, 二十 → 20, 一百零八 → 108, 35 → 35."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-    return total + current
 
 
 # (form, pattern): group 1 is the label as written, group 2 the number. The separator after
