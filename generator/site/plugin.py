@@ -41,7 +41,7 @@ from mkdocs.utils.meta import get_data
 from generator import derive
 from generator.core import urls
 from generator.core.spool import Spool
-from generator.site import incremental, searchindex, serving, shards, stage
+from generator.site import incremental, rawblocks, searchindex, serving, shards, stage
 
 log = logging.getLogger("mkdocs.plugins.ledger")
 
@@ -246,13 +246,15 @@ _ID = re.compile(r'\bid="([^"]+)"')
 def markdown_converter(config):
     """Site.to_html: a generated page's Markdown → (its front matter, its body as HTML, its
     toc tokens), converted as MkDocs would (the same extensions and settings; MkDocs' own
-    link rewriting has nothing to do on pages whose links urls.relative made). The
+    link rewriting has nothing to do on pages whose links urls.relative made), with the
+    templates' HTML blocks set aside whole (rawblocks.py) instead of parsed again. The
     generator calls it where it makes each page (in the workers of parallel.py)."""
     converter: list = []
 
     def to_html(text: str) -> tuple[str, str, list]:
         if not converter:  # one per process: a forked worker makes its own
-            converter.append(markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}))
+            extensions = [*config["markdown_extensions"], rawblocks.GeneratedHtml()]
+            converter.append(markdown.Markdown(extensions=extensions, extension_configs=config["mdx_configs"] or {}))
         md = converter[0]
         md.reset()
         body, _ = get_data(text)
