@@ -1,5 +1,6 @@
-"""Assembling the year file: the list's facts where the source states them (title, kind, date,
-deadline; a progress report said so, its facts not taken for the list's), then every field in
+"""Assembling the year file: the facts the source states of itself (the list's title, kind,
+issuer and deadline; the document's headline, publisher and date, from its byline or its
+signature; a progress report said so, its facts not taken for the list's), then every field in
 the format's order, with a TODO where a person must decide.
 """
 
