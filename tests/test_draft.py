@@ -578,6 +578,71 @@ def test_the_list_deadline_is_taken_from_the_source_when_it_states_one(root):
     assert "line 1 of the source says 「2024年11月底前完成全部任务」" in outcome.text
 
 
+LIST = "1.新增托位6000个以上。\n2.建设口袋公园10处。\n"
+
+
+@pytest.mark.parametrize(
+    ("byline", "publisher", "date"),
+    [
+        ("发布时间:2024-01-24 10:25:39 | 来源:测试日报 | 作者:佚名 | 责任编辑:张三", "测试日报", dt.date(2024, 1, 24)),
+        ("2024-07-27 11:28    测试日报社/测试新闻", "测试日报社/测试新闻", dt.date(2024, 7, 27)),
+        ("来源：测试市人民政府办公室 发布日期：2024年2月1日", "测试市人民政府办公室", dt.date(2024, 2, 1)),
+    ],
+)
+def test_a_pages_byline_gives_the_sources_headline_publisher_and_date_each_to_check(root, byline, publisher, date):
+    outcome, pl = drafted(root, f"首页 | 新闻中心\n测试市建设高品质民生十项重点任务清单\n{byline}\n{LIST}")
+    source = pl.sources[0]
+    assert (source.title, source.publisher, source.date, pl.published) == ("测试市建设高品质民生十项重点任务清单", publisher, date, date)
+    assert "    title: 测试市建设高品质民生十项重点任务清单  # TODO: check: the document's title, line 2 of the source (the line above its byline)\n" in outcome.text
+    assert f"    publisher: {publisher}  # TODO: check: line 3 of the source (its byline) says 「" in outcome.text
+    assert pl.title.startswith("待填写") and pl.issuer.startswith("待填写")  # a headline without a year is no list title; a byline names no issuer
+
+
+def test_a_byline_after_the_list_and_a_reporters_credit_give_the_date_and_the_publisher(root):
+    text = f"测试市2024年民生实事项目\n为持续增进民生福祉，市政府确定了十件实事。（测试日报/测试新闻记者  张三  李四）\n{LIST}发表于 2024-2-1 09:54:00 | 显示全部楼层 |阅读模式\n回复 | 举报\n"
+    outcome, pl = drafted(root, text)
+    assert (pl.sources[0].publisher, pl.sources[0].date) == ("测试日报/测试新闻", dt.date(2024, 2, 1))
+    assert "(a reporter's credit) says 「（测试日报/测试新闻记者 张三 李四）」" in outcome.text
+    assert "line 5 of the source (its byline) says 「发表于 2024-2-1」" in outcome.text
+
+
+@pytest.mark.parametrize("where", ["before the list", "after the list"])
+def test_an_official_documents_signature_gives_publisher_date_and_issuer_and_its_date_wins_over_the_pages(root, where):
+    notice = "测试市人民政府办公室关于印发测试市2024年民生实事项目的通知\n发布时间：2024-04-03\n各区人民政府，市政府各部门：\n现将《测试市2024年民生实事项目》印发给你们，请认真组织实施。\n"
+    signature = "测试市人民政府办公室\n2024年4月2日\n"
+    text = notice + signature + LIST if where == "before the list" else notice + LIST + signature
+    outcome, pl = drafted(root, text)
+    source = pl.sources[0]
+    assert (source.publisher, source.date, pl.published, pl.issuer) == ("测试市人民政府办公室", dt.date(2024, 4, 2), dt.date(2024, 4, 2), "测试市人民政府办公室")
+    line = 5 if where == "before the list" else 7
+    assert f"issuer: 测试市人民政府办公室  # TODO: check: line {line} of the source (its signature) says 「测试市人民政府办公室」" in outcome.text
+    assert f"    date: 2024-04-02  # TODO: check: line {line + 1} of the source (its signature) says 「2024年4月2日」\n" in outcome.text
+
+
+def test_a_document_stating_neither_byline_nor_signature_leaves_the_facts_to_fill_in(root):
+    outcome, pl = drafted(root, "测试市2024年民生实事项目\n" + LIST)
+    assert (pl.sources[0].publisher, pl.issuer, pl.published, pl.sources[0].date) == ("待填写：发布者", "待填写：发布机关", None, TODAY)
+    assert "date: 2025-03-01  # TODO: the document's date (today is only a placeholder)" in outcome.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "测试市2024年民生实事项目\n1.新增托位6000个以上。\n市卫健委\n2024年6月30日\n2.建设口袋公园10处。\n",  # among the items: no signature, no date
+        "测试市2024年民生实事项目\n今天是：2024年5月5日 星期日\n" + LIST,  # the site's date of today
+        "2024年5月5日 星期日\n测试市2024年民生实事项目\n" + LIST,
+    ],
+)
+def test_a_date_that_is_neither_a_byline_nor_a_signature_is_not_the_documents(root, text):
+    outcome, pl = drafted(root, text)
+    assert (pl.sources[0].publisher, pl.issuer, pl.published, pl.sources[0].date) == ("待填写：发布者", "待填写：发布机关", None, TODAY)
+
+
+def test_a_date_line_under_a_title_is_a_date_but_no_signature(root):
+    outcome, pl = drafted(root, "测试市2024年民生实事项目\n2024年2月1日\n" + LIST)
+    assert (pl.sources[0].date, pl.sources[0].publisher, pl.issuer) == (dt.date(2024, 2, 1), "待填写：发布者", "待填写：发布机关")
+
+
 # --- other inputs ---------------------------------------------------------------------------------
 
 
@@ -589,7 +654,7 @@ def test_a_saved_html_page_loses_its_tags_scripts_and_page_furniture(root):
         ("3", "s2", "改造老旧小区200个、加装电梯100部。", ["市住建局", "各区政府"]),
         ("4", "s2", "新增公共停车泊位5000个。", ["市城管局"]),
     ]
-    assert pl.published == dt.date(2024, 2, 1)
+    assert (pl.published, pl.sources[0].publisher) == (dt.date(2024, 2, 1), "测试市人民政府办公室")  # its byline, kept by trafilatura
     archived = (root / outcome.archive).read_text(encoding="utf-8")
     assert "第九件" not in archived and "热点新闻" not in archived and "首页" not in archived and "版权所有" not in archived
     assert (root / outcome.archive).with_suffix(".html").read_bytes() == (DRAFT / "page.html").read_bytes()
@@ -647,6 +712,7 @@ def test_a_progress_report_is_recognised_and_its_facts_are_not_taken_for_the_lis
     assert "the source is a progress report (its title «2024年二季度30项重点民生实事进展情况表» and its table's 进展情况/完成情况 column)" in summary
     assert pl.title.startswith("待填写") and pl.published is None and pl.summary is None
     assert (pl.sources[0].title, pl.sources[0].date) == ("2024年二季度30项重点民生实事进展情况表", dt.date(2024, 7, 10))  # the source is the report
+    assert pl.sources[0].publisher == "栖霞市人民政府办公室" and pl.issuer == "待填写：发布机关"  # the report's signature: its publisher, not the list's issuer
 
 
 def test_a_list_whose_title_names_no_report_is_no_progress_report(root):

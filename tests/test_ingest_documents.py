@@ -134,6 +134,10 @@ def test_a_pdf_notice_with_wrapped_lines_and_page_numbers_drafts_the_hand_made_l
     assert "— 2 —" not in capture and "\n2\n" not in capture  # page numbers are page furniture
     assert (root / "sources/captures/yichang-2024-list.pdf").read_bytes() == pdf.read_bytes()
     assert result["list"].sources[0].obtained == "PDF文件"
+    hand = ds.lists[("yichang", 2024)].data
+    mine = result["list"]
+    # the notice's signature (宜昌市人民政府办公室 / 2024年4月2日): the facts as the hand-made file has them, each to check
+    assert (mine.sources[0].publisher, mine.sources[0].date, mine.published, mine.issuer) == (hand.sources[0].publisher, hand.sources[0].date, hand.published, hand.issuer)
 
 
 def test_a_ruled_table_in_a_pdf_is_read_row_by_row_with_its_wrapped_cells_joined(root, tmp_path, ds):

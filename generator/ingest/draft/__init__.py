@@ -30,7 +30,7 @@ from generator.core import model
 from generator.core.problems import Code, Problem
 from generator.ingest import Refused
 from generator.ingest.draft import fetch
-from generator.ingest.draft.assemble import Outcome, build_draft, list_facts, render, second_thoughts, unused_intro, year_data
+from generator.ingest.draft.assemble import Outcome, build_draft, list_facts, render, second_thoughts, source_facts, unused_intro, year_data
 from generator.ingest.draft.content import load_topics
 from generator.ingest.draft.lines import deadline_in_text
 from generator.ingest.draft.nodes import walk_nodes
@@ -152,12 +152,7 @@ def _draft(
     if facts["report"] or draft.table_in_text:
         draft.unplaced = sorted(set(draft.unplaced) | set(unused_intro(draft, facts)))
     today = today or dt.date.today()
-    entry: dict = {
-        "id": "list",
-        "title": Commented(facts["title"] or "待填写：来源标题", "TODO: check: the document's title"),
-        "publisher": Commented("待填写：发布者", "TODO: who published the document"),
-        "date": Commented(facts["published"] or today, "TODO: check: the document's date" if facts["published"] else "TODO: the document's date (today is only a placeholder)"),
-    }
+    entry = source_facts(facts, today)
     url = url or source.url
     if url and redirected:
         entry["url"] = Commented(url, f"the server redirected it to {redirected}")

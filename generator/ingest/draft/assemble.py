@@ -1,5 +1,6 @@
-"""Assembling the year file: the list's facts where the source states them (title, kind, date,
-deadline; a progress report said so, its facts not taken for the list's), then every field in
+"""Assembling the year file: the facts the source states of itself (the list's title, kind,
+issuer and deadline; the document's headline, publisher and date, from its byline or its
+signature; a progress report said so, its facts not taken for the list's), then every field in
 the format's order, with a TODO where a person must decide.
 """
 
@@ -24,8 +25,31 @@ from generator.ingest.draft.yamlout import Commented, CommentLines, ItemIdText, 
 from generator.ingest.textinput import squash
 
 KINDS = ("十大民生项目", "重点民生实事", "为民办实事", "民生实事项目", "民生实事", "市办实事", "区办实事", "县办实事", "重点任务清单", "民生项目", "实事项目")
-_PUBLISHED = re.compile(r"(?:发布时间|发布日期|时间|日期)[:：]?\s*(\d{4})[-年./](\d{1,2})[-月./](\d{1,2})")
-_DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+
+# Where a document says who published it and when: a page's byline, a reporter's credit, an
+# official document's signature. Each is looked for only around the list (the lines before its
+# first item and those after its last that the draft put nowhere), never among the items.
+_DATE = r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?"
+_LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|发表于|时间|日期)[:：]?\s*" + _DATE)  # 发布时间:2022-01-24 10:25:39
+_DATE_FIRST = re.compile(r"^" + _DATE + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+(?!星期|周[一二三四五六日天])([^\s|｜:：,，。;；!！?？]{2,30}))?$")  # 2021-07-27 11:28  青岛日报社/观海新闻 (not a site's 2024年5月5日 星期日)
+_NAMED_SOURCE = re.compile(r"来源[:：]\s*([^\s|｜]{2,30})")  # 来源:淄博日报 | 作者:佚名
+_CREDIT = re.compile(r"[（(](?!本)([^\s（()）]{2,20}?)记者[\s\u3000]+[^（()）]{2,30}[)）]$")  # …可感可及。(青岛日报/观海新闻记者 刘萍 余博)
+_DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_ORGANISATION = re.compile(r"^[^\d:：,，。;；!！?？()（）]{2,60}(?:政府|办公室|办公厅|委员会|常委会|委|办|局|厅|部|署|院|室|中心|办事处)$")  # 宜昌市人民政府办公室
+
+
+@dataclass
+class Found:
+    """A fact read off one line of the source, and where, for its TODO: line 8 of the source (its
+    byline) says 「来源:淄博日报」. A person checks it; the draft never asserts it."""
+
+    value: object
+    line: int
+    where: str
+    words: str = ""
+
+    def said(self) -> str:
+        return f"line {self.line} of the source ({self.where})" + (f" says 「{self.words}」" if self.words else "")
 
 
 def second_thoughts(root: Path, year_path: Path, year: int, facts: dict, archive: str) -> list:
@@ -42,22 +66,24 @@ def second_thoughts(root: Path, year_path: Path, year: int, facts: dict, archive
 
 
 def list_facts(draft: Draft, lines: list, year: int, today: Optional[dt.date] = None) -> dict:
-    """Title, kind and publication date where the text states them (all to be checked)."""
+    """What the text states of itself (all to be checked): the list's title and kind, the
+    document's headline, publisher and date, the list's issuer and deadline, and whether it is
+    a progress report. `used`: the lines these were read from."""
     first = min([n.line for n in draft.items] or [10**9])
     before = [text for no, text in lines if no < first]
     title = next((t for t in before if len(t) <= 60 and re.search(r"\d{4}年", t) and re.search("实事|民生|清单|方案|项目", t) and not SENTENCE_PUNCT.search(t)), None)
     kind = next((k for k in KINDS if title and k in title), None)
-    published = None
-    for _, text in lines:
-        m = _PUBLISHED.search(text) or _DATE_LINE.match(text)
-        if m:
-            try:
-                date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                continue
-            if dt.date(year - 1, 1, 1) <= date <= min(dt.date(year, 12, 31), today or dt.date.today()):
-                published = date
-                break
+    around = _around_the_list(draft, lines)
+    latest = min(dt.date(year, 12, 31), today or dt.date.today())
+    signature = _signature(around, dt.date(year - 1, 1, 1), latest)
+    byline = _byline_date(around, dt.date(year - 1, 1, 1), latest)
+    # An official document's date is the one under its signature (its 成文日期, GB/T 9704-2012):
+    # the day its issuer signed it. A page's 发布时间 is the day a website posted it: 宜昌's notice
+    # is signed 2024年4月2日 and posted 2024-04-03, and a repost is later still. So a signature's
+    # date wins, and so does its body as the publisher, whichever site carries the document.
+    published = signature[1] if signature else byline
+    publisher = signature[0] if signature else _byline_publisher(around)
+    headline = None if title else _headline(around, byline)
     deadline = None
     outside = [(no, text) for no, text in draft.intro + draft.unplaced]
     for no, text in outside:
@@ -67,7 +93,79 @@ def list_facts(draft: Draft, lines: list, year: int, today: Optional[dt.date] = 
             deadline = (due, no, m.group(0))
             break
     report = progress_report(title, before, draft.unused_columns)
-    return {"title": title, "kind": kind, "published": published, "deadline": deadline, "report": report}
+    issuer = signature[0] if signature and not report else None  # a report's signature is the report's, not the list's
+    used = {f.line for f in (published, publisher, headline) if f is not None}
+    return {"title": title, "kind": kind, "published": published, "publisher": publisher, "headline": headline, "issuer": issuer, "deadline": deadline, "report": report, "used": used}
+
+
+def _around_the_list(draft: Draft, lines: list) -> list:
+    """(line, text, before the list?) of the lines before the first item and of those after the
+    last that the draft put nowhere: where bylines and signatures stand. A date line among the
+    items (a table's 完成时限 cell on its own line, say) is not the document's."""
+    first = min(n.line for n in draft.items)
+    last = max(n.line for n in walk_nodes(draft.items))
+    return [(no, t, True) for no, t in lines if no < first] + [(no, t, False) for no, t in draft.unplaced if no > last]
+
+
+def _plausible(m: re.Match, earliest: dt.date, latest: dt.date) -> Optional[dt.date]:
+    try:
+        date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    return date if earliest <= date <= latest else None
+
+
+def _signature(around: list, earliest: dt.date, latest: dt.date) -> Optional[tuple]:
+    """(body, date) of the first signature: an organisation's line right above a date line
+    (宜昌市人民政府办公室 / 2024年4月2日), both before the list or both after it."""
+    for (no, text, head), (next_no, next_text, next_head) in zip(around, around[1:], strict=False):
+        m = _DATE_LINE.match(next_text)
+        date = _plausible(m, earliest, latest) if m else None
+        if date and head == next_head and _ORGANISATION.match(text):
+            return Found(text, no, "its signature", text), Found(date, next_no, "its signature", next_text)
+    return None
+
+
+def _byline_date(around: list, earliest: dt.date, latest: dt.date) -> Optional[Found]:
+    """The first date a byline gives: labelled (发布时间:…, 发表于 …) before or after the list, or
+    first on a line before it. (A date first on a line is a byline only above the list: below
+    it, dates and names are the page's list of other articles.)"""
+    for no, text, head in around:
+        m = _LABELLED_DATE.search(text) or (_DATE_FIRST.match(text) if head else None)
+        date = _plausible(m, earliest, latest) if m else None
+        if date and m:
+            return Found(date, no, "its byline", re.sub(r"\s+", " ", m.group(0).strip()))
+    return None
+
+
+def _byline_publisher(around: list) -> Optional[Found]:
+    """Who a byline names (来源:淄博日报, or the name after a date first on its line:
+    青岛日报社/观海新闻), else a reporter's credit ((青岛日报/观海新闻记者 刘萍 余博))."""
+    for no, text, head in around:
+        m = _NAMED_SOURCE.search(text)
+        first = _DATE_FIRST.match(text) if head else None
+        if m:
+            return Found(m.group(1), no, "its byline", m.group(0))
+        if first and first.group(4):
+            return Found(first.group(4), no, "its byline", re.sub(r"\s+", " ", text))
+    for no, text, _ in around:
+        m = _CREDIT.search(text)
+        if m:
+            return Found(m.group(1), no, "a reporter's credit", re.sub(r"\s+", " ", m.group(0)))
+    return None
+
+
+def _headline(around: list, byline: Optional[Found]) -> Optional[Found]:
+    """The line right above a byline before the list, when it reads as a heading: a page's
+    headline, which need not name a year (淄博市建设高品质民生促进共同富裕113项重点任务清单)."""
+    head = [(no, t) for no, t, before in around if before]
+    at = next((i for i, (no, _) in enumerate(head) if byline is not None and no == byline.line), None)
+    if not at:  # no byline before the list, or nothing above it
+        return None
+    no, text = head[at - 1]
+    if len(text) > 60 or ends_sentence(text) or _DATE_FIRST.match(text) or _LABELLED_DATE.search(text):
+        return None
+    return Found(text, no, "the line above its byline")
 
 
 _REPORT_TITLE = re.compile(r"进展情况|完成情况|进展|进度|季度|半年|督查|通报")
@@ -250,11 +348,11 @@ def year_data(city: str, year: int, draft: Draft, facts: dict, source_entry: dic
     d["kind"] = Commented(facts["kind"] or "民生实事", "TODO: check: the source's own name for the list (市办实事, 民生实事, 重点任务清单 …)")
     if report:
         d["#published"] = CommentLines(
-            f"published: YYYY-MM-DD  # TODO: the source is a progress report{' dated ' + str(facts['published']) if facts['published'] else ''}; "
+            f"published: YYYY-MM-DD  # TODO: the source is a progress report{' dated ' + str(facts['published'].value) if facts['published'] else ''}; "
             "the list's own date if a source states it, else leave it out and say why in `note`"
         )
     elif facts["published"]:
-        d["published"] = Commented(facts["published"], "TODO: check: a date found in the source")
+        d["published"] = Commented(facts["published"].value, f"TODO: check: {facts['published'].said()}: the list's date only if the document is the list itself, not a later report on it")
     else:
         d["#published"] = CommentLines("published: YYYY-MM-DD  # TODO: when the list was published; if no source says, leave it out and explain in `inferred`")
     if facts.get("deadline"):
@@ -264,7 +362,10 @@ def year_data(city: str, year: int, draft: Draft, facts: dict, source_entry: dic
     else:
         d["period"] = {"start": dt.date(year, 1, 1), "end": Commented(dt.date(year, 12, 31), "TODO: check: a multi-year plan covers all its years")}
         d["#deadline"] = CommentLines("deadline: YYYY-MM-DD  # TODO: the completion date the source states for every item, if it states one")
-    d["issuer"] = Commented("待填写：发布机关", "TODO: who issued the list")
+    if facts.get("issuer"):
+        d["issuer"] = Commented(facts["issuer"].value, f"TODO: check: {facts['issuer'].said()}, the body that signed the document issuing the list")
+    else:
+        d["issuer"] = Commented("待填写：发布机关", "TODO: who issued the list")
     d["source"] = "list"
     intro = [] if report else summary_lines(draft)
     if intro:
@@ -278,17 +379,33 @@ def year_data(city: str, year: int, draft: Draft, facts: dict, source_entry: dic
     return d
 
 
+def source_facts(facts: dict, today: dt.date) -> dict:
+    """The start of the source's entry: its title (else the page's headline), publisher and
+    date as the document states them, each to check, else placeholders."""
+    title, headline, publisher, published = facts["title"], facts["headline"], facts["publisher"], facts["published"]
+    d: dict = {"id": "list"}
+    if title:
+        d["title"] = Commented(title, "TODO: check: the document's title")
+    elif headline:
+        d["title"] = Commented(headline.value, f"TODO: check: the document's title, {headline.said()}")
+    else:
+        d["title"] = Commented("待填写：来源标题", "TODO: the document's title, verbatim")
+    d["publisher"] = Commented(publisher.value, f"TODO: check: {publisher.said()}") if publisher else Commented("待填写：发布者", "TODO: who published the document")
+    d["date"] = Commented(published.value, f"TODO: check: {published.said()}") if published else Commented(today, "TODO: the document's date (today is only a placeholder)")
+    return d
+
+
 def summary_lines(draft: Draft) -> list:
     """The introduction's sentences, drafted as the list's `summary`."""
     return [t for _, t in draft.intro if ends_sentence(t) and len(t) >= 20]
 
 
 def unused_intro(draft: Draft, facts: dict) -> list:
-    """Lines before the list that the draft put nowhere (not the title, the date line or the
-    summary): listed with the lines not placed, so that nothing is lost unseen. A progress
-    report's introduction is its own: all of it is listed."""
+    """Lines before the list that the draft put nowhere (not the title, a date line, a line a
+    fact was read from or the summary): listed with the lines not placed, so that nothing is
+    lost unseen. A progress report's introduction is its own: all of it is listed."""
     used = set() if facts.get("report") else set(summary_lines(draft)) | {facts["title"]}
-    return [(no, t) for no, t in draft.intro if t not in used and not _DATE_LINE.match(t)]
+    return [(no, t) for no, t in draft.intro if t not in used and no not in facts["used"] and not _DATE_LINE.match(t)]
 
 
 def _section_data(s: SectionDraft) -> dict:
