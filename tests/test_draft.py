@@ -344,7 +344,7 @@ def test_a_metric_drops_manner_words_for_whom_before_a_light_verb_and_where(text
         ("打造集医疗、康复、文娱等功能于一体的高端养老服务综合体3处以上", "高端养老服务综合体"),
         ("有入住意愿的特困老年人集中供养率达到100%", "有入住意愿的特困老年人集中供养率"),  # of a share: says of whom
         ("建设以助餐功能为主的社区养老服务站500处", "以助餐功能为主的社区养老服务站"),  # says which kind
-        ("完成生活污水治理的行政村达到50%以上", "生活污水治理的行政村"),  # not a clause of being or having
+        ("完成生活污水治理的行政村50个", "生活污水治理的行政村"),  # not a clause of being or having
     ],
 )
 def test_a_metric_drops_a_clause_of_being_or_having_before_的(text, metric):
@@ -361,6 +361,24 @@ def test_a_metric_drops_a_clause_of_being_or_having_before_的(text, metric):
     ],
 )
 def test_a_figure_before_X的Y_counts_X_and_its_metric_ends_with_X(text, metric):
+    (seg,) = quantities.segments(text)
+    assert quantities.metrics_for(text, seg.quantities, seg.start) == [metric]
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("实现公立医疗机构100%全覆盖", "公立医疗机构覆盖率"),
+        ("农村快递服务覆盖全市100%行政村", "农村快递服务行政村覆盖率"),
+        ("最低工资标准平均上调15%左右", "最低工资标准平均上调幅度"),
+        ("退休人员提高5个百分点", "退休人员提高幅度"),
+        ("省级一类以上幼儿园达到60%以上", "省级一类以上幼儿园占比"),
+        ("目标儿童覆盖率达到90%", "目标儿童覆盖率"),  # already a rate
+        ("新登记市场主体年均增长10%", "新登记市场主体年均增长"),
+        ("省级一类以上幼儿园60所", "省级一类以上幼儿园"),  # not a percentage
+    ],
+)
+def test_the_metric_of_a_percentage_says_whether_it_is_a_rate_a_change_or_a_share(text, metric):
     (seg,) = quantities.segments(text)
     assert quantities.metrics_for(text, seg.quantities, seg.start) == [metric]
 

@@ -26,7 +26,8 @@ One parser for the tools that read official text: `draft` (targets of a pledge) 
   For whom, before a verb that only carries the next one, is what it is of (为困难家庭实施无障碍
   改造 → 困难家庭无障碍改造); 新增建设 is 新增; a clause of being or having before 的 only
   describes (存在安全隐患的井盖 → 井盖; kept for a share, where it says of whom); a figure before
-  X的Y counts X, which ends the name (改造100个村庄的供水管网 → 供水管网改造村庄).
+  X的Y counts X, which ends the name (改造100个村庄的供水管网 → 供水管网改造村庄). A percentage
+  is named as a rate (全覆盖 → 覆盖率), a change (上调 → 上调幅度) or else a share (…幼儿园占比).
 """
 
 from __future__ import annotations
@@ -392,7 +393,24 @@ def metrics_for(segment_text: str, quantities: list, offset: int) -> list:
     series = _series(base, len(main)) if len(main) >= 2 else None
     for k, q in enumerate(main):
         names[id(q)] = series[k] if series else base
-    return [names[id(q)] for q in quantities]
+    return [_of_a_percentage(names[id(q)], q.unit) for q in quantities]
+
+
+_CHANGE = re.compile(r"(?:提高|提升|上调|降低|下调|下降)$")
+_RATIO = re.compile(r"(?:率|比例|比重|占比|幅度|增长|增速|量|额|标准|指数)$")
+
+
+def _of_a_percentage(metric: str, unit: str) -> str:
+    """A percentage is a rate, a change or a share, and its name says which: 公立医疗机构全覆盖
+    → 公立医疗机构覆盖率, 最低工资标准平均上调 → …上调幅度, 省级一类以上幼儿园 → …幼儿园占比."""
+    if unit not in ("%", "个百分点") or not metric or _RATIO.search(metric):
+        return metric
+    if _CHANGE.search(metric):
+        return metric + "幅度"
+    if unit != "%":
+        return metric
+    covers = re.fullmatch(r"(.*?)全?覆盖(?:全市|全县|全区)?(.*)", metric)
+    return covers.group(1) + covers.group(2) + "覆盖率" if covers else metric + "占比"
 
 
 def _series(metric: str, n: int) -> Optional[list]:
