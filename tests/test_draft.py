@@ -328,6 +328,7 @@ def test_a_metric_drops_opening_time_frames_hedges_and_verbs_of_doing_but_keeps_
         ("新增建设电动自行车充电口1.67万个", "新增电动自行车充电口"),  # 建设 after 新增 repeats it
         ("开工建设城镇消防站3座", "开工建设城镇消防站"),  # … but 开工建设 is one phrase
         ("在老城区、学校、医院等停车难区域布局50个公共停车场项目", "公共停车场项目"),  # where it is done
+        ("在职职工、退休人员实施免费体检2万人次", "在职职工、退休人员实施免费体检"),  # 在职 is no 在…
     ],
 )
 def test_a_metric_drops_manner_words_for_whom_before_a_light_verb_and_where(text, metric):
