@@ -377,11 +377,18 @@ def test_a_figure_before_X的Y_counts_X_and_its_metric_ends_with_X(text, metric)
         ("目标儿童覆盖率达到90%", "目标儿童覆盖率"),  # already a rate
         ("新登记市场主体年均增长10%", "新登记市场主体年均增长"),
         ("省级一类以上幼儿园60所", "省级一类以上幼儿园"),  # not a percentage
+        ("农村规模化供水服务人口稳定在96%以上", "农村规模化供水服务人口占比"),
     ],
 )
 def test_the_metric_of_a_percentage_says_whether_it_is_a_rate_a_change_or_a_share(text, metric):
     (seg,) = quantities.segments(text)
     assert quantities.metrics_for(text, seg.quantities, seg.start) == [metric]
+
+
+def test_a_percentage_beside_other_figures_of_its_words_is_left_to_the_maintainer():
+    text = "学校安防建设实现“4个100%”"
+    (seg,) = quantities.segments(text)
+    assert quantities.metrics_for(text, seg.quantities, seg.start) == ["学校安防建设实现", "学校安防建设实现"]  # (the draft numbers them and asks)
 
 
 def test_a_metric_of_按X的比例给予救助_is_the_救助比例():

@@ -27,7 +27,8 @@ One parser for the tools that read official text: `draft` (targets of a pledge) 
   改造 → 困难家庭无障碍改造); 新增建设 is 新增; a clause of being or having before 的 only
   describes (存在安全隐患的井盖 → 井盖; kept for a share, where it says of whom); a figure before
   X的Y counts X, which ends the name (改造100个村庄的供水管网 → 供水管网改造村庄). A percentage
-  is named as a rate (全覆盖 → 覆盖率), a change (上调 → 上调幅度) or else a share (…幼儿园占比).
+  alone in its segment is named as a rate (全覆盖 → 覆盖率), a change (上调 → 上调幅度) or else a
+  share (…幼儿园占比).
 """
 
 from __future__ import annotations
@@ -297,7 +298,7 @@ _LEADING_WORDS = re.compile(
 _FOR_WHOM = re.compile(r"^[对为]([^，,；;]{2,20}?)(?:实施|进行|开展)(?=[\u4e00-\u9fff]{2})")
 # 新增建设电动自行车充电口 → 新增电动自行车充电口: 建设 after 新增/新开工 repeats what they say.
 _BUILD_AFTER_NEW = re.compile(r"^(新增|新开工)建设(?=[\u4e00-\u9fff]{2})")
-_TRAILING_WORDS = re.compile(r"(?:分别|达到|提高到|提高至|提升到|提升至|增加到|增加至|降低到|降低至|扩大至|扩大到|预计|任务|达|为|至|到)$")
+_TRAILING_WORDS = re.compile(r"(?:分别|达到|提高到|提高至|提升到|提升至|增加到|增加至|降低到|降低至|扩大至|扩大到|稳定在|保持在|预计|任务|达|为|至|到)$")
 
 
 def _without_asides(text: str) -> str:
@@ -343,7 +344,7 @@ def _tidy(rest: str) -> str:
     previous = None
     while previous != rest:
         previous = rest
-        rest = re.sub(r"^[的、和及与，,]+|[的、和及与等，,]+$", "", rest)
+        rest = re.sub(r"^[的、和及与，,]+|[的、和及与等，,]+$|“”", "", rest)  # (“”: a quoted figure, 实现“4个100%”)
         rest = strip_leading(_TRAILING_WORDS.sub("", rest))
     return rest
 
@@ -393,6 +394,8 @@ def metrics_for(segment_text: str, quantities: list, offset: int) -> list:
     series = _series(base, len(main)) if len(main) >= 2 else None
     for k, q in enumerate(main):
         names[id(q)] = series[k] if series else base
+    if len(quantities) > 1:  # (各补助50%, “4个100%”: a percentage beside other figures is a part of them)
+        return [names[id(q)] for q in quantities]
     return [_of_a_percentage(names[id(q)], q.unit) for q in quantities]
 
 
@@ -401,7 +404,7 @@ _RATIO = re.compile(r"(?:率|比例|比重|占比|幅度|增长|增速|量|额|�
 
 
 def _of_a_percentage(metric: str, unit: str) -> str:
-    """A percentage is a rate, a change or a share, and its name says which: 公立医疗机构全覆盖
+    """A percentage alone in its segment is a rate, a change or a share, and its name says which: 公立医疗机构全覆盖
     → 公立医疗机构覆盖率, 最低工资标准平均上调 → …上调幅度, 省级一类以上幼儿园 → …幼儿园占比."""
     if unit not in ("%", "个百分点") or not metric or _RATIO.search(metric):
         return metric
