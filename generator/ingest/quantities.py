@@ -23,8 +23,14 @@ One parser for the tools that read official text: `draft` (targets of a pledge) 
   otherwise `exactly`. 达到 and 达 are not qualifiers: 签约率达到75% is exactly 75 (达到75%以上
   is at_least, from 以上).
 - **Clauses and metrics**: nothing inside brackets is split; a metric is a segment's words
-  without its quantities, asides and the opening words that name nothing (年内, 争取, 完成 …;
-  新增 stays), with one name per member of a series (一、二、三级… → 一级…, 二级…).
+  without its quantities, asides and the opening words that name nothing (年内, 争取, 加快, 完成,
+  在…布局 …; 新增 stays), with one name per member of a series (一、二、三级… → 一级…, 二级…).
+  For whom, before a verb that only carries the next one, is what it is of (为困难家庭实施无障碍
+  改造 → 困难家庭无障碍改造); 新增建设 is 新增; a clause of being or having before 的 only
+  describes (存在安全隐患的井盖 → 井盖; kept for a share, where it says of whom); a figure before
+  X的Y counts X, which ends the name (改造100个村庄的供水管网 → 供水管网改造村庄). A percentage
+  alone in its segment is named as a rate (全覆盖 → 覆盖率), a change (上调 → 上调幅度) or else a
+  share (…幼儿园占比).
 """
 
 from __future__ import annotations
@@ -344,14 +350,21 @@ def _has_words(text: str, start: int, end: int, inside: list) -> bool:
 
 
 # Words that open a clause but name nothing it counts: time frames (年内, 2024年底), hedges
-# (力争, 争取, 预计), scope (全市, 其中) and the verbs of doing (实现, 完成, 建设 …). 新增, 新建,
-# 培训, 改造 stay: they are part of official metric names (新增托位).
+# (力争, 争取, 预计), scope (全市, 其中), manner (加快, 大力, 精心, 分批分类) and the verbs of doing
+# (实现, 完成, 建设 …). 新增, 新建, 培训, 改造 stay: they are part of official metric names (新增托位).
 _LEADING_WORDS = re.compile(
     r"^(?:\d{4}年(?:底|末|内)?前?|到\d{4}年底?|年内|(?:[一二三四五两]年内|[一二三四五两]年|当年|全年)(?=[\u4e00-\u9fff]{3})|"
-    r"全市|全县|全区|其中|将|力争|争取|确保|预计|计划|可|进一步|各类|实现|完成|建设|建成|实施|开展|打造|推进|推动|累计|举办|举行|开办|筹集|发布|培育|形成|"
-    r"在[^、，,的]{2,16}?(?:院内|内)?(?=建设|新建|增设|实施|开展|打造|建成|布局))"
+    r"全市|全县|全区|其中|将|力争|争取|确保|保障|预计|计划|可|进一步|各类|"
+    r"加快|持续|深入|积极|全面|继续|着力|大力|精心|逐步|分批|分类|"
+    r"实现|完成|建设|建成|实施|开展|打造|推进|推动|累计|举办|举行|开办|筹集|发布|培育|形成|布局|"
+    r"在(?!职)[^，,的]{2,30}?(?:院内|内)?(?=建设|新建|增设|实施|开展|打造|建成|布局|培育))"
 )
-_TRAILING_WORDS = re.compile(r"(?:分别|达到|提高到|提高至|提升到|提升至|增加到|增加至|降低到|降低至|扩大至|扩大到|预计|任务|达|为|至|到)$")
+# 为困难残疾人家庭实施无障碍改造 → 困难残疾人家庭无障碍改造: for whom (对/为 …) before a verb that
+# only carries the one after it (实施, 进行, 开展) is what the metric is of.
+_FOR_WHOM = re.compile(r"^[对为]([^，,；;]{2,20}?)(?:实施|进行|开展)(?=[\u4e00-\u9fff]{2})")
+# 新增建设电动自行车充电口 → 新增电动自行车充电口: 建设 after 新增/新开工 repeats what they say.
+_BUILD_AFTER_NEW = re.compile(r"^(新增|新开工)建设(?=[\u4e00-\u9fff]{2})")
+_TRAILING_WORDS = re.compile(r"(?:分别|达到|提高到|提高至|提升到|提升至|增加到|增加至|降低到|降低至|扩大至|扩大到|稳定在|保持在|预计|任务|达|为|至|到)$")
 
 
 def _without_asides(text: str) -> str:
@@ -376,15 +389,17 @@ def _without_asides(text: str) -> str:
     return "".join(out)
 
 
-def strip_leading(text: str) -> str:
-    """text without its opening time frames, hedges and verbs of doing (年内完成小区改造 →
-    小区改造), as long as three characters remain."""
+def strip_leading(text: str, keep: int = 3) -> str:
+    """text without its opening time frames, hedges, manner words and verbs of doing (年内完成
+    小区改造 → 小区改造), as long as `keep` characters remain; 对/为 X 实施 Y → X Y, 新增建设 → 新增."""
     previous = None
     while previous != text:
         previous = text
         m = _LEADING_WORDS.match(text)
-        if m and len(text) - m.end() >= 3:
+        if m and len(text) - m.end() >= keep:
             text = text[m.end() :]
+        text = _FOR_WHOM.sub(r"\1", text)
+        text = _BUILD_AFTER_NEW.sub(r"\1", text)
     return text
 
 
@@ -395,9 +410,20 @@ def _tidy(rest: str) -> str:
     previous = None
     while previous != rest:
         previous = rest
-        rest = re.sub(r"^[的、和及与，,]+|[的、和及与等，,]+$", "", rest)
+        rest = re.sub(r"^[的、和及与，,]+|[的、和及与等，,]+$|“”", "", rest)  # (“”: a quoted figure, 实现“4个100%”)
         rest = strip_leading(_TRAILING_WORDS.sub("", rest))
     return rest
+
+
+_FIGURE = "\ue000"  # where a quantity was cut out of a metric, until the rules below have read it
+# 存在安全隐患的井盖 → 井盖: a clause of being or having (存在, 具有, 符合, 集…于一体, 全省领先)
+# before 的 describes what is counted; it does not name it. (以助餐功能为主的 says which kind: it stays.)
+_DESCRIBING = re.compile(
+    rf"(?:(?<![所现没享含占具拥])有|具有|具备|拥有|存在|符合|地处|位于|集[^的，,{_FIGURE}]{{1,20}}于一体)"
+    rf"[^的，,{_FIGURE}]{{0,20}}的|[^的，,、{_FIGURE}]{{2}}(?:领先|一流)的"
+)
+# 改造100个村庄的村内供水管网 → 村内供水管网改造村庄: a figure before X的Y counts X.
+_COUNTS_MODIFIER = re.compile(rf"([^{_FIGURE}]*){_FIGURE}([^{_FIGURE}的、，,]{{1,4}})的([^{_FIGURE}]{{2,}})")
 
 
 def metric_of(segment_text: str, quantities: list, offset: int) -> str:
@@ -407,10 +433,15 @@ def metric_of(segment_text: str, quantities: list, offset: int) -> str:
     rest = segment_text
     cuts = [(q.start - offset, q.end - offset) for q in quantities] + _baselines(segment_text)
     for a, b in sorted(cuts, reverse=True):
-        rest = rest[:a] + " " + rest[b:]
+        rest = rest[:a] + _FIGURE + rest[b:]
     rest = re.sub(r"\s+", "", _without_asides(rest))
-    rest = re.sub(r"按(?:照)?的?(比例|标准)(?:给予|予以)(\w{1,4})$", r"\2\1", rest)  # 按90%的比例给予救助 → 救助比例
-    return _tidy(rest)[:60]
+    rest = re.sub(rf"按(?:照)?{_FIGURE}?的?(比例|标准)(?:给予|予以)(\w{{1,4}})$", r"\2\1", rest)  # 按90%的比例给予救助 → 救助比例
+    if not any(q.unit in ("%", "个百分点") for q in quantities):  # (of a share, the clause says of whom: 有入住意愿的老年人)
+        rest = _DESCRIBING.sub("", rest)
+    counted = _COUNTS_MODIFIER.fullmatch(rest)
+    if counted:
+        rest = counted.group(3) + strip_leading(counted.group(1), keep=0) + counted.group(2)
+    return _tidy(rest.replace(_FIGURE, ""))[:60]
 
 
 def metrics_for(segment_text: str, quantities: list, offset: int) -> list:
@@ -429,7 +460,26 @@ def metrics_for(segment_text: str, quantities: list, offset: int) -> list:
     series = _series(base, len(main)) if len(main) >= 2 else None
     for k, q in enumerate(main):
         names[id(q)] = series[k] if series else base
-    return [names[id(q)] for q in quantities]
+    if len(quantities) > 1:  # (各补助50%, “4个100%”: a percentage beside other figures is a part of them)
+        return [names[id(q)] for q in quantities]
+    return [_of_a_percentage(names[id(q)], q.unit) for q in quantities]
+
+
+_CHANGE = re.compile(r"(?:提高|提升|上调|降低|下调|下降)$")
+_RATIO = re.compile(r"(?:率|比例|比重|占比|幅度|增长|增速|量|额|标准|指数)$")
+
+
+def _of_a_percentage(metric: str, unit: str) -> str:
+    """A percentage alone in its segment is a rate, a change or a share, and its name says which: 公立医疗机构全覆盖
+    → 公立医疗机构覆盖率, 最低工资标准平均上调 → …上调幅度, 省级一类以上幼儿园 → …幼儿园占比."""
+    if unit not in ("%", "个百分点") or not metric or _RATIO.search(metric):
+        return metric
+    if _CHANGE.search(metric):
+        return metric + "幅度"
+    if unit != "%":
+        return metric
+    covers = re.fullmatch(r"(.*?)全?覆盖(?:全市|全县|全区)?(.*)", metric)
+    return covers.group(1) + covers.group(2) + "覆盖率" if covers else metric + "占比"
 
 
 def _series(metric: str, n: int) -> Optional[list]:

@@ -153,9 +153,9 @@ def share_parent_targets(node: Node) -> None:
             node.children[i].targets.append(copy)
 
 
-# Opening words a short title does without: verbs of doing, hedges, time frames (the rest of
-# quantities.py's leading words, plus 做好, 加快 …). 提升, 加强, 新增, 新建 stay: they say what changes.
-_TITLE_LEADING = re.compile(r"^(?:做好|加快|持续|深入|积极|全面|继续|着力|大力|启动|推行)")
+# Opening words a short title does without: verbs of doing, hedges, time frames, manner (the rest of
+# quantities.py's leading words, plus 做好, 启动, 推行). 提升, 加强, 新增, 新建 stay: they say what changes.
+_TITLE_LEADING = re.compile(r"^(?:做好|启动|推行)")
 _TITLE_TRAILING = re.compile(r"(?:方面|工作|项目|任务|行动|建设)$")
 TITLE_MAX = 20
 
