@@ -16,7 +16,7 @@ def results():
 
 
 # list -> (most decisions left, most estimated minutes per 30 items accepting the suggestions)
-CEILINGS = {"qingdao 2024": (28, 23), "qingdao 2021": (13, 20), "zibo 2022": (63, 24), "yichang 2024": (25, 21), "qixia 2024": (25, 27)}
+CEILINGS = {"qingdao 2024": (27, 23), "qingdao 2021": (11, 20), "zibo 2022": (61, 24), "yichang 2024": (22, 21), "qixia 2024": (24, 26)}
 
 
 @pytest.mark.parametrize("name", list(CEILINGS))
@@ -24,8 +24,8 @@ def test_a_seed_drafted_from_its_raw_capture_keeps_the_measured_floors(results, 
     r = results[name]
     assert (r["structure"], r["texts"]) == (1.0, 1.0)
     assert r["not_verbatim"] == []
-    assert r["targets"] >= 0.96
-    assert r["metrics"] >= 0.45
+    assert r["targets"] >= 0.99
+    assert r["metrics"] >= 0.55
     most_decisions, most_minutes = CEILINGS[name]
     assert r["decisions"] <= most_decisions
     assert r["minutes_per_30"] <= most_minutes
