@@ -31,16 +31,24 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 class _StashBlocks(Preprocessor):
     def run(self, lines: list) -> list:
         chunks = _BLANK_LINES.split("\n".join(lines))
-        out = []
+        out: list = []
+        blocks: list = []  # blocks in a row, stored as one: Markdown then has one paragraph to skip, not many
         for k, chunk in enumerate(chunks):
+            if chunk.startswith("<") and self._whole_block(chunk):
+                blocks.append(chunk)
+                continue
+            self._store(blocks, out)
             if chunk.startswith("<"):
-                if not self._whole_block(chunk):
-                    out += chunks[k:]  # Python-Markdown's own html_block reads the rest
-                    break
-                out.append(self.md.htmlStash.store(chunk + "\n"))
-            else:
-                out.append(chunk)  # a heading or a Markdown paragraph
+                out += chunks[k:]  # Python-Markdown's own html_block reads the rest
+                break
+            out.append(chunk)  # a heading or a Markdown paragraph
+        self._store(blocks, out)
         return "\n\n".join(out).split("\n")
+
+    def _store(self, blocks: list, out: list) -> None:
+        if blocks:
+            out.append(self.md.htmlStash.store("\n\n".join(blocks) + "\n"))
+            blocks.clear()
 
     def _whole_block(self, chunk: str) -> bool:
         first = _FIRST_TAG.match(chunk)
