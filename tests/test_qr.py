@@ -126,3 +126,21 @@ def test_every_download_button_on_the_data_page_fetches_its_file(browser, site_s
         assert page.locator(".ml-downloads .md-button").first.is_visible()
     finally:
         context.close()
+
+
+def test_a_code_kept_on_disk_is_the_code_drawn_afresh(tmp_path, monkeypatch):
+    """qr.cache_in: the second build reads each code back instead of drawing it, byte for byte
+    the same, and a URL never gets another URL's code."""
+    url, other = "https://example.org/qingdao/2024/6-3/", "https://example.org/qingdao/2024/6-4/"
+    fresh = qr.svg.__wrapped__(url)
+    qr.cache_in(tmp_path / "qr")
+    try:
+        assert qr.svg.__wrapped__(url) == fresh  # drawn, then kept
+        assert len(list((tmp_path / "qr").iterdir())) == 1
+        monkeypatch.setattr(qr, "modules", lambda u: pytest.fail(f"{u} drawn again"))
+        assert qr.svg.__wrapped__(url) == fresh  # read back
+        assert decode(qr.svg.__wrapped__(url)) == [url]
+        monkeypatch.undo()
+        assert decode(qr.svg.__wrapped__(other)) == [other]
+    finally:
+        qr.cache_in(None)

@@ -32,9 +32,9 @@ from generator.core.kept import Kept
 from generator.core.problems import Problem
 from generator.core.spool import Spool
 from generator.data import published
-from generator.data.dataset import Dataset, load_dataset
+from generator.data.dataset import CACHE_FOLDER, Dataset, load_dataset
 from generator.exports import downloads as downloads_mod
-from generator.site import feeds, searchindex
+from generator.site import feeds, qr, searchindex
 from generator.site import pages as pages_mod
 
 
@@ -133,6 +133,7 @@ def prepare(
     build_date = derive.build_date([lf.data for lf in ds.lists.values()], env.get("SOURCE_DATE_EPOCH"))
     site = pages_mod.Site(ds, edit_base=edit_base, site_url=site_url, workers=workers, build_date=build_date)
     site.to_html = to_html
+    qr.cache_in(Path(root) / CACHE_FOLDER / "qr")  # beside the data's content cache
     stamps = list_stamps(site, Path(root)) if preview is not None else None
     # the downloads are made before the pages: the data page lists each with its size
     made = downloads_mod.export_files(ds, site_url, workers, build_date, stamps, preview.downloads if preview else None, spool) if shard in (None, "site") else {}
