@@ -42,10 +42,10 @@ from pathlib import Path
 
 from benchmarks import floor, harness, synthetic
 from generator.core import urls
-from generator.data.dataset import load_dataset
+from generator.data.dataset import CACHE_FOLDER, load_dataset
 from generator.data.reading import load_yaml
 from generator.exports import downloads
-from generator.site import feeds
+from generator.site import feeds, qr
 from generator.site import pages as pages_mod
 
 ROOT = harness.ROOT
@@ -68,7 +68,7 @@ class Result:
     rss_parts: dict = field(default_factory=dict)  # process name → peak RSS MB (sampled VmHWM)
     site_mb: float = 0.0
     index_mb: float = 0.0
-    tree_mb: float = 0.0  # the largest sum of the build process tree's resident sizes at one time
+    tree_mb: float = 0.0  # the largest sum of the build process tree's proportional set sizes (PSS) at one time
     serve_dirty_s: list = field(default_factory=list)  # `mkdocs serve --dirty`, as `make serve` runs it
     page_kb: float = 0.0  # mean size of a built item page
     floor_page_kb: float = 0.0
@@ -125,6 +125,7 @@ def measure_generator(root: Path, r: Result) -> None:
         r.notes.append(f"{len(ds.warnings)} validator warnings")
     (files, _), r.exports_s = timed(lambda: (downloads.export_files(ds, "https://example.org/"), feeds.feed_files(ds, "https://example.org/")))
     site = pages_mod.Site(ds, site_url="https://example.org/", downloads=files)  # as the plugin does: the data page sizes them
+    qr.cache_in(root / CACHE_FOLDER / "qr")  # as the stage does: the build then finds every code drawn, as the data read
     _, r.pages_s = timed(site.pages)
 
 
@@ -186,7 +187,9 @@ def measure_shards(root: Path, work: Path, r: Result, counts: tuple[int, ...]) -
 
 class PeakSampler(threading.Thread):
     """Peak RSS (VmHWM) per process name of a process and its descendants, and the largest sum
-    of their resident sizes at one time (`tree_peak`, MB), sampled twice a second."""
+    of their proportional set sizes at one time (`tree_peak`, MB), sampled twice a second. PSS,
+    not RSS: forked workers share the parent's pages until they write them, and a sum of RSS
+    counts every shared page once per process."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -217,8 +220,11 @@ class PeakSampler(threading.Thread):
                     continue
                 name_line = re.search(r"^Name:\s*(\S+)", status, re.M)
                 name = name_line.group(1) if name_line else "?"
-                rss = re.search(r"^VmRSS:\s*(\d+) kB", status, re.M)
-                total += int(rss.group(1)) / 1024 if rss else 0
+                try:
+                    pss = re.search(r"^Pss:\s*(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M)
+                except OSError:
+                    continue
+                total += int(pss.group(1)) / 1024 if pss else 0
                 peak = re.search(r"^VmHWM:\s*(\d+) kB", status, re.M)
                 if peak:
                     self.peaks[name] = max(self.peaks.get(name, 0), int(peak.group(1)) / 1024)
