@@ -117,7 +117,7 @@ class Incremental:
         if key == self.site_key:
             for page in generated:
                 if self.pages.get(page.src) == (page.content, page.html):
-                    f = files.get_file_from_path(page.src)
+                    f = files.src_uris.get(page.src)
                     if f is not None:
                         leave_unbuilt(f)
         elif self.pages:  # nav or theme changed: hand-written pages need rendering again too
