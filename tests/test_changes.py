@@ -113,7 +113,7 @@ def test_second_report_against_each_items_previous_entry(pl):
     assert q3.unchanged == []
 
     assert ids(q3.new) == ["1-5"] and q3.new[0].before is None
-    assert brief(q3.new[0].after) == ("2024-q3", "done", 100, 74.8)
+    assert brief(q3.new[0].after) == ("2024-q3", "done", 100, None)  # done: no pace line (derive.shown_pace)
 
     assert ids(q3.missing) == ["1-2"] and q3.missing[0].after is None
     assert brief(q3.missing[0].before) == ("2024-h1", "behind", 20, 49.6)

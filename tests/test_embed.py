@@ -1,5 +1,5 @@
 """An embeddable card (issue 24, point 6): `/<city>/<year>/<id>/embed/` is a small page of its
-own — short title, status badge with its as-of date, target beside the latest figure, permanent
+own — short title, status badge with its as-of date, every target beside its latest figure, permanent
 link — without Material's chrome, that another site puts in an iframe. Tested in Chromium inside
 an iframe of a page on another origin, 320 and 600 px wide, at the snippet's height, the reader's
 system light and dark: it fits without a scroll bar or an empty band, it is light unless the
@@ -15,6 +15,7 @@ import pytest
 
 from benchmarks.harness import serve_folder
 from conftest import all_items
+from generator.site import wording
 from generator.site.pages import embed
 
 
@@ -43,6 +44,25 @@ def test_the_card_is_a_page_of_its_own_with_title_status_figure_and_permalink(bu
     assert tree.xpath("//link[@rel='canonical']/@href")[0].endswith(f"/{city}/{year}/{item.id}/")
     [icon] = tree.xpath("//link[@rel='icon']/@href")  # else a browser asks the host for /favicon.ico
     assert (built_site / city / str(year) / item.id / "embed" / icon).resolve().is_file()
+
+
+def test_the_card_names_every_target_with_its_latest_figure(built_site, ds):
+    """Not only the first: an item that promises five things shows five (青岛 2021 1-1), each with
+    the latest figure reported on it; the item's percent is a line of its own."""
+    seen = 0
+    for city, year, item in all_items(ds):
+        if not item.targets or item.subitems:  # an item with sub-items shows their counts instead
+            continue
+        tree = lxml.html.fromstring((built_site / city / str(year) / item.id / "embed" / "index.html").read_bytes())
+        [shown] = [p.text_content() for p in tree.xpath("//p[@class='ml-embed__figure']") if p.text_content().startswith("目标：")]
+        for t in item.targets:
+            assert wording.plain_target(t) in shown, (city, year, item.id, t.text)
+        seen += len(item.targets) > 1
+    assert seen, "the data has items with several targets"
+    tree = lxml.html.fromstring((built_site / "qingdao" / "2021" / "1-1" / "embed" / "index.html").read_bytes())
+    figures = [p.text_content() for p in tree.xpath("//p[@class='ml-embed__figure']")]
+    assert figures[0].count("（最新报告：") == 5 and figures[0].startswith("目标：城镇新增就业35万人（最新报告：")
+    assert figures[1].startswith("完成 ")
 
 
 def test_files_without_a_head_have_the_favicon_at_the_site_root(built_site):

@@ -217,6 +217,18 @@ def test_the_item_page_shows_the_money_and_the_verdict_with_who_when_and_where(m
     assert "完成投资：1.15亿元（原文：已完成投资1.15亿元）" in timeline
 
 
+def test_a_finished_item_shows_no_pace_line_an_unfinished_one_does(made, vds):
+    """序时进度 says how far an unfinished item should be by now: beside 已完成 it read like a
+    second, lower completion figure (97%), so a done item has none, in the page and the data."""
+    def summary(item_id: str) -> str:
+        return _text(_tree(made[f"shili/2023/{item_id}.md"]).xpath("//div[@class='ml-summary']")[0])
+
+    assert "序时进度" not in summary("1") and "序时进度" not in summary("3")  # done
+    assert "序时进度 97%" in summary("4")  # on track, at 2023-12-20 of the year
+    pl = vds.lists[("shili", 2023)].data
+    assert [derive.latest(i, pl).pace for i in pl.items] == [None, None, None, 97.0]
+
+
 def test_the_list_page_adds_up_only_when_all_state_it_and_lists_the_verdict(made, ds):
     tree = _tree(made["shili/2023/index.md"])
     facts = {_text(dt): _text(dt.getnext()) for dt in tree.xpath("//dl[@class='ml-facts']/dt")}

@@ -203,8 +203,11 @@ def test_never_reported_items_count_from_the_lists_publication_and_finished_ones
 def test_stale_items_are_counted_per_list(ds):
     for key, lf in ds.lists.items():
         n = derive.stale_count(lf.data, LATER)
-        done = sum(1 for i, p in derive.leaves(lf.data.items) if derive.latest(i, lf.data, p).status in derive.FINISHED)
-        assert n == len(derive.leaves(lf.data.items)) - done, key  # after every deadline: all but the finished
+        statuses = [derive.latest(i, lf.data, p).status for i, p in derive.leaves(lf.data.items)]
+        done = sum(1 for s in statuses if s in derive.FINISHED)
+        unreported = statuses.count("none")  # counted once, as 暂无进展报告, not again as stale
+        assert n == len(statuses) - done - unreported, key  # after every deadline: all reported but the finished
+    assert derive.stale_count(ds.lists[("zibo", 2022)].data, LATER) == 0  # no report at all: nothing stale to count
 
 
 def test_an_inferred_deadline_is_known_as_such(ds):
@@ -323,7 +326,7 @@ def test_stale_and_assessed_statuses_are_labelled_in_lists_and_counted(ds, rende
     for (city, year), lf in ds.lists.items():
         md = rendered[urls.city_year_src(city, year)]
         n = derive.stale_count(lf.data, LATER)
-        assert f"其中信息已过时 <strong>{n}</strong> 项" in md
+        assert (f"其中信息已过时 <strong>{n}</strong> 项" in md) if n else ("其中信息已过时" not in md), (city, year)
         rows = [r for r in md.splitlines() if r.startswith('<tr class="ml-ptable__row ')]
         flat = list(walk_items(lf.data.items))
         assert len(rows) == len(flat)
@@ -332,6 +335,9 @@ def test_stale_and_assessed_statuses_are_labelled_in_lists_and_counted(ds, rende
             assert ('class="ml-stale"' in row) == derive.freshness(item, lf.data, parent, lt, LATER).stale, (city, year, item.id)
             assert ('class="ml-assessed"' in row) == lt.assessed, (city, year, item.id)
     assert "其中信息已过时" in rendered["index.md"] and "其中信息已过时" in rendered["qingdao/index.md"]
+    # a list no report mentions says so once: 暂无进展报告 113, not also 信息已过时 113 (淄博 2022)
+    zibo = rendered["index.md"].split('aria-label="淄博2022年状态分布', 1)[1].split("</ul>", 1)[0]
+    assert "暂无进展报告 <strong>113</strong>" in zibo and "过时" not in zibo
 
 
 def test_citations_carry_status_and_date_and_name_each_document_once(ds, rendered):
@@ -428,8 +434,9 @@ def test_stale_and_assessment_labels_show_on_the_affected_items_of_every_list(br
             assert (assessed.count() == 1 and assessed.is_visible()) == lt.assessed, f"{city}/{year}/{item.id}: assessment label"
             n_assessed += lt.assessed
         assert n_stale, f"{city}/{year}: no stale item at {LATER}"
-        legend = pg.locator(".ml-legend__stale")
-        assert legend.is_visible() and str(derive.stale_count(pl, LATER)) in legend.inner_text()
+        legend, n = pg.locator(".ml-legend__stale"), derive.stale_count(pl, LATER)
+        assert legend.count() == (1 if n else 0), f"{city}/{year}: 其中信息已过时 only for reported items"
+        assert not n or (legend.is_visible() and str(n) in legend.inner_text())
         if key == ("qingdao", 2021):
             assert n_assessed == len(flat), "every status of 青岛 2021 is the site's assessment or summary"
         # the item page says why, in words, with the rule one click away

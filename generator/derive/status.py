@@ -61,7 +61,7 @@ class Latest:
     status: str  # a Status value, or "none" when no report mentions the item
     status_text: str | None
     percent: float | None  # reported (or computed) percent of target, see entry_percent
-    pace: float | None  # expected percent at the report's as_of date
+    pace: float | None  # expected percent at the report's as_of date; None when finished (shown_pace)
     report: model.Report | None
     entry: model.Progress | None
     basis: str = "none"  # who said it: see Judgement.basis
@@ -158,7 +158,7 @@ def _summarise_children(item: model.Item, pl: model.PledgeList) -> Latest:
     worst = max(kids, key=lambda k: _SEVERITY[k.status])
     report, newest = max(reported, key=lambda rk: rk[0].as_of)
     reason = f"本站按{len(kids)}个子项中最不利的状态概括"
-    return Latest(worst.status, None, None, newest.pace, report, None, SUMMARY, reason, None, RULE_SUBITEMS)
+    return Latest(worst.status, None, None, shown_pace(worst.status, newest.pace), report, None, SUMMARY, reason, None, RULE_SUBITEMS)
 
 
 PACE_TOLERANCE = 10.0
@@ -166,6 +166,13 @@ PACE_TOLERANCE = 10.0
 evenly over the year, so a small gap is not news (see the methodology page)."""
 
 FINISHED = ("done", "cancelled")  # never flagged: there is nothing left to fall behind on
+
+
+def shown_pace(status: str, pace: float | None) -> float | None:
+    """The pace line an item carries (bar, summary, changes, downloads): 序时进度 says how far an
+    unfinished item should be by now, so a finished one (done, cancelled) has none — shown
+    alone beside 已完成 it read like a second, lower completion figure."""
+    return None if status in FINISHED else pace
 
 OFFICIAL = "official"  # the report's own status words for the item (status_text): the city's status
 ASSESSED = "assessed"  # no status words: the status is ours, by the rule in `assess`
@@ -187,7 +194,7 @@ class Judgement:
     status: str
     basis: str  # OFFICIAL, ASSESSED or SUMMARY
     percent: float | None  # the bar (entry_percent)
-    pace: float | None  # the bar's pace line (expected_pace at the report's as_of)
+    pace: float | None  # the bar's pace line (expected_pace at the report's as_of; shown_pace)
     reason: str | None = None  # ours, one line: why this status (ASSESSED, SUMMARY)
     note: str | None = None  # ours: an official status the pace line seems to contradict
     rule: str | None = None  # methodology anchor of the rule that decided it
@@ -246,9 +253,10 @@ def judge(item: model.Item, entry: model.Progress, pl: model.PledgeList, parent:
     percent = entry_percent(item, entry)
     if entry.status_text:
         note = _official_note(entry.status.value, entry.status_text, percent, pace)
-        return Judgement(entry.status.value, OFFICIAL, percent, pace, None, note, RULE_ASSESSMENT if note else None)
+        status = entry.status.value
+        return Judgement(status, OFFICIAL, percent, shown_pace(status, pace), None, note, RULE_ASSESSMENT if note else None)
     status, reason = assess(percent, pace, report.as_of, deadline, entry.status.value)
-    return Judgement(status, ASSESSED, percent, pace, reason, None, RULE_ASSESSMENT)
+    return Judgement(status, ASSESSED, percent, shown_pace(status, pace), reason, None, RULE_ASSESSMENT)
 
 
 

@@ -184,13 +184,6 @@ def embed_page(site: Site, lf: ListFile, item, parent) -> Page:
     pl = lf.data
     facts = derive.item_facts(item, pl, parent, site.build_date)
     latest = facts.latest
-    figure = None
-    for t in item.targets:
-        m = derive.target_measure(t, latest.entry)
-        if m is not None or figure is None:
-            figure = EmbedFigure(wording.plain_target(t), derive.format_measure(m) if m else "")
-        if m is not None:
-            break
     return site.render_file(
         "embed.html.j2",
         urls.item_embed_src(pl.city, pl.year, item.id),
@@ -201,10 +194,20 @@ def embed_page(site: Site, lf: ListFile, item, parent) -> Page:
         latest=latest,
         fresh=facts.fresh,
         rollup=facts.rollup,
-        figure=figure,
+        figures=embed_figures(item, latest),
         permalink=urls.absolute(site.site_url, urls.item(pl.city, pl.year, item.id)),
         build_date=site.build_date,
     )
+
+
+def embed_figures(item: model.Item, latest: derive.Latest) -> list[EmbedFigure]:
+    """Every target of the item, each with the latest figure reported on it: the card once showed
+    only the first (or the first with a figure), which read as if the item promised one thing."""
+    figures = []
+    for t in item.targets:
+        m = derive.target_measure(t, latest.entry)
+        figures.append(EmbedFigure(wording.plain_target(t), derive.format_measure(m) if m else ""))
+    return figures
 
 
 VERDICT_USES = {"vote": "人大代表票决", "satisfaction": "满意度测评"}  # what an item page cites a verdict's source for
