@@ -212,7 +212,7 @@ def _in_words(text: str, baselines: list, arabic: list) -> list:
     """Chinese-numeral quantities (三档, 六个月) of the clauses that state no Arabic figure,
     outside quotation marks and baselines, as `find_quantities`' (quantity, match, words,
     after) tuples."""
-    quoted = _quoted(text)
+    quoted = _depth(text, "“「", "”」")
     out = []
     for c0, c1 in clauses(text):
         if any(c0 <= q.number_start < c1 for q in arabic):
@@ -229,18 +229,6 @@ def _in_words(text: str, baselines: list, arabic: list) -> list:
             q = Quantity(value=cn_number(m.group("num")), unit=m.group("unit"), comparator="exactly", start=q_start, end=q_end, number_start=start, number_end=end)
             out.append((q, m, words.group(1) if words else None, after.group() if after else None))
     return out
-
-
-def _quoted(text: str) -> list:
-    """Whether each character of `text` is inside “…” or 「…」."""
-    inside, depth = [], 0
-    for ch in text:
-        if ch in "”」":
-            depth = max(0, depth - 1)
-        inside.append(depth > 0)
-        if ch in "“「":
-            depth += 1
-    return inside
 
 
 def _comparator(text: str, q: Quantity, m, before_word: Optional[str], after_word: Optional[str]):
@@ -282,12 +270,18 @@ _OPEN, _SHUT = "（(〔【[", "）)〕】]"
 def bracket_depth(text: str) -> list:
     """How deep inside （）/()/〔〕/【】/[] each character of `text` is: nothing inside brackets
     is split (多功能运动场1处(含乒乓球台、篮球场,10套健身器械) is one clause and one segment)."""
+    return _depth(text, _OPEN, _SHUT)
+
+
+def _depth(text: str, opening: str, closing: str) -> list:
+    """How many of `opening` each character of `text` stands inside (brackets, or quotation
+    marks “…”/「…」: a Chinese numeral in quotes is a name, 三个课堂)."""
     depths, depth = [], 0
     for ch in text:
-        if ch in _SHUT:
+        if ch in closing:
             depth = max(0, depth - 1)
         depths.append(depth)
-        if ch in _OPEN:
+        if ch in opening:
             depth += 1
     return depths
 
@@ -415,6 +409,7 @@ def _tidy(rest: str) -> str:
     return rest
 
 
+_SHARES = ("%", "个百分点")  # the units of a share or a change of one
 _FIGURE = "\ue000"  # where a quantity was cut out of a metric, until the rules below have read it
 # 存在安全隐患的井盖 → 井盖: a clause of being or having (存在, 具有, 符合, 集…于一体, 全省领先)
 # before 的 describes what is counted; it does not name it. (以助餐功能为主的 says which kind: it stays.)
@@ -436,7 +431,7 @@ def metric_of(segment_text: str, quantities: list, offset: int) -> str:
         rest = rest[:a] + _FIGURE + rest[b:]
     rest = re.sub(r"\s+", "", _without_asides(rest))
     rest = re.sub(rf"按(?:照)?{_FIGURE}?的?(比例|标准)(?:给予|予以)(\w{{1,4}})$", r"\2\1", rest)  # 按90%的比例给予救助 → 救助比例
-    if not any(q.unit in ("%", "个百分点") for q in quantities):  # (of a share, the clause says of whom: 有入住意愿的老年人)
+    if not any(q.unit in _SHARES for q in quantities):  # (of a share, the clause says of whom: 有入住意愿的老年人)
         rest = _DESCRIBING.sub("", rest)
     counted = _COUNTS_MODIFIER.fullmatch(rest)
     if counted:
@@ -472,7 +467,7 @@ _RATIO = re.compile(r"(?:率|比例|比重|占比|幅度|增长|增速|量|额|�
 def _of_a_percentage(metric: str, unit: str) -> str:
     """A percentage alone in its segment is a rate, a change or a share, and its name says which: 公立医疗机构全覆盖
     → 公立医疗机构覆盖率, 最低工资标准平均上调 → …上调幅度, 省级一类以上幼儿园 → …幼儿园占比."""
-    if unit not in ("%", "个百分点") or not metric or _RATIO.search(metric):
+    if unit not in _SHARES or not metric or _RATIO.search(metric):
         return metric
     if _CHANGE.search(metric):
         return metric + "幅度"
