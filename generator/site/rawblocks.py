@@ -22,7 +22,6 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 _BLANK_LINES = re.compile(r"\n{2,}")
-_FIRST_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
 _OPEN = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
 _CLOSE = re.compile(r"</([a-zA-Z][a-zA-Z0-9]*)")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -51,7 +50,7 @@ class _StashBlocks(Preprocessor):
             blocks.clear()
 
     def _whole_block(self, chunk: str) -> bool:
-        first = _FIRST_TAG.match(chunk)
+        first = _OPEN.match(chunk)
         if not first or first.group(1).lower() in _VOID or not self.md.is_block_level(first.group(1).lower()):
             return False
         opened, closed = Counter(t.lower() for t in _OPEN.findall(chunk)), Counter(t.lower() for t in _CLOSE.findall(chunk))
