@@ -144,3 +144,15 @@ def test_a_code_kept_on_disk_is_the_code_drawn_afresh(tmp_path, monkeypatch):
         assert decode(qr.svg.__wrapped__(other)) == [other]
     finally:
         qr.cache_in(None)
+
+
+def test_a_folder_the_codes_cannot_be_kept_in_only_means_drawing_them(tmp_path):
+    """As the data's content cache: an unwritable cache folder costs time, never the build."""
+    blocker = tmp_path / "qr"
+    blocker.write_text("a file where the folder would be", encoding="utf-8")
+    url = "https://example.org/qingdao/2024/6-3/"
+    qr.cache_in(blocker / "codes")
+    try:
+        assert decode(qr.svg.__wrapped__(url)) == [url]
+    finally:
+        qr.cache_in(None)

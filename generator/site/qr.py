@@ -68,8 +68,11 @@ def _drawn(url: str) -> tuple[int, str]:
     matrix = modules(url)
     size, drawn = len(matrix) + 2 * QUIET_ZONE, path(matrix)
     if file:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        partial = file.with_name(f"{file.name}.{os.getpid()}")  # workers never see a half-written code
-        partial.write_text(f"{size}\n{drawn}", encoding="ascii")
-        partial.replace(file)
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            partial = file.with_name(f"{file.name}.{os.getpid()}")  # workers never see a half-written code
+            partial.write_text(f"{size}\n{drawn}", encoding="ascii")
+            partial.replace(file)
+        except OSError:
+            pass  # a folder we cannot write in: the codes are drawn every time, as the data's cache (reading.ListCache) does
     return size, drawn
