@@ -796,6 +796,18 @@ def test_a_list_whose_title_names_no_report_is_no_progress_report(root):
     assert pl.title == "测试市2024年民生实事项目"
 
 
+def test_a_headline_that_names_a_report_marks_a_progress_report_without_a_year(root):
+    outcome, pl = drafted(root, f"首页 | 新闻中心\n5项已完成!测试市民生实事亮出半年成绩单\n2024-07-27 11:28    测试日报社/测试新闻\n{LIST}")
+    assert "the source is a progress report (its title «5项已完成!测试市民生实事亮出半年成绩单»)" in outcome.summary("x")
+    assert pl.published is None and (pl.sources[0].title, pl.sources[0].date) == ("5项已完成!测试市民生实事亮出半年成绩单", dt.date(2024, 7, 27))  # the date is the report's
+
+
+def test_qingdaos_half_year_report_is_recognised_as_one(root):
+    outcome, pl = drafted(root, source=ROOT / "sources" / "captures" / "001_bf6b56c9ad327146.txt", city="qingdao", year=2021)
+    assert "the source is a progress report (its title «5项已实现年度目标,19项超额完成上半年计划任务!青岛市办实事亮出半年成绩单»)" in outcome.summary("x")
+    assert pl.published is None and pl.title.startswith("待填写")  # 2021-07-27 is the report's date, not the list's
+
+
 def test_a_progress_column_alone_marks_a_progress_report(root):
     table = "序号 | 事项名称 | 任务目标 | 完成情况\n1 | 新增托位 | 新增托位6000个 | 已完成\n2 | 口袋公园 | 建设口袋公园10处 | 推进中\n"
     outcome, _ = drafted(root, table, name="list.md")

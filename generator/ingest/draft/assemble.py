@@ -92,7 +92,7 @@ def list_facts(draft: Draft, lines: list, year: int, today: Optional[dt.date] = 
         if m and due and due.year in (year, year + 1, year + 2):
             deadline = (due, no, m.group(0))
             break
-    report = progress_report(title, before, draft.unused_columns)
+    report = progress_report(title, before, draft.unused_columns, headline)
     issuer = signature[0] if signature and not report else None  # a report's signature is the report's, not the list's
     used = {f.line for f in (published, publisher, headline) if f is not None}
     return {"title": title, "kind": kind, "published": published, "publisher": publisher, "headline": headline, "issuer": issuer, "deadline": deadline, "report": report, "used": used}
@@ -172,11 +172,15 @@ _REPORT_TITLE = re.compile(r"进展情况|完成情况|进展|进度|季度|半�
 _REPORT_COLUMNS = ("进展情况", "完成情况", "工作进展", "完成进度", "进展", "进度")
 
 
-def progress_report(title: Optional[str], before: list, unused_columns: list) -> Optional[str]:
+def progress_report(title: Optional[str], before: list, unused_columns: list, headline: Optional[Found] = None) -> Optional[str]:
     """Why the source is a progress report rather than the list itself (None when it is not):
     its title says 进展情况/完成情况/季度 …, or its table has a 进展情况/完成情况 column. Its
-    title, date and introduction are then the report's, not the list's."""
+    title, date and introduction are then the report's, not the list's. A short line before
+    the list must name a year as well; the page's headline need not (青岛's
+    «…青岛市办实事亮出半年成绩单» is a half-year report)."""
     named = next((t for t in ([title] if title else []) + [t for t in before if len(t) <= 60] if _REPORT_TITLE.search(t) and re.search(r"\d{4}年", t)), None)
+    if named is None and headline is not None and _REPORT_TITLE.search(headline.value):
+        named = headline.value
     columns = [c for c in unused_columns if squash(c) in _REPORT_COLUMNS]
     reasons = ([f"its title «{named}»"] if named else []) + ([f"its table's {'/'.join(columns)} column"] if columns else [])
     return " and ".join(reasons) or None
