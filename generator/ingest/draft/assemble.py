@@ -179,8 +179,8 @@ def progress_report(title: Optional[str], before: list, unused_columns: list, he
     the list must name a year as well; the page's headline need not (青岛's
     «…青岛市办实事亮出半年成绩单» is a half-year report)."""
     named = next((t for t in ([title] if title else []) + [t for t in before if len(t) <= 60] if _REPORT_TITLE.search(t) and re.search(r"\d{4}年", t)), None)
-    if named is None and headline is not None and _REPORT_TITLE.search(headline.value):
-        named = headline.value
+    if named is None and headline is not None and _REPORT_TITLE.search(str(headline.value)):
+        named = str(headline.value)
     columns = [c for c in unused_columns if squash(c) in _REPORT_COLUMNS]
     reasons = ([f"its title «{named}»"] if named else []) + ([f"its table's {'/'.join(columns)} column"] if columns else [])
     return " and ".join(reasons) or None
