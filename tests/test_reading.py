@@ -67,6 +67,32 @@ def test_a_second_load_reads_only_the_edited_year_file_again(tmp_path, monkeypat
     assert all(first.lists[k].data == second.lists[k].data and first.lists[k].lines == second.lists[k].lines for k in unchanged)
 
 
+def test_a_preview_shares_the_unchanged_lists_of_its_previous_load_and_forgets_the_edited_one(tmp_path):
+    """`memo` (what a preview keeps): an unchanged file's list is the very object the last load
+    read; an edited file is read again, and its old contents are dropped from the memo."""
+    root = tmp_path / "root"
+    write_dataset(root, 60)
+    memo: dict = {}
+    first = load_dataset(root, freeze=False, memo=memo)
+    second = load_dataset(root, freeze=False, memo=memo)
+    assert all(second.lists[k].data is first.lists[k].data for k in first.lists)
+    assert all(second.lists[k].links is first.lists[k].links for k in first.lists)
+    remembered = len(memo)
+    assert remembered == 2 * len(first.lists)  # each file's entry and its list
+    edited = sorted((root / "data").glob("*/20*.yml"))[1]
+    key = (edited.parent.name, int(edited.stem))
+    text = edited.read_text(encoding="utf-8")
+    first_words = load_yaml(text).data["items"][0]["text"][:12]
+    edited.write_text(text.replace(first_words, "改动" + first_words, 1), encoding="utf-8")
+    third = load_dataset(root, freeze=False, memo=memo)
+    assert third.errors == []
+    assert third.lists[key].data.items[0].text.startswith("改动")
+    assert first.lists[key].data.items[0].text == load_yaml(text).data["items"][0]["text"]  # the old list is as it was
+    assert all(third.lists[k].data is first.lists[k].data for k in first.lists if k != key)
+    assert len(memo) == remembered  # the edited file's earlier entry is gone, its new one is in
+    assert load_dataset(root).lists[key].data == third.lists[key].data  # without a memo: the same list, read afresh
+
+
 def test_the_cache_gives_the_same_dataset_in_a_new_process_as_reading_everything():
     """Real data and both fixtures: uncached, then twice in fresh processes (filling the
     disk cache, then using it)."""

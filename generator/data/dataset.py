@@ -102,6 +102,7 @@ def load_dataset(
     cache: bool = True,
     freeze: bool = True,
     read_lists: bool = True,
+    memo: dict | None = None,
 ) -> Dataset:
     """Load and check everything under `<root>/data`.
 
@@ -111,9 +112,10 @@ def load_dataset(
     writes it. `cache`: use and fill the content cache (`<root>/.cache/ledger/`).
     `freeze`: the data lives as long as the process (see `_cyclic_gc_paused`); pass False
     where data is loaded again and again (`mkdocs serve`). `read_lists=False`: lists taken
-    from the cache are read back only when asked for (`make validate` needs none of them)."""
+    from the cache are read back only when asked for (`make validate` needs none of them).
+    `memo`: a dict a preview passes to every load, to share unchanged files' lists (ListCache)."""
     root = Path(root)
-    list_cache = ListCache(root / CACHE_FOLDER) if cache else None
+    list_cache = ListCache(root / CACHE_FOLDER, memo) if cache else None
     with _cyclic_gc_paused(freeze=freeze):
         ds = _Loader(root, today or dt.date.today(), _normalise(root, overrides), list_cache).load()
         if read_lists:  # here, while the cycle collector is paused

@@ -108,6 +108,7 @@ class Preview:
     feeds: Kept = field(default_factory=Kept)  # list key → its entries in the site and city feeds, and its own feeds
     search: Kept = field(default_factory=Kept)  # list key → its items' search documents
     converted: dict = field(default_factory=dict)  # src → (digest of its Markdown, Page with its HTML): pages made again but unchanged
+    lists: dict = field(default_factory=dict)  # the content cache's entries and lists as read (ListCache memo): unchanged files are not read again
 
 
 def prepare(
@@ -120,7 +121,7 @@ def prepare(
     every page comes with its HTML, made where the page is made. With `shard` (shards.parse),
     only that shard's pages are made, the others are placeholders; downloads are the site-wide
     shard's. With `spool`, the downloads go to disk as they are made (only sizes stay in memory)."""
-    ds = load_dataset(root, freeze=preview is None)  # a preview loads the data again and again
+    ds = load_dataset(root, freeze=preview is None, memo=preview.lists if preview else None)  # a preview loads the data again and again
     if ds.errors:
         raise Refused(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.", ds.errors)
     try:
