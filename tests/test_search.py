@@ -119,6 +119,13 @@ def test_verify_catches_a_truncated_or_missing_file(tmp_path, ds):
     shard.unlink()
     with pytest.raises(searchindex.IndexBroken, match="missing"):
         searchindex.verify(tmp_path)
+    # a preview checks the files it wrote (it left the others alone, checked when written)
+    shard.write_bytes(files[urls.search_shard(0)])
+    last = urls.search_doc(json.loads(files[urls.search_meta()])["docs"] - 1)
+    (tmp_path / last).write_bytes(files[last][:-3])
+    assert searchindex.verify(tmp_path, written={urls.search_doc(0)}) == 1
+    with pytest.raises(searchindex.IndexBroken, match=last):
+        searchindex.verify(tmp_path, written={urls.search_doc(0), last})
 
 
 def test_a_broken_index_fails_the_build(tmp_path, monkeypatch, caplog):

@@ -211,20 +211,23 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         started = time.perf_counter()
         index = self.stage.search_index()
         index_s = time.perf_counter() - started
+        written = None
         if self.incremental.serving:
-            self._write_files(out, {**self.stage.downloads, **self.stage.feed_files(), **index}, "other")
+            written = self._write_files(out, {**self.stage.downloads, **self.stage.feed_files(), **index}, "other")
         else:
             self.stage.write_other_files(out, index)
         try:
-            searchindex.verify(out)
+            searchindex.verify(out, written)
         except searchindex.IndexBroken as exc:
             raise PluginError(f"the search index written to {out / urls.search_data()} is broken: {exc}") from None
         n_docs = json.loads(index[urls.search_meta()])["docs"]
         log.info("search: indexed %d pages in %.1f s", n_docs, index_s)
 
-    def _write_files(self, out: Path, files: dict[str, bytes], kind: str) -> None:
-        """Write files under the site; a preview rewrites only those an edit changed."""
+    def _write_files(self, out: Path, files: dict[str, bytes], kind: str) -> set[str]:
+        """Write files under the site; a preview rewrites only those an edit changed. Returns
+        the paths written."""
         before = self._written.get(kind, {}) if self.incremental.serving else {}
+        written = set()
         for rel, data in sorted(files.items()):
             path = os.path.join(out, rel)  # os.path, not pathlib: 20,000 files an edit at 10,000 items
             if before.get(rel) == data and os.path.exists(path):
@@ -232,8 +235,10 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "wb") as f:
                 f.write(data)
+            written.add(rel)
         if self.incremental.serving:
             self._written[kind] = files
+        return written
 
     def on_build_error(self, *, error):  # MkDocs calls it for an error in any event from on_config on
         self.incremental.collect_later()

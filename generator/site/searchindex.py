@@ -33,6 +33,7 @@ import json
 import operator
 import unicodedata
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,10 +188,11 @@ def postings(docs: list[Doc]) -> dict[str, tuple[int, str, int]]:
     return {g: (p[0], vlq(p[1:], p[0]), p[-1]) for g, p in found.items()}
 
 
-def _list_part(pl, city, build_date, topics) -> tuple[list[Doc], dict]:
-    """A list's items' documents and their part of the index (what a preview keeps)."""
+def _list_part(pl, city, build_date, topics) -> tuple[list[bytes], str, dict]:
+    """What a preview keeps of a list's items: their documents as written, their status
+    letters, and their part of the index."""
     docs = [item_doc(item, pl, parent, city, build_date, topics) for item, _, parent in walk_items(pl.items)]
-    return docs, postings(docs)
+    return [_json(d.fragment()) for d in docs], "".join(STATUS_LETTERS[d.status] for d in docs), postings(docs)
 
 
 def traditional_map(chars: set[str]) -> str:
@@ -216,19 +218,20 @@ def build(ds, build_date, stamps: dict | None = None, kept: Kept | None = None) 
     items first, grouped by list (a list owns a range of numbers), then list, city and topic
     pages. A preview passes each list's stamp and what it `kept` (core.kept): an unchanged
     list keeps its items' documents and its part of the index."""
-    docs: list[Doc] = []
-    lists, parts = [], []
+    item_files: list[bytes] = []  # each item's document as written
+    lists, parts, status = [], [], []
     for (slug, year), lf in sorted(ds.lists.items()):
         made = functools.partial(_list_part, lf.data, ds.cities[slug], build_date, ds.topics)
-        item_docs, part = reuse(kept, (slug, year), stamps[(slug, year)] if stamps else None, made)
-        lists.append([slug, year, len(docs), len(docs) + len(item_docs)])
-        parts.append((4 * len(docs), part))
-        docs += item_docs
+        written, letters, part = reuse(kept, (slug, year), stamps[(slug, year)] if stamps else None, made)
+        lists.append([slug, year, len(item_files), len(item_files) + len(written)])
+        parts.append((4 * len(item_files), part))
+        item_files += written
+        status.append(letters)
     if kept is not None:
         kept.forget_unused()
-    n_items = len(docs)
-    docs += page_docs(ds)
-    parts.append((4 * n_items, postings(docs[n_items:])))
+    n_items = len(item_files)
+    pages = page_docs(ds)
+    parts.append((4 * n_items, postings(pages)))
     runs: dict[str, list[str]] = defaultdict(list)
     last: dict[str, int] = {}
     for base, part in parts:  # each gram's runs in page order: only their first delta is new
@@ -248,16 +251,18 @@ def build(ds, build_date, stamps: dict | None = None, kept: Kept | None = None) 
     files: dict[str, bytes] = {}
     for i, shard in enumerate(split):
         files[urls.search_shard(i)] = _json(shard)
-    for n, doc in enumerate(docs):
+    for n, data in enumerate(item_files):
+        files[urls.search_doc(n)] = data
+    for n, doc in enumerate(pages, n_items):
         files[urls.search_doc(n)] = _json(doc.fragment())
     meta = {
         "shards": shards,
         "items": n_items,
-        "docs": len(docs),
-        "pages": [[d.kind, d.city, d.year, d.title] for d in docs[n_items:]],  # list, city and topic pages, after the items
+        "docs": n_items + len(pages),
+        "pages": [[d.kind, d.city, d.year, d.title] for d in pages],  # list, city and topic pages, after the items
         "lists": [[ds.cities[slug].name, year, first, end] for slug, year, first, end in lists],
         "cities": sorted([c.name, c.short_name] for c in ds.cities.values()),
-        "status": "".join(STATUS_LETTERS[d.status] for d in docs[:n_items]),
+        "status": "".join(status),
         "statuses": [[STATUS_LETTERS[s], s, derive.STATUS_LABELS[s], derive.STATUS_SYMBOLS[s]] for s in derive.STATUS_ORDER],
         "topics": [[t.name, urls.topic(t.id), [*t.keywords]] for t in ds.topics.values()],
         "synonyms": ds.synonyms,
@@ -279,14 +284,18 @@ class IndexBroken(Exception):
     """A written index file is missing, cut short or different from what was built."""
 
 
-def verify(site_dir: Path) -> int:
+def verify(site_dir: Path, written: Collection[str] | None = None) -> int:
     """Read the index back from the built site against its manifest, then look up the first
-    item's title the way search.js does; returns the number of files checked."""
+    item's title the way search.js does; returns the number of files checked. `written`: only
+    these files were written by this build (a preview leaves unchanged ones alone, and checked
+    them when it wrote them); None: all of them."""
     site = Path(site_dir)
     try:
         manifest = json.loads((site / urls.search_manifest()).read_bytes())
     except (OSError, ValueError) as exc:
         raise IndexBroken(f"{urls.search_manifest()} unreadable: {exc}") from None
+    if written is not None:
+        manifest = {rel: entry for rel, entry in manifest.items() if rel in written}
     for rel, (size, digest) in manifest.items():
         path = site / rel
         data = path.read_bytes() if path.is_file() else None
