@@ -32,3 +32,42 @@ def test_a_local_copy_links_to_its_own_github_remote_or_nowhere(tmp_path, remote
 
 def test_without_git_or_ci_there_are_no_edit_links(tmp_path):
     assert repository_blob_url(tmp_path, {}) is None
+
+
+def test_a_full_build_sets_the_list_pages_html_aside_until_mkdocs_writes_each_page(tmp_path, monkeypatch):
+    """With a spool (every full build), each list page's HTML waits on disk (Page.set_aside),
+    not in memory, and reads back as the very HTML made without it; MkDocs gets a generated
+    page's HTML only in on_page_context, just before it renders that page."""
+    from mkdocs.config import load_config
+
+    from benchmarks.synthetic import write_dataset
+    from conftest import ROOT
+    from generator.core.spool import Spool
+    from generator.site import plugin, stage
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = tmp_path / "root"
+    write_dataset(root, 30)
+    to_html = plugin.markdown_converter(load_config(config_file=str(ROOT / "mkdocs.yml")))
+    in_memory = {p.src: p.html for p in stage.prepare(root, to_html=to_html).pages}
+    (tmp_path / "spool").mkdir()
+    made = stage.prepare(root, to_html=to_html, spool=Spool(tmp_path / "spool"))
+    aside = [p for p in made.pages if p.set_aside is not None]
+    assert len(aside) > 30 and all(p.html is None for p in aside)  # every item page of the 30 items, and the lists' pages
+    assert all(p.body() == in_memory[p.src] for p in made.pages)
+
+    ledger = plugin.LedgerPlugin()
+    ledger.made_html = {p.src: p for p in aside}
+
+    class _File:
+        src_uri = aside[0].src
+
+    class _Page:
+        file, content, toc, present_anchor_ids = _File(), None, None, None
+
+    page = _Page()
+    assert ledger.on_page_content("", page, None, None) == ""
+    assert page.toc is not None and page.present_anchor_ids
+    ledger.on_page_context({}, page, None, None)
+    assert page.content == in_memory[aside[0].src]
+    assert aside[0].set_aside is None  # a full build renders each page once: nothing left to hold

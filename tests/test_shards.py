@@ -65,6 +65,7 @@ def test_the_merged_site_is_the_single_build(tmp_path):
     differ = [f for f in files if (single / f).read_bytes() != (merged / f).read_bytes()]
     assert not differ, differ[:10]
     assert not [p for p in tmp_path.iterdir() if ".parts-" in p.name]
+    assert not list((root / ".cache" / "ledger").glob("downloads-*")), "a build left its spool (downloads, pages' HTML) behind"
 
 
 def test_the_workflow_builds_every_part_and_merges_them():

@@ -5,6 +5,9 @@ stage (generator/site/stage.py), which makes everything. What is left here is Mk
   give mkdocs-redirects its map and the navigation its cities;
 - on_files: add the generated pages in memory (`File.generated`: the fast path, no stale
   files on disk);
+- on_page_content / on_page_context: a generated page's HTML is made already; MkDocs gets
+  it only just before it renders that page (a full build keeps the list pages' HTML on disk
+  until then, Page.set_aside);
 - on_serve: watch data/ so that editing YAML re-renders the site, and make a failed rebuild
   show its problems in the browser instead of leaving requests waiting (serving.py);
 - on_post_build: write the downloads, feeds and the search index next to the pages, and
@@ -60,6 +63,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self.dirty = False
         self._written: dict = {}  # under `mkdocs serve`: kind → {path: bytes} of the files the last build wrote
         self.made_html: dict = {}  # src → generated Page whose HTML the stage made (markdown_converter)
+        self.spool: Spool | None = None  # where this build's downloads and list pages' HTML wait (_spool)
         self._epoch_before: str | None = None
         self.code = ""  # under `mkdocs serve`: serving.code_digest() at start
 
@@ -79,7 +83,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             raise PluginError("a shard is built with --dirty, so that MkDocs skips the pages of the other shards (python -m generator.site.shards does)")
         if shard is not None:
             incremental.quiet_dirty_warning()
-        spool = self._spool()
+        spool = self.spool = self._spool()
         try:
             made = stage.prepare(
                 Path(self.config.data_dir),
@@ -104,7 +108,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         for p in made.ds.warnings:
             log.info("data: %s", p)
         self.stage = made
-        self.made_html = {page.src: page for page in made.pages if page.html is not None}
+        self.made_html = {page.src: page for page in made.pages if page.html is not None or page.set_aside is not None}
         self._set_source_date_epoch(made.ds)
         if not self.incremental.serving:  # one build per process: the data and pages live until the end,
             gc.freeze()  # so keep the cycle collector from walking them on every pass
@@ -125,8 +129,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         return Spool(Path(tempfile.mkdtemp(prefix="downloads-", dir=cache)))
 
     def _discard_spool(self) -> None:
-        if self.stage is not None and isinstance(self.stage.downloads, Spool):
-            self.stage.downloads.discard()
+        if self.spool is not None:
+            self.spool.discard()
 
     def _set_source_date_epoch(self, ds) -> None:
         """Reproducible builds: MkDocs dates the sitemap (and sitemap.xml.gz's header) from the
@@ -168,15 +172,26 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         return "" if page.file.src_uri in self.made_html else markdown
 
     def on_page_content(self, html, page, config, files):
+        """A generated page's HTML is not given to MkDocs yet: MkDocs reads every page before it
+        writes any, and would hold the whole site's HTML at once. Only its headings and ids."""
         made = self.made_html.get(page.file.src_uri)
         if made is None:
             return html
         page.toc = get_toc(made.toc or [])
-        page.present_anchor_ids = set(_ID.findall(made.html))  # for MkDocs' check of links to anchors
-        html = made.html
-        if not self.incremental.serving:  # MkDocs holds it now; a preview keeps it for the next build
-            made.html = made.toc = None
-        return html
+        page.present_anchor_ids = set(_ID.findall(made.body() or ""))  # for MkDocs' check of links to anchors
+        if not self.incremental.serving:
+            made.toc = None
+        return ""
+
+    def on_page_context(self, context, page, config, nav):
+        """Just before MkDocs renders a generated page: its HTML, from the stage (or from the
+        disk, where a full build set the list pages' HTML aside)."""
+        made = self.made_html.get(page.file.src_uri)
+        if made is not None:
+            page.content = made.body()
+            if not self.incremental.serving:  # a full build writes each page once; a preview keeps it for the next build
+                made.html = made.set_aside = None
+        return context
 
     def on_post_page(self, output, page, config):
         """A page written is a page MkDocs no longer needs the HTML of (the nav holds titles)."""
@@ -198,6 +213,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         try:
             self._write_other_files(config)
         finally:
+            self._discard_spool()  # what is left of it: the pages' HTML, and all of it in a part of cities
             self.incremental.collect_later()
 
     def _write_other_files(self, config) -> None:

@@ -37,6 +37,8 @@ from generator.exports import downloads as downloads_mod
 from generator.site import feeds, qr, searchindex
 from generator.site import pages as pages_mod
 
+HTML_WAITING = ".pages-html"  # in a build's spool folder: never moved into the site (Spool.move_into moves the downloads)
+
 
 class Refused(Exception):
     """The data cannot be published: `problems` say why (nothing was generated)."""
@@ -120,7 +122,8 @@ def prepare(
     and the whole-dataset downloads are left to `make site`. With `to_html` (Site.to_html),
     every page comes with its HTML, made where the page is made. With `shard` (shards.parse),
     only that shard's pages are made, the others are placeholders; downloads are the site-wide
-    shard's. With `spool`, the downloads go to disk as they are made (only sizes stay in memory)."""
+    shard's. With `spool`, the downloads go to disk as they are made (only sizes stay in memory),
+    and so does the list pages' HTML (Page.set_aside), removed with the spool."""
     ds = load_dataset(root, freeze=preview is None, memo=preview.lists if preview else None)  # a preview loads the data again and again
     if ds.errors:
         raise Refused(f"{len(ds.errors)} data error(s): fix them (see above, or run `make validate`) — nothing was built.", ds.errors)
@@ -141,6 +144,9 @@ def prepare(
     site.downloads = made
     if preview is not None:
         site.stamps, site.kept, site.converted = stamps, preview.pages, preview.converted
+    if spool is not None and to_html is not None:  # the list pages' HTML waits beside the downloads (Page.set_aside)
+        site.html_folder = str(spool.folder / HTML_WAITING)
+        os.makedirs(site.html_folder, exist_ok=True)
     pages = site.pages(shard)
     return Stage(ds, build_date, site_url, pages, made, shard, preview, stamps)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
@@ -51,10 +52,20 @@ class Page:
     toc: list | None = None  # the headings (Python-Markdown's toc_tokens) that go with `html`
     made: bool = True  # False: a page another shard makes (shards.py); only its address is here
     file: bool = False  # True: `content` is a finished HTML file at `src` (the embed cards), written as it is
+    set_aside: tuple[str, int, int] | None = None  # where `html` waits on disk instead (Site.html_folder): file, offset, length
 
     @property
     def url(self) -> str:
         return self.src.removesuffix("index.html") if self.file else urls.from_src(self.src)
+
+    def body(self) -> str | None:
+        """The HTML, from memory or from the file it was set aside in."""
+        if self.set_aside is None:
+            return self.html
+        path, start, length = self.set_aside
+        with open(path, "rb") as f:
+            f.seek(start)
+            return f.read(length).decode("utf-8")
 
 
 class Site:
@@ -65,6 +76,7 @@ class Site:
         self.downloads = downloads  # {path: bytes} of the downloads (downloads.export_files), for the data page
         self.workers = workers  # processes for the list pages (0: one per core, at most 4; parallel.py)
         self.env = environment()
+        self.html_folder: str | None = None  # set: the list pages' HTML waits on disk here, not in memory (set_aside)
         self.edit_base = edit_base
         self.site_url = site_url
         pledge_lists = [lf.data for _, lf in self.by_city_year()]
@@ -243,7 +255,22 @@ class Site:
             card = lists.embed_page(self, lf, item, parent)
             out.append(lists.item_page(self, lf, item, parent, prev_item and lists.neighbour(prev_item), next_item and lists.neighbour(next_item), card))
             out.append(card)
-        return out
+        return self._set_html_aside(key, out)
+
+    def _set_html_aside(self, key: tuple, pages: list[Page]) -> list[Page]:
+        """With `html_folder` (a full build): write the pages' HTML to one file per list and
+        keep only where each is. The builder reads each page's back just before it writes the
+        page, so the HTML of the whole site is never in memory at once (0.03 MB an item)."""
+        if self.html_folder is None:
+            return pages
+        path = os.path.join(self.html_folder, f"{key[0]}-{key[1]}.html")
+        with open(path, "wb") as f:
+            for page in pages:
+                if page.html is not None:
+                    data = page.html.encode("utf-8")
+                    page.set_aside, page.html = (path, f.tell(), len(data)), None
+                    f.write(data)
+        return pages
 
     def render(self, template: str, src: str, **ctx) -> Page:
         return self.page(src, self._template(template).render(**(self._context(src) | ctx)))
