@@ -83,7 +83,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             raise PluginError("a shard is built with --dirty, so that MkDocs skips the pages of the other shards (python -m generator.site.shards does)")
         if shard is not None:
             incremental.quiet_dirty_warning()
-        spool = self.spool = self._spool()
+        self.spool = self._spool()
         try:
             made = stage.prepare(
                 Path(self.config.data_dir),
@@ -93,17 +93,15 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                 preview=self.incremental.preview,
                 to_html=markdown_converter(config),
                 shard=shard,
-                spool=spool,
+                spool=self.spool,
             )
         except stage.Refused as exc:
-            if spool is not None:
-                spool.discard()
+            self._discard_spool()
             for p in exc.problems:
                 log.error("%s", p)
             raise PluginError(str(exc)) from None
         except BaseException:
-            if spool is not None:
-                spool.discard()
+            self._discard_spool()
             raise
         for p in made.ds.warnings:
             log.info("data: %s", p)
@@ -173,22 +171,23 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 
     def on_page_content(self, html, page, config, files):
         """A generated page's HTML is not given to MkDocs yet: MkDocs reads every page before it
-        writes any, and would hold the whole site's HTML at once. Only its headings and ids."""
+        writes any, and would hold the whole site's HTML at once. Only its headings."""
         made = self.made_html.get(page.file.src_uri)
         if made is None:
             return html
         page.toc = get_toc(made.toc or [])
-        page.present_anchor_ids = set(_ID.findall(made.body() or ""))  # for MkDocs' check of links to anchors
         if not self.incremental.serving:
             made.toc = None
         return ""
 
     def on_page_context(self, context, page, config, nav):
         """Just before MkDocs renders a generated page: its HTML, from the stage (or from the
-        disk, where a full build set the list pages' HTML aside)."""
+        disk, where a full build set the list pages' HTML aside), read once, and its ids for
+        MkDocs' check of links to anchors (which runs after every page is written)."""
         made = self.made_html.get(page.file.src_uri)
         if made is not None:
             page.content = made.body()
+            page.present_anchor_ids = set(_ID.findall(page.content or ""))
             if not self.incremental.serving:  # a full build writes each page once; a preview keeps it for the next build
                 made.html = made.set_aside = None
         return context
