@@ -29,11 +29,13 @@ SMALL = ["测试市2024年民生实事项目", "1.新增托位1680个。（牵�
 
 class Server:
     """A local server: `routes` maps a path to (status, headers, body); `stall` paths wait
-    before answering until the test ends; `hits` are the paths asked for."""
+    before answering until the test ends; `trickle` paths send their body a byte at a time,
+    0.05 s apart; `hits` are the paths asked for."""
 
     def __init__(self):
         self.routes: dict = {}
         self.stall: set = set()
+        self.trickle: set = set()
         self.hits: list = []
         self.release = threading.Event()
         outer = self
@@ -49,7 +51,17 @@ class Server:
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(body)
+                if self.path not in outer.trickle:
+                    self.wfile.write(body)
+                    return
+                try:
+                    for k in range(len(body)):
+                        self.wfile.write(body[k : k + 1])
+                        self.wfile.flush()
+                        if outer.release.wait(0.05):
+                            return
+                except OSError:  # the client gave up
+                    pass
 
             def log_message(self, *args):
                 pass
@@ -202,6 +214,14 @@ def test_a_server_that_stalls_is_given_up_on_after_the_timeout(root, server, mon
     monkeypatch.setattr(fetch, "TIMEOUT", 0.3)
     server.stall.add("/slow.html")
     assert "the server sent nothing for 0.3 seconds" in refusal(root, server.base + "/slow.html")
+
+
+def test_a_server_that_sends_a_byte_now_and_then_is_given_up_on_after_the_whole_timeout(root, server, monkeypatch):
+    monkeypatch.setattr(fetch, "WHOLE_TIMEOUT", 0.3)
+    url = server.serve("/drip.txt", "\n".join(SMALL).encode("utf-8"), "text/plain")
+    server.trickle.add("/drip.txt")
+    message = refusal(root, url)
+    assert "the download took more than 0.3 seconds" in message and "save the document" in message
 
 
 def test_an_unreachable_host_is_refused(root):

@@ -2,7 +2,9 @@
 file, so that it is read, archived and kept beside its text exactly as one a volunteer saved.
 
 The standard library's urllib, which follows redirects and honours the proxy variables; a
-timeout, our User-Agent, at most the size the drafter reads from a file (source.py). The kind
+timeout for each wait and one for the whole download (a server sending a byte now and then
+never trips the first), our User-Agent, at most the size the drafter reads from a file
+(source.py). The kind
 of document comes from the Content-Type the server sends, or, when that says nothing (an
 octet-stream), from the address's suffix. Every failure is a refusal naming the address,
 with what to do: often, save the document from a browser and draft from the file.
@@ -11,6 +13,7 @@ with what to do: often, save the document from a browser and draft from the file
 from __future__ import annotations
 
 import http.client
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +25,7 @@ from generator.core.problems import Code, Problem
 from generator.ingest import Refused
 
 TIMEOUT = 30.0  # seconds a server may keep us waiting, for the answer or between parts of it
+WHOLE_TIMEOUT = 120.0  # seconds the whole body may take (a list page is well under 1 MB; the largest allowed needs 170 kB/s)
 USER_AGENT = "Mozilla/5.0 (compatible; minsheng-ledger-draft/1; a maintainer drafting a pledge list)"
 
 # The kind read_source reads a file as, by its suffix: from the Content-Type, or the address.
@@ -95,7 +99,9 @@ def _suffix(url: str, final_url: str, content_type: Optional[str]) -> str:
 
 
 def _body(url: str, response) -> bytes:
-    """The body, refused beyond the size the drafter reads from a file (at most that and one byte is read)."""
+    """The body, refused beyond the size the drafter reads from a file (at most that and one
+    byte is read) or when it takes longer than WHOLE_TIMEOUT. read1 returns what one read of
+    the socket brings, so the clock is looked at however slowly the bytes come."""
     from generator.ingest.draft import source
 
     limit = source.MAX_SOURCE_BYTES
@@ -103,10 +109,18 @@ def _body(url: str, response) -> bytes:
     length = response.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > limit:  # said before it is sent
         raise too_large
-    body = response.read(limit + 1)
-    if len(body) > limit:
-        raise too_large
-    return body
+    deadline = time.monotonic() + WHOLE_TIMEOUT
+    parts: list[bytes] = []
+    size = 0
+    while size <= limit:
+        part = response.read1(min(65536, limit + 1 - size))
+        if not part:
+            return b"".join(parts)
+        parts.append(part)
+        size += len(part)
+        if time.monotonic() > deadline and size <= limit:
+            raise _refused(url, Code.FILE_UNREADABLE, f"the download took more than {WHOLE_TIMEOUT:g} seconds ({size / 1024:.0f} kB by then): try again later, or {SAVE_IT}")
+    raise too_large
 
 
 def _refused(url: str, code: Code, message: str) -> Refused:
