@@ -249,15 +249,16 @@ def entries(ds: Dataset, site_url: str) -> list[Entry]:
     return _newest_first(out)
 
 
-def _render(feed_id: str, title: str, subtitle: str, self_url: str, alternate: str, items: list[Entry], fallback: dt.date, icon: str) -> bytes:
+def _render(site_url: str, feed_id: str, title: str, subtitle: str, feed: str, page: str, items: list[Entry], fallback: dt.date) -> bytes:
+    """One Atom feed: `feed` its own address, `page` the page it follows (both site paths)."""
     fg = FeedGenerator()
     fg.id(feed_id)
     fg.title(title)
     fg.subtitle(subtitle)
     fg.author({"name": SITE_NAME})
-    fg.link(href=alternate, rel="alternate", type="text/html")
-    fg.link(href=self_url, rel="self", type="application/atom+xml")
-    fg.icon(icon)  # the site's icon, as a feed reader shows it beside the feed
+    fg.link(href=urls.absolute(site_url, page), rel="alternate", type="text/html")
+    fg.link(href=urls.absolute(site_url, feed), rel="self", type="application/atom+xml")
+    fg.icon(urls.absolute(site_url, urls.favicon()))  # the site's icon, as a feed reader shows it beside the feed
     fg.language("zh")
     fg.generator(SITE_NAME)  # fixed: the feedgen version must not change the bytes
     fg.updated(_stamp(items[0].date if items else fallback))
@@ -288,27 +289,27 @@ def feed_files(ds: Dataset, site_url: str, stamps: dict | None = None, kept: Kep
     newest = everything[0].date if everything else FALLBACK_DATE
     out = {
         urls.feed_all(): _render(
+            site_url,
             urls.feed_id("all"),
             f"{SITE_NAME}：新清单与进展报告",
             "各地民生实事清单和进展报告的更新",
-            urls.absolute(site_url, urls.feed_all()),
-            urls.absolute(site_url, urls.home()),
+            urls.feed_all(),
+            urls.home(),
             everything,
             newest,
-            urls.absolute(site_url, urls.favicon()),
         )
     }
     for slug in sorted(set(ds.cities) | {city for city, _ in ds.lists}):
         name = _city_short(ds, slug)
         out[urls.feed_city(slug)] = _render(
+            site_url,
             urls.feed_id(slug),
             f"{SITE_NAME}：{name}",
             f"{name}民生实事清单和进展报告的更新",
-            urls.absolute(site_url, urls.feed_city(slug)),
-            urls.absolute(site_url, urls.city(slug)),
+            urls.feed_city(slug),
+            urls.city(slug),
             [e for e in everything if e.city == slug],
             newest,
-            urls.absolute(site_url, urls.favicon()),
         )
     return out | own
 
@@ -322,26 +323,26 @@ def _list_feeds(ds: Dataset, lf: ListFile, site_url: str) -> tuple[list[Entry], 
     name = f"{_city_short(ds, slug)} {year} {lf.data.kind}"
     files = {
         urls.feed_list(slug, year): _render(
+            site_url,
             urls.feed_list_id(slug, year),
             f"{SITE_NAME}：{name}",
             f"{name}的进展报告和状态变化",
-            urls.absolute(site_url, urls.feed_list(slug, year)),
-            urls.absolute(site_url, urls.city_year(slug, year)),
+            urls.feed_list(slug, year),
+            urls.city_year(slug, year),
             _newest_first(in_list),
             FALLBACK_DATE,
-            urls.absolute(site_url, urls.favicon()),
         )
     }
     for item, _, parent in walk_items(lf.data.items):
         title = f"{name} · {wording.item_label(item, parent)} {item.title or wording.short(item.text, 30)}"
         files[urls.feed_item(slug, year, item.id)] = _render(
+            site_url,
             urls.feed_item_id(slug, year, item.id),
             f"{SITE_NAME}：{title}",
             "此项的每期进展和状态变化",
-            urls.absolute(site_url, urls.feed_item(slug, year, item.id)),
-            urls.absolute(site_url, urls.item(slug, year, item.id)),
+            urls.feed_item(slug, year, item.id),
+            urls.item(slug, year, item.id),
             by_item[item.id],
             FALLBACK_DATE,
-            urls.absolute(site_url, urls.favicon()),
         )
     return in_list, files
