@@ -499,11 +499,14 @@ class ListCache:
 
     def prune(self) -> None:
         """Forget the entries the last load did not use (edited files' earlier contents)."""
+        def unused(name: str) -> bool:  # an entry `<key>` or its list `<key>.list`
+            return name.removesuffix(".list") not in self.used
+
         if self.folder.is_dir():
             for entry in self.folder.iterdir():
-                if entry.name.removesuffix(".list") not in self.used and not entry.name.startswith(".tmp-"):
+                if unused(entry.name) and not entry.name.startswith(".tmp-"):
                     entry.unlink(missing_ok=True)
         if self.memo is not None:
-            for name in [n for n in self.memo if n.removesuffix(".list") not in self.used]:
+            for name in [n for n in self.memo if unused(n)]:
                 del self.memo[name]
         self.used = set()
