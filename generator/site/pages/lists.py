@@ -96,6 +96,7 @@ def changes_page(site: Site, lf: ListFile) -> Page:
         behind=derive.behind_pace(pl),
         stale=derive.stale(pl, site.build_date),
         tolerance=derive.PACE_TOLERANCE,
+        size=wording.count_phrase(pl),
     )
 
 
