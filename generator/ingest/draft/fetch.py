@@ -4,9 +4,8 @@ file, so that it is read, archived and kept beside its text exactly as one a vol
 The standard library's urllib, which follows redirects and honours the proxy variables; a
 timeout for each wait and one for the whole download (a server sending a byte now and then
 never trips the first), our User-Agent, at most the size the drafter reads from a file
-(source.py). The kind
-of document comes from the Content-Type the server sends, or, when that says nothing (an
-octet-stream), from the address's suffix. Every failure is a refusal naming the address,
+(source.py). The kind of document comes from the Content-Type the server sends, or, when that
+says nothing (an octet-stream), from the address's suffix. Every failure is a refusal naming the address,
 with what to do: often, save the document from a browser and draft from the file.
 """
 
