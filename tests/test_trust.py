@@ -122,6 +122,43 @@ def test_an_official_status_the_pace_line_seems_to_contradict_gets_a_note():
     assert "以官方表述为准" in j.note
 
 
+def test_a_report_after_the_deadline_that_does_not_say_done_says_the_deadline_passed(ds, rendered):
+    """栖霞 2024 item 1 was due on 2024-05-31; the report as of 2024-06-30 says 已完成二季度任务
+    (on track): the city's words stay the status, and the page says the deadline has passed."""
+    pl, item, parent = entry_of(ds, "qixia", 2024, "1")
+    lt = derive.latest(item, pl, parent)
+    assert (lt.status, lt.basis) == ("on_track", derive.OFFICIAL)
+    assert lt.note == "官方称“已完成二季度任务”，但报告截至2024年6月30日，已过完成期限2024年5月31日，报告没有说已完成；以官方表述为准"
+    assert lt.rule == derive.RULE_ASSESSMENT
+    md = rendered[urls.item_src("qixia", 2024, "1")]
+    assert md.count("已过完成期限2024年5月31日") == 2, "beside the status and on the report's entry in the timeline"
+    # the items whose report is not later than their deadline get no such note
+    for other in pl.items[1:]:
+        assert "已过完成期限" not in (derive.latest(other, pl).note or ""), other.id
+
+
+@pytest.mark.parametrize(
+    "recorded, words, noted",
+    [
+        ("on_track", "已完成二季度任务", True),
+        ("behind", "未完成二季度任务", True),
+        ("done", "已完成", False),  # finished: nothing is late
+        ("ahead", "超额完成", False),  # after the deadline 超额 is more than done
+        ("adjusted", "已调整", False),  # an adjusted item may have a new deadline
+        ("on_track", None, True),  # our assessment says it as well
+    ],
+)
+def test_the_deadline_note_names_only_unfinished_statuses(recorded, words, noted):
+    pl = copy.deepcopy(load_dataset(MINI).lists[("ceshi", 2024)].data)
+    item = find(pl.items, "1-2")
+    entry = item.progress[0]
+    item.deadline = dt.date(2024, 3, 31)  # before the report's as_of
+    entry.status, entry.status_text, entry.percent = model.Status(recorded), words, None
+    j = derive.judge(item, entry, pl, find(pl.items, "1"))
+    assert ("已过完成期限2024年3月31日" in (j.note or "")) == noted, j
+    assert (j.note or "").endswith("以官方表述为准") == (noted and words is not None)
+
+
 def test_a_parent_without_its_own_progress_is_the_sites_summary(ds):
     pl = ds.lists[("qingdao", 2021)].data
     lt = derive.latest(pl.items[0], pl)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from generator.core import model
 from generator.core.model import walk_items
-from generator.derive.dates import expected_pace, item_deadline
+from generator.derive.dates import cn_date, expected_pace, item_deadline
 
 STATUS_LABELS = {
     "done": "已完成",
@@ -66,7 +66,7 @@ class Latest:
     entry: model.Progress | None
     basis: str = "none"  # who said it: see Judgement.basis
     reason: str | None = None  # ours, one line: why we assessed or summarised the status
-    note: str | None = None  # ours: where the city's status and the pace line disagree
+    note: str | None = None  # ours: a deadline passed without 已完成, or the city's status and the pace line disagree
     rule: str | None = None  # anchor of the rule on the methodology page
 
     @property
@@ -196,7 +196,7 @@ class Judgement:
     percent: float | None  # the bar (entry_percent)
     pace: float | None  # the bar's pace line (expected_pace at the report's as_of; shown_pace)
     reason: str | None = None  # ours, one line: why this status (ASSESSED, SUMMARY)
-    note: str | None = None  # ours: an official status the pace line seems to contradict
+    note: str | None = None  # ours: a deadline passed without 已完成, or an official status the pace line seems to contradict
     rule: str | None = None  # methodology anchor of the rule that decided it
 
 
@@ -245,6 +245,19 @@ def _official_note(status: str, words: str, percent: float | None, pace: float |
     return None
 
 
+UNFINISHED = ("on_track", "behind", "not_started", "unknown")  # still to be done; 超前 may mean 超额完成, 已调整 a new deadline
+
+
+def _deadline_note(status: str, as_of: dt.date, deadline: dt.date | None, words: str | None) -> str | None:
+    """A report dated after the item's deadline that still calls it unfinished: say that the
+    deadline has passed, beside whoever's status it is. The pace line alone (序时进度 100%)
+    did not say so."""
+    if deadline is None or as_of <= deadline or status not in UNFINISHED:
+        return None
+    passed = f"报告截至{cn_date(as_of)}，已过完成期限{cn_date(deadline)}，报告没有说已完成"
+    return f"官方称“{words}”，但{passed}；以官方表述为准" if words else passed
+
+
 def judge(item: model.Item, entry: model.Progress, pl: model.PledgeList, parent: model.Item | None = None) -> Judgement:
     """The status of one progress entry, with its figures and who said it."""
     report = reports_by_id(pl)[entry.report]
@@ -252,11 +265,11 @@ def judge(item: model.Item, entry: model.Progress, pl: model.PledgeList, parent:
     pace = expected_pace(pl.period.start, deadline, report.as_of)
     percent = entry_percent(item, entry)
     if entry.status_text:
-        note = _official_note(entry.status.value, entry.status_text, percent, pace)
         status = entry.status.value
+        note = _deadline_note(status, report.as_of, deadline, entry.status_text) or _official_note(status, entry.status_text, percent, pace)
         return Judgement(status, OFFICIAL, percent, shown_pace(status, pace), None, note, RULE_ASSESSMENT if note else None)
     status, reason = assess(percent, pace, report.as_of, deadline, entry.status.value)
-    return Judgement(status, ASSESSED, percent, shown_pace(status, pace), reason, None, RULE_ASSESSMENT)
+    return Judgement(status, ASSESSED, percent, shown_pace(status, pace), reason, _deadline_note(status, report.as_of, deadline, None), RULE_ASSESSMENT)
 
 
 
