@@ -450,7 +450,7 @@ def _digests(root: Path) -> dict:
 
 @pytest.mark.slow
 def test_two_builds_of_the_same_data_are_byte_identical(tmp_path):
-    epoch = "1700000000"
+    epoch = "1751241600"  # 2025-06-30, after every date in the data
     ds = load_dataset(MINI)
     pl = ds.lists[("ceshi", 2024)].data
     newest = max([s.date for s in pl.sources] + [r.published for r in pl.reports] + [pl.published])
@@ -459,13 +459,14 @@ def test_two_builds_of_the_same_data_are_byte_identical(tmp_path):
         "a": {"SOURCE_DATE_EPOCH": epoch, "PYTHONHASHSEED": "1"},
         "b": {"SOURCE_DATE_EPOCH": epoch, "PYTHONHASHSEED": "2"},
         "c": {"SOURCE_DATE_EPOCH": None, "PYTHONHASHSEED": "3"},  # the plugin dates it from the data …
-        "d": {"SOURCE_DATE_EPOCH": newest_epoch, "PYTHONHASHSEED": "4"},  # … as if this were set
+        "d": {"SOURCE_DATE_EPOCH": newest_epoch, "PYTHONHASHSEED": "4"},  # … as if this were set,
+        "e": {"SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": "5"},  # … or set before it (2023-11-14)
     }
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         results = dict(zip(runs, pool.map(lambda k: _build(tmp_path / k, MINI, runs[k]), runs), strict=True))
     for k, r in results.items():
         assert r.returncode == 0, f"build {k} failed:\n{r.stderr[-3000:]}"
-    a, b, c, d = (_digests(tmp_path / k) for k in runs)
+    a, b, c, d, e = (_digests(tmp_path / k) for k in runs)
     for needed in ("sitemap.xml", "sitemap.xml.gz", "search/data/meta.json", "search/data/g/0.json", "feeds/all.atom", "data/all.json", "data/ceshi/2024.csv", "ceshi/2024/1-1/index.html"):
         assert needed in a, needed
     assert sorted(a) == sorted(b), set(a) ^ set(b)
@@ -474,6 +475,8 @@ def test_two_builds_of_the_same_data_are_byte_identical(tmp_path):
     # Pages judge the age of every status at the build date, so a build without
     # SOURCE_DATE_EPOCH is the build at the newest date in the data, to the byte.
     assert c == d, [k for k in c if c[k] != d.get(k)]
+    assert c == e, "a SOURCE_DATE_EPOCH before the newest document must not date the site before it"
+    assert "SOURCE_DATE_EPOCH is 2023-11-14, before the newest official document" in results["e"].stderr
     assert sorted(c) == sorted(a)
 
     assert gzip.open(tmp_path / "a/sitemap.xml.gz").read() == (tmp_path / "a/sitemap.xml").read_bytes()

@@ -196,6 +196,8 @@ def test_the_build_date_is_source_date_epoch_else_the_newest_date_in_the_data(ds
     assert derive.build_date(lists, LATER_EPOCH) == LATER
     newest = derive.newest_data_date(lists)
     assert derive.build_date(lists, None) == derive.build_date(lists, "") == newest
+    # never before the newest report: a site dated 2023 would show its 2024 reports as news
+    assert derive.build_date(lists, "1700000000") == newest  # 2023-11-14
     assert newest == max(r.published for pl in lists for r in pl.reports)  # 2024-07-10 today
 
 

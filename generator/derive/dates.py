@@ -48,13 +48,22 @@ def newest_data_date(lists) -> dt.date:
     return max(dates)
 
 
-def build_date(lists, source_date_epoch: str | None = None) -> dt.date:
-    """The date a build measures ages against: SOURCE_DATE_EPOCH (seconds since 1970, its UTC
-    date) when set — `make site` sets it from the last commit — else the newest date in the
-    data. Never the clock: the same data and commit always give the same pages."""
+def epoch_date(source_date_epoch: str | None) -> dt.date | None:
+    """The UTC date of SOURCE_DATE_EPOCH (seconds since 1970), or None when unset or not a number."""
     if source_date_epoch and source_date_epoch.strip().lstrip("-").isdigit():
         return dt.datetime.fromtimestamp(int(source_date_epoch.strip()), tz=dt.UTC).date()
-    return newest_data_date(lists)
+    return None
+
+
+def build_date(lists, source_date_epoch: str | None = None) -> dt.date:
+    """The date a build measures ages against: SOURCE_DATE_EPOCH's date when set — `make site`
+    sets it from the last commit — but never earlier than the newest date in the data, which
+    stands in when it is not set. Never the clock: the same data and commit always give the
+    same pages. An earlier date (a commit older than the data it builds, a mistyped epoch)
+    would show a site dated before its own newest report, with nothing overdue or stale."""
+    newest = newest_data_date(lists)
+    given = epoch_date(source_date_epoch)
+    return max(given, newest) if given else newest
 
 
 def list_date(pl: model.PledgeList) -> dt.date:

@@ -65,6 +65,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self.made_html: dict = {}  # src → generated Page whose HTML the stage made (markdown_converter)
         self.spool: Spool | None = None  # where this build's downloads and list pages' HTML wait (_spool)
         self._epoch_before: str | None = None
+        self._epoch_set = False  # whether SOURCE_DATE_EPOCH is ours until restored
         self.code = ""  # under `mkdocs serve`: serving.code_digest() at start
 
     def on_startup(self, *, command, dirty):
@@ -107,7 +108,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             log.info("data: %s", p)
         self.stage = made
         self.made_html = {page.src: page for page in made.pages if page.html is not None or page.set_aside is not None}
-        self._set_source_date_epoch(made.ds)
+        self._set_source_date_epoch(made.build_date)
         if not self.incremental.serving:  # one build per process: the data and pages live until the end,
             gc.freeze()  # so keep the cycle collector from walking them on every pass
         redirects = config["plugins"].get("redirects")
@@ -130,19 +131,25 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         if self.spool is not None:
             self.spool.discard()
 
-    def _set_source_date_epoch(self, ds) -> None:
+    def _set_source_date_epoch(self, day: dt.date) -> None:
         """Reproducible builds: MkDocs dates the sitemap (and sitemap.xml.gz's header) from the
         SOURCE_DATE_EPOCH environment variable, else from the clock, and offers no other way
-        to set it. `make site` sets it from the last commit; when it is not set, the newest
-        date in the data stands in for this build, and the variable is put back afterwards."""
+        to set it. So it is set to the build's date (derive.build_date: the variable's own
+        date, never earlier than the newest in the data) for this build, and put back afterwards."""
         self._epoch_before = os.environ.get("SOURCE_DATE_EPOCH")
-        if self._epoch_before:
-            return
-        newest = derive.newest_data_date(lf.data for lf in ds.lists.values())
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp()))
+        given = derive.epoch_date(self._epoch_before)
+        if given is not None and given < day:
+            log.info("SOURCE_DATE_EPOCH is %s, before the newest official document in the data: the site is dated %s", given, day)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))
+        self._epoch_set = True
 
     def _restore_source_date_epoch(self) -> None:
-        if not self._epoch_before:
+        if not self._epoch_set:
+            return
+        self._epoch_set = False
+        if self._epoch_before:
+            os.environ["SOURCE_DATE_EPOCH"] = self._epoch_before
+        else:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
     @event_priority(50)  # before other plugins (mkdocs-redirects checks its targets among the files)
