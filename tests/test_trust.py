@@ -168,6 +168,24 @@ def test_a_parent_without_its_own_progress_is_the_sites_summary(ds):
 # --- a percent of one stage of the work --------------------------------------------------------
 
 
+def test_a_completion_figure_that_is_the_lowest_of_several_says_so(ds, rendered):
+    """青岛 2021 item 1-1 reports five figures (52.7 % … 112.7 %); 完成 44.1 % is the lowest,
+    and the item page and its embed card say so beside it."""
+    pl, item, parent = entry_of(ds, "qingdao", 2021, "1-1")
+    lt = derive.latest(item, pl, parent)
+    assert (lt.percent, lt.lowest_of) == (44.1, 5)
+    page, card = rendered[urls.item_src("qingdao", 2021, "1-1")], rendered[urls.item_embed_src("qingdao", 2021, "1-1")]
+    assert page.count("（5个指标中最低的）") == 2, "the summary and the timeline"
+    assert 'class="ml-bar__num">44.1%</span><span class="ml-muted ml-lowest">（5个指标中最低的）' in page
+    assert "完成 44.1%（5个指标中最低的）" in page
+    assert "完成 44.1%（5个指标中最低的）" in card
+    one = copy.deepcopy(item.progress[-1])
+    one.measures = one.measures[:1]
+    assert derive.lowest_of(item, one) is None, "one figure is simply the figure"
+    one.percent = 60
+    assert derive.lowest_of(item, one) is None, "the report's own overall percent is not a lowest"
+
+
 def test_stage_percents_are_not_the_items_completion(ds):
     pl = ds.lists[("qixia", 2024)].data
     for item_id in ("8", "12"):

@@ -68,6 +68,7 @@ class Latest:
     reason: str | None = None  # ours, one line: why we assessed or summarised the status
     note: str | None = None  # ours: a deadline passed without 已完成, or the city's status and the pace line disagree
     rule: str | None = None  # anchor of the rule on the methodology page
+    lowest_of: int | None = None  # the percent is the lowest of this many figures (lowest_of)
 
     @property
     def official(self) -> bool:
@@ -128,13 +129,27 @@ def measure_percent(item: model.Item, m: model.Measure) -> float | None:
     return None
 
 
+def _measure_percents(item: model.Item, entry: model.Progress) -> list[float]:
+    """The percents an entry without its own overall percent is judged by (stage measures left
+    out: they say how far one step is, not the item)."""
+    return [p for p in (measure_percent(item, m) for m in entry.measures if not m.stage) if p is not None]
+
+
 def entry_percent(item: model.Item, entry: model.Progress) -> float | None:
-    """Overall percent of one entry: the reported one, else the lowest of its measures
-    (stage measures left out: they say how far one step is, not the item)."""
+    """Overall percent of one entry: the reported one, else the lowest of its measures."""
     if entry.percent is not None:
         return entry.percent
-    found = [p for p in (measure_percent(item, m) for m in entry.measures if not m.stage) if p is not None]
+    found = _measure_percents(item, entry)
     return min(found) if found else None
+
+
+def lowest_of(item: model.Item, entry: model.Progress) -> int | None:
+    """How many figures entry_percent took the lowest of, when more than one: a page that shows
+    完成 44.1% beside five figures says which one it is."""
+    if entry.percent is not None:
+        return None
+    n = len(_measure_percents(item, entry))
+    return n if n > 1 else None
 
 
 def latest(item: model.Item, pl: model.PledgeList, parent: model.Item | None = None) -> Latest:
@@ -147,7 +162,7 @@ def latest(item: model.Item, pl: model.PledgeList, parent: model.Item | None = N
     entry = entries[-1]
     report = reports[entry.report]
     j = judge(item, entry, pl, parent)
-    return Latest(j.status, entry.status_text, j.percent, j.pace, report, entry, j.basis, j.reason, j.note, j.rule)
+    return Latest(j.status, entry.status_text, j.percent, j.pace, report, entry, j.basis, j.reason, j.note, j.rule, j.lowest_of)
 
 
 def _summarise_children(item: model.Item, pl: model.PledgeList) -> Latest:
@@ -198,6 +213,7 @@ class Judgement:
     reason: str | None = None  # ours, one line: why this status (ASSESSED, SUMMARY)
     note: str | None = None  # ours: a deadline passed without 已完成, or an official status the pace line seems to contradict
     rule: str | None = None  # methodology anchor of the rule that decided it
+    lowest_of: int | None = None  # the percent is the lowest of this many figures (lowest_of)
 
 
 def _pct(value: float) -> str:
@@ -267,9 +283,9 @@ def judge(item: model.Item, entry: model.Progress, pl: model.PledgeList, parent:
     if entry.status_text:
         status = entry.status.value
         note = _deadline_note(status, report.as_of, deadline, entry.status_text) or _official_note(status, entry.status_text, percent, pace)
-        return Judgement(status, OFFICIAL, percent, shown_pace(status, pace), None, note, RULE_ASSESSMENT if note else None)
+        return Judgement(status, OFFICIAL, percent, shown_pace(status, pace), None, note, RULE_ASSESSMENT if note else None, lowest_of(item, entry))
     status, reason = assess(percent, pace, report.as_of, deadline, entry.status.value)
-    return Judgement(status, ASSESSED, percent, shown_pace(status, pace), reason, _deadline_note(status, report.as_of, deadline, None), RULE_ASSESSMENT)
+    return Judgement(status, ASSESSED, percent, shown_pace(status, pace), reason, _deadline_note(status, report.as_of, deadline, None), RULE_ASSESSMENT, lowest_of(item, entry))
 
 
 
