@@ -129,27 +129,25 @@ def measure_percent(item: model.Item, m: model.Measure) -> float | None:
     return None
 
 
-def _measure_percents(item: model.Item, entry: model.Progress) -> list[float]:
-    """The percents an entry without its own overall percent is judged by (stage measures left
-    out: they say how far one step is, not the item)."""
-    return [p for p in (measure_percent(item, m) for m in entry.measures if not m.stage) if p is not None]
+def _overall(item: model.Item, entry: model.Progress) -> tuple[float | None, int | None]:
+    """(the entry's overall percent, how many figures it is the lowest of when more than one):
+    the reported percent, else the lowest of its measures' (stage measures left out: they say
+    how far one step is, not the item)."""
+    if entry.percent is not None:
+        return entry.percent, None
+    found = [p for p in (measure_percent(item, m) for m in entry.measures if not m.stage) if p is not None]
+    return (min(found) if found else None), (len(found) if len(found) > 1 else None)
 
 
 def entry_percent(item: model.Item, entry: model.Progress) -> float | None:
     """Overall percent of one entry: the reported one, else the lowest of its measures."""
-    if entry.percent is not None:
-        return entry.percent
-    found = _measure_percents(item, entry)
-    return min(found) if found else None
+    return _overall(item, entry)[0]
 
 
 def lowest_of(item: model.Item, entry: model.Progress) -> int | None:
     """How many figures entry_percent took the lowest of, when more than one: a page that shows
     完成 44.1% beside five figures says which one it is."""
-    if entry.percent is not None:
-        return None
-    n = len(_measure_percents(item, entry))
-    return n if n > 1 else None
+    return _overall(item, entry)[1]
 
 
 def latest(item: model.Item, pl: model.PledgeList, parent: model.Item | None = None) -> Latest:
@@ -279,13 +277,13 @@ def judge(item: model.Item, entry: model.Progress, pl: model.PledgeList, parent:
     report = reports_by_id(pl)[entry.report]
     deadline = item_deadline(item, pl, parent)
     pace = expected_pace(pl.period.start, deadline, report.as_of)
-    percent = entry_percent(item, entry)
+    percent, lowest = _overall(item, entry)
     if entry.status_text:
         status = entry.status.value
         note = _deadline_note(status, report.as_of, deadline, entry.status_text) or _official_note(status, entry.status_text, percent, pace)
-        return Judgement(status, OFFICIAL, percent, shown_pace(status, pace), None, note, RULE_ASSESSMENT if note else None, lowest_of(item, entry))
+        return Judgement(status, OFFICIAL, percent, shown_pace(status, pace), None, note, RULE_ASSESSMENT if note else None, lowest)
     status, reason = assess(percent, pace, report.as_of, deadline, entry.status.value)
-    return Judgement(status, ASSESSED, percent, shown_pace(status, pace), reason, _deadline_note(status, report.as_of, deadline, None), RULE_ASSESSMENT, lowest_of(item, entry))
+    return Judgement(status, ASSESSED, percent, shown_pace(status, pace), reason, _deadline_note(status, report.as_of, deadline, None), RULE_ASSESSMENT, lowest)
 
 
 
