@@ -170,12 +170,14 @@ def test_a_parent_without_its_own_progress_is_the_sites_summary(ds):
 
 def test_a_completion_figure_that_is_the_lowest_of_several_says_so(ds, rendered):
     """青岛 2021 item 1-1 reports five figures (52.7 % … 112.7 %); 完成 44.1 % is the lowest,
-    and the item page and its embed card say so beside it."""
+    and the item page, its embed card and the bars' labels say so beside it."""
     pl, item, parent = entry_of(ds, "qingdao", 2021, "1-1")
     lt = derive.latest(item, pl, parent)
     assert (lt.percent, lt.lowest_of) == (44.1, 5)
     page, card = rendered[urls.item_src("qingdao", 2021, "1-1")], rendered[urls.item_embed_src("qingdao", 2021, "1-1")]
-    assert page.count("（5个指标中最低的）") == 2, "the summary and the timeline"
+    assert page.count("（5个指标中最低的）") == 3, "the summary, its bar's label (read by screen readers) and the timeline"
+    assert 'aria-label="已报告完成 44.1%（5个指标中最低的），序时进度' in page
+    assert 'aria-label="已报告完成 44.1%（5个指标中最低的）' in rendered[urls.city_year_src("qingdao", 2021)], "the list table's bar too"
     assert 'class="ml-bar__num">44.1%</span><span class="ml-muted ml-lowest">（5个指标中最低的）' in page
     assert "完成 44.1%（5个指标中最低的）" in page
     assert "完成 44.1%（5个指标中最低的）" in card
