@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from generator.site.stage import repository_blob_url
+from generator.site.stage import NO_REPOSITORY, REPOSITORY_MARK, Stage, repository_blob_url
+
+ABOUT = Path(__file__).resolve().parent.parent / "content" / "about" / "index.md"
 
 
 def test_in_ci_edit_links_point_at_the_repository_being_built(tmp_path):
@@ -32,6 +35,19 @@ def test_a_local_copy_links_to_its_own_github_remote_or_nowhere(tmp_path, remote
 
 def test_without_git_or_ci_there_are_no_edit_links(tmp_path):
     assert repository_blob_url(tmp_path, {}) is None
+
+
+def test_the_about_page_names_the_repository_the_copy_is_built_from(built_site):
+    """content/about/index.md names no repository itself: a fork's site names the fork, and a
+    copy that knows none says so (the 报错 links fall back to this page)."""
+    page = ABOUT.read_text(encoding="utf-8")
+    assert REPOSITORY_MARK in page and "github.com" not in page
+    fork = Stage(None, None, "", [], {}, repository="https://github.com/fork-owner/ledger")
+    assert "仓库地址：<https://github.com/fork-owner/ledger>" in fork.fill_in(page)
+    assert f"仓库地址：{NO_REPOSITORY}" in Stage(None, None, "", [], {}).fill_in(page)
+    assert fork.fill_in("no mark") == "no mark"
+    built = (built_site / "about" / "index.html").read_text(encoding="utf-8")
+    assert "ledger:repository" not in built and "仓库地址：" in built
 
 
 def test_a_full_build_sets_the_list_pages_html_aside_until_mkdocs_writes_each_page(tmp_path, monkeypatch):

@@ -37,6 +37,8 @@ from generator.exports import downloads as downloads_mod
 from generator.site import feeds, qr, searchindex
 from generator.site import pages as pages_mod
 
+REPOSITORY_MARK = "<!-- ledger:repository -->"  # in a hand-written page: Stage.fill_in
+NO_REPOSITORY = "这个网站副本生成时不知道它来自哪个 GitHub 仓库，请向发布它的人询问"
 HTML_WAITING = ".pages-html"  # in a build's spool folder: never moved into the site (Spool.move_into moves the downloads)
 
 
@@ -60,11 +62,20 @@ class Stage:
     shard: tuple[int, int] | str | None = None  # shards.parse: None, "site" or (k, n)
     preview: Preview | None = None  # what a preview keeps between builds, with each list's stamp
     stamps: dict | None = None
+    repository: str | None = None  # the GitHub repository the site is built from (urls.repository), if known
 
     @property
     def site_wide(self) -> bool:
         """Whether this build writes the files that need the whole dataset (downloads, feeds, index)."""
         return self.shard is None or self.shard == "site"
+
+    def fill_in(self, markdown: str) -> str:
+        """A hand-written page with the address of the repository this copy is built from in
+        place of REPOSITORY_MARK (content/about/index.md): a fork's site names the fork."""
+        if REPOSITORY_MARK not in markdown:
+            return markdown
+        named = f"<{self.repository}>" if self.repository else NO_REPOSITORY
+        return markdown.replace(REPOSITORY_MARK, named)
 
     def redirects(self) -> dict[str, str]:
         """mkdocs-redirects' map: old item and city addresses → their pages."""
@@ -148,7 +159,7 @@ def prepare(
         site.html_folder = str(spool.folder / HTML_WAITING)
         os.makedirs(site.html_folder, exist_ok=True)
     pages = site.pages(shard)
-    return Stage(ds, build_date, site_url, pages, made, shard, preview, stamps)
+    return Stage(ds, build_date, site_url, pages, made, shard, preview, stamps, urls.repository(edit_base))
 
 
 def list_stamps(site: pages_mod.Site, root: Path) -> dict:
@@ -188,6 +199,10 @@ def write_tree(stage: Stage, config_file: Path, out: Path) -> Path:
         shutil.rmtree(out)
     docs = out / "docs"
     shutil.copytree(docs_dir, docs)
+    for path in docs.rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if REPOSITORY_MARK in text:
+            path.write_text(stage.fill_in(text), encoding="utf-8")
     for page in stage.pages:
         path = docs / page.src
         if path.exists():
