@@ -175,7 +175,9 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
     def on_page_markdown(self, markdown, page, config, files):
         """A generated page's HTML is made already: MkDocs has nothing to convert. A hand-written
         page may name the repository (Stage.fill_in)."""
-        return "" if page.file.src_uri in self.made_html else self.stage.fill_in(markdown) if self.stage else markdown
+        if page.file.src_uri in self.made_html:
+            return ""
+        return self.stage.fill_in(markdown) if self.stage else markdown
 
     def on_page_content(self, html, page, config, files):
         """A generated page's HTML is not given to MkDocs yet: MkDocs reads every page before it
