@@ -183,9 +183,9 @@ def test_a_completion_figure_that_is_the_lowest_of_several_says_so(ds, rendered)
     assert "完成 44.1%（5个指标中最低的）" in card
     one = copy.deepcopy(item.progress[-1])
     one.measures = one.measures[:1]
-    assert derive.lowest_of(item, one) is None, "one figure is simply the figure"
+    assert derive.judge(item, one, pl, parent).lowest_of is None, "one figure is simply the figure"
     one.percent = 60
-    assert derive.lowest_of(item, one) is None, "the report's own overall percent is not a lowest"
+    assert derive.judge(item, one, pl, parent).lowest_of is None, "the report's own overall percent is not a lowest"
 
 
 def test_stage_percents_are_not_the_items_completion(ds):

@@ -68,7 +68,7 @@ class Latest:
     reason: str | None = None  # ours, one line: why we assessed or summarised the status
     note: str | None = None  # ours: a deadline passed without 已完成, or the city's status and the pace line disagree
     rule: str | None = None  # anchor of the rule on the methodology page
-    lowest_of: int | None = None  # the percent is the lowest of this many figures (lowest_of)
+    lowest_of: int | None = None  # the percent is the lowest of this many figures (_overall): a page says which one it is
 
     @property
     def official(self) -> bool:
@@ -144,12 +144,6 @@ def entry_percent(item: model.Item, entry: model.Progress) -> float | None:
     return _overall(item, entry)[0]
 
 
-def lowest_of(item: model.Item, entry: model.Progress) -> int | None:
-    """How many figures entry_percent took the lowest of, when more than one: a page that shows
-    完成 44.1% beside five figures says which one it is."""
-    return _overall(item, entry)[1]
-
-
 def latest(item: model.Item, pl: model.PledgeList, parent: model.Item | None = None) -> Latest:
     reports = reports_by_id(pl)
     entries = sorted_progress(item, reports)
@@ -211,7 +205,7 @@ class Judgement:
     reason: str | None = None  # ours, one line: why this status (ASSESSED, SUMMARY)
     note: str | None = None  # ours: a deadline passed without 已完成, or an official status the pace line seems to contradict
     rule: str | None = None  # methodology anchor of the rule that decided it
-    lowest_of: int | None = None  # the percent is the lowest of this many figures (lowest_of)
+    lowest_of: int | None = None  # the percent is the lowest of this many figures (_overall): a page says which one it is
 
 
 def _pct(value: float) -> str:
