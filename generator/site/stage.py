@@ -38,7 +38,7 @@ from generator.site import feeds, qr, searchindex
 from generator.site import pages as pages_mod
 
 REPOSITORY_MARK = "<!-- ledger:repository -->"  # in a hand-written page: Stage.fill_in
-NO_REPOSITORY = "这个网站副本生成时不知道它来自哪个 GitHub 仓库，请向发布它的人询问"
+NO_REPOSITORY = "这个网站副本生成时不知道它来自哪个 GitHub 仓库，请向发布它的人询问。"
 HTML_WAITING = ".pages-html"  # in a build's spool folder: never moved into the site (Spool.move_into moves the downloads)
 
 
